@@ -1,0 +1,243 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_SIMULATOR, type SimulatorOptions } from './devices';
+import { startPtyBoard } from './devices/simulator/pty-board';
+import { createEngine } from './engine';
+import { startWebFace } from './server';
+import { Library, defaultDbPath, exportSessionCsv, toSummary } from './storage';
+
+const HELP = `vitalscope — a workbench for wearable health sensors
+
+Usage: vitalscope <command> [options]
+
+Commands:
+  record    --device sim --seconds N [--name S] [--participant P]
+            [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last
+  sessions  [--json]                                        list recorded sessions
+  export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv)
+  simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
+                                                            run a simulated board on a pseudo-terminal;
+                                                            prints the pty path on its first line
+  serve     [--port N]                                      the app in a browser: prints the URL (with token)
+  devices   [--json]                                        list devices
+
+Common options:
+  --db PATH     library database (default: $VITALSCOPE_DB, else ${defaultDbPath({})})
+  -h, --help    this help
+`;
+
+class UsageError extends Error {}
+
+const common = { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const simulatorFlags = { hr: { type: 'string' }, loss: { type: 'string' }, drift: { type: 'string' } } as const;
+
+function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, positionals = 0) {
+  try {
+    const parsed = parseArgs({ args, options: { ...common, ...options }, allowPositionals: positionals > 0, strict: true });
+    if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument "${parsed.positionals[positionals]}"`);
+    return parsed;
+  } catch (error) {
+    throw error instanceof UsageError ? error : new UsageError((error as Error).message);
+  }
+}
+
+function number(value: string | undefined, flag: string, fallback: number, min = -Infinity, max = Infinity): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${flag} must be a number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+function simulatorOptions(values: { hr?: string; loss?: string; drift?: string }): Partial<SimulatorOptions> {
+  return {
+    hrBpm: number(values.hr, 'hr', DEFAULT_SIMULATOR.hrBpm, 20, 250),
+    lossPct: number(values.loss, 'loss', 0, 0, 100),
+    driftPpm: number(values.drift, 'drift', 0, -10_000, 10_000),
+  };
+}
+
+const dbPath = (db: string | undefined) => db ?? defaultDbPath();
+
+async function record(args: string[]): Promise<void> {
+  const { values } = parse(args, {
+    device: { type: 'string', multiple: true },
+    seconds: { type: 'string' },
+    name: { type: 'string' },
+    participant: { type: 'string' },
+    ...simulatorFlags,
+  });
+  const devices = values.device ?? [];
+  if (devices.length === 0) throw new UsageError('--device is required (e.g. --device sim)');
+  if (values.seconds === undefined) throw new UsageError('--seconds is required');
+  const seconds = number(values.seconds, 'seconds', 0, 0.1, 7 * 24 * 3600);
+  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values) });
+  try {
+    for (const id of devices) await engine.connect(id);
+    // Give the boards a moment to say HELLO so their streams exist before the session starts.
+    await waitFor(async () => (await engine.getStatus()).streams.length > 0, 3000);
+    const sessionId = await engine.startRecording({ name: values.name ?? '', participant: values.participant ?? '' });
+    const stopEarly = waitForSignal();
+    const started = Date.now();
+    const progress = setInterval(() => {
+      void engine.getStatus().then((s) => {
+        const samples = s.devices.flatMap((d) => d.streams.map((st) => `${st.key.split('/').pop()} ${st.samples}`)).join(', ');
+        process.stderr.write(`recording ${((Date.now() - started) / 1000).toFixed(0)}/${seconds} s: ${samples}\n`);
+      });
+    }, 1000);
+    await Promise.race([sleep(seconds * 1000), stopEarly.promise]);
+    clearInterval(progress);
+    stopEarly.dispose();
+    const summary = await engine.stopRecording();
+    for (const s of summary?.streams ?? []) process.stderr.write(`  ${s.name}: ${s.samples} samples at ${s.rate} Hz\n`);
+    process.stdout.write(`${sessionId}\n`);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function sessions(args: string[]): Promise<void> {
+  const { values } = parse(args, { json: { type: 'boolean' } });
+  const library = new Library(dbPath(values.db));
+  try {
+    const list = library.sessions().map(toSummary);
+    if (values.json) {
+      process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+      return;
+    }
+    if (list.length === 0) process.stdout.write(`no sessions in ${library.path}\n`);
+    for (const s of list) {
+      const duration = s.endedAt ? `${((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1)} s` : 'unfinished';
+      const streams = s.streams.map((st) => `${st.name} ${st.samples}`).join(', ');
+      process.stdout.write(`${s.id}\t${s.startedAt}\t${duration}\t${s.name}\t${s.participant || '-'}\t${streams}\n`);
+    }
+  } finally {
+    library.close();
+  }
+}
+
+async function exportCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' } }, 1);
+  if (positionals.length === 0) throw new UsageError('export needs a session id (see `vitalscope sessions`)');
+  const id = number(positionals[0], 'session-id', 0, 1);
+  if ((values.format ?? 'csv') !== 'csv') throw new UsageError(`--format "${values.format}" is not supported yet; supported: csv`);
+  if (!values.out) throw new UsageError('--out DIR is required');
+  const library = new Library(dbPath(values.db));
+  try {
+    let lastReport = Date.now();
+    const files = exportSessionCsv(library, id, values.out, (p) => {
+      if (Date.now() - lastReport < 1000) return;
+      lastReport = Date.now();
+      process.stderr.write(`exporting ${p.stream}: ${Math.round((100 * p.samplesWritten) / Math.max(1, p.samplesTotal))}%\n`);
+    });
+    for (const f of files) process.stdout.write(`${f}\n`);
+  } finally {
+    library.close();
+  }
+}
+
+async function simulate(args: string[]): Promise<void> {
+  const { values } = parse(args, { pty: { type: 'boolean' }, seconds: { type: 'string' }, ...simulatorFlags });
+  if (!values.pty) throw new UsageError('simulate needs --pty (the embedded simulator is the "sim" device of record/serve)');
+  const seconds = number(values.seconds, 'seconds', Infinity, 0.1);
+  const board = await startPtyBoard(simulatorOptions(values), seconds);
+  process.stdout.write(`${board.path}\n`);
+  process.stderr.write(`simulated board "${board.board.descriptor.device.name}" streaming VBP on ${board.path} (Ctrl+C to stop)\n`);
+  const stop = waitForSignal();
+  await Promise.race([board.done, stop.promise]);
+  stop.dispose();
+  await board.close();
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parse(args, { port: { type: 'string' } });
+  const port = number(values.port, 'port', 5180, 0, 65535);
+  const engine = await createEngine({ dbPath: dbPath(values.db) });
+  let face;
+  try {
+    face = await startWebFace({ engine, port });
+  } catch (error) {
+    await engine.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === 'EADDRINUSE' ? `port ${port} is in use: pick another with --port N (0 = any free port)` : (error as Error).message);
+  }
+  process.stdout.write(`${face.url}\n`);
+  process.stderr.write(`Vitalscope web face on 127.0.0.1 only; open the URL above. Ctrl+C to stop.\n`);
+  const stop = waitForSignal();
+  await stop.promise;
+  stop.dispose();
+  await face.close();
+  await engine.close();
+}
+
+async function devices(args: string[]): Promise<void> {
+  const { values } = parse(args, { json: { type: 'boolean' } });
+  const engine = await createEngine({ dbPath: ':memory:' });
+  try {
+    const list = await engine.listDevices();
+    if (values.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+    else for (const d of list) process.stdout.write(`${d.id}\t${d.transport}\t${d.label}${d.detail ? `\t${d.detail}` : ''}\n`);
+  } finally {
+    await engine.close();
+  }
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  record,
+  sessions,
+  export: exportCommand,
+  simulate,
+  serve,
+  devices,
+};
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`no device described its streams within ${timeoutMs / 1000} s`);
+    await sleep(20);
+  }
+}
+
+/** Resolves on Ctrl+C / SIGTERM so long-running commands finish cleanly (recordings are closed). */
+function waitForSignal(): { promise: Promise<void>; dispose(): void } {
+  let handler!: () => void;
+  const promise = new Promise<void>((resolve) => (handler = () => resolve()));
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return {
+    promise,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (!run) throw new UsageError(`unknown command "${command}"`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    await run(rest);
+    return 0;
+  } catch (error) {
+    const usage = error instanceof UsageError;
+    process.stderr.write(`vitalscope${command ? ` ${command}` : ''}: ${(error as Error).message}${usage ? ' (see vitalscope --help)' : ''}\n`);
+    return usage ? 2 : 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,23 @@
+import type { LiveFrame, VitalsCommands } from '../shared/api';
+import type { EngineStatus } from '../shared/types';
+
+export interface EngineListener {
+  frame?(frame: LiveFrame): void;
+  status?(status: EngineStatus): void;
+}
+
+/** What every face drives: the renderer's commands plus push subscriptions. */
+export interface Engine extends VitalsCommands {
+  subscribe(listener: EngineListener): () => void;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  /** Path of the SQLite library database. */
+  dbPath: string;
+  /**
+   * Path of a better-sqlite3 native binding to load instead of the one in node_modules: the
+   * Electron shell passes its Electron-ABI build here (see scripts/start-electron.mjs).
+   */
+  nativeBinding?: string;
+}

@@ -1,0 +1,37 @@
+/** CSV writers for session export (RFC 4180 quoting). Pure: they build text, the caller writes it. */
+
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** `time_s,<label> [<unit>],...` */
+export function samplesHeader(channels: { label: string; unit: string }[]): string {
+  return ['time_s', ...channels.map((c) => csvField(c.unit ? `${c.label} [${c.unit}]` : c.label))].join(',') + '\n';
+}
+
+/**
+ * Rows of one block of channel-major samples; time in seconds from `origin` (µs resolution).
+ * Values keep 7 significant digits: all that a Float32 sample holds.
+ */
+export function samplesRows(t0: number, dt: number, n: number, data: Float32Array | Float64Array, origin: number): string {
+  const channels = data.length / n;
+  const digits = data instanceof Float64Array ? 15 : 7;
+  const lines = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    let line = (t0 - origin + i * dt).toFixed(6);
+    for (let c = 0; c < channels; c++) line += ',' + formatValue(data[c * n + i], digits);
+    lines[i] = line;
+  }
+  return lines.join('\n') + '\n';
+}
+
+function formatValue(v: number, digits: number): string {
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(digits)));
+}
+
+export const EVENTS_HEADER = 'time_s,duration_s,kind,text\n';
+
+export function eventRow(t: number, duration: number, kind: string, text: string, origin: number): string {
+  return `${(t - origin).toFixed(6)},${duration.toFixed(6)},${csvField(kind)},${csvField(text)}\n`;
+}

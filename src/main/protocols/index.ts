@@ -1,0 +1,1 @@
+export * as vbp from './vbp';

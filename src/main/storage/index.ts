@@ -1,0 +1,4 @@
+export { Library, toSummary, type StoredChunk, type StoredSession, type StoredStream } from './library';
+export { Recorder, FLUSH_INTERVAL_MS } from './recorder';
+export { defaultDbPath } from './paths';
+export { exportSessionCsv, type ExportProgress } from './export-csv';

@@ -1,0 +1,58 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` holds how many have run.
+ * Append only: a released migration is never edited.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    participant TEXT NOT NULL DEFAULT '',
+    started_at REAL NOT NULL,          -- host time, s since the Unix epoch
+    ended_at REAL,                     -- NULL while recording, or after a crash
+    meta TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE TABLE devices (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    device_key TEXT NOT NULL,
+    label TEXT NOT NULL,
+    transport TEXT NOT NULL,
+    descriptor TEXT NOT NULL DEFAULT '{}',   -- the board's HELLO descriptor (formats, scales)
+    UNIQUE (session_id, device_key)
+  );
+  CREATE TABLE streams (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    device_id INTEGER REFERENCES devices(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    rate REAL NOT NULL,
+    channels TEXT NOT NULL,            -- JSON [{label, unit}]
+    samples INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (session_id, key)
+  );
+  CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY,
+    stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,
+    sample_index INTEGER NOT NULL,     -- index of the first sample, lost samples counted
+    t0 REAL NOT NULL,                  -- host time of the first sample
+    dt REAL NOT NULL,
+    n INTEGER NOT NULL,
+    dtype TEXT NOT NULL,               -- 'f32' | 'f64'
+    data BLOB NOT NULL                 -- channel-major physical values, little-endian
+  );
+  CREATE INDEX chunks_by_stream_time ON chunks (stream_id, t0);
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    stream_id INTEGER REFERENCES streams(id) ON DELETE CASCADE,
+    t REAL NOT NULL,
+    duration REAL NOT NULL DEFAULT 0,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX events_by_session_time ON events (session_id, t);
+  `,
+];

@@ -1,0 +1,203 @@
+import type { StreamInfo } from '../../../shared/types';
+import { DecimationScratch, decimateMinMax, extent, paddedRange } from './decimate';
+import type { RingBuffer } from './ring-buffer';
+import { formatTick, niceStep, ticksWithin } from './ticks';
+
+export const CHANNEL_COLORS = ['#4fc3f7', '#f48fb1', '#aed581', '#ffb74d', '#ce93d8', '#4db6ac', '#e57373', '#fff59d'];
+
+const THEME = {
+  background: '#0b1016',
+  plot: '#0f161e',
+  grid: 'rgba(148, 163, 184, 0.12)',
+  axis: 'rgba(148, 163, 184, 0.35)',
+  text: '#8b98a8',
+  label: '#d5dde7',
+  font: '10px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
+  labelFont: '600 11px system-ui, -apple-system, Segoe UI, sans-serif',
+};
+
+/** Plot margins in CSS pixels. */
+const GUTTER_LEFT = 58;
+const PAD_RIGHT = 10;
+const PAD_TOP = 4;
+const AXIS_BOTTOM = 18;
+
+export interface StripLayout {
+  /** CSS pixels. */
+  width: number;
+  height: number;
+  dpr: number;
+}
+
+export interface StripParams {
+  info: StreamInfo;
+  buffer: RingBuffer | undefined;
+  tEnd: number;
+  windowS: number;
+  /** Channel indices to draw, each in its own lane. */
+  lanes: readonly number[];
+  scratch: DecimationScratch;
+}
+
+/** Draw one stream's strip chart: a lane per channel, autoscaled, min/max-decimated. */
+export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p: StripParams): void {
+  const { width, height, dpr } = layout;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = THEME.background;
+  ctx.fillRect(0, 0, width, height);
+
+  const left = GUTTER_LEFT;
+  const right = width - PAD_RIGHT;
+  const top = PAD_TOP;
+  const bottom = height - AXIS_BOTTOM;
+  const plotW = right - left;
+  const plotH = bottom - top;
+  if (plotW < 20 || plotH < 10) return;
+  ctx.fillStyle = THEME.plot;
+  ctx.fillRect(left, top, plotW, plotH);
+
+  const tEnd = p.tEnd;
+  const tStart = tEnd - p.windowS;
+  const xOf = (t: number): number => left + ((t - tStart) / p.windowS) * plotW;
+
+  drawTimeAxis(ctx, p.windowS, left, plotW, top, bottom);
+
+  const lanes = p.lanes;
+  if (lanes.length === 0) {
+    centerText(ctx, 'all channels hidden', left + plotW / 2, top + plotH / 2);
+    return;
+  }
+  const view = p.buffer && Number.isFinite(tEnd) ? p.buffer.window(tStart, tEnd, 1) : null;
+  const laneH = plotH / lanes.length;
+  const columns = Math.max(1, Math.round(plotW));
+  // A jump in time much larger than the typical spacing is a gap: break the line there.
+  const typicalDt = view && view.n > 1 ? (view.t[view.n - 1] - view.t[0]) / (view.n - 1) : 0;
+  const gapS = Math.max(typicalDt * 5, (2 * p.windowS) / columns);
+
+  lanes.forEach((c, laneIndex) => {
+    const laneTop = top + laneIndex * laneH;
+    const laneBottom = laneTop + laneH;
+    const channel = p.info.channels[c];
+    const color = CHANNEL_COLORS[c % CHANNEL_COLORS.length];
+    if (laneIndex > 0) {
+      ctx.strokeStyle = THEME.axis;
+      ctx.lineWidth = 1;
+      hLine(ctx, left - 4, right, laneTop);
+    }
+
+    const y = view ? view.channels[c] : undefined;
+    const range = view && y ? extent(y, view.n) : null;
+    const unit = channel?.unit ?? '';
+    if (range && y && view) {
+      const { min, max } = paddedRange(range.min, range.max);
+      const innerTop = laneTop + 3;
+      const innerH = laneH - 6;
+      const yOf = (v: number): number => innerTop + (1 - (v - min) / (max - min)) * innerH;
+
+      // Y grid and tick labels.
+      let target = Math.max(2, Math.floor(laneH / 26));
+      let ticks = ticksWithin(min, max, target);
+      if (ticks.length < 2) ticks = ticksWithin(min, max, (target *= 2));
+      const step = niceStep(max - min, target);
+      ctx.font = THEME.font;
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'middle';
+      for (const v of ticks) {
+        const py = Math.round(yOf(v)) + 0.5;
+        if (py < laneTop + 5 || py > laneBottom - 5) continue;
+        ctx.strokeStyle = THEME.grid;
+        hLine(ctx, left, right, py);
+        ctx.strokeStyle = THEME.axis;
+        hLine(ctx, left - 4, left, py);
+        ctx.fillStyle = THEME.text;
+        ctx.fillText(formatTick(v, step), left - 6, py);
+      }
+
+      // The trace.
+      const series = decimateMinMax({ n: view.n, x: view.t, y }, tStart, tEnd, columns, p.scratch);
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(left, laneTop, plotW, laneH);
+      ctx.clip();
+      ctx.strokeStyle = color;
+      ctx.lineWidth = 1.25;
+      ctx.lineJoin = 'round';
+      ctx.beginPath();
+      let penDown = false;
+      let prevT = -Infinity;
+      for (let i = 0; i < series.n; i++) {
+        const v = series.y[i];
+        const t = series.x[i];
+        if (v !== v) {
+          penDown = false;
+          continue;
+        }
+        const px = xOf(t);
+        const py = yOf(v);
+        if (penDown && t - prevT <= gapS) ctx.lineTo(px, py);
+        else ctx.moveTo(px, py);
+        penDown = true;
+        prevT = t;
+      }
+      ctx.stroke();
+      ctx.restore();
+    } else {
+      centerText(ctx, 'waiting for data…', left + plotW / 2, laneTop + laneH / 2);
+    }
+
+    // Channel label with its unit, top-left of the lane.
+    const label = unit ? `${channel?.label ?? `ch ${c}`} [${unit}]` : (channel?.label ?? `ch ${c}`);
+    ctx.font = THEME.labelFont;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    const w = ctx.measureText(label).width;
+    ctx.fillStyle = 'rgba(11, 16, 22, 0.75)';
+    ctx.fillRect(left + 4, laneTop + 3, w + 8, 15);
+    ctx.fillStyle = color;
+    ctx.fillRect(left + 4, laneTop + 3, 2, 15);
+    ctx.fillStyle = THEME.label;
+    ctx.fillText(label, left + 9, laneTop + 5);
+  });
+
+  ctx.strokeStyle = THEME.axis;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(left + 0.5, top + 0.5, plotW - 1, plotH - 1);
+}
+
+function drawTimeAxis(ctx: CanvasRenderingContext2D, windowS: number, left: number, plotW: number, top: number, bottom: number): void {
+  const target = Math.max(2, Math.floor(plotW / 90));
+  const step = niceStep(windowS, target);
+  ctx.font = THEME.font;
+  ctx.textBaseline = 'top';
+  for (const v of ticksWithin(-windowS, 0, target)) {
+    const px = Math.round(left + ((v + windowS) / windowS) * plotW) + 0.5;
+    ctx.strokeStyle = THEME.grid;
+    ctx.beginPath();
+    ctx.moveTo(px, top);
+    ctx.lineTo(px, bottom);
+    ctx.stroke();
+    ctx.strokeStyle = THEME.axis;
+    ctx.beginPath();
+    ctx.moveTo(px, bottom);
+    ctx.lineTo(px, bottom + 4);
+    ctx.stroke();
+    ctx.fillStyle = THEME.text;
+    ctx.textAlign = v === 0 ? 'right' : v === -windowS ? 'left' : 'center';
+    ctx.fillText(v === 0 ? '0 s' : `${formatTick(v, step)}`, v === 0 ? px + 4 : px, bottom + 5);
+  }
+}
+
+function hLine(ctx: CanvasRenderingContext2D, x0: number, x1: number, y: number): void {
+  ctx.beginPath();
+  ctx.moveTo(x0, y);
+  ctx.lineTo(x1, y);
+  ctx.stroke();
+}
+
+function centerText(ctx: CanvasRenderingContext2D, text: string, x: number, y: number): void {
+  ctx.font = THEME.font;
+  ctx.fillStyle = THEME.text;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, x, y);
+}

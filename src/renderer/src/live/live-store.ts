@@ -1,0 +1,86 @@
+import type { LiveFrame } from '../../../shared/api';
+import type { StreamInfo } from '../../../shared/types';
+import { RingBuffer } from './ring-buffer';
+
+/** Seconds of history kept per stream: the widest window plus a margin. */
+export const RETENTION_S = 32;
+const MAX_CAPACITY = 1 << 21;
+
+/** What a chart draws from: live buffers, or a frozen copy while paused. */
+export interface LiveSource {
+  buffer(key: string): RingBuffer | undefined;
+  /** Host time (s) of the newest sample over all streams; NaN before any data. */
+  newestTime: number;
+}
+
+/**
+ * The live samples of every stream, in columnar ring buffers, fed by LiveFrames. Not React
+ * state: frames arrive up to 60 times a second and only the canvases need them.
+ */
+export class LiveStore implements LiveSource {
+  private buffers = new Map<string, RingBuffer>();
+  private rates = new Map<string, number>();
+  private listeners = new Set<() => void>();
+  newestTime = NaN;
+  /** Host-time arrival stamp (ms) of the newest samples, for sample-to-pixel latency. */
+  newestStamp = NaN;
+
+  buffer(key: string): RingBuffer | undefined {
+    return this.buffers.get(key);
+  }
+
+  /** Track the engine's streams: size buffers from nominal rates, drop streams that are gone. */
+  setStreams(streams: readonly StreamInfo[]): void {
+    const keys = new Set(streams.map((s) => s.key));
+    for (const key of [...this.buffers.keys()]) if (!keys.has(key)) this.buffers.delete(key);
+    for (const s of streams) {
+      this.rates.set(s.key, s.rate);
+      const existing = this.buffers.get(s.key);
+      if (existing && existing.channelCount !== s.channels.length) this.buffers.delete(s.key);
+    }
+  }
+
+  push(frame: LiveFrame): void {
+    let newest = -Infinity;
+    for (const b of frame.blocks) {
+      if (b.n <= 0) continue;
+      let buf = this.buffers.get(b.key);
+      if (!buf || buf.channelCount !== b.channels) {
+        const rate = this.rates.get(b.key) || (b.dt > 0 ? 1 / b.dt : 0);
+        const capacity = rate > 0 ? Math.ceil(rate * (RETENTION_S + 2)) : 4096;
+        buf = new RingBuffer(b.channels, {
+          capacity: Math.min(capacity, MAX_CAPACITY),
+          retention: RETENTION_S,
+          maxCapacity: MAX_CAPACITY,
+        });
+        this.buffers.set(b.key, buf);
+      }
+      buf.push(b.t0, b.dt, b.n, b.data);
+      const end = b.t0 + (b.n - 1) * b.dt;
+      if (end > newest) newest = end;
+    }
+    if (newest === -Infinity) return;
+    if (!(newest <= this.newestTime)) this.newestTime = newest;
+    this.newestStamp = Math.max(frame.sentAt, newest * 1000);
+    for (const l of this.listeners) l();
+  }
+
+  /** Listen for new samples. */
+  onData(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A frozen copy of every buffer, for the paused display. */
+  snapshot(): LiveSource {
+    const copies = new Map<string, RingBuffer>();
+    for (const [key, buf] of this.buffers) copies.set(key, buf.clone());
+    return { buffer: (key) => copies.get(key), newestTime: this.newestTime };
+  }
+
+  clear(): void {
+    this.buffers.clear();
+    this.newestTime = NaN;
+    this.newestStamp = NaN;
+  }
+}

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../src/main/engine';
+import { startWebFace, type WebFace } from '../../src/main/server';
+import { launchChromium } from '../helpers/chromium';
+import { findTool } from '../helpers/system-tool';
+import { tempDir } from '../helpers/temp-dir';
+
+const chromiumPath = findTool('chromium', { envVar: 'CHROME_PATH', install: 'apt-get install -y chromium' });
+const rendererDir = join(__dirname, '../../out/renderer');
+
+/** A cheap fingerprint of a canvas's pixels, and how many of them are not background. */
+async function canvasSignature(page: Page, selector: string): Promise<{ hash: number; inked: number }> {
+  return page.$eval(selector, (canvas) => {
+    const c = canvas as HTMLCanvasElement;
+    const ctx = c.getContext('2d')!;
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let hash = 0;
+    let inked = 0;
+    const [r0, g0, b0] = [data[0], data[1], data[2]];
+    for (let i = 0; i < data.length; i += 4) {
+      hash = (Math.imul(hash, 31) + data[i] + data[i + 1] * 7 + data[i + 2] * 13) | 0;
+      if (Math.abs(data[i] - r0) + Math.abs(data[i + 1] - g0) + Math.abs(data[i + 2] - b0) > 60) inked++;
+    }
+    return { hash, inked };
+  });
+}
+
+describe.skipIf(!chromiumPath)('web face in real Chromium', () => {
+  const dir = tempDir('e2e');
+  let engine: Engine;
+  let face: WebFace;
+  let close: () => Promise<void>;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` before the e2e tests');
+    engine = await createEngine({ dbPath: join(dir.path, 'library.db') });
+    face = await startWebFace({ engine, port: 0, rendererDir });
+    const chromium = await launchChromium(chromiumPath!);
+    close = chromium.close;
+    page = await chromium.context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(face.url);
+    expect(pageErrors).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await close?.();
+    await face?.close();
+    await engine?.close();
+    dir.cleanup();
+  });
+
+  it('rejects the page and the socket without the token', async () => {
+    const url = new URL(face.url);
+    expect((await fetch(`${url.origin}/`)).status).toBe(401);
+    expect((await fetch(`${url.origin}/?token=wrong`)).status).toBe(401);
+    const status = await page.evaluate(
+      (origin) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws?token=wrong`);
+          ws.onopen = () => resolve('open');
+          ws.onerror = () => resolve('refused');
+        }),
+      url.origin,
+    );
+    expect(status).toBe('refused');
+  });
+
+  it('connects the simulated board and draws moving traces', async () => {
+    await page.getByTestId('connect-sim').click();
+    const ecg = 'canvas[data-stream="sim/ecg"]';
+    await page.waitForSelector(ecg, { timeout: 10_000 });
+    await page.waitForTimeout(1500);
+    const first = await canvasSignature(page, ecg);
+    await page.waitForTimeout(1000);
+    const second = await canvasSignature(page, ecg);
+    expect(first.inked).toBeGreaterThan(200);
+    expect(second.hash).not.toBe(first.hash);
+    for (const stream of ['sim/ppg', 'sim/imu']) expect((await canvasSignature(page, `canvas[data-stream="${stream}"]`)).inked).toBeGreaterThan(200);
+  });
+
+  it('records 5 s and lists the session with plausible sample counts', async () => {
+    await page.getByTestId('record-name').fill('e2e run');
+    await page.getByTestId('record-participant').fill('P-E2E');
+    await page.getByTestId('record-start').click();
+    await page.waitForTimeout(5000);
+    await page.getByTestId('record-stop').click();
+    const row = page.getByTestId('session-row').filter({ hasText: 'e2e run' });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain('P-E2E');
+
+    const [session] = await engine.listSessions();
+    expect(session.name).toBe('e2e run');
+    const seconds = (Date.parse(session.endedAt!) - Date.parse(session.startedAt)) / 1000;
+    expect(seconds).toBeGreaterThan(4.5);
+    for (const s of session.streams) {
+      // A packet's worth of samples may sit on either side of the start and stop instants.
+      expect(Math.abs(s.samples - s.rate * seconds)).toBeLessThan(s.rate * 0.15);
+      expect(await row.textContent()).toContain(s.samples.toLocaleString('en-US'));
+    }
+  });
+});
