@@ -6,10 +6,12 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The Electron shell and the plain-Node CLI (which also hosts the web face) share chunks.
+        // The Electron shell, the plain-Node CLI (which also hosts the web face) and the analysis
+        // worker thread share chunks.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli.ts'),
+          'analysis-worker': resolve(__dirname, 'src/main/analysis/worker.ts'),
         },
       },
     },

@@ -1,4 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { analyzeCommand } from './analysis/offline/analyze-command';
+import type { ConnectOptions } from '../shared/types';
 import { DEFAULT_SIMULATOR, type SimulatorOptions } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
 import { createEngine } from './engine';
@@ -10,15 +12,20 @@ const HELP = `vitalscope — a workbench for wearable health sensors
 Usage: vitalscope <command> [options]
 
 Commands:
-  record    --device sim --seconds N [--name S] [--participant P]
-            [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last
+  record    --device ID [--device ID ...] --seconds N [--name S] [--participant P]
+            [--baud N] [--protocol auto|vbp|text] [--rate HZ]
+            [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last.
+                                                            ID: sim, or serial:PATH (a USB serial port
+                                                            or any pty, e.g. serial:/dev/ttyACM0)
   sessions  [--json]                                        list recorded sessions
   export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv)
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
                                                             run a simulated board on a pseudo-terminal;
                                                             prints the pty path on its first line
   serve     [--port N]                                      the app in a browser: prints the URL (with token)
-  devices   [--json]                                        list devices
+  devices   [--json]                                        list devices: serial ports (USB VID:PID,
+                                                            manufacturer) and the simulator
+  analyze   INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND] --json   analyse a WFDB .hea, .csv or session id
 
 Common options:
   --db PATH     library database (default: $VITALSCOPE_DB, else ${defaultDbPath({})})
@@ -63,23 +70,59 @@ async function record(args: string[]): Promise<void> {
     seconds: { type: 'string' },
     name: { type: 'string' },
     participant: { type: 'string' },
+    baud: { type: 'string' },
+    protocol: { type: 'string' },
+    rate: { type: 'string' },
     ...simulatorFlags,
   });
-  const devices = values.device ?? [];
-  if (devices.length === 0) throw new UsageError('--device is required (e.g. --device sim)');
+  const devices = [...new Set(values.device ?? [])];
+  if (devices.length === 0) throw new UsageError('--device is required (e.g. --device sim or --device serial:/dev/ttyACM0)');
+  for (const id of devices) {
+    if (id !== 'sim' && !/^serial:.+/.test(id)) throw new UsageError(`--device "${id}" is not a device id: use sim or serial:PATH (see vitalscope devices)`);
+  }
   if (values.seconds === undefined) throw new UsageError('--seconds is required');
   const seconds = number(values.seconds, 'seconds', 0, 0.1, 7 * 24 * 3600);
+  const protocol = values.protocol ?? 'auto';
+  if (protocol !== 'auto' && protocol !== 'vbp' && protocol !== 'text') throw new UsageError(`--protocol must be auto, vbp or text, got "${protocol}"`);
+  const connectOptions: ConnectOptions = {
+    baud: values.baud === undefined ? undefined : Math.round(number(values.baud, 'baud', 0, 50, 20_000_000)),
+    protocol,
+    rate: values.rate === undefined ? undefined : number(values.rate, 'rate', 0, 0.001, 1_000_000),
+  };
   const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values) });
   try {
-    for (const id of devices) await engine.connect(id);
-    // Give the boards a moment to say HELLO so their streams exist before the session starts.
-    await waitFor(async () => (await engine.getStatus()).streams.length > 0, 3000);
+    for (const id of devices) await engine.connect(id, connectOptions);
+    // Give every board a moment to describe its streams (HELLO, or a text board's rate estimate).
+    const hasStreams = async () => {
+      const status = await engine.getStatus();
+      return devices.every((id) => status.streams.some((s) => s.deviceId === id));
+    };
+    try {
+      await waitFor(hasStreams, 5000);
+    } catch {
+      const status = await engine.getStatus();
+      const silent = devices.filter((id) => !status.streams.some((s) => s.deviceId === id));
+      const why = silent.map((id) => {
+        const d = status.devices.find((x) => x.deviceId === id);
+        if (d?.error) return `${id}: ${d.error}`;
+        if (!d?.bytesReceived) return `${id}: no bytes received (is the board streaming? right --baud?)`;
+        if (!d.protocol) return `${id}: ${d.bytesReceived} bytes but neither VBP frames nor text lines (try --protocol, check --baud)`;
+        return `${id}: ${d.protocol} data but no stream described yet${d.protocol === 'vbp' ? ' (no HELLO: does the firmware answer DESCRIBE?)' : ''}`;
+      });
+      throw new Error(`no streams within 5 s from ${why.join('; ')}`);
+    }
     const sessionId = await engine.startRecording({ name: values.name ?? '', participant: values.participant ?? '' });
     const stopEarly = waitForSignal();
     const started = Date.now();
     const progress = setInterval(() => {
       void engine.getStatus().then((s) => {
-        const samples = s.devices.flatMap((d) => d.streams.map((st) => `${st.key.split('/').pop()} ${st.samples}`)).join(', ');
+        const samples = s.devices
+          .map((d) => {
+            const streams = d.streams.map((st) => `${st.key.split('/').pop()} ${st.samples}`).join(', ');
+            const state = d.state === 'reconnecting' ? ` RECONNECTING (attempt ${d.reconnectAttempt ?? 1})` : d.state === 'error' ? ` ERROR ${d.error ?? ''}` : '';
+            return devices.length > 1 ? `[${d.deviceId}] ${streams}${state}` : `${streams}${state}`;
+          })
+          .join(' ');
         process.stderr.write(`recording ${((Date.now() - started) / 1000).toFixed(0)}/${seconds} s: ${samples}\n`);
       });
     }, 1000);
@@ -174,7 +217,12 @@ async function devices(args: string[]): Promise<void> {
   try {
     const list = await engine.listDevices();
     if (values.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
-    else for (const d of list) process.stdout.write(`${d.id}\t${d.transport}\t${d.label}${d.detail ? `\t${d.detail}` : ''}\n`);
+    else {
+      for (const d of list) process.stdout.write(`${d.id}\t${d.transport}\t${d.label}${d.detail ? `\t${d.detail}` : ''}\n`);
+      if (!list.some((d) => d.transport === 'serial')) {
+        process.stderr.write('no serial ports found (pseudo-terminals are never listed: pass them as --device serial:/dev/pts/N)\n');
+      }
+    }
   } finally {
     await engine.close();
   }
@@ -187,6 +235,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   simulate,
   serve,
   devices,
+  analyze: analyzeCommand,
 };
 
 function sleep(ms: number): Promise<void> {

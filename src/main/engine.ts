@@ -1,7 +1,10 @@
-import type { LiveFrame, RecordOptions } from '../shared/api';
-import type { DeviceEntry, EngineStatus, SessionSummary } from '../shared/types';
-import { StreamBus, UiPublisher, VbpDevice, hostNow, type HostClock } from './acquisition';
+import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
+import type { ConnectOptions, DeviceEntry, EngineStatus, RawView, SessionSummary } from '../shared/types';
+import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
+import type { ReconnectPolicy } from './acquisition/board-connection';
+import { AnalysisHost } from './analysis/analysis-host';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
+import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
 import { Library, Recorder, toSummary } from './storage';
 
@@ -11,11 +14,15 @@ export interface EngineInternals {
   /** Options for the embedded simulated board (tests and benchmarks pick its profile and faults). */
   simulator?: Partial<SimulatorOptions>;
   now?: HostClock;
+  /** Serial port listing override (tests). */
+  listPorts?: () => Promise<SerialPortEntry[]>;
+  /** Reconnect backoff for lost serial links. */
+  reconnect?: Partial<ReconnectPolicy>;
 }
 
 const STATUS_INTERVAL_MS = 1000;
 
-/** Builds the engine every face drives: devices, acquisition, recorder and library. */
+/** Builds the engine every face drives: devices, acquisition, analysis, recorder and library. */
 export async function createEngine(options: EngineOptions & EngineInternals): Promise<Engine> {
   return new VitalsEngine(options);
 }
@@ -25,17 +32,22 @@ class VitalsEngine implements Engine {
   private readonly library: Library;
   private readonly bus = new StreamBus();
   private readonly catalog: DeviceCatalog;
-  private readonly devices = new Map<string, VbpDevice>();
+  private readonly devices = new Map<string, BoardConnection>();
+  private readonly connecting = new Set<string>();
+  private readonly reconnect: Partial<ReconnectPolicy> | undefined;
   private readonly listeners = new Set<EngineListener>();
   private readonly publisher: UiPublisher;
+  private readonly analysis: AnalysisHost;
   private readonly statusTimer: NodeJS.Timeout;
   private recorder: Recorder | null = null;
 
   constructor(options: EngineOptions & EngineInternals) {
     this.now = options.now ?? hostNow;
     this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding });
-    this.catalog = new DeviceCatalog({ simulator: options.simulator, now: this.now });
-    this.publisher = new UiPublisher(this.bus, (frame) => this.emitFrame(frame));
+    this.catalog = new DeviceCatalog({ simulator: options.simulator, now: this.now, listPorts: options.listPorts });
+    this.reconnect = options.reconnect;
+    this.publisher = new UiPublisher(this.bus, (frame) => this.emitFrame(frame), this.now);
+    this.analysis = new AnalysisHost(this.bus, this.now, () => this.pushStatus());
     this.statusTimer = setInterval(() => this.pushStatus(), STATUS_INTERVAL_MS);
   }
 
@@ -44,13 +56,44 @@ class VitalsEngine implements Engine {
     return entries.map((e) => ({ ...e, connected: this.devices.has(e.id) }));
   }
 
-  async connect(deviceId: string): Promise<void> {
+  async connect(deviceId: string, options: ConnectOptions = {}): Promise<void> {
     if (this.devices.has(deviceId)) return;
-    const opened = await this.catalog.open(deviceId);
-    const device = new VbpDevice({ id: deviceId, label: opened.label, transport: opened.transport, pipe: opened.pipe, bus: this.bus, now: this.now });
-    this.devices.set(deviceId, device);
-    device.start();
+    if (this.connecting.has(deviceId)) throw new Error(`${deviceId} is already being connected`);
+    this.connecting.add(deviceId);
+    try {
+      const opened = await this.catalog.open(deviceId, options);
+      const device = new BoardConnection({
+        id: deviceId,
+        label: opened.label,
+        transport: opened.transport,
+        pipe: opened.pipe,
+        reopen: opened.reopen,
+        port: opened.port,
+        // The embedded simulator speaks VBP; serial boards are detected unless the user says.
+        protocol: opened.transport === 'sim' ? 'vbp' : (options.protocol ?? 'auto'),
+        rate: options.rate,
+        sync: opened.transport === 'sim' ? false : undefined,
+        reconnect: this.reconnect,
+        bus: this.bus,
+        now: this.now,
+        onChange: () => this.pushStatus(),
+      });
+      this.devices.set(deviceId, device);
+      device.start();
+    } finally {
+      this.connecting.delete(deviceId);
+    }
     this.pushStatus();
+  }
+
+  async getRaw(deviceId: string): Promise<RawView> {
+    const device = this.devices.get(deviceId);
+    if (!device) throw new Error(`${deviceId} is not connected`);
+    return device.raw();
+  }
+
+  async getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult> {
+    return this.analysis.psd(streamKey, channel, seconds);
   }
 
   async disconnect(deviceId: string): Promise<void> {
@@ -115,12 +158,13 @@ class VitalsEngine implements Engine {
     this.publisher.close();
     if (this.recorder) await this.stopRecording();
     await Promise.all([...this.devices.keys()].map((id) => this.disconnect(id)));
+    await this.analysis.close();
     this.library.close();
   }
 
   private status(): EngineStatus {
     const recording = this.recorder ? { ...this.recorder.state, error: this.recorder.error?.message } : null;
-    return { devices: [...this.devices.values()].map((d) => d.stats()), streams: this.bus.streams, recording };
+    return { devices: [...this.devices.values()].map((d) => d.stats()), streams: this.bus.streams, recording, analysis: this.analysis.state };
   }
 
   private pushStatus(): void {

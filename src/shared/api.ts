@@ -1,4 +1,4 @@
-import type { DeviceEntry, EngineStatus, SessionSummary, StreamInfo } from './types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
 export interface LiveStreamBlock {
@@ -10,12 +10,23 @@ export interface LiveStreamBlock {
   channels: number;
   /** Channel-major, physical units. */
   data: Float32Array;
+  /** Host time (ms since the Unix epoch) the newest of these samples reached the engine. */
+  arrivedAt: number;
+}
+
+/** A beat or step the analysis found, to mark on its stream's trace. */
+export interface LiveMark {
+  key: string;
+  /** Host time, s since the Unix epoch. */
+  t: number;
+  kind: 'beat' | 'step';
 }
 
 export interface LiveFrame {
-  /** Host time the engine sent the frame (ms since the Unix epoch), for latency measurement. */
+  /** Host time the engine sent the frame (ms since the Unix epoch): lets a UI align its clock. */
   sentAt: number;
   blocks: LiveStreamBlock[];
+  marks: LiveMark[];
 }
 
 export interface RecordOptions {
@@ -26,13 +37,27 @@ export interface RecordOptions {
 /** Requests the renderer can make. Every face implements exactly this. */
 export interface VitalsCommands {
   listDevices(): Promise<DeviceEntry[]>;
-  connect(deviceId: string): Promise<void>;
+  /** Opens a device: `serial:<path>` ids take baud/protocol/rate options; paths not listed (ptys) open too. */
+  connect(deviceId: string, options?: ConnectOptions): Promise<void>;
   disconnect(deviceId: string): Promise<void>;
   getStatus(): Promise<EngineStatus>;
   startRecording(options: RecordOptions): Promise<number>;
   stopRecording(): Promise<SessionSummary | null>;
   listSessions(): Promise<SessionSummary[]>;
   addMarker(text: string): Promise<void>;
+  /** The last bytes/lines a connected device sent, for the raw view. */
+  getRaw(deviceId: string): Promise<RawView>;
+  /** Welch power spectral density of the newest `seconds` (<= 30) of one channel of a live stream. */
+  getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult>;
+}
+
+export interface PsdResult {
+  key: string;
+  channel: number;
+  /** Hz. */
+  freqs: number[];
+  /** Power spectral density, unit²/Hz. */
+  psd: number[];
 }
 
 export type VitalsCommand = keyof VitalsCommands;
@@ -46,6 +71,8 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'stopRecording',
   'listSessions',
   'addMarker',
+  'getRaw',
+  'getPsd',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */
@@ -56,4 +83,4 @@ export interface VitalsApi extends VitalsCommands {
   onStatus(listener: (status: EngineStatus) => void): () => void;
 }
 
-export type { StreamInfo };
+export type { ConnectOptions, RawView, StreamInfo };

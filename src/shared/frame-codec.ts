@@ -8,12 +8,14 @@ import type { LiveFrame, LiveStreamBlock } from './api';
 interface FrameHeader {
   sentAt: number;
   blocks: Omit<LiveStreamBlock, 'data'>[];
+  marks: LiveFrame['marks'];
 }
 
 export function encodeFrame(frame: LiveFrame): Uint8Array {
   const header: FrameHeader = {
     sentAt: frame.sentAt,
-    blocks: frame.blocks.map(({ key, t0, dt, n, channels }) => ({ key, t0, dt, n, channels })),
+    blocks: frame.blocks.map(({ key, t0, dt, n, channels, arrivedAt }) => ({ key, t0, dt, n, channels, arrivedAt })),
+    marks: frame.marks,
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const dataStart = align4(4 + json.length);
@@ -45,7 +47,7 @@ export function decodeFrame(bytes: Uint8Array): LiveFrame {
     at += length;
     return { ...b, data };
   });
-  return { sentAt: header.sentAt, blocks };
+  return { sentAt: header.sentAt, blocks, marks: header.marks };
 }
 
 function align4(n: number): number {

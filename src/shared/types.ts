@@ -18,6 +18,8 @@ export interface StreamInfo {
   /** Nominal sample rate in Hz; 0 for an irregular stream. */
   rate: number;
   channels: ChannelInfo[];
+  /** Set on streams the analysis derives (heart rate, SpO2...): the key of the stream they come from. */
+  derivedFrom?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface Chunk {
   data: Float32Array | Float64Array;
 }
 
-export type EventKind = 'gap' | 'marker' | 'device' | 'note';
+export type EventKind = 'gap' | 'marker' | 'device' | 'note' | 'beat' | 'step';
 
 export interface SessionEvent {
   kind: EventKind;
@@ -58,6 +60,30 @@ export interface DeviceEntry {
   connected: boolean;
   /** Extra detail for the picker (port path, USB ids). */
   detail?: string;
+  /** Serial ports: path, USB vendor/product ids (hex) and manufacturer when the OS reports them. */
+  serial?: { path: string; vendorId?: string; productId?: string; manufacturer?: string; serialNumber?: string };
+}
+
+/** Options of `connect`: serial settings and protocol choice (ignored by devices they do not apply to). */
+export interface ConnectOptions {
+  /** Serial baud rate (default 115200; USB CDC boards ignore it). */
+  baud?: number;
+  /** 'auto' (default) detects VBP frames or text lines from the first bytes. */
+  protocol?: ProtocolChoice;
+  /** Text lines: the sample rate in Hz; estimated from arrival times when absent. */
+  rate?: number;
+}
+
+/** The most recent bytes of a device, for debugging firmware: hex for VBP, lines for text. */
+export interface RawView {
+  deviceId: string;
+  protocol?: BoardProtocol;
+  /** Total bytes received so far. */
+  bytesReceived: number;
+  /** The last bytes received, as space-separated hex (at most 1 KiB). */
+  hex: string;
+  /** The last text lines received (text protocol or while detecting), newest last. */
+  lines: string[];
 }
 
 /** Live statistics of one stream, refreshed about once a second. */
@@ -71,12 +97,33 @@ export interface StreamStats {
   packetsLost: number;
 }
 
+/** How a board's bytes are read: VBP frames or text lines; 'auto' detects it on connect. */
+export type BoardProtocol = 'vbp' | 'text';
+export type ProtocolChoice = BoardProtocol | 'auto';
+
 export interface DeviceStats {
   deviceId: string;
   label: string;
   transport: TransportKind;
-  state: 'connecting' | 'streaming' | 'disconnected' | 'error';
+  /** 'reconnecting': the link was lost (unplugged) and the engine is trying to reopen it. */
+  state: 'connecting' | 'streaming' | 'reconnecting' | 'disconnected' | 'error';
   error?: string;
+  /** The protocol in use; absent while auto-detection is still looking at the first bytes. */
+  protocol?: BoardProtocol;
+  /** Serial settings, for serial devices. */
+  port?: { path: string; baud: number };
+  /** Times the link was lost and reopened in this connection. */
+  reconnects?: number;
+  /** While reconnecting: the attempt under way (1, 2, ...). */
+  reconnectAttempt?: number;
+  /** Median round-trip time of the recent kept SYNC exchanges, ms; absent for boards that do not answer SYNC. */
+  rttMs?: number;
+  /** SYNC replies received (0 for a one-way board: its clock is fitted from arrival times alone). */
+  syncReplies?: number;
+  /** Text lines that did not parse (text protocol). */
+  parseErrors?: number;
+  /** Bytes received from the board since connecting. */
+  bytesReceived?: number;
   /** The board's descriptor, as sent in HELLO. */
   descriptor?: { name: string; model?: string; firmware?: string; serial?: string };
   /** Host minus device clock at the latest fit, in ms (the device clock starts at an arbitrary origin). */
@@ -97,10 +144,33 @@ export interface RecordingState {
   error?: string;
 }
 
+export type Quality = 'good' | 'fair' | 'poor';
+
+/** One live figure of the analysis (a tile in the UI), from one source stream. */
+export interface Numeric {
+  /** The stream it was computed from. */
+  key: string;
+  name: 'hr' | 'spo2' | 'pi' | 'rmssd' | 'cadence' | 'steps';
+  label: string;
+  /** null while there is not enough data. */
+  value: number | null;
+  unit: string;
+  /** Signal quality behind the value; null where quality does not apply. Poor values are not to be trusted. */
+  quality: Quality | null;
+}
+
+export interface AnalysisState {
+  /** The analysis worker's last error, when it crashed (it is restarted). */
+  error?: string;
+  restarts: number;
+  numerics: Numeric[];
+}
+
 export interface EngineStatus {
   devices: DeviceStats[];
   streams: StreamInfo[];
   recording: RecordingState | null;
+  analysis: AnalysisState;
 }
 
 export interface StreamSummary {
@@ -110,6 +180,8 @@ export interface StreamSummary {
   channels: string[];
   /** Samples per channel. */
   samples: number;
+  /** Present on streams the analysis derived: the key of the stream they come from. */
+  derivedFrom?: string;
 }
 
 export interface SessionSummary {

@@ -28,19 +28,24 @@ describe('shortcuts', () => {
 });
 
 describe('LiveStore', () => {
-  it('buffers blocks per stream and stamps the newest arrival', () => {
+  it('buffers blocks per stream, stamps the newest arrival and follows the engine clock', () => {
     const store = new LiveStore();
     store.setStreams([{ key: 'd/ecg', deviceId: 'd', name: 'ecg', kind: 'ecg', rate: 250, channels: [{ label: 'I', unit: 'uV' }] }]);
     let calls = 0;
     store.onData(() => calls++);
-    store.push({ sentAt: 5000, blocks: [{ key: 'd/ecg', t0: 10, dt: 0.004, n: 3, channels: 1, data: Float32Array.from([1, 2, 3]) }] });
+    expect(store.streaming).toBe(false);
+    store.push({ sentAt: Date.now() - 5, blocks: [{ key: 'd/ecg', t0: 10, dt: 0.004, n: 3, channels: 1, data: Float32Array.from([1, 2, 3]), arrivedAt: 10_020 }], marks: [] });
     expect(calls).toBe(1);
+    expect(store.streaming).toBe(true);
     expect(store.buffer('d/ecg')?.length).toBe(3);
     expect(store.newestTime).toBeCloseTo(10.008);
-    expect(store.newestStamp).toBeCloseTo(10008); // sample time (ms) is larger than sentAt here
+    expect(store.newestStamp).toBe(10_020);
+    // The engine's clock is read through the fastest transit seen: ~5 ms behind the browser here.
+    expect(Date.now() / 1000 - store.engineNow()).toBeGreaterThanOrEqual(0.004);
     const frozen = store.snapshot();
-    store.push({ sentAt: 20_000, blocks: [{ key: 'd/ecg', t0: 10.012, dt: 0.004, n: 1, channels: 1, data: Float32Array.from([4]) }] });
+    store.push({ sentAt: Date.now(), blocks: [{ key: 'd/ecg', t0: 10.012, dt: 0.004, n: 1, channels: 1, data: Float32Array.from([4]), arrivedAt: 20_000 }], marks: [] });
     expect(store.newestStamp).toBe(20_000);
+    expect(Math.abs(Date.now() / 1000 - store.engineNow())).toBeLessThan(0.002);
     expect(frozen.buffer('d/ecg')?.length).toBe(3);
     expect(store.buffer('d/ecg')?.length).toBe(4);
     store.setStreams([]);

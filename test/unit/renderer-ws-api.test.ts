@@ -91,7 +91,8 @@ describe('createWsApi', () => {
     api.onStatus((s) => statuses.push(s));
     const bytes = encodeFrame({
       sentAt: 1,
-      blocks: [{ key: 'd/ecg', t0: 10, dt: 0.004, n: 2, channels: 1, data: Float32Array.from([1.5, 2.5]) }],
+      blocks: [{ key: 'd/ecg', t0: 10, dt: 0.004, n: 2, channels: 1, data: Float32Array.from([1.5, 2.5]), arrivedAt: 1 }],
+      marks: [{ key: 'd/ecg', t: 10.004, kind: 'beat' }],
     });
     sockets[0].onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
     sockets[0].reply({ event: 'status', data: { devices: [], streams: [], recording: null } });

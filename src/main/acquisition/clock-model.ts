@@ -2,8 +2,10 @@
  * Maps a board's microsecond clock to host time, in the spirit of LSL's time correction: device
  * time is paired with host arrival times, and since a packet can only arrive late (USB, OS and
  * scheduling latency are positive), the *lower envelope* of (arrival - device time) is the best
- * estimate of the true offset. We take the minimum offset in each 1 s bin of device time over a
- * sliding window and fit a line through those minima: the slope is the drift, the line the offset.
+ * estimate of the true offset. We keep the minimum offset in each 1 s bin of device time over a
+ * sliding window and fit the line that lies under all of them and closest to them, i.e. an edge
+ * of their lower convex hull (Moon, Skelly & Towsley, "Estimation and removal of clock skew from
+ * network delay measurements", IEEE INFOCOM 1999): its slope is the drift.
  *
  * The 32-bit device clock wraps every ~71.6 min; `unwrap` extends it by picking the candidate
  * nearest the previous reading, which tolerates the small reordering between streams.
@@ -90,31 +92,36 @@ export class ClockModel {
   }
 
   private refit(): void {
-    const points = [...this.bins.values()];
-    // Too few bins to tell drift from jitter: trust the lowest offset seen.
-    if (points.length < 4) {
-      const min = points.reduce((a, b) => (b.offset < a.offset ? b : a));
-      this.fit = { offset: min.offset, drift: 0 };
+    const points = [...this.bins.values()].sort((a, b) => a.dev - b.dev);
+    const hull = lowerHull(points);
+    if (hull.length < 2) {
+      this.fit = { offset: hull[0].offset, drift: 0 };
       return;
     }
-    let sx = 0;
-    let sy = 0;
-    for (const p of points) {
-      sx += p.dev;
-      sy += p.offset;
-    }
-    const mx = sx / points.length;
-    const my = sy / points.length;
-    let sxx = 0;
-    let sxy = 0;
-    for (const p of points) {
-      sxx += (p.dev - mx) * (p.dev - mx);
-      sxy += (p.dev - mx) * (p.offset - my);
-    }
-    const drift = sxx > 0 ? sxy / sxx : 0;
-    // Shift the line down onto the envelope: no observation may sit below it.
-    let shift = 0;
-    for (const p of points) shift = Math.min(shift, p.offset - (my + drift * (p.dev - mx)));
-    this.fit = { offset: my + shift - drift * mx, drift };
+    // Moon et al.: of all lines under every point, the one closest to them on average is the
+    // lower-hull edge above the mean device time.
+    const meanDev = points.reduce((sum, p) => sum + p.dev, 0) / points.length;
+    let i = 0;
+    while (i < hull.length - 2 && hull[i + 1].dev < meanDev) i++;
+    const a = hull[i];
+    const b = hull[i + 1];
+    const drift = (b.offset - a.offset) / (b.dev - a.dev);
+    this.fit = { offset: a.offset - drift * a.dev, drift };
   }
+}
+
+/** Lower convex hull of points sorted by dev (Andrew's monotone chain). */
+function lowerHull(points: { dev: number; offset: number }[]): { dev: number; offset: number }[] {
+  const hull: { dev: number; offset: number }[] = [];
+  for (const p of points) {
+    while (hull.length >= 2) {
+      const a = hull[hull.length - 2];
+      const b = hull[hull.length - 1];
+      // Drop b when it lies on or above the segment a-p.
+      if ((b.dev - a.dev) * (p.offset - a.offset) - (b.offset - a.offset) * (p.dev - a.dev) <= 0) hull.pop();
+      else break;
+    }
+    hull.push(p);
+  }
+  return hull;
 }

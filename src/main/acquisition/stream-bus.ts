@@ -11,6 +11,7 @@ export interface BusListener {
 export class StreamBus {
   private readonly streamMap = new Map<string, StreamInfo>();
   private readonly listeners = new Set<BusListener>();
+  private readonly owned = new Map<string, string[]>();
 
   get streams(): StreamInfo[] {
     return [...this.streamMap.values()];
@@ -25,8 +26,10 @@ export class StreamBus {
     return () => this.listeners.delete(listener);
   }
 
-  setStreams(deviceId: string, streams: StreamInfo[]): void {
-    for (const key of [...this.streamMap.keys()]) if (this.streamMap.get(key)!.deviceId === deviceId) this.streamMap.delete(key);
+  /** Replaces the streams that `owner` (a device, or the analysis) published before with `streams`. */
+  setStreams(owner: string, streams: StreamInfo[]): void {
+    for (const key of this.owned.get(owner) ?? []) this.streamMap.delete(key);
+    this.owned.set(owner, streams.map((s) => s.key));
     for (const s of streams) this.streamMap.set(s.key, s);
     const all = this.streams;
     for (const l of this.listeners) l.streams?.(all);

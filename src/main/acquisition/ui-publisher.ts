@@ -1,6 +1,7 @@
-import type { LiveFrame, LiveStreamBlock } from '../../shared/api';
+import type { LiveFrame, LiveMark, LiveStreamBlock } from '../../shared/api';
 import type { Chunk } from '../../shared/types';
 import { concatRun, contiguousRuns } from './chunk-runs';
+import type { HostClock } from './host-clock';
 import type { StreamBus } from './stream-bus';
 
 /** The UI never needs more than this many frames a second; batching keeps IPC/WebSocket cheap. */
@@ -12,14 +13,23 @@ export const MAX_FRAME_RATE = 60;
  */
 export class UiPublisher {
   private pending: Chunk[] = [];
+  private marks: LiveMark[] = [];
+  /** Arrival (ms since the epoch) of the newest pending chunk of each stream. */
+  private arrivals = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(
     bus: StreamBus,
     private readonly send: (frame: LiveFrame) => void,
+    private readonly now: HostClock,
   ) {
-    this.unsubscribe = bus.subscribe({ chunk: (c) => this.add(c) });
+    this.unsubscribe = bus.subscribe({
+      chunk: (c) => this.add(c),
+      event: (e) => {
+        if ((e.kind === 'beat' || e.kind === 'step') && e.key) this.marks.push({ key: e.key, t: e.t, kind: e.kind });
+      },
+    });
     this.timer = setInterval(() => this.flush(), 1000 / MAX_FRAME_RATE);
   }
 
@@ -31,15 +41,18 @@ export class UiPublisher {
 
   private add(chunk: Chunk): void {
     this.pending.push(chunk);
+    this.arrivals.set(chunk.key, this.now() * 1000);
   }
 
   flush(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 && this.marks.length === 0) return;
     const blocks = contiguousRuns(this.pending).map((run): LiveStreamBlock => {
       const { key, t0, dt, n, data } = concatRun(run, Float32Array);
-      return { key, t0, dt, n, channels: data.length / n, data: data as Float32Array };
+      return { key, t0, dt, n, channels: data.length / n, data: data as Float32Array, arrivedAt: this.arrivals.get(key)! };
     });
+    const marks = this.marks;
     this.pending = [];
-    this.send({ sentAt: Date.now(), blocks });
+    this.marks = [];
+    this.send({ sentAt: this.now() * 1000, blocks, marks });
   }
 }

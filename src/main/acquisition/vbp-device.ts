@@ -1,7 +1,7 @@
 import type { DeviceStats, StreamInfo, StreamStats, TransportKind } from '../../shared/types';
 import type { ByteTransport } from '../devices/transport';
-import { PacketType, VbpDecoder, decodeSamples, encodeCommand, type DeviceDescriptor, type StreamDescriptor, type VbpPacket } from '../protocols/vbp';
-import { ClockModel } from './clock-model';
+import { PacketType, VbpDecoder, decodeSamples, encodeCommand, encodeSyncRequest, type DeviceDescriptor, type StreamDescriptor, type VbpPacket } from '../protocols/vbp';
+import { SyncedClock } from './synced-clock';
 import type { HostClock } from './host-clock';
 import { RateMeter } from './rate-meter';
 import type { StreamBus } from './stream-bus';
@@ -18,6 +18,8 @@ interface StreamState {
   packets: number;
   packetsLost: number;
   rate: RateMeter;
+  /** Set after a reconnect: the next packet's sequence jump is the downtime, already one gap event. */
+  resumed: boolean;
 }
 
 type DataPacket = Extract<VbpPacket, { type: 'data' }>;
@@ -25,13 +27,29 @@ type DataPacket = Extract<VbpPacket, { type: 'data' }>;
 /** DATA held while waiting for the HELLO that describes it; beyond this the oldest is dropped. */
 const MAX_HELD_PACKETS = 4096;
 
+export interface SyncOptions {
+  /** Seconds between SYNC rounds (host clock). */
+  intervalSeconds: number;
+  /** SYNC_REQUESTs per round; the lowest round trip of each is what the clock model keeps. */
+  burst: number;
+}
+
+export const DEFAULT_SYNC: SyncOptions = { intervalSeconds: 1, burst: 3 };
+/** A board that has not answered this many requests is taken to be one-way: ask far less often. */
+const UNANSWERED_LIMIT = 12;
+const ONE_WAY_INTERVAL_S = 30;
+/** Requests older than this are forgotten (their replies would be useless anyway). */
+const SYNC_EXPIRY_S = 5;
+
 export interface VbpDeviceOptions {
   id: string;
   label: string;
   transport: TransportKind;
-  pipe: ByteTransport;
+  pipe: Pick<ByteTransport, 'write'> & Partial<ByteTransport>;
   bus: StreamBus;
   now: HostClock;
+  /** SYNC round trips for the clock model (default off: arrival times only, as for a one-way link). */
+  sync?: Partial<SyncOptions> | false;
 }
 
 /**
@@ -41,7 +59,15 @@ export interface VbpDeviceOptions {
 export class VbpDevice {
   readonly id: string;
   private readonly decoder = new VbpDecoder();
-  private readonly clock = new ClockModel();
+  private clock = new SyncedClock();
+  private readonly sync: SyncOptions | null;
+  private readonly pendingSync = new Map<number, number>();
+  private nextNonce = 1;
+  private lastSyncAt = -Infinity;
+  private syncSent = 0;
+  /** Set after a reconnect: the first packet checks whether the board kept its clock (or rebooted). */
+  private checkClock = false;
+  private lastArrival = 0;
   private readonly streams = new Map<number, StreamState>();
   private descriptor: DeviceDescriptor | null = null;
   private held: { packet: DataPacket; arrival: number }[] = [];
@@ -53,28 +79,59 @@ export class VbpDevice {
 
   constructor(private readonly options: VbpDeviceOptions) {
     this.id = options.id;
+    this.sync = options.sync ? { ...DEFAULT_SYNC, ...options.sync } : null;
   }
 
+  /** Wires the pipe's bytes and close to this device, then asks the board for HELLO and data. */
   start(): void {
     const { pipe } = this.options;
-    pipe.onData((bytes) => this.receive(bytes, this.options.now()));
-    pipe.onClose((error) => {
+    pipe.onData?.((bytes) => this.receive(bytes, this.options.now()));
+    pipe.onClose?.((error) => {
       this.state = error ? 'error' : 'disconnected';
       this.error = error?.message;
     });
-    this.describe(this.options.now());
-    pipe.write(encodeCommand(PacketType.START));
+    this.begin();
+  }
+
+  /** Asks the board for HELLO and START, for a caller that feeds `receive` itself. */
+  begin(): void {
+    this.describe(this.options.now(), true);
+    this.send(encodeCommand(PacketType.START));
   }
 
   async close(): Promise<void> {
-    try {
-      this.options.pipe.write(encodeCommand(PacketType.STOP));
-    } catch {
-      // The pipe may already be gone; closing must still succeed.
-    }
-    await this.options.pipe.close();
+    this.send(encodeCommand(PacketType.STOP));
+    await this.options.pipe.close?.();
     this.state = 'disconnected';
     this.options.bus.setStreams(this.id, []);
+  }
+
+  /** Stops the board (STOP) and forgets its streams, leaving the pipe to its owner. */
+  detach(): void {
+    this.send(encodeCommand(PacketType.STOP));
+    this.state = 'disconnected';
+    this.options.bus.setStreams(this.id, []);
+  }
+
+  /**
+   * The link was lost at host time `lostAt` and reopened at `restoredAt`: records one gap event for
+   * the downtime, drops any half-received frame, and asks the (possibly rebooted) board for HELLO
+   * and data again. Packets the board sent meanwhile count as lost without further gap events.
+   */
+  linkRestored(lostAt: number, restoredAt: number, attempts: number): void {
+    this.decoder.reset();
+    this.pendingSync.clear();
+    for (const s of this.streams.values()) s.resumed = true;
+    this.checkClock = true;
+    this.options.bus.publishEvent({
+      kind: 'gap',
+      t: lostAt,
+      duration: Math.max(0, restoredAt - lostAt),
+      text: `${this.options.label}: link lost for ${(restoredAt - lostAt).toFixed(1)} s, reconnected after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+    });
+    this.lastSyncAt = -Infinity;
+    this.describe(restoredAt, true);
+    this.send(encodeCommand(PacketType.START));
   }
 
   /** Feeds raw bytes that arrived at host time `arrival` (s). Exposed for tests and replay. */
@@ -91,11 +148,54 @@ export class VbpDevice {
         case 'event':
           this.onBoardEvent(packet.tDev, packet.code, packet.text, arrival);
           break;
+        case 'syncReply':
+          this.onSyncReply(packet.nonce, packet.tDev, arrival);
+          break;
         default:
-          // SYNC replies and host commands echoed back carry nothing we use yet.
+          // Host commands echoed back (a loopback cable) carry nothing for us.
           break;
       }
     }
+    this.lastArrival = arrival;
+    this.maybeSync();
+  }
+
+  /** Decoder and clock figures beyond `stats()`, for the connection's status. */
+  clockStats(): { rttMs?: number; syncReplies: number } {
+    return { rttMs: this.clock.rttMs(), syncReplies: this.clock.syncReplies };
+  }
+
+  private send(bytes: Uint8Array): void {
+    try {
+      this.options.pipe.write(bytes);
+    } catch {
+      // A one-way link, or one that is gone: the board streams on its own, or the owner reconnects.
+    }
+  }
+
+  /** Sends a burst of SYNC_REQUESTs once per interval of host time, after HELLO. */
+  private maybeSync(): void {
+    if (!this.sync || !this.descriptor) return;
+    const now = this.options.now();
+    const oneWay = this.syncSent >= UNANSWERED_LIMIT && this.clock.syncReplies === 0;
+    const interval = oneWay ? ONE_WAY_INTERVAL_S : this.sync.intervalSeconds;
+    if (now - this.lastSyncAt < interval) return;
+    this.lastSyncAt = now;
+    for (const [nonce, sent] of this.pendingSync) if (now - sent > SYNC_EXPIRY_S) this.pendingSync.delete(nonce);
+    for (let i = 0; i < this.sync.burst; i++) {
+      const nonce = this.nextNonce;
+      this.nextNonce = (this.nextNonce + 1) >>> 0 || 1;
+      this.pendingSync.set(nonce, this.options.now());
+      this.syncSent++;
+      this.send(encodeSyncRequest(nonce));
+    }
+  }
+
+  private onSyncReply(nonce: number, tDev: number, arrival: number): void {
+    const sent = this.pendingSync.get(nonce);
+    if (sent === undefined) return;
+    this.pendingSync.delete(nonce);
+    this.clock.observeSync(this.clock.unwrap(tDev), sent, arrival);
   }
 
   stats(): DeviceStats {
@@ -132,7 +232,10 @@ export class VbpDevice {
   }
 
   private onHello(descriptor: DeviceDescriptor): void {
-    if (this.descriptor && JSON.stringify(this.descriptor) === JSON.stringify(descriptor)) return;
+    if (this.descriptor && JSON.stringify(this.descriptor) === JSON.stringify(descriptor)) {
+      this.state = 'streaming';
+      return;
+    }
     this.descriptor = descriptor;
     this.streams.clear();
     for (const desc of descriptor.streams) {
@@ -154,6 +257,7 @@ export class VbpDevice {
         packets: 0,
         packetsLost: 0,
         rate: new RateMeter(),
+        resumed: false,
       });
     }
     this.state = 'streaming';
@@ -169,15 +273,11 @@ export class VbpDevice {
     this.describe(arrival);
   }
 
-  /** Asks for HELLO, at most once a second. */
-  private describe(now: number): void {
-    if (now - this.lastDescribeAt < 1) return;
+  /** Asks for HELLO, at most once a second (one-way links cannot receive; the board sends HELLO on its own). */
+  private describe(now: number, force = false): void {
+    if (!force && now - this.lastDescribeAt < 1) return;
     this.lastDescribeAt = now;
-    try {
-      this.options.pipe.write(encodeCommand(PacketType.DESCRIBE));
-    } catch {
-      // One-way links cannot receive; the board will send HELLO on its own.
-    }
+    this.send(encodeCommand(PacketType.DESCRIBE));
   }
 
   private onData(packet: DataPacket, arrival: number): void {
@@ -188,6 +288,7 @@ export class VbpDevice {
       return;
     }
     const rate = s.desc.rate;
+    if (this.checkClock) this.checkClockAfterReconnect(packet.tDev, (packet.n - 1) / rate, arrival);
     const dev = this.clock.unwrap(packet.tDev);
     // A packet leaves the board after its last sample: that is the instant its arrival bounds.
     this.clock.observe(dev + (packet.n - 1) / rate, arrival);
@@ -198,8 +299,9 @@ export class VbpDevice {
         this.rejected++;
         return;
       }
-      if (jump > 0) this.onLoss(s, jump, dev);
+      if (jump > 0) this.onLoss(s, jump, dev, !s.resumed);
     }
+    s.resumed = false;
     if (packet.n > 0) {
       const drift = this.clock.current()!.drift;
       this.options.bus.publish({ key: s.info.key, index: s.index, t0: this.clock.toHost(dev), dt: (1 + drift) / rate, n: packet.n, data: values });
@@ -213,11 +315,12 @@ export class VbpDevice {
   }
 
   /** Records the stretch between the last packet we had and this one as a gap; never fills it. */
-  private onLoss(s: StreamState, packets: number, dev: number): void {
+  private onLoss(s: StreamState, packets: number, dev: number, announce = true): void {
     const rate = s.desc.rate;
     const lostSamples = Math.max(0, Math.round((dev - s.nextDev) * rate));
     s.packetsLost += packets;
     s.index += lostSamples;
+    if (!announce) return;
     const drift = this.clock.current()!.drift;
     this.options.bus.publishEvent({
       kind: 'gap',
@@ -226,6 +329,41 @@ export class VbpDevice {
       duration: (lostSamples / rate) * (1 + drift),
       text: `${packets} packet${packets === 1 ? '' : 's'} lost (${lostSamples} samples)`,
     });
+  }
+
+  /**
+   * First packet after a reconnect: if the board's clock no longer fits the model (it rebooted, so
+   * its clock and sequence numbers restarted), start a fresh clock model and sequence tracking, and
+   * move each stream's sample index on by the downtime.
+   */
+  private checkClockAfterReconnect(tDev: number, lastSampleOffset: number, arrival: number): void {
+    this.checkClock = false;
+    // Compared without unwrapping, so a rebooted clock does not disturb the model's unwrap state.
+    const predicted = this.predictArrival(tDev, lastSampleOffset);
+    if (predicted !== null && Math.abs(predicted - arrival) < 2) return;
+    this.clock = new SyncedClock();
+    for (const s of this.streams.values()) {
+      s.index += Math.max(0, Math.round((arrival - this.lastArrival) * s.desc.rate));
+      s.nextSeq = null;
+      s.resumed = false;
+    }
+  }
+
+  private predictArrival(tDev: number, lastSampleOffset: number): number | null {
+    const fit = this.clock.current();
+    const last = this.lastDevSeen();
+    if (!fit || last === null) return null;
+    let diff = tDev - (Math.round(last * 1e6) % 2 ** 32);
+    if (diff > 2 ** 31) diff -= 2 ** 32;
+    else if (diff < -(2 ** 31)) diff += 2 ** 32;
+    const dev = last + diff / 1e6 + lastSampleOffset;
+    return dev + fit.offset + fit.drift * dev;
+  }
+
+  private lastDevSeen(): number | null {
+    let last: number | null = null;
+    for (const s of this.streams.values()) if (s.nextSeq !== null && (last === null || s.nextDev > last)) last = s.nextDev;
+    return last;
   }
 
   private onBoardEvent(tDev: number, code: number, text: string, arrival: number): void {

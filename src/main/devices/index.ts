@@ -1,10 +1,12 @@
-import type { DeviceEntry, TransportKind } from '../../shared/types';
+import type { ConnectOptions, DeviceEntry, TransportKind } from '../../shared/types';
+import { DEFAULT_BAUD, SERIAL_PREFIX, findReturnedPort, listSerialPorts, openSerialPort, serialEntry, type SerialPortEntry } from './serial';
 import type { SimulatorOptions } from './simulator/board';
 import { SimTransport } from './simulator/sim-transport';
 import type { ByteTransport } from './transport';
 
 export type { ByteTransport } from './transport';
 export { SimulatedBoard, DEFAULT_SIMULATOR, type SimulatorOptions } from './simulator/board';
+export { DEFAULT_BAUD, SERIAL_PREFIX, listSerialPorts, openSerialPort, serialOpenError, serialDeviceId, type SerialPortEntry } from './serial';
 
 export const SIMULATOR_ID = 'sim';
 
@@ -12,26 +14,76 @@ export interface OpenedDevice {
   label: string;
   transport: TransportKind;
   pipe: ByteTransport;
+  /** Reopens the same board after its link was lost; absent where that makes no sense (the simulator). */
+  reopen?: () => Promise<ByteTransport>;
+  /** Serial settings of a serial device. */
+  port?: { path: string; baud: number };
 }
 
 export interface DeviceCatalogOptions {
   simulator?: Partial<SimulatorOptions>;
   now: () => number;
+  /** Lists serial ports (tests pass a fake); default: the OS's list through serialport. */
+  listPorts?: () => Promise<SerialPortEntry[]>;
 }
+
+/** A port list younger than this is reused: several windows polling for hotplug cost one scan. */
+const LIST_CACHE_MS = 500;
 
 /** Lists the devices a user can connect to and opens their byte pipes. */
 export class DeviceCatalog {
+  private cached: { at: number; ports: SerialPortEntry[] } | null = null;
+  private scanError: string | null = null;
+
   constructor(private readonly options: DeviceCatalogOptions) {}
 
   async list(): Promise<Omit<DeviceEntry, 'connected'>[]> {
-    return [{ id: SIMULATOR_ID, label: 'Simulated board', transport: 'sim', detail: 'in-process board speaking VBP' }];
+    const sim: Omit<DeviceEntry, 'connected'> = { id: SIMULATOR_ID, label: 'Simulated board', transport: 'sim', detail: 'in-process board speaking VBP' };
+    const ports = await this.ports();
+    return [sim, ...ports.map(serialEntry)];
   }
 
-  async open(id: string): Promise<OpenedDevice> {
+  /** Why the last port scan failed, if it did (shown by `vitalscope devices`). */
+  get lastScanError(): string | null {
+    return this.scanError;
+  }
+
+  async open(id: string, options: ConnectOptions = {}): Promise<OpenedDevice> {
     if (id === SIMULATOR_ID) {
       const pipe = new SimTransport(this.options.simulator ?? {}, this.options.now);
       return { label: pipe.label, transport: 'sim', pipe };
     }
-    throw new Error(`unknown device "${id}": expected one of: ${SIMULATOR_ID}`);
+    if (id.startsWith(SERIAL_PREFIX) && id.length > SERIAL_PREFIX.length) {
+      const path = id.slice(SERIAL_PREFIX.length);
+      const baud = options.baud ?? DEFAULT_BAUD;
+      const pipe = await openSerialPort(path, baud);
+      const known = (this.cached?.ports ?? []).find((p) => p.path === path);
+      const reopen = async (): Promise<ByteTransport> => {
+        try {
+          return await openSerialPort(path, baud);
+        } catch (error) {
+          // A USB board may come back under another name (ttyACM0 -> ttyACM1): find it by its ids.
+          const moved = known ? await findReturnedPort(known) : null;
+          if (moved && moved !== path) return openSerialPort(moved, baud);
+          throw error;
+        }
+      };
+      const label = known ? serialEntry(known).label : path.replace(/^\/dev\//, '');
+      return { label, transport: 'serial', pipe, reopen, port: { path, baud } };
+    }
+    throw new Error(`unknown device "${id}": expected ${SIMULATOR_ID} or ${SERIAL_PREFIX}<port path> (e.g. ${SERIAL_PREFIX}/dev/ttyACM0)`);
+  }
+
+  private async ports(): Promise<SerialPortEntry[]> {
+    if (this.cached && Date.now() - this.cached.at < LIST_CACHE_MS) return this.cached.ports;
+    try {
+      const ports = await (this.options.listPorts ?? listSerialPorts)();
+      this.scanError = null;
+      this.cached = { at: Date.now(), ports };
+    } catch (error) {
+      this.scanError = `cannot list serial ports: ${(error as Error).message}`;
+      this.cached = { at: Date.now(), ports: [] };
+    }
+    return this.cached.ports;
   }
 }

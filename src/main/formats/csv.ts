@@ -26,6 +26,8 @@ export function samplesRows(t0: number, dt: number, n: number, data: Float32Arra
 }
 
 function formatValue(v: number, digits: number): string {
+  // A missing value (a derived figure without enough data) is an empty field, as spreadsheets expect.
+  if (Number.isNaN(v)) return '';
   if (Number.isInteger(v)) return String(v);
   return String(Number(v.toPrecision(digits)));
 }

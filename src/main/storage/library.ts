@@ -17,6 +17,8 @@ export interface StoredStream {
   rate: number;
   channels: { label: string; unit: string }[];
   samples: number;
+  /** For a stream the analysis derived: the key of its source stream. */
+  derivedFrom: string | null;
 }
 
 export interface StoredSession {
@@ -101,8 +103,8 @@ export class Library {
     const existing = this.db.prepare('SELECT id FROM streams WHERE session_id = ? AND key = ?').get(sessionId, info.key) as { id: number } | undefined;
     if (existing) return existing.id;
     const r = this.db
-      .prepare('INSERT INTO streams (session_id, device_id, key, name, kind, rate, channels) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(sessionId, deviceRowId, info.key, info.name, info.kind, info.rate, JSON.stringify(info.channels));
+      .prepare('INSERT INTO streams (session_id, device_id, key, name, kind, rate, channels, derived_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(sessionId, deviceRowId, info.key, info.name, info.kind, info.rate, JSON.stringify(info.channels), info.derivedFrom ?? null);
     return Number(r.lastInsertRowid);
   }
 
@@ -140,7 +142,7 @@ export class Library {
       | undefined;
     if (!row) return null;
     const streams = (
-      this.db.prepare('SELECT id, key, name, kind, rate, channels, samples FROM streams WHERE session_id = ? ORDER BY id').all(id) as (Omit<
+      this.db.prepare('SELECT id, key, name, kind, rate, channels, samples, derived_from AS derivedFrom FROM streams WHERE session_id = ? ORDER BY id').all(id) as (Omit<
         StoredStream,
         'channels'
       > & { channels: string })[]
@@ -181,6 +183,13 @@ export function toSummary(s: StoredSession): SessionSummary {
     participant: s.participant,
     startedAt: new Date(s.startedAt * 1000).toISOString(),
     endedAt: s.endedAt === null ? null : new Date(s.endedAt * 1000).toISOString(),
-    streams: s.streams.map((st) => ({ name: st.name, kind: st.kind, rate: st.rate, channels: st.channels.map((c) => c.label), samples: st.samples })),
+    streams: s.streams.map((st) => ({
+      name: st.name,
+      kind: st.kind,
+      rate: st.rate,
+      channels: st.channels.map((c) => c.label),
+      samples: st.samples,
+      ...(st.derivedFrom ? { derivedFrom: st.derivedFrom } : {}),
+    })),
   };
 }

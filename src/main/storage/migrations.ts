@@ -55,4 +55,6 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX events_by_session_time ON events (session_id, t);
   `,
+  // 2: streams the analysis derives (heart rate, SpO2...) name the stream they come from.
+  `ALTER TABLE streams ADD COLUMN derived_from TEXT;`,
 ];

@@ -90,8 +90,13 @@ export class SimulatedBoard {
     return k / rate / (1 + this.options.driftPpm * 1e-6);
   }
 
-  /** Host commands from the link. Replies go out with the next `advance`. */
-  receive(bytes: Uint8Array): void {
+  /**
+   * Host commands from the link. Replies go out with the next `advance`. `t` (true time, s since
+   * power-up) is when they arrived: a SYNC_REPLY carries the device clock at that instant, as
+   * firmware answering at once would; without it, the time of the last `advance`.
+   */
+  receive(bytes: Uint8Array, t?: number): void {
+    if (t !== undefined) this.now = Math.max(this.now, t);
     for (const packet of this.commands.push(bytes)) {
       if (packet.type === 'start') this.streaming = true;
       else if (packet.type === 'stop') this.streaming = false;

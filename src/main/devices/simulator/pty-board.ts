@@ -22,9 +22,15 @@ export async function startPtyBoard(options: Partial<SimulatorOptions>, seconds 
   const board = new SimulatedBoard(options);
   const port = new SerialPort({ path: boardPath, baudRate: 921600 });
   await new Promise<void>((resolve, reject) => port.once('open', resolve).once('error', reject));
-  port.on('data', (bytes: Buffer) => board.receive(bytes));
-  port.on('error', () => undefined); // a host closing its end is normal; close() ends the board
   const started = performance.now();
+  // Answer commands at once, as firmware would: SYNC replies carry the clock at arrival.
+  port.on('data', (bytes: Buffer) => {
+    const t = Math.min((performance.now() - started) / 1000, seconds);
+    board.receive(bytes, t);
+    const reply = board.advance(t);
+    if (reply.length && port.isOpen) port.write(Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength));
+  });
+  port.on('error', () => undefined); // a host closing its end is normal; close() ends the board
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   const close = async () => {

@@ -25,6 +25,12 @@ export class VbpDecoder {
   private overflowed = false;
   private readonly text = new TextDecoder('utf-8', { fatal: true });
 
+  /** Drops a partly received frame without counting it (the link was reopened). */
+  reset(): void {
+    this.length = 0;
+    this.overflowed = false;
+  }
+
   push(bytes: Uint8Array): VbpPacket[] {
     const packets: VbpPacket[] = [];
     for (let i = 0; i < bytes.length; i++) {

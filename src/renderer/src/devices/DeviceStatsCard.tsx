@@ -26,10 +26,46 @@ export function DeviceStatsCard({ stats, streams }: Props) {
             <dd className="mono">{d.serial}</dd>
           </>
         ) : null}
+        {stats.protocol || stats.port ? (
+          <>
+            <dt>Link</dt>
+            <dd className="mono">
+              {[stats.protocol === 'text' ? 'text lines' : stats.protocol?.toUpperCase(), stats.port ? `${stats.port.path} @ ${stats.port.baud}` : undefined]
+                .filter(Boolean)
+                .join(' · ')}
+              {stats.bytesReceived !== undefined ? ` · ${formatCount(stats.bytesReceived)} B` : ''}
+            </dd>
+          </>
+        ) : null}
+        {stats.reconnects !== undefined && (stats.reconnects > 0 || stats.state === 'reconnecting') ? (
+          <>
+            <dt>Reconnects</dt>
+            <dd className={`mono ${stats.state === 'reconnecting' ? 'warn-text' : ''}`} data-testid={`reconnects-${stats.deviceId}`}>
+              {stats.reconnects}
+              {stats.state === 'reconnecting' ? ` (reconnecting, attempt ${Math.max(1, stats.reconnectAttempt ?? 1)})` : ''}
+            </dd>
+          </>
+        ) : null}
         <dt>Clock offset</dt>
         <dd className="mono">{formatFixed(stats.clockOffsetMs, 1)} ms</dd>
         <dt>Drift</dt>
         <dd className="mono">{formatFixed(stats.driftPpm, 1)} ppm</dd>
+        {stats.protocol === 'vbp' ? (
+          <>
+            <dt title="SYNC round trip (median of the kept low-latency exchanges)">Round trip</dt>
+            <dd className="mono" data-testid={`rtt-${stats.deviceId}`}>
+              {stats.rttMs !== undefined ? `${formatFixed(stats.rttMs, 2)} ms (${formatCount(stats.syncReplies ?? 0)} syncs)` : 'no SYNC replies: clock from arrival times'}
+            </dd>
+          </>
+        ) : null}
+        {stats.parseErrors !== undefined ? (
+          <>
+            <dt>Unparsed lines</dt>
+            <dd className={`mono ${stats.parseErrors > 0 ? 'warn-text' : ''}`} data-testid={`parse-errors-${stats.deviceId}`}>
+              {formatCount(stats.parseErrors)}
+            </dd>
+          </>
+        ) : null}
         <dt>Decode errors</dt>
         <dd className={`mono ${errorTotal > 0 ? 'warn-text' : ''}`} title="CRC / COBS / oversize / malformed">
           {errorTotal === 0

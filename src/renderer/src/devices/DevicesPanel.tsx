@@ -1,8 +1,20 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
-import type { DeviceEntry, DeviceStats, EngineStatus } from '../../../shared/types';
+import type { ConnectOptions, DeviceEntry, DeviceStats, EngineStatus } from '../../../shared/types';
 import { isEngineLinkError } from '../api/connection';
+import { DEFAULT_SETTINGS, OpenByPath, SerialSettingsForm, toConnectOptions, type SerialSettings } from './ConnectForm';
 import { DeviceStatsCard } from './DeviceStatsCard';
+import { RawView } from './RawView';
+
+/** Ports plugged in or pulled out show up within this (the issue asks for 2 s). */
+const HOTPLUG_POLL_MS = 1500;
+
+function stateText(stats: DeviceStats | undefined, connected: boolean): string {
+  if (!stats) return connected ? 'connected' : 'available';
+  if (stats.state === 'reconnecting') return `reconnecting (attempt ${Math.max(1, stats.reconnectAttempt ?? 1)})`;
+  if (stats.state === 'connecting' && stats.transport === 'serial' && !stats.protocol) return 'detecting';
+  return stats.state;
+}
 
 interface Props {
   api: VitalsApi;
@@ -17,6 +29,7 @@ interface Props {
 export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Props) {
   const [devices, setDevices] = useState<DeviceEntry[] | null>(null);
   const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
+  const [settings, setSettings] = useState<Record<string, SerialSettings>>({});
 
   const refresh = useCallback(() => {
     api.listDevices().then(setDevices, (e: unknown) => isEngineLinkError(e) || report(e, 'List devices'));
@@ -24,12 +37,20 @@ export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Prop
 
   useEffect(() => refresh(), [refresh, epoch]);
 
+  // Hotplug: rescan quietly while the panel is open (the engine caches the OS's port list).
+  useEffect(() => {
+    const timer = setInterval(() => {
+      api.listDevices().then(setDevices, () => undefined);
+    }, HOTPLUG_POLL_MS);
+    return () => clearInterval(timer);
+  }, [api, epoch]);
+
   const statsById = new Map<string, DeviceStats>((status?.devices ?? []).map((d) => [d.deviceId, d]));
 
-  const act = async (id: string, connect: boolean): Promise<void> => {
+  const act = async (id: string, connect: boolean, options?: ConnectOptions): Promise<void> => {
     setBusy((b) => new Set(b).add(id));
     try {
-      if (connect) await api.connect(id);
+      if (connect) await (options ? api.connect(id, options) : api.connect(id));
       else await api.disconnect(id);
     } catch (e) {
       report(e, `${connect ? 'Connect' : 'Disconnect'} ${id}`);
@@ -63,8 +84,10 @@ export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Prop
           {(devices ?? []).map((d) => {
             const stats = statsById.get(d.id);
             const connected = stats ? stats.state !== 'disconnected' : d.connected;
-            const state = stats?.state ?? (d.connected ? 'connected' : 'available');
+            const state = stateText(stats, d.connected);
             const pending = busy.has(d.id);
+            const serial = d.transport === 'serial';
+            const own = settings[d.id] ?? DEFAULT_SETTINGS;
             return (
               <li key={d.id} className="device" data-testid={`device-${d.id}`}>
                 <div className="device-row">
@@ -75,7 +98,7 @@ export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Prop
                       {d.detail ? ` · ${d.detail}` : ''}
                     </span>
                   </div>
-                  <span className={`badge state-${state}`} data-testid={`device-state-${d.id}`}>
+                  <span className={`badge state-${stats?.state ?? (d.connected ? 'connected' : 'available')}`} data-testid={`device-state-${d.id}`}>
                     {pending ? '…' : state}
                   </span>
                   {connected ? (
@@ -87,14 +110,22 @@ export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Prop
                       type="button"
                       className="primary"
                       disabled={pending}
-                      onClick={() => void act(d.id, true)}
+                      onClick={() => void act(d.id, true, serial ? toConnectOptions(own) : undefined)}
                       data-testid={`connect-${d.id}`}
                     >
                       Connect
                     </button>
                   )}
                 </div>
-                {stats && stats.state !== 'disconnected' ? <DeviceStatsCard stats={stats} streams={status?.streams ?? []} /> : null}
+                {serial && !connected ? (
+                  <SerialSettingsForm id={d.id} settings={own} onChange={(next) => setSettings((all) => ({ ...all, [d.id]: next }))} disabled={pending} />
+                ) : null}
+                {stats && stats.state !== 'disconnected' ? (
+                  <>
+                    <DeviceStatsCard stats={stats} streams={status?.streams ?? []} />
+                    {stats.transport === 'serial' ? <RawView api={api} deviceId={d.id} /> : null}
+                  </>
+                ) : null}
               </li>
             );
           })}
@@ -105,12 +136,21 @@ export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Prop
                   <span className="device-label">{s.label}</span>
                   <span className="muted small">{s.transport}</span>
                 </div>
-                <span className={`badge state-${s.state}`}>{s.state}</span>
+                <span className={`badge state-${s.state}`} data-testid={`device-state-${s.deviceId}`}>
+                  {stateText(s, true)}
+                </span>
+                {s.state !== 'disconnected' ? (
+                  <button type="button" disabled={busy.has(s.deviceId)} onClick={() => void act(s.deviceId, false)} data-testid={`disconnect-${s.deviceId}`}>
+                    Disconnect
+                  </button>
+                ) : null}
               </div>
               <DeviceStatsCard stats={s} streams={status?.streams ?? []} />
+              {s.transport === 'serial' ? <RawView api={api} deviceId={s.deviceId} /> : null}
             </li>
           ))}
         </ul>
+        <OpenByPath disabled={false} onConnect={(path, chosen) => void act(`serial:${path}`, true, toConnectOptions(chosen))} />
       </div>
     </section>
   );

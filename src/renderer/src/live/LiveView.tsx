@@ -25,10 +25,13 @@ export function LiveView({ api, streams, paused, onTogglePause }: Props) {
     () =>
       new DrawScheduler(
         (): DrawContext => {
-          const source = view.current.frozen ?? store;
-          return { source, tEnd: source.newestTime, windowS: view.current.windowS };
+          const frozen = view.current.frozen;
+          // Live, the right edge is the engine's "now", so traces scroll smoothly between frames.
+          const tEnd = frozen ? frozen.newestTime : store.streaming ? store.engineNow() : store.newestTime;
+          return { source: frozen ?? store, tEnd, windowS: view.current.windowS };
         },
         () => store.newestStamp,
+        () => !view.current.frozen && store.streaming,
       ),
     [store],
   );

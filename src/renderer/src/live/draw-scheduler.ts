@@ -12,9 +12,10 @@ export interface DrawContext {
 export type ChartDrawer = (ctx: DrawContext) => void;
 
 /**
- * Batches every chart's redraw into one requestAnimationFrame: new data (or a layout change)
- * requests a frame; nothing is drawn when nothing changed. Counts drawn frames and their
- * sample-to-pixel latency for window.__vitalsPerf.
+ * Batches every chart's redraw into one requestAnimationFrame. While samples stream, every
+ * animation frame is drawn (the time axis scrolls); otherwise only new data or a layout change
+ * requests one. Counts drawn frames, and the sample-to-pixel latency of frames showing new
+ * samples, for window.__vitalsPerf.
  */
 export class DrawScheduler {
   private drawers = new Set<ChartDrawer>();
@@ -25,6 +26,8 @@ export class DrawScheduler {
     private readonly context: () => DrawContext,
     /** Arrival stamp (ms since the epoch) of the newest samples drawn. */
     private readonly newestStamp: () => number,
+    /** While true the charts scroll: a frame is drawn on every animation frame. */
+    private readonly continuous: () => boolean = () => false,
   ) {}
 
   register(drawer: ChartDrawer): () => void {
@@ -59,5 +62,6 @@ export class DrawScheduler {
       }
     }
     recordDrawnFrame(newData ? Date.now() - this.newestStamp() : null);
+    if (this.continuous()) this.request(false);
   };
 }

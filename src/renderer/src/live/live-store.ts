@@ -22,8 +22,12 @@ export class LiveStore implements LiveSource {
   private rates = new Map<string, number>();
   private listeners = new Set<() => void>();
   newestTime = NaN;
-  /** Host-time arrival stamp (ms) of the newest samples, for sample-to-pixel latency. */
+  /** When (ms since the epoch, engine clock) the newest samples reached the engine: latency's start. */
   newestStamp = NaN;
+  /** Browser clock minus engine clock (ms), as the lower envelope of frame transit; 0 on one machine. */
+  private engineOffsetMs = NaN;
+  /** Browser time (ms) of the last frame with samples. */
+  private lastDataAt = -Infinity;
 
   buffer(key: string): RingBuffer | undefined {
     return this.buffers.get(key);
@@ -40,8 +44,23 @@ export class LiveStore implements LiveSource {
     }
   }
 
+  /** The engine's clock now, in host seconds: where a scrolling chart's right edge is. */
+  engineNow(): number {
+    return (Date.now() - (Number.isNaN(this.engineOffsetMs) ? 0 : this.engineOffsetMs)) / 1000;
+  }
+
+  /** Whether samples are flowing (a frame within the last second). */
+  get streaming(): boolean {
+    return Date.now() - this.lastDataAt < 1000;
+  }
+
   push(frame: LiveFrame): void {
+    const received = Date.now();
+    const transit = received - frame.sentAt;
+    // Follow a faster path at once, a slower one only slowly (a clock step, not a busy moment).
+    this.engineOffsetMs = !(transit >= this.engineOffsetMs) ? transit : this.engineOffsetMs + (transit - this.engineOffsetMs) * 0.002;
     let newest = -Infinity;
+    let arrived = -Infinity;
     for (const b of frame.blocks) {
       if (b.n <= 0) continue;
       let buf = this.buffers.get(b.key);
@@ -58,10 +77,12 @@ export class LiveStore implements LiveSource {
       buf.push(b.t0, b.dt, b.n, b.data);
       const end = b.t0 + (b.n - 1) * b.dt;
       if (end > newest) newest = end;
+      if (b.arrivedAt > arrived) arrived = b.arrivedAt;
     }
     if (newest === -Infinity) return;
+    this.lastDataAt = received;
     if (!(newest <= this.newestTime)) this.newestTime = newest;
-    this.newestStamp = Math.max(frame.sentAt, newest * 1000);
+    this.newestStamp = arrived;
     for (const l of this.listeners) l();
   }
 

@@ -1,0 +1,326 @@
+import type { Chunk, Numeric, Quality, SessionEvent, StreamInfo } from '../../shared/types';
+import { welch, type Psd } from './dsp/welch';
+import { EcgPipeline, ImuPipeline, PpgPipeline, type PpgWindow } from './pipelines';
+
+/** Where the live analysis sends what it derives (the worker posts these to the engine). */
+export interface AnalysisSink {
+  /** The derived streams now defined (replaces the previous set). */
+  streams(streams: StreamInfo[]): void;
+  chunk(chunk: Chunk): void;
+  event(event: SessionEvent): void;
+}
+
+/** Seconds of raw samples kept per stream for PSD requests. */
+const PSD_HISTORY_S = 30;
+/** A heart rate older than this (s) is no longer shown. */
+const STALE_S = 5;
+
+/**
+ * Maps a pipeline's sample count back to host time. Pipelines see each stream's samples back to
+ * back (lost stretches are skipped, not filled), so this keeps which host time each pushed chunk
+ * started at.
+ */
+class Timeline {
+  private readonly spans: { p0: number; t0: number; dt: number; n: number }[] = [];
+  samples = 0;
+
+  add(chunk: Chunk): void {
+    this.spans.push({ p0: this.samples, t0: chunk.t0, dt: chunk.dt, n: chunk.n });
+    this.samples += chunk.n;
+    // Beats are reported well within a few seconds of their sample: keep ~64 chunks.
+    if (this.spans.length > 64) this.spans.shift();
+  }
+
+  /** Host time of pipeline sample p (the nearest span when p is older than what is kept). */
+  time(p: number): number {
+    for (let i = this.spans.length - 1; i >= 0; i--) {
+      const s = this.spans[i];
+      if (p >= s.p0 || i === 0) return s.t0 + (p - s.p0) * s.dt;
+    }
+    return NaN;
+  }
+}
+
+/** The last PSD_HISTORY_S seconds of every channel of a stream. */
+class History {
+  private readonly data: Float32Array[];
+  private at = 0;
+  private filled = 0;
+
+  constructor(
+    channels: number,
+    readonly rate: number,
+  ) {
+    const size = Math.max(16, Math.round(rate * PSD_HISTORY_S));
+    this.data = Array.from({ length: channels }, () => new Float32Array(size));
+  }
+
+  add(chunk: Chunk): void {
+    const size = this.data[0].length;
+    for (let i = 0; i < chunk.n; i++) {
+      for (let c = 0; c < this.data.length; c++) this.data[c][(this.at + i) % size] = chunk.data[c * chunk.n + i];
+    }
+    this.at = (this.at + chunk.n) % size;
+    this.filled = Math.min(size, this.filled + chunk.n);
+  }
+
+  /** The newest `seconds` of channel c, oldest first. */
+  last(c: number, seconds: number): Float64Array {
+    const size = this.data[0].length;
+    const n = Math.min(this.filled, Math.round(seconds * this.rate));
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.data[c][(this.at - n + i + size * 2) % size];
+    return out;
+  }
+}
+
+interface Tracker {
+  info: StreamInfo;
+  derived: StreamInfo;
+  history: History;
+  push(chunk: Chunk): void;
+  numerics(now: number): Numeric[];
+}
+
+function derivedStream(src: StreamInfo, rate: number, channels: StreamInfo['channels']): StreamInfo {
+  const name = `${src.name}.metrics`;
+  return { key: `${src.deviceId}/${name}`, deviceId: src.deviceId, name, kind: 'other', rate, channels, derivedFrom: src.key };
+}
+
+function numeric(key: string, name: Numeric['name'], label: string, value: number, unit: string, quality: Quality | null): Numeric {
+  return { key, name, label, value: Number.isFinite(value) ? value : null, unit, quality: Number.isFinite(value) ? quality : null };
+}
+
+/** ECG: QRS detection on the first lead, heart rate per beat, RMSSD over the last minute, 1 Hz metrics. */
+class EcgTracker implements Tracker {
+  readonly derived: StreamInfo;
+  readonly history: History;
+  private readonly pipeline: EcgPipeline;
+  private readonly timeline = new Timeline();
+  private lastHr = { t: -Infinity, bpm: NaN };
+  private recentBeats: { t: number; accepted: boolean }[] = [];
+  private nextTick = NaN;
+  private derivedIndex = 0;
+
+  constructor(
+    readonly info: StreamInfo,
+    private readonly sink: AnalysisSink,
+  ) {
+    this.pipeline = new EcgPipeline(info.rate);
+    this.history = new History(info.channels.length, info.rate);
+    this.derived = derivedStream(info, 1, [
+      { label: 'HR', unit: 'bpm' },
+      { label: 'RMSSD', unit: 'ms' },
+    ]);
+  }
+
+  push(chunk: Chunk): void {
+    this.timeline.add(chunk);
+    const update = this.pipeline.push(chunk.data.subarray(0, chunk.n));
+    const accepted = new Set(update.hr.map((h) => h.t));
+    for (const beat of update.beats) {
+      const t = this.timeline.time(beat.sample);
+      this.sink.event({ kind: 'beat', key: this.info.key, t, duration: 0, text: 'R' });
+      this.recentBeats.push({ t, accepted: accepted.has(beat.sample / this.info.rate) });
+    }
+    for (const h of update.hr) this.lastHr = { t: this.timeline.time(Math.round(h.t * this.info.rate)), bpm: h.bpm };
+    const end = chunk.t0 + chunk.n * chunk.dt;
+    if (Number.isNaN(this.nextTick)) this.nextTick = Math.ceil(chunk.t0);
+    while (this.nextTick <= end) {
+      this.emitMetrics(this.nextTick);
+      this.nextTick += 1;
+    }
+  }
+
+  private emitMetrics(t: number): void {
+    const [hr, rmssd] = this.current(t);
+    this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: 1, n: 1, data: Float32Array.of(hr, rmssd) });
+  }
+
+  private current(now: number): [number, number] {
+    const hr = now - this.lastHr.t <= STALE_S ? this.lastHr.bpm : NaN;
+    const seconds = this.timeline.samples / this.info.rate;
+    const hrv = seconds >= 30 ? this.pipeline.hrvAt(Math.max(0, seconds - 60), seconds) : null;
+    return [hr, hrv ? hrv.rmssdMs : NaN];
+  }
+
+  /** Good when nearly every recent beat gave a plausible interval, poor when beats stopped or most were rejected. */
+  private quality(now: number): Quality {
+    this.recentBeats = this.recentBeats.filter((b) => now - b.t <= 10);
+    const n = this.recentBeats.length;
+    if (n < 3 || now - this.lastHr.t > STALE_S) return 'poor';
+    const share = this.recentBeats.filter((b) => b.accepted).length / n;
+    return share >= 0.8 ? 'good' : share >= 0.5 ? 'fair' : 'poor';
+  }
+
+  numerics(now: number): Numeric[] {
+    const [hr, rmssd] = this.current(now);
+    const q = this.quality(now);
+    return [numeric(this.info.key, 'hr', 'HR (ECG)', hr, 'bpm', q), numeric(this.info.key, 'rmssd', 'RMSSD', rmssd, 'ms', q)];
+  }
+}
+
+/** PPG: systolic peaks, motion-resistant HR, SpO2, perfusion index and quality per 8 s window (every 2 s). */
+class PpgTracker implements Tracker {
+  readonly derived: StreamInfo;
+  readonly history: History;
+  readonly pipeline: PpgPipeline;
+  private readonly timeline = new Timeline();
+  private last: PpgWindow | null = null;
+  private lastAt = -Infinity;
+  private derivedIndex = 0;
+
+  constructor(
+    readonly info: StreamInfo,
+    accRate: number,
+    private readonly sink: AnalysisSink,
+  ) {
+    this.pipeline = new PpgPipeline(info.rate, { labels: info.channels.map((c) => c.label), accFs: accRate });
+    this.history = new History(info.channels.length, info.rate);
+    this.derived = derivedStream(info, 1 / this.pipeline.options.stepSec, [
+      { label: 'HR', unit: 'bpm' },
+      { label: 'SpO2', unit: '%' },
+      { label: 'PI', unit: '%' },
+      { label: 'SQI', unit: '' },
+    ]);
+  }
+
+  pushAcc(chunk: Chunk): void {
+    if (chunk.data.length / chunk.n >= 3) this.pipeline.pushAcc(chunk.data, chunk.n);
+  }
+
+  push(chunk: Chunk): void {
+    this.timeline.add(chunk);
+    const update = this.pipeline.push(chunk.data, chunk.n);
+    for (const p of update.beats) this.sink.event({ kind: 'beat', key: this.info.key, t: this.timeline.time(p), duration: 0, text: 'systolic peak' });
+    for (const w of update.windows) {
+      const t = this.timeline.time(Math.round(w.t1 * this.info.rate) - 1);
+      const shown = w.quality === 'poor' ? NaN : w.bpm;
+      this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: this.pipeline.options.stepSec, n: 1, data: Float32Array.of(shown, w.spo2, w.perfusionIndex, w.sqi) });
+      this.last = w;
+      this.lastAt = t;
+    }
+  }
+
+  numerics(now: number): Numeric[] {
+    const w = now - this.lastAt <= STALE_S ? this.last : null;
+    const q = w?.quality ?? null;
+    return [
+      numeric(this.info.key, 'hr', 'HR (PPG)', w?.bpm ?? NaN, 'bpm', q),
+      numeric(this.info.key, 'spo2', 'SpO2', w?.spo2 ?? NaN, '%', q),
+      numeric(this.info.key, 'pi', 'PI', w?.perfusionIndex ?? NaN, '%', q),
+    ];
+  }
+}
+
+/** IMU: steps, cadence and activity (ENMO) per 5 s window. */
+class ImuTracker implements Tracker {
+  readonly derived: StreamInfo;
+  readonly history: History;
+  private readonly pipeline: ImuPipeline;
+  private readonly timeline = new Timeline();
+  private cadence = NaN;
+  private lastAt = -Infinity;
+  private derivedIndex = 0;
+
+  constructor(
+    readonly info: StreamInfo,
+    private readonly sink: AnalysisSink,
+    /** PPG trackers of the same device, fed this accelerometer against motion artifacts. */
+    public ppg: PpgTracker[],
+  ) {
+    this.pipeline = new ImuPipeline(info.rate);
+    this.history = new History(info.channels.length, info.rate);
+    this.derived = derivedStream(info, 1 / this.pipeline.windowSec, [
+      { label: 'cadence', unit: 'steps/min' },
+      { label: 'ENMO', unit: 'g' },
+      { label: 'steps', unit: '' },
+    ]);
+  }
+
+  push(chunk: Chunk): void {
+    if (chunk.data.length / chunk.n < 3) return;
+    for (const p of this.ppg) p.pushAcc(chunk);
+    this.timeline.add(chunk);
+    const update = this.pipeline.push(chunk.data, chunk.n);
+    for (const s of update.steps) this.sink.event({ kind: 'step', key: this.info.key, t: this.timeline.time(s), duration: 0, text: 'step' });
+    for (const w of update.windows) {
+      const t = this.timeline.time(Math.round(w.t1 * this.info.rate) - 1);
+      this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: this.pipeline.windowSec, n: 1, data: Float32Array.of(w.cadence, w.enmo, this.pipeline.stepCount) });
+      this.cadence = w.cadence;
+      this.lastAt = t;
+    }
+  }
+
+  numerics(now: number): Numeric[] {
+    const fresh = now - this.lastAt <= 2 * this.pipeline.windowSec;
+    return [
+      numeric(this.info.key, 'cadence', 'Cadence', fresh ? this.cadence : NaN, 'steps/min', null),
+      numeric(this.info.key, 'steps', 'Steps', this.pipeline.stepCount, '', null),
+    ];
+  }
+}
+
+/**
+ * The live analysis: one pipeline per analysable raw stream (chosen by kind), fed chunk by chunk,
+ * publishing derived metrics streams, beat and step events, and the numerics the UI shows. A PPG
+ * stream uses the accelerometer of an IMU stream of the same device against motion artifacts.
+ * The same pipelines serve the offline `analyze` command.
+ */
+export class LiveAnalysis {
+  private trackers = new Map<string, Tracker>();
+
+  constructor(private readonly sink: AnalysisSink) {}
+
+  setStreams(streams: StreamInfo[]): void {
+    const raw = streams.filter((s) => !s.derivedFrom && s.rate > 0);
+    const next = new Map<string, Tracker>();
+    const signature = (s: StreamInfo) => JSON.stringify([s.kind, s.rate, s.channels]);
+    const keep = (s: StreamInfo) => {
+      const old = this.trackers.get(s.key);
+      return old && signature(old.info) === signature(s) ? old : null;
+    };
+    const ppgByDevice = new Map<string, PpgTracker[]>();
+    for (const s of raw.filter((x) => x.kind === 'ppg')) {
+      const imu = raw.find((x) => x.deviceId === s.deviceId && x.kind === 'imu');
+      const tracker = (keep(s) as PpgTracker | null) ?? new PpgTracker(s, imu?.rate ?? 0, this.sink);
+      next.set(s.key, tracker);
+      ppgByDevice.set(s.deviceId, [...(ppgByDevice.get(s.deviceId) ?? []), tracker]);
+    }
+    for (const s of raw) {
+      if (s.kind === 'ecg') next.set(s.key, keep(s) ?? new EcgTracker(s, this.sink));
+      else if (s.kind === 'imu') {
+        const ppg = ppgByDevice.get(s.deviceId) ?? [];
+        const kept = keep(s) as ImuTracker | null;
+        if (kept) kept.ppg = ppg;
+        next.set(s.key, kept ?? new ImuTracker(s, this.sink, ppg));
+      }
+    }
+    const changed = next.size !== this.trackers.size || [...next].some(([key, t]) => this.trackers.get(key) !== t);
+    this.trackers = next;
+    if (changed) this.sink.streams([...next.values()].map((t) => t.derived));
+  }
+
+  push(chunk: Chunk): void {
+    const tracker = this.trackers.get(chunk.key);
+    if (!tracker || chunk.n === 0) return;
+    tracker.history.add(chunk);
+    tracker.push(chunk);
+  }
+
+  numerics(now: number): Numeric[] {
+    return [...this.trackers.values()].flatMap((t) => t.numerics(now));
+  }
+
+  /** Welch PSD of the newest `seconds` of one channel (4 s Hann segments, half overlap). */
+  psd(key: string, channel: number, seconds: number): Psd {
+    const tracker = this.trackers.get(key);
+    if (!tracker) throw new Error(`no analysed stream "${key}"`);
+    if (channel < 0 || channel >= tracker.info.channels.length) throw new Error(`stream "${key}" has no channel ${channel}`);
+    const x = tracker.history.last(channel, seconds);
+    const rate = tracker.history.rate;
+    if (x.length < rate * 2) throw new Error(`not enough data yet for a PSD of "${key}": need 2 s`);
+    const nperseg = Math.min(x.length, 1 << Math.floor(Math.log2(rate * 4)));
+    return welch(x, rate, { nperseg });
+  }
+}

@@ -1,0 +1,44 @@
+/** `vitalscope analyze INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND]... [--db PATH] --json` */
+import { parseArgs } from 'node:util';
+import { STREAM_KINDS, type StreamKind } from '../../../shared/types';
+import { analyze } from './analyze';
+import { loadInput } from './load-input';
+
+export async function analyzeCommand(args: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        signal: { type: 'string' },
+        rate: { type: 'string' },
+        kind: { type: 'string', multiple: true },
+        db: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new Error((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new Error('give exactly one INPUT: a WFDB .hea, a .csv or a session id');
+  let rate: number | undefined;
+  if (values.rate !== undefined) {
+    rate = Number(values.rate);
+    if (!(rate > 0 && Number.isFinite(rate))) throw new Error(`--rate must be a positive number of Hz, got "${values.rate}"`);
+  }
+  const kinds: Record<string, StreamKind> = {};
+  for (const k of values.kind ?? []) {
+    const m = /^(.+)=(.+)$/.exec(k);
+    const kind = m?.[2].trim().toLowerCase() as StreamKind | undefined;
+    if (!m || !kind || !STREAM_KINDS.includes(kind)) throw new Error(`--kind must be LABEL=KIND with KIND one of ${STREAM_KINDS.join(', ')}, got "${k}"`);
+    kinds[m[1].trim()] = kind;
+  }
+  const input = loadInput(positionals[0], { rate, kinds, db: values.db ?? process.env.VITALSCOPE_DB });
+  const result = analyze(input, { signal: values.signal });
+  // JSON is the only output format for now; --json states it explicitly.
+  process.stdout.write(JSON.stringify(result) + '\n');
+}

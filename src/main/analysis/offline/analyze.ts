@@ -1,0 +1,198 @@
+/**
+ * Offline analysis of a loaded input: replays each stream through the same streaming pipelines
+ * the live worker uses, in 1 s blocks, then adds the offline-only refinement of R-wave positions.
+ */
+import { refineBeats } from '../dsp/ecg/beat-refine';
+import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
+import { rrSeries } from '../dsp/ecg/rr-intervals';
+import { EcgPipeline, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PpgWindow } from '../pipelines';
+import type { InputChannel, InputStream, LoadedInput } from './load-input';
+
+export interface AnalyzeOptions {
+  /** Label or index (into all input channels) of the ECG/PPG signal to analyse. */
+  signal?: string;
+}
+
+const round = (x: number, d = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
+
+export interface EcgResult {
+  signal: string;
+  fs: number;
+  beats: number[];
+  hr: { t: (number | null)[]; bpm: (number | null)[] };
+  hrv: { overall: Record<string, number | null>; windowSec: number; stepSec: number; windows: Record<string, number | null>[] };
+}
+
+function pickChannel(input: LoadedInput, stream: InputStream, signal: string | undefined): InputChannel {
+  if (signal !== undefined) {
+    const byIndex = /^\d+$/.test(signal) ? input.channels[Number(signal)] : undefined;
+    const chosen = byIndex ?? stream.channels.find((c) => c.label.toLowerCase() === signal.toLowerCase());
+    if (chosen && stream.channels.includes(chosen)) return chosen;
+  }
+  return stream.channels[0];
+}
+
+function hrvRecord(w: Omit<HrvWindow, 't0' | 't1'> & Partial<Pick<HrvWindow, 't0' | 't1'>>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(w)) out[k] = round(v as number);
+  return out;
+}
+
+export function analyzeEcg(channel: InputChannel): EcgResult {
+  const fs = channel.fs;
+  const pipe = new EcgPipeline(fs);
+  const block = Math.max(1, Math.round(fs));
+  const beats: number[] = [];
+  const windows: HrvWindow[] = [];
+  for (let i = 0; i < channel.data.length; i += block) {
+    const u = pipe.push(channel.data.subarray(i, Math.min(channel.data.length, i + block)));
+    for (const b of u.beats) beats.push(b.sample);
+    windows.push(...u.hrv);
+  }
+  const refined = refineBeats(channel.data, fs, beats);
+  const times = refined.map((b) => b / fs);
+  const rr = rrSeries(times);
+  const hrT: number[] = [];
+  const hrB: number[] = [];
+  for (let i = 0; i < rr.rr.length; i++) if (rr.nn[i]) { hrT.push(rr.t[i]); hrB.push(60 / rr.rr[i]); }
+  return {
+    signal: channel.label,
+    fs,
+    beats: refined,
+    hr: { t: hrT.map((t) => round(t)), bpm: hrB.map((b) => round(b, 2)) },
+    hrv: {
+      overall: hrvRecord({ ...hrvTime(rr), ...hrvFrequency(rr) }),
+      windowSec: pipe.options.hrvWindowSec,
+      stepSec: pipe.options.hrvStepSec,
+      windows: windows.map(hrvRecord),
+    },
+  };
+}
+
+export interface PpgResult {
+  signal: string;
+  fs: number;
+  beats: number[];
+  hr: { t: (number | null)[]; bpm: (number | null)[] };
+  spo2: { t: (number | null)[]; percent: (number | null)[]; ratio: (number | null)[]; perfusionIndex: (number | null)[]; calibration: { a: number; b: number } };
+  quality: { t: (number | null)[]; sqi: (number | null)[]; class: string[]; motion: boolean[]; counts: Record<string, number> };
+  windows: PpgWindow[];
+}
+
+export function analyzePpg(stream: InputStream, acc: InputStream | undefined, first: InputChannel): PpgResult {
+  const fs = stream.fs;
+  const chans = [first, ...stream.channels.filter((c) => c !== first)];
+  const accFs = acc?.fs ?? 0;
+  const pipe = new PpgPipeline(fs, { labels: chans.map((c) => c.label), accFs });
+  const accAxes = acc ? acc.channels.filter((c) => /^(acc|a)[_ ]?[xyz]/i.test(c.label) || /^acc/i.test(c.label)).slice(0, 3) : [];
+  const useAcc = accAxes.length === 3;
+  const len = first.data.length;
+  const block = Math.max(1, Math.round(fs));
+  const beats: number[] = [];
+  const windows: PpgWindow[] = [];
+  for (let i = 0; i < len; i += block) {
+    const n = Math.min(block, len - i);
+    if (useAcc) {
+      const a0 = Math.round((i / fs) * accFs);
+      const a1 = Math.min(accAxes[0].data.length, Math.round(((i + n) / fs) * accFs));
+      if (a1 > a0) {
+        const an = a1 - a0;
+        const buf = new Float64Array(3 * an);
+        accAxes.forEach((c, k) => buf.set(c.data.subarray(a0, a1), k * an));
+        pipe.pushAcc(buf, an);
+      }
+    }
+    const buf = new Float64Array(chans.length * n);
+    chans.forEach((c, k) => buf.set(c.data.subarray(i, i + n), k * n));
+    const u = pipe.push(buf, n);
+    beats.push(...u.beats);
+    windows.push(...u.windows);
+  }
+  const t = windows.map((w) => round((w.t0 + w.t1) / 2));
+  const counts = { good: 0, fair: 0, poor: 0 };
+  for (const w of windows) counts[w.quality]++;
+  return {
+    signal: first.label,
+    fs,
+    beats,
+    hr: { t, bpm: windows.map((w) => round(w.bpm, 2)) },
+    spo2: {
+      t,
+      percent: windows.map((w) => round(w.spo2, 2)),
+      ratio: windows.map((w) => round(w.ratio, 4)),
+      perfusionIndex: windows.map((w) => round(w.perfusionIndex, 4)),
+      calibration: pipe.options.calibration,
+    },
+    quality: { t, sqi: windows.map((w) => round(w.sqi)), class: windows.map((w) => w.quality), motion: windows.map((w) => w.motion), counts },
+    windows,
+  };
+}
+
+export interface ImuResult {
+  fs: number;
+  steps: number;
+  stepTimes: (number | null)[];
+  cadence: { t: (number | null)[]; spm: (number | null)[] };
+  intensity: { t: (number | null)[]; enmo: (number | null)[]; class: string[]; motion: boolean[] };
+}
+
+export function analyzeImu(stream: InputStream): ImuResult {
+  const fs = stream.fs;
+  const axes = stream.channels.filter((c) => !/^(gyro|g[xyz])/i.test(c.label)).slice(0, 3);
+  if (axes.length < 3) throw new Error(`IMU stream needs three accelerometer axes, found ${axes.map((a) => a.label).join(', ') || 'none'}`);
+  const pipe = new ImuPipeline(fs);
+  const len = axes[0].data.length;
+  const block = Math.max(1, Math.round(fs));
+  const steps: number[] = [];
+  const windows: ImuWindow[] = [];
+  for (let i = 0; i < len; i += block) {
+    const n = Math.min(block, len - i);
+    const buf = new Float64Array(3 * n);
+    axes.forEach((c, k) => buf.set(c.data.subarray(i, i + n), k * n));
+    const u = pipe.push(buf, n);
+    steps.push(...u.steps);
+    windows.push(...u.windows);
+  }
+  const t = windows.map((w) => round((w.t0 + w.t1) / 2));
+  return {
+    fs,
+    steps: steps.length,
+    stepTimes: steps.map((s) => round(s / fs)),
+    cadence: { t, spm: windows.map((w) => round(w.cadence, 1)) },
+    intensity: { t, enmo: windows.map((w) => round(w.enmo, 4)), class: windows.map((w) => w.intensity), motion: windows.map((w) => w.motion) },
+  };
+}
+
+export interface AnalysisResult {
+  source: string;
+  notes: string[];
+  ecg?: EcgResult;
+  ppg?: Omit<PpgResult, 'windows'>;
+  imu?: ImuResult;
+}
+
+export function analyze(input: LoadedInput, options: AnalyzeOptions = {}): AnalysisResult {
+  const result: AnalysisResult = { source: input.source, notes: [...input.notes] };
+  const ecg = input.streams.find((s) => s.kind === 'ecg');
+  const ppg = input.streams.find((s) => s.kind === 'ppg');
+  const imu = input.streams.find((s) => s.kind === 'imu');
+  if (!ecg && !ppg && !imu) throw new Error(`no ECG, PPG or IMU signal found in ${input.source} (name the kind with --kind LABEL=KIND)`);
+  if (options.signal !== undefined) {
+    const byIndex = /^\d+$/.test(options.signal) ? input.channels[Number(options.signal)] : undefined;
+    const found = byIndex ?? input.channels.find((c) => c.label.toLowerCase() === options.signal!.toLowerCase());
+    if (!found) throw new Error(`--signal ${options.signal}: no such signal; signals: ${input.channels.map((c, i) => `${i}:${c.label}`).join(', ')}`);
+  }
+  if (ecg) result.ecg = analyzeEcg(pickChannel(input, ecg, options.signal));
+  if (ppg) {
+    const { windows: _w, ...rest } = analyzePpg(ppg, imu, pickChannel(input, ppg, options.signal));
+    result.ppg = rest;
+  }
+  if (imu) {
+    try {
+      result.imu = analyzeImu(imu);
+    } catch (error) {
+      result.notes.push((error as Error).message);
+    }
+  }
+  return result;
+}

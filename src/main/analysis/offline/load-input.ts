@@ -1,0 +1,187 @@
+/**
+ * Loads an analysis input from disk (or the library): a WFDB record (.hea, single- or
+ * multi-segment), a CSV file, or a recorded session id. The parsing itself is pure and lives in
+ * src/main/formats; this module only reads files and stitches segments.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import type { StreamKind } from '../../../shared/types';
+import { groupCsvStreams, kindForLabel, parseCsv } from '../../formats/csv-reader';
+import { decodeSamples, demuxSignals, parseWfdbHeader, type WfdbHeader, WfdbError, assertSupportedFormat } from '../../formats/wfdb';
+import { Library } from '../../storage/library';
+
+export interface InputChannel {
+  label: string;
+  unit: string;
+  fs: number;
+  data: Float32Array | Float64Array;
+}
+
+export interface InputStream {
+  kind: StreamKind;
+  fs: number;
+  channels: InputChannel[];
+}
+
+export interface LoadedInput {
+  source: string;
+  streams: InputStream[];
+  /** All channels in input order (for --signal by index). */
+  channels: InputChannel[];
+  notes: string[];
+}
+
+export interface LoadOptions {
+  rate?: number;
+  kinds?: Record<string, StreamKind>;
+  db?: string;
+}
+
+export interface WfdbRecord {
+  header: WfdbHeader;
+  signals: InputChannel[];
+  notes: string[];
+}
+
+/** Reads a WFDB record from its .hea path; multi-segment records are joined (gaps as NaN). */
+export function readWfdbRecord(heaPath: string): WfdbRecord {
+  const dir = dirname(heaPath);
+  const header = parseWfdbHeader(readFileSync(heaPath, 'latin1'));
+  if (header.segments) return readMultiSegment(header, dir);
+  const notes: string[] = [];
+  const signals: InputChannel[] = new Array(header.signals.length);
+  for (const s of header.signals) assertSupportedFormat(s.format, `signal "${s.description || s.fileName}" of record ${header.record}`);
+  const files = [...new Set(header.signals.map((s) => s.fileName))];
+  for (const file of files) {
+    const idx = header.signals.map((s, i) => (s.fileName === file ? i : -1)).filter((i) => i >= 0);
+    const specs = idx.map((i) => header.signals[i]);
+    const path = join(dir, file);
+    if (!existsSync(path)) throw new WfdbError(`signal file ${file} of record ${header.record} not found in ${dir}`);
+    const samples = decodeSamples(new Uint8Array(readFileSync(path)), specs[0].format, specs[0].byteOffset);
+    const decoded = demuxSignals(samples, specs, header.fs, header.samples);
+    if (specs.some((s) => s.skew)) notes.push(`record ${header.record}: signal skew is ignored`);
+    decoded.forEach((d, k) => {
+      signals[idx[k]] = { label: d.spec.description || `sig${idx[k]}`, unit: d.spec.units, fs: d.fs, data: d.data };
+    });
+  }
+  return { header, signals, notes };
+}
+
+function readMultiSegment(header: WfdbHeader, dir: string): WfdbRecord {
+  const notes: string[] = [];
+  const parts: (WfdbRecord | { gap: number })[] = [];
+  let layout: WfdbRecord | null = null;
+  for (const seg of header.segments!) {
+    const path = join(dir, `${seg.name}.hea`);
+    if (seg.name === '~' || !existsSync(path)) {
+      if (seg.name !== '~') notes.push(`segment ${seg.name} (${seg.samples} samples) has no header: treated as a gap`);
+      parts.push({ gap: seg.samples });
+      continue;
+    }
+    const rec = readWfdbRecord(path);
+    if (rec.header.signals.length > 0 && rec.header.samples === 0) layout = layout ?? rec;
+    else parts.push(rec);
+  }
+  // Signal set: the layout segment's, else the first real segment's; matched by label.
+  const first = layout ?? (parts.find((p) => 'header' in p) as WfdbRecord | undefined);
+  if (!first) throw new WfdbError(`multi-segment record ${header.record} has no readable segment`);
+  const signals = first.signals.map((s) => {
+    const ratio = s.fs / header.fs;
+    const total = parts.reduce((n, p) => n + ('gap' in p ? p.gap : (p.header.samples ?? p.signals[0]?.data.length ?? 0)), 0) * ratio;
+    const data = new Float32Array(Math.round(total)).fill(NaN);
+    let o = 0;
+    for (const p of parts) {
+      if ('gap' in p) {
+        o += Math.round(p.gap * ratio);
+        continue;
+      }
+      const len = Math.round((p.header.samples ?? 0) * ratio);
+      const match = p.signals.find((c) => c.label === s.label);
+      if (match) data.set(match.data.subarray(0, len), o);
+      o += len;
+    }
+    return { label: s.label, unit: s.unit, fs: s.fs, data };
+  });
+  notes.push(...parts.flatMap((p) => ('notes' in p ? p.notes : [])));
+  return { header, signals, notes };
+}
+
+const WFDB_KIND: [RegExp, StreamKind][] = [
+  [/^(ecg|ekg|ii|i|iii|mlii|ml|v\d?|avr|avl|avf|mli|mliii|lead)\b/i, 'ecg'],
+  [/^(pleth|ppg|red|ir|green)/i, 'ppg'],
+  [/^(acc|gyro|[ag][xyz]$)/i, 'imu'],
+];
+
+/** The kind of a WFDB signal from its description. */
+export function kindForWfdbLabel(label: string): StreamKind | null {
+  const k = kindForLabel(label);
+  if (k) return k;
+  for (const [re, kind] of WFDB_KIND) if (re.test(label.trim())) return kind;
+  return null;
+}
+
+function groupChannels(channels: InputChannel[], kinds: Record<string, StreamKind>, kindOf: (label: string) => StreamKind | null): InputStream[] {
+  const lower = new Map(Object.entries(kinds).map(([k, v]) => [k.toLowerCase(), v]));
+  const streams: InputStream[] = [];
+  for (const c of channels) {
+    const kind = lower.get(c.label.toLowerCase()) ?? kindOf(c.label);
+    if (!kind || kind === 'other') continue;
+    let s = streams.find((x) => x.kind === kind && x.fs === c.fs);
+    if (!s) streams.push((s = { kind, fs: c.fs, channels: [] }));
+    s.channels.push(c);
+  }
+  return streams;
+}
+
+export function loadInput(input: string, options: LoadOptions = {}): LoadedInput {
+  const kinds = options.kinds ?? {};
+  if (/^\d+$/.test(input) && !existsSync(input)) return loadSession(Number(input), options);
+  if (!existsSync(input)) throw new Error(`input ${input} not found (give a WFDB .hea, a .csv or a session id)`);
+  const ext = extname(input).toLowerCase();
+  if (ext === '.hea') {
+    const rec = readWfdbRecord(input);
+    return { source: input, channels: rec.signals, streams: groupChannels(rec.signals, kinds, kindForWfdbLabel), notes: rec.notes };
+  }
+  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') {
+    const table = parseCsv(readFileSync(input, 'utf8'));
+    const rec = groupCsvStreams(table, { rate: options.rate, kinds });
+    const channels: InputChannel[] = [];
+    const streams = rec.streams.map((s) => {
+      const chans = s.labels.map((label, k) => ({ label, unit: '', fs: s.fs, data: s.channels[k] }));
+      channels.push(...chans);
+      return { kind: s.kind, fs: s.fs, channels: chans };
+    });
+    const notes = rec.ignored.length ? [`columns not analysed: ${rec.ignored.join(', ')}`] : [];
+    return { source: input, channels, streams, notes };
+  }
+  throw new Error(`unsupported input ${input}: give a WFDB .hea, a .csv or a session id`);
+}
+
+function loadSession(id: number, options: LoadOptions): LoadedInput {
+  if (!options.db) throw new Error(`"${id}" is not a file; to analyse session ${id} give its library with --db PATH`);
+  const library = new Library(options.db);
+  try {
+    const session = library.session(id);
+    if (!session) throw new Error(`no session ${id} in ${options.db}`);
+    const streams: InputStream[] = [];
+    const channels: InputChannel[] = [];
+    for (const st of session.streams) {
+      const nch = st.channels.length;
+      const cols = st.channels.map(() => new Float32Array(st.samples).fill(NaN));
+      for (const chunk of library.chunks(st.id)) {
+        for (let c = 0; c < nch; c++) {
+          const src = chunk.data.subarray(c * chunk.n, (c + 1) * chunk.n);
+          const room = Math.max(0, Math.min(chunk.n, st.samples - chunk.index));
+          cols[c].set(src.subarray(0, room), chunk.index);
+        }
+      }
+      const chans = st.channels.map((ch, c) => ({ label: ch.label, unit: ch.unit, fs: st.rate, data: cols[c] }));
+      channels.push(...chans);
+      const kind = options.kinds?.[st.name] ?? st.kind;
+      if (kind === 'ecg' || kind === 'ppg' || kind === 'imu') streams.push({ kind, fs: st.rate, channels: chans });
+    }
+    return { source: `session ${id}`, streams, channels, notes: [] };
+  } finally {
+    library.close();
+  }
+}

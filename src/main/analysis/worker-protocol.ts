@@ -1,0 +1,16 @@
+import type { Chunk, Numeric, SessionEvent, StreamInfo } from '../../shared/types';
+
+/** Messages from the engine to the analysis worker. */
+export type ToWorker =
+  | { type: 'streams'; streams: StreamInfo[] }
+  | { type: 'chunk'; chunk: Chunk }
+  | { type: 'numerics'; now: number }
+  | { type: 'psd'; id: number; key: string; channel: number; seconds: number };
+
+/** Messages from the analysis worker to the engine. */
+export type FromWorker =
+  | { type: 'streams'; streams: StreamInfo[] }
+  | { type: 'chunk'; chunk: Chunk }
+  | { type: 'event'; event: SessionEvent }
+  | { type: 'numerics'; numerics: Numeric[] }
+  | { type: 'psd'; id: number; freqs?: Float64Array; psd?: Float64Array; error?: string };

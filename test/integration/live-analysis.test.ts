@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../src/main/engine';
+import type { LiveMark } from '../../src/shared/api';
+import type { EngineStatus } from '../../src/shared/types';
+import { tempDir } from '../helpers/temp-dir';
+
+const SPEED = 10;
+
+/** An engine whose clock runs 10x faster than the wall clock, with the simulated board connected. */
+async function fastEngine(dbPath: string, hrBpm: number) {
+  const wall0 = performance.now();
+  const origin = Date.now() / 1000;
+  const now = () => origin + ((performance.now() - wall0) / 1000) * SPEED;
+  const engine = await createEngine({ dbPath, simulator: { hrBpm, seed: 21 }, now });
+  const marks: LiveMark[] = [];
+  engine.subscribe({ frame: (f) => marks.push(...f.marks) });
+  await engine.connect('sim');
+  return { engine, marks, now };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const numeric = (s: EngineStatus, key: string, name: string) => s.analysis.numerics.find((n) => n.key === key && n.name === name);
+
+describe('live analysis in its worker thread', () => {
+  const dir = tempDir('analysis');
+  let engine: Engine | undefined;
+  afterEach(async () => {
+    await engine?.close();
+    engine = undefined;
+  });
+
+  it('derives heart rate, SpO2 and beat marks from the simulated board, and records the derived streams', async () => {
+    const run = await fastEngine(join(dir.path, 'a.db'), 72);
+    engine = run.engine;
+    const id = await engine.startRecording({ name: 'analysis', participant: '' });
+    // ~20 simulated seconds: QRS thresholds settle in 2 s, PPG windows are 8 s long.
+    const hr = await until('a good ECG heart rate', async () => {
+      const n = numeric(await engine!.getStatus(), 'sim/ecg', 'hr');
+      return n?.value !== null && n?.quality === 'good' ? n : undefined;
+    });
+    expect(hr.value!).toBeGreaterThan(60);
+    expect(hr.value!).toBeLessThan(85);
+    const spo2 = await until('an SpO2 reading', async () => {
+      const n = numeric(await engine!.getStatus(), 'sim/ppg', 'spo2');
+      return n?.value !== null ? n : undefined;
+    });
+    expect(spo2.value!).toBeGreaterThan(90);
+    expect(spo2.value!).toBeLessThan(100);
+
+    const status = await engine.getStatus();
+    const derived = status.streams.filter((s) => s.derivedFrom);
+    expect(derived.map((s) => s.key).sort()).toEqual(['sim/ecg.metrics', 'sim/imu.metrics', 'sim/ppg.metrics']);
+    // Beat marks reach the UI at about the heart rate: R peaks on the ECG, systolic peaks on the PPG.
+    const beats = run.marks.filter((m) => m.key === 'sim/ecg');
+    expect(beats.length).toBeGreaterThan(10);
+    const rr = beats.slice(1).map((m, i) => m.t - beats[i].t);
+    const medianRr = rr.sort((a, b) => a - b)[rr.length >> 1];
+    expect(60 / medianRr).toBeGreaterThan(60);
+    expect(60 / medianRr).toBeLessThan(85);
+    expect(run.marks.some((m) => m.key === 'sim/ppg')).toBe(true);
+
+    const summary = await engine.stopRecording();
+    expect(summary!.id).toBe(id);
+    const metrics = summary!.streams.find((s) => s.name === 'ecg.metrics')!;
+    expect(metrics.channels).toEqual(['HR', 'RMSSD']);
+    expect(metrics.samples).toBeGreaterThan(5);
+  });
+
+  it('computes a PSD of a live channel whose peak is the 1.2 Hz pulse of the PPG', async () => {
+    const run = await fastEngine(join(dir.path, 'b.db'), 72);
+    engine = run.engine;
+    await until('16 s of PPG', async () => ((await engine!.getStatus()).devices[0]?.streams.find((s) => s.key === 'sim/ppg')?.samples ?? 0) > 1600 || undefined);
+    const psd = await engine.getPsd('sim/ppg', 1, 16);
+    expect(psd.freqs[psd.freqs.length - 1]).toBeCloseTo(50, 0);
+    let peak = 0;
+    for (let k = 1; k < psd.psd.length; k++) if (psd.freqs[k] > 0.7 && psd.psd[k] > psd.psd[peak]) peak = k;
+    expect(psd.freqs[peak]).toBeGreaterThan(1.0);
+    expect(psd.freqs[peak]).toBeLessThan(1.45);
+    await expect(engine.getPsd('sim/nothing', 0, 8)).rejects.toThrow(/no analysed stream "sim\/nothing"/);
+  });
+
+  it('restarts a crashed worker, shows the error, and keeps acquiring', async () => {
+    const run = await fastEngine(join(dir.path, 'c.db'), 72);
+    engine = run.engine;
+    await until('numerics', async () => ((await engine!.getStatus()).analysis.numerics.length ? true : undefined));
+    // A malformed message makes the analysis throw inside the worker thread.
+    (engine as unknown as { analysis: { worker: { postMessage(m: unknown): void } } }).analysis.worker.postMessage({ type: 'chunk', chunk: { key: 'sim/ecg', n: 4, data: null } });
+    const crashed = await until('the crash to show', async () => {
+      const s = await engine!.getStatus();
+      return s.analysis.restarts > 0 ? s : undefined;
+    });
+    expect(crashed.analysis.error).toMatch(/null/);
+    const samplesBefore = crashed.devices[0].streams[0].samples;
+    const recovered = await until('numerics after the restart', async () => {
+      const n = numeric(await engine!.getStatus(), 'sim/ecg', 'hr');
+      return n?.value !== null && n?.value !== undefined ? n : undefined;
+    });
+    expect(recovered.value).toBeGreaterThan(50);
+    await until('acquisition to go on', async () => ((await engine!.getStatus()).devices[0].streams[0].samples > samplesBefore ? true : undefined), 3000);
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { QrsDetector, detectQrs } from '../../src/main/analysis/dsp/ecg/qrs-detector';
+import { rrSeries } from '../../src/main/analysis/dsp/ecg/rr-intervals';
+import { hrvFrequency, hrvTime } from '../../src/main/analysis/dsp/ecg/hrv';
+import { EcgPipeline } from '../../src/main/analysis/pipelines';
+import { PhysiologySimulator } from '../../src/main/devices/simulator/signals';
+import { matchBeats, ppv, se } from '../../bench/eval/scoring';
+
+function simulatedEcg(seconds: number, fs: number, noise = 0.05, seed = 3) {
+  const sim = new PhysiologySimulator({ ecgRateHz: fs, seed, noise });
+  const data = new Float32Array(seconds * fs);
+  sim.nextEcg(data, data.length);
+  return { data, truth: sim.ecg.drainBeats() };
+}
+
+describe('QRS detector on the simulator (truth known)', () => {
+  for (const [fs, noise] of [
+    [360, 0.05],
+    [500, 0.5],
+    [250, 0.2],
+  ] as const) {
+    it(`Se and +P > 99.5% and latency <= 300 ms at ${fs} Hz, noise ${noise}`, () => {
+      const { data, truth } = simulatedEcg(300, fs, noise);
+      const beats = detectQrs(data, fs);
+      const m = matchBeats(truth, beats.map((b) => b.sample), Math.round(0.15 * fs));
+      expect(se(m)).toBeGreaterThan(99.5);
+      expect(ppv(m)).toBeGreaterThan(99.5);
+      const late = beats.filter((b) => b.sample > 2 * fs && !b.searchBack).map((b) => (b.detectedAt - b.sample) / fs);
+      expect(Math.max(...late)).toBeLessThanOrEqual(0.3);
+      expect(beats.filter((b) => b.searchBack).length).toBeLessThan(truth.length * 0.005);
+    });
+  }
+
+  it('chunked pushing gives the same beats as one push', () => {
+    const fs = 360;
+    const { data } = simulatedEcg(120, fs);
+    const whole = detectQrs(data, fs).map((b) => b.sample);
+    const det = new QrsDetector(fs);
+    const parts: number[] = [];
+    let i = 0;
+    for (const size of [1, 7, 100, 333, 1000, 17]) {
+      for (let k = 0; k < 20 && i < data.length; k++, i += size) parts.push(...det.push(data.subarray(i, i + size)).map((b) => b.sample));
+    }
+    parts.push(...det.push(data.subarray(i)).map((b) => b.sample));
+    expect(parts).toEqual(whole);
+  });
+
+  it('the streaming pipeline reports HR near the simulated rate and HRV windows', () => {
+    const fs = 250;
+    const { data } = simulatedEcg(400, fs);
+    const pipe = new EcgPipeline(fs, { hrvWindowSec: 300, hrvStepSec: 60 });
+    const hr: number[] = [];
+    const hrv = [];
+    for (let i = 0; i < data.length; i += fs) {
+      const u = pipe.push(data.subarray(i, i + fs));
+      hr.push(...u.hr.map((h) => h.bpm));
+      hrv.push(...u.hrv);
+    }
+    const mean = hr.reduce((a, b) => a + b, 0) / hr.length;
+    expect(mean).toBeGreaterThan(62);
+    expect(mean).toBeLessThan(78);
+    expect(hrv.length).toBe(2);
+    expect(hrv[0].sdnnMs).toBeGreaterThan(0);
+  });
+});
+
+describe('RR cleaning and HRV', () => {
+  // RR (s): 0.8, 0.85, 0.8, 0.9, 0.85 -> beat times by cumulative sum from 0.
+  const rrs = [0.8, 0.85, 0.8, 0.9, 0.85];
+  const beats = [0];
+  for (const r of rrs) beats.push(beats[beats.length - 1] + r);
+
+  it('matches hand-computed SDNN, RMSSD and pNN50', () => {
+    const h = hrvTime(rrSeries(beats));
+    // mean 840 ms; deviations -40, 10, -40, 60, 10 -> sum sq 7000, /4 = 1750, sqrt = 41.833
+    expect(h.meanNnMs).toBeCloseTo(840, 9);
+    expect(h.sdnnMs).toBeCloseTo(Math.sqrt(1750), 9);
+    // successive diffs: 50, -50, 100, -50 -> sq 2500+2500+10000+2500 = 17500, /4 = 4375
+    expect(h.rmssdMs).toBeCloseTo(Math.sqrt(4375), 9);
+    // |diff| > 50 ms: only 100 -> 1 of 4
+    expect(h.pnn50).toBeCloseTo(25, 9);
+  });
+
+  it('rejects an ectopic (premature beat + compensatory pause) and artifacts', () => {
+    const t = [0, 0.8, 1.6, 2.4, 2.9, 4.0, 4.8, 5.6, 6.4, 6.5, 7.0];
+    const rr = rrSeries(t);
+    expect(Array.from(rr.nn)).toEqual([1, 1, 1, 0, 0, 1, 1, 1, 0, 0]);
+  });
+
+  it('puts a 0.25 Hz RR modulation into HF and a 0.1 Hz one into LF', () => {
+    const make = (f: number) => {
+      const b = [0];
+      while (b[b.length - 1] < 600) b.push(b[b.length - 1] + 0.8 + 0.05 * Math.sin(2 * Math.PI * f * b[b.length - 1]));
+      return hrvFrequency(rrSeries(b));
+    };
+    expect(make(0.25).lfHf).toBeLessThan(0.2);
+    expect(make(0.1).lfHf).toBeGreaterThan(5);
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { ImuPipeline, PpgPipeline } from '../../src/main/analysis/pipelines';
+import { PpgHrTracker } from '../../src/main/analysis/dsp/ppg/ppg-hr-tracker';
+import { PhysiologySimulator } from '../../src/main/devices/simulator/signals';
+
+function ppgRun(spo2: number, seconds = 60) {
+  const fs = 100;
+  const sim = new PhysiologySimulator({ ppgRateHz: fs, spo2, seed: 11, motionArtifacts: false });
+  const pipe = new PpgPipeline(fs, { labels: ['red', 'ir'] });
+  const windows = [];
+  const beats: number[] = [];
+  const buf = new Float64Array(2 * fs);
+  for (let s = 0; s < seconds; s++) {
+    sim.nextPpg(buf, fs, 0, fs);
+    const u = pipe.push(buf, fs);
+    windows.push(...u.windows);
+    beats.push(...u.beats);
+  }
+  return { windows, beats, fs };
+}
+
+describe('PPG pipeline on the simulator', () => {
+  for (const spo2 of [90, 98]) {
+    it(`SpO2 ${spo2}% by ratio of ratios within +-2%`, () => {
+      const { windows } = ppgRun(spo2);
+      const est = windows.slice(2).map((w) => w.spo2);
+      const mean = est.reduce((a, b) => a + b, 0) / est.length;
+      expect(Math.abs(mean - spo2)).toBeLessThanOrEqual(2);
+      for (const e of est) expect(Math.abs(e - spo2)).toBeLessThanOrEqual(2);
+    });
+  }
+  it('heart rate, perfusion index, peaks and quality at rest', () => {
+    const { windows, beats, fs } = ppgRun(97);
+    const hr = windows.slice(2).map((w) => w.bpm);
+    for (const b of hr) expect(Math.abs(b - 70)).toBeLessThan(8);
+    const pi = windows[5].perfusionIndex;
+    expect(pi).toBeGreaterThan(0.8);
+    expect(pi).toBeLessThan(2.5);
+    expect(windows.filter((w) => w.quality === 'poor').length).toBe(0);
+    const beatRate = ((beats.length - 1) * 60 * fs) / (beats[beats.length - 1] - beats[0]);
+    expect(Math.abs(beatRate - 70)).toBeLessThan(6);
+  });
+});
+
+describe('IMU pipeline on the simulator', () => {
+  it('counts steps within 5% and flags motion while walking', () => {
+    const fs = 100;
+    const sim = new PhysiologySimulator({ imuRateHz: fs, seed: 5 });
+    const pipe = new ImuPipeline(fs);
+    const buf = new Float64Array(6 * fs);
+    let truth = 0;
+    const windows = [];
+    for (let s = 0; s < 300; s++) {
+      sim.nextImu(buf, fs, 0, fs);
+      windows.push(...pipe.push(buf, fs).windows);
+      truth += sim.imu.drainSteps().length;
+    }
+    expect(truth).toBeGreaterThan(100);
+    expect(Math.abs(pipe.stepCount - truth) / truth).toBeLessThanOrEqual(0.05);
+    expect(windows.some((w) => w.motion)).toBe(true);
+    expect(windows.some((w) => !w.motion)).toBe(true);
+  });
+});
+
+describe('PPG HR tracker under periodic motion (TROIKA-style peak selection)', () => {
+  // 25 Hz, 8 s windows every 2 s. The PPG holds the pulse (HR ramping 75 -> 110 bpm over 60 s) and a
+  // motion artifact at the running cadence (2.6 Hz = 156 bpm, and the arm swing at 78 bpm) that is
+  // three times stronger than the pulse; the accelerometer sees only the motion.
+  const fs = 25;
+  const seconds = 90;
+  const hrAt = (t: number) => (t < 10 ? 75 : t < 70 ? 75 + ((t - 10) * 35) / 60 : 110);
+  function run(withAcc: boolean) {
+    const n = seconds * fs;
+    const ppg = new Float64Array(n);
+    const ax = new Float64Array(n);
+    const ay = new Float64Array(n);
+    const az = new Float64Array(n);
+    let phase = 0;
+    for (let i = 0; i < n; i++) {
+      const t = i / fs;
+      phase += (2 * Math.PI * hrAt(t)) / 60 / fs;
+      const moving = t >= 6;
+      const step = moving ? Math.sin(2 * Math.PI * 2.6 * t) : 0;
+      const swing = moving ? Math.sin(2 * Math.PI * 1.3 * t + 0.4) : 0;
+      ppg[i] = Math.sin(phase) + 0.3 * Math.sin(2 * phase) + 3 * step + 1.5 * swing + 0.05 * Math.sin(i * 12.9898);
+      ax[i] = 0.5 * step;
+      ay[i] = 0.4 * swing;
+      az[i] = 0.2 * step + 0.1 * swing;
+    }
+    const tracker = new PpgHrTracker({ fs });
+    const out: { t: number; bpm: number; truth: number }[] = [];
+    for (let end = 8 * fs; end <= n; end += 2 * fs) {
+      const win = ppg.subarray(end - 8 * fs, end);
+      const acc = withAcc ? [ax, ay, az].map((a) => a.subarray(end - 8 * fs, end)) : [];
+      const est = tracker.estimate([win, win], acc);
+      const t = end / fs - 4;
+      out.push({ t, bpm: est.bpm, truth: hrAt(t) });
+    }
+    return out;
+  }
+
+  it('follows the HR ramp while the stronger cadence component stays put', () => {
+    const out = run(true);
+    const errs = out.map((w) => Math.abs(w.bpm - w.truth));
+    const mae = errs.reduce((a, b) => a + b, 0) / errs.length;
+    expect(mae).toBeLessThan(3);
+    // At no point does it lock onto the cadence (156) or the arm swing (78 while HR is far above).
+    for (const w of out.filter((x) => x.t > 40)) expect(Math.abs(w.bpm - w.truth)).toBeLessThan(6);
+    expect(out[out.length - 1].bpm).toBeGreaterThan(104);
+  });
+
+  it('without the accelerometer the cadence peak wins (what the peak selection prevents)', () => {
+    const out = run(false);
+    const late = out.filter((x) => x.t > 40);
+    expect(late.some((w) => Math.abs(w.bpm - w.truth) > 10)).toBe(true);
+  });
+
+  it('reports the motion frequencies it excluded', () => {
+    const tracker = new PpgHrTracker({ fs });
+    const n = 8 * fs;
+    const ppg = new Float64Array(n);
+    const acc = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      ppg[i] = Math.sin((2 * Math.PI * 1.5 * i) / fs) + 2 * Math.sin((2 * Math.PI * 2.5 * i) / fs);
+      acc[i] = 0.5 * Math.sin((2 * Math.PI * 2.5 * i) / fs);
+    }
+    const est = tracker.estimate([ppg], [acc, acc, acc]);
+    expect(est.motion.some((m) => Math.abs(m - 150) < 2)).toBe(true);
+    expect(est.candidates.some((c) => Math.abs(c - 150) < 4)).toBe(false);
+    expect(Math.abs(est.bpm - 90)).toBeLessThan(2);
+  });
+});
