@@ -30,16 +30,21 @@ static void cobs_begin(cobs_t *c, uint8_t *out, size_t cap) {
   c->overflow = cap < 2;
 }
 
+/* Writes the current block's code byte and opens the next block. */
+static void cobs_close_block(cobs_t *c) {
+  c->out[c->code_at] = c->code;
+  if (c->at >= c->cap) {
+    c->overflow = 1;
+    return;
+  }
+  c->code_at = c->at++;
+  c->code = 1;
+}
+
 static void cobs_put(cobs_t *c, uint8_t byte) {
   if (c->overflow) return;
   if (byte == 0) {
-    c->out[c->code_at] = c->code;
-    if (c->at >= c->cap) {
-      c->overflow = 1;
-      return;
-    }
-    c->code_at = c->at++;
-    c->code = 1;
+    cobs_close_block(c);
     return;
   }
   if (c->at >= c->cap) {
@@ -47,15 +52,7 @@ static void cobs_put(cobs_t *c, uint8_t byte) {
     return;
   }
   c->out[c->at++] = byte;
-  if (++c->code == 0xFF) {
-    c->out[c->code_at] = c->code;
-    if (c->at >= c->cap) {
-      c->overflow = 1;
-      return;
-    }
-    c->code_at = c->at++;
-    c->code = 1;
-  }
+  if (++c->code == 0xFF) cobs_close_block(c);
 }
 
 static size_t cobs_end(cobs_t *c) {

@@ -15,14 +15,16 @@ Commands:
   record    --device ID [--device ID ...] --seconds N [--name S] [--participant P]
             [--baud N] [--protocol auto|vbp|text] [--rate HZ]
             [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last.
+            [--noise 0-1] [--spo2 PCT] [--still]
                                                             ID: sim, or serial:PATH (a USB serial port
                                                             or any pty, e.g. serial:/dev/ttyACM0)
   sessions  [--json]                                        list recorded sessions
   export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv)
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
+            [--noise 0-1] [--spo2 PCT] [--still]
                                                             run a simulated board on a pseudo-terminal;
                                                             prints the pty path on its first line
-  serve     [--port N]                                      the app in a browser: prints the URL (with token)
+  serve     [--port N] [simulator options as for record]    the app in a browser: prints the URL (with token)
   devices   [--json]                                        list devices: serial ports (USB VID:PID,
                                                             manufacturer) and the simulator
   analyze   INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND] --json   analyse a WFDB .hea, .csv or session id
@@ -35,7 +37,14 @@ Common options:
 class UsageError extends Error {}
 
 const common = { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
-const simulatorFlags = { hr: { type: 'string' }, loss: { type: 'string' }, drift: { type: 'string' } } as const;
+const simulatorFlags = {
+  hr: { type: 'string' },
+  loss: { type: 'string' },
+  drift: { type: 'string' },
+  noise: { type: 'string' },
+  spo2: { type: 'string' },
+  still: { type: 'boolean' },
+} as const;
 
 function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, positionals = 0) {
   try {
@@ -54,11 +63,14 @@ function number(value: string | undefined, flag: string, fallback: number, min =
   return n;
 }
 
-function simulatorOptions(values: { hr?: string; loss?: string; drift?: string }): Partial<SimulatorOptions> {
+function simulatorOptions(values: { hr?: string; loss?: string; drift?: string; noise?: string; spo2?: string; still?: boolean }): Partial<SimulatorOptions> {
   return {
     hrBpm: number(values.hr, 'hr', DEFAULT_SIMULATOR.hrBpm, 20, 250),
     lossPct: number(values.loss, 'loss', 0, 0, 100),
     driftPpm: number(values.drift, 'drift', 0, -10_000, 10_000),
+    noise: number(values.noise, 'noise', DEFAULT_SIMULATOR.noise, 0, 1),
+    spo2: number(values.spo2, 'spo2', DEFAULT_SIMULATOR.spo2, 70, 100),
+    motionArtifacts: !values.still,
   };
 }
 
@@ -191,9 +203,9 @@ async function simulate(args: string[]): Promise<void> {
 }
 
 async function serve(args: string[]): Promise<void> {
-  const { values } = parse(args, { port: { type: 'string' } });
+  const { values } = parse(args, { port: { type: 'string' }, ...simulatorFlags });
   const port = number(values.port, 'port', 5180, 0, 65535);
-  const engine = await createEngine({ dbPath: dbPath(values.db) });
+  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values) });
   let face;
   try {
     face = await startWebFace({ engine, port });

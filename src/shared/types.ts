@@ -20,6 +20,8 @@ export interface StreamInfo {
   channels: ChannelInfo[];
   /** Set on streams the analysis derives (heart rate, SpO2...): the key of the stream they come from. */
   derivedFrom?: string;
+  /** A display-only stream (the filtered view of its source): shown live, never recorded. */
+  liveOnly?: boolean;
 }
 
 /**

@@ -59,7 +59,9 @@ describe('live analysis in its worker thread', () => {
 
     const status = await engine.getStatus();
     const derived = status.streams.filter((s) => s.derivedFrom);
-    expect(derived.map((s) => s.key).sort()).toEqual(['sim/ecg.metrics', 'sim/imu.metrics', 'sim/ppg.metrics']);
+    expect(derived.filter((s) => !s.liveOnly).map((s) => s.key).sort()).toEqual(['sim/ecg.metrics', 'sim/imu.metrics', 'sim/ppg.metrics']);
+    // The filtered views for the display's raw/filtered toggle are shown live, never recorded.
+    expect(derived.filter((s) => s.liveOnly).map((s) => s.key).sort()).toEqual(['sim/ecg.filtered', 'sim/ppg.filtered']);
     // Beat marks reach the UI at about the heart rate: R peaks on the ECG, systolic peaks on the PPG.
     const beats = run.marks.filter((m) => m.key === 'sim/ecg');
     expect(beats.length).toBeGreaterThan(10);
@@ -71,6 +73,7 @@ describe('live analysis in its worker thread', () => {
 
     const summary = await engine.stopRecording();
     expect(summary!.id).toBe(id);
+    expect(summary!.streams.some((s) => s.name.endsWith('.filtered'))).toBe(false);
     const metrics = summary!.streams.find((s) => s.name === 'ecg.metrics')!;
     expect(metrics.channels).toEqual(['HR', 'RMSSD']);
     expect(metrics.samples).toBeGreaterThan(5);

@@ -1,4 +1,6 @@
 import type { Chunk, Numeric, Quality, SessionEvent, StreamInfo } from '../../shared/types';
+import { butterworth } from './dsp/filters/butterworth';
+import { SosFilter } from './dsp/filters/sos-filter';
 import { welch, type Psd } from './dsp/welch';
 import { EcgPipeline, ImuPipeline, PpgPipeline, type PpgWindow } from './pipelines';
 
@@ -74,9 +76,40 @@ class History {
   }
 }
 
+/**
+ * The filtered view of a stream for the live display's raw/filtered toggle: a causal 2nd-order
+ * Butterworth band-pass per channel (baseline wander and high-frequency noise removed).
+ */
+class DisplayFilter {
+  readonly info: StreamInfo;
+  private readonly filters: SosFilter[];
+  private started = false;
+  private index = 0;
+
+  constructor(src: StreamInfo, lowHz: number, highHz: number) {
+    const high = Math.min(highHz, src.rate * 0.45);
+    this.info = { ...src, key: `${src.key}.filtered`, name: `${src.name}.filtered`, derivedFrom: src.key, liveOnly: true };
+    this.filters = src.channels.map(() => new SosFilter(butterworth(2, [lowHz, high], src.rate, 'bandpass')));
+  }
+
+  apply(chunk: Chunk): Chunk {
+    const data = new Float32Array(chunk.data.length);
+    this.filters.forEach((f, c) => {
+      const from = c * chunk.n;
+      if (!this.started) f.settle(chunk.data[from]);
+      for (let i = 0; i < chunk.n; i++) data[from + i] = f.step(chunk.data[from + i]);
+    });
+    this.started = true;
+    const out = { key: this.info.key, index: this.index, t0: chunk.t0, dt: chunk.dt, n: chunk.n, data };
+    this.index += chunk.n;
+    return out;
+  }
+}
+
 interface Tracker {
   info: StreamInfo;
   derived: StreamInfo;
+  filter?: DisplayFilter;
   history: History;
   push(chunk: Chunk): void;
   numerics(now: number): Numeric[];
@@ -95,6 +128,7 @@ function numeric(key: string, name: Numeric['name'], label: string, value: numbe
 class EcgTracker implements Tracker {
   readonly derived: StreamInfo;
   readonly history: History;
+  readonly filter: DisplayFilter;
   private readonly pipeline: EcgPipeline;
   private readonly timeline = new Timeline();
   private lastHr = { t: -Infinity, bpm: NaN };
@@ -108,6 +142,7 @@ class EcgTracker implements Tracker {
   ) {
     this.pipeline = new EcgPipeline(info.rate);
     this.history = new History(info.channels.length, info.rate);
+    this.filter = new DisplayFilter(info, 0.5, 40);
     this.derived = derivedStream(info, 1, [
       { label: 'HR', unit: 'bpm' },
       { label: 'RMSSD', unit: 'ms' },
@@ -164,6 +199,7 @@ class EcgTracker implements Tracker {
 class PpgTracker implements Tracker {
   readonly derived: StreamInfo;
   readonly history: History;
+  readonly filter: DisplayFilter;
   readonly pipeline: PpgPipeline;
   private readonly timeline = new Timeline();
   private last: PpgWindow | null = null;
@@ -177,6 +213,7 @@ class PpgTracker implements Tracker {
   ) {
     this.pipeline = new PpgPipeline(info.rate, { labels: info.channels.map((c) => c.label), accFs: accRate });
     this.history = new History(info.channels.length, info.rate);
+    this.filter = new DisplayFilter(info, 0.5, 8);
     this.derived = derivedStream(info, 1 / this.pipeline.options.stepSec, [
       { label: 'HR', unit: 'bpm' },
       { label: 'SpO2', unit: '%' },
@@ -263,7 +300,8 @@ class ImuTracker implements Tracker {
 
 /**
  * The live analysis: one pipeline per analysable raw stream (chosen by kind), fed chunk by chunk,
- * publishing derived metrics streams, beat and step events, and the numerics the UI shows. A PPG
+ * publishing derived metrics streams, filtered display streams for ECG and PPG, beat and step
+ * events, and the numerics the UI shows. A PPG
  * stream uses the accelerometer of an IMU stream of the same device against motion artifacts.
  * The same pipelines serve the offline `analyze` command.
  */
@@ -298,13 +336,14 @@ export class LiveAnalysis {
     }
     const changed = next.size !== this.trackers.size || [...next].some(([key, t]) => this.trackers.get(key) !== t);
     this.trackers = next;
-    if (changed) this.sink.streams([...next.values()].map((t) => t.derived));
+    if (changed) this.sink.streams([...next.values()].flatMap((t) => (t.filter ? [t.derived, t.filter.info] : [t.derived])));
   }
 
   push(chunk: Chunk): void {
     const tracker = this.trackers.get(chunk.key);
     if (!tracker || chunk.n === 0) return;
     tracker.history.add(chunk);
+    if (tracker.filter) this.sink.chunk(tracker.filter.apply(chunk));
     tracker.push(chunk);
   }
 

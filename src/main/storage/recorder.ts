@@ -88,7 +88,7 @@ export class Recorder {
   }
 
   private addStream(info: StreamInfo): void {
-    if (this.streamRows.has(info.key)) return;
+    if (info.liveOnly || this.streamRows.has(info.key)) return;
     let deviceRow = this.deviceRows.get(info.deviceId);
     if (deviceRow === undefined) {
       deviceRow = this.options.library.addDevice(this.state.sessionId, this.options.describeDevice(info.deviceId));

@@ -8,6 +8,7 @@ import {
   type DeviceDescriptor,
   type StreamDescriptor,
 } from '../../protocols/vbp';
+import { DEFAULT_PHYSIOLOGY } from './signals';
 import { Prng } from './signals/prng';
 import { createSources, type SimulatorProfile, type SimulatorSignalOptions, type StreamSource } from './sources';
 
@@ -21,14 +22,16 @@ export interface SimulatorOptions extends SimulatorSignalOptions {
   clockStartSeconds: number;
 }
 
+const { seed, hrBpm, spo2, noise, motionArtifacts, respRateBpm } = DEFAULT_PHYSIOLOGY;
+
 export const DEFAULT_SIMULATOR: SimulatorOptions = {
   profile: 'wearable',
-  seed: 1,
-  hrBpm: 70,
-  spo2: 97,
-  noise: 0.05,
-  motionArtifacts: true,
-  respRateBpm: 15,
+  seed,
+  hrBpm,
+  spo2,
+  noise,
+  motionArtifacts,
+  respRateBpm,
   lossPct: 0,
   driftPpm: 0,
   clockStartSeconds: 4200,

@@ -15,19 +15,21 @@
  *     are motion artifacts and are not HR candidates (TROIKA's peak selection). The tolerance is
  *     half the Rayleigh resolution of an 8 s window (1/(2T) Hz = 3.75 bpm): closer peaks cannot be
  *     told apart;
- *  3. initialisation (no track yet): the strongest candidate peak of each window; the track starts
- *     when it agrees (+-`agreeBpm`) over `initWindows` consecutive windows (a conservative start
- *     from consistent, motion-free evidence, as TROIKA's and Temko's initialisation);
- *  4. tracking: among the candidates within +-`searchBpm` of the previous estimate, the one with
- *     the largest power weighted by a Gaussian of its distance (sigma `searchBpm`/2). The change
- *     per window is limited to `maxStepBpm` unless the same candidate was also found in the
- *     previous window (then it is followed at once). No candidate: the estimate is held;
- *  5. verification / re-acquisition: when, for `reacquireWindows` consecutive windows, the
- *     strongest candidate of the whole band lies outside the search range, agrees with itself
- *     from window to window, is not a harmonic (x2, x1/2) of the track, and is clearly stronger
- *     than what the track finds (`reacquireRatio` x), the track jumps to it (TROIKA's
- *     "verification" stage; Temko's re-initialisation). Lost for long (`lostWindows` held
- *     windows): the track is dropped and step 3 starts again.
+ *     (the 2nd harmonics of the two strongest are excluded too);
+ *  3. initialisation (no track yet): a chain of strong candidates (>= half the strongest), each
+ *     within `maxStepBpm` of the previous window's link; the track starts once the chain spans
+ *     `initWindows` windows (a conservative start from consistent evidence rather than from one
+ *     window, cf. TROIKA's and Temko's initialisation);
+ *  4. tracking: among the candidates within +-`searchBpm` of the previous estimate (widened by
+ *     `maxStepBpm` per held window, up to 2), the one with the largest power weighted by a
+ *     Gaussian of its distance; a pick weaker than `weakRel` x the strongest candidate does not
+ *     count. The change per window is limited to `maxStepBpm` unless the same candidate was also
+ *     found in the previous window. No candidate: the estimate is held;
+ *  5. verification / re-acquisition: a chain of candidates outside the search range, each within
+ *     `maxStepBpm` of the previous link, `reacquireRatio` x stronger than the track's pick and not
+ *     its harmonic (x2, x1/2; only while the track's own peak is present), lasting
+ *     `reacquireWindows` windows, takes over (TROIKA's "verification" stage; Temko's
+ *     re-initialisation). Held for `lostWindows` windows: the track is dropped, step 3 again.
  */
 import { hann, powerSpectrum } from '../fft';
 
@@ -53,8 +55,8 @@ export interface HrTrackerOptions {
   /** In-range candidates weaker than this fraction of the strongest candidate are ignored. */
   weakRel: 0.3,
   initWindows: number;
-  consensusWindows: 5,
-  reacquireWindows: 4,
+  reacquireWindows: 5,
+  reacquireRatio: 2,
   lostWindows: number;
 }
 
@@ -85,8 +87,8 @@ export const DEFAULT_HR_TRACKER: Omit<HrTrackerOptions, 'fs'> = {
   agreeBpm: 5,
   weakRel: 0.3,
   initWindows: 3,
-  consensusWindows: 5,
-  reacquireWindows: 4,
+  reacquireWindows: 5,
+  reacquireRatio: 2,
   lostWindows: 10,
 };
 
@@ -102,7 +104,7 @@ export class PpgHrTracker {
   private avg: Float64Array | null = null;
   private readonly freqs: Float64Array;
   private misses = 0;
-  private history: Peak[][] = [];
+  private chain: number[] = [];
   private lastOutput = NaN;
   private current: Pick<HrEstimate, 'candidates' | 'motion'> = { candidates: [], motion: [] };
 
@@ -178,9 +180,8 @@ export class PpgHrTracker {
     const minRel = Math.max(this.options.accPeakRel, (this.options.accMinG * len) ** 2 / 16 / (mx || 1));
     const pk = this.peaks(a, minRel);
     const out = pk.map((p) => p.bpm);
-    // Running/walking: the wrist moves at the step rate and at half of it (arm swing), and the
-    // artifact has harmonics; the strongest motion peaks also exclude x2 and x1/2.
-    for (const p of pk.slice(0, 2)) out.push(2 * p.bpm, p.bpm / 2);
+    // The artifact has harmonics: the 2nd harmonics of the two strongest motion peaks are excluded too.
+    for (const p of pk.slice(0, 2)) out.push(2 * p.bpm);
     return out;
   }
 
@@ -202,9 +203,6 @@ export class PpgHrTracker {
     const candidates = this.peaks(p, o.peakRel).filter((c) => !motion.some((m) => Math.abs(c.bpm - m) <= o.accTolBpm));
     this.current = { candidates: candidates.map((c) => c.bpm), motion };
 
-    this.history.push(candidates);
-    if (this.history.length > o.consensusWindows) this.history.shift();
-
     if (!Number.isFinite(this.prevBpm)) return this.acquire(candidates);
 
     // Tracking within the search range.
@@ -223,19 +221,20 @@ export class PpgHrTracker {
     // A pick far weaker than the strongest candidate is not evidence for the track (hold instead).
     if (pick && candidates.length && pick.power < o.weakRel * candidates[0].power) pick = undefined;
 
-    // Verification / re-acquisition: a strong candidate outside the search range that recurs in
-    // more of the recent windows than the track itself does (and is not a harmonic of the track
-    // while the track's own peak is present) takes over.
+    // Verification / re-acquisition: a chain of candidates outside the search range, each within
+    // `maxStepBpm` of the previous link and at least `reacquireRatio` x as strong as the track's
+    // pick, not harmonics of the track while its own peak is present.
     const harmonic = (b: number) => !!pick && (Math.abs(b - 2 * prev) <= o.agreeBpm || Math.abs(b - prev / 2) <= o.agreeBpm);
-    const floor = pick?.power ?? 0;
-    const own = this.support(pick ? pick.bpm : prev);
-    for (const c of candidates) {
-      if (Math.abs(c.bpm - prev) <= range || harmonic(c.bpm) || c.power < floor) continue;
-      const sup = this.support(c.bpm);
-      if (sup >= o.reacquireWindows && own <= o.consensusWindows - o.reacquireWindows + 1) {
-        this.lastCandidate = c.bpm;
-        return this.accept(c.bpm);
-      }
+    const floor = o.reacquireRatio * (pick?.power ?? 0);
+    const others = candidates.filter((c) => Math.abs(c.bpm - prev) > range && !harmonic(c.bpm) && c.power >= floor);
+    const link = this.chain.length ? this.nearest(others, this.chain[this.chain.length - 1], o.maxStepBpm) : undefined;
+    if (link) this.chain.push(link.bpm);
+    else if (others.length) this.chain = [others[0].bpm];
+    else if (candidates.length) this.chain = [];
+    if (this.chain.length >= o.reacquireWindows) {
+      this.chain = [];
+      this.lastCandidate = NaN;
+      return this.accept(link!.bpm);
     }
 
     if (!pick) return this.hold();
@@ -247,10 +246,6 @@ export class PpgHrTracker {
     return this.accept(bpm);
   }
 
-  /**
-   * In how many of the recent windows (this one included) a candidate lies near `bpm`; the
-   * tolerance grows by maxStepBpm / 4 per window of age (the HR may have moved since).
-   */
   /** The candidate nearest to `bpm` within `tol`, if any. */
   private nearest(cands: Peak[], bpm: number, tol: number): Peak | undefined {
     let out: Peak | undefined;
@@ -258,34 +253,23 @@ export class PpgHrTracker {
     return out;
   }
 
-  private support(bpm: number): number {
-    const o = this.options;
-    let n = 0;
-    const h = this.history;
-    for (let i = 0; i < h.length; i++) {
-      const tol = o.agreeBpm + ((h.length - 1 - i) * o.maxStepBpm) / 4;
-      if (h[i].some((c) => Math.abs(c.bpm - bpm) <= tol)) n++;
-    }
-    return n;
-  }
-
   private acquire(candidates: Peak[]): HrEstimate {
     const o = this.options;
     if (!candidates.length) return this.result(this.lastOutput, true);
-    // The candidate found in most of the recent windows (ties: the stronger); locked once it has
-    // been found in `initWindows` of them.
-    let best = candidates[0];
-    let bestSup = this.support(best.bpm);
-    for (const c of candidates.slice(1)) {
-      const sup = this.support(c.bpm);
-      if (sup > bestSup && c.power >= o.weakRel * candidates[0].power) { best = c; bestSup = sup; }
+    // Continue the chain of the last windows with a strong candidate (>= half the strongest)
+    // within maxStepBpm of its last link; otherwise start a new chain from the strongest.
+    const strong = candidates.filter((c) => c.power >= 0.5 * candidates[0].power);
+    const link = this.chain.length ? this.nearest(strong, this.chain[this.chain.length - 1], o.maxStepBpm) : undefined;
+    if (link) this.chain.push(link.bpm);
+    else this.chain = [candidates[0].bpm];
+    const bpm = this.chain[this.chain.length - 1];
+    if (this.chain.length >= o.initWindows) {
+      this.chain = [];
+      this.lastCandidate = bpm;
+      return this.accept(bpm);
     }
-    if (bestSup >= o.initWindows) {
-      this.lastCandidate = best.bpm;
-      return this.accept(best.bpm);
-    }
-    // Not locked yet: report it, but do not track it.
-    return this.result(best.bpm, false);
+    // Not locked yet: report the chain's value, but do not track it.
+    return this.result(bpm, false);
   }
 
   private accept(bpm: number): HrEstimate {
