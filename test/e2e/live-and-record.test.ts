@@ -84,6 +84,52 @@ describe.skipIf(!chromiumPath)('web face in real Chromium', () => {
     for (const stream of ['sim/ppg', 'sim/imu']) expect((await canvasSignature(page, `canvas[data-stream="${stream}"]`)).inked).toBeGreaterThan(200);
   });
 
+  it('shows live numerics, beat marks, the filtered view and a PSD', async () => {
+    // Heart rate from the live analysis, with a trustworthy quality.
+    const hr = page.getByTestId('numeric-hr');
+    await page.waitForFunction(
+      () => {
+        const tile = document.querySelector('[data-testid="numeric-hr"]');
+        const value = Number(tile?.querySelector('[data-testid="numeric-hr-value"]')?.textContent);
+        const q = tile?.getAttribute('data-quality');
+        return value >= 50 && value <= 100 && (q === 'good' || q === 'fair');
+      },
+      undefined,
+      { timeout: 20_000, polling: 250 },
+    );
+    expect(Number(await page.getByTestId('numeric-hr-value').textContent())).toBeGreaterThanOrEqual(50);
+    expect(['good', 'fair']).toContain(await hr.getAttribute('data-quality'));
+
+    // R peaks marked on the ECG trace.
+    const ecg = 'canvas[data-stream="sim/ecg"]';
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-marks')) > 3, ecg, { timeout: 10_000, polling: 250 });
+    // Live-only filtered views feed their source's toggle, never a chart of their own.
+    expect(await page.locator('canvas[data-stream="sim/ecg.filtered"]').count()).toBe(0);
+
+    // The filtered lane draws other pixels than the raw one (pause so only the toggle changes them).
+    await page.getByTestId('live-pause').click();
+    await page.waitForTimeout(200);
+    const raw = await canvasSignature(page, ecg);
+    await page.getByTestId('filter-sim/ecg-0').click();
+    await page.waitForTimeout(200);
+    const filtered = await canvasSignature(page, ecg);
+    expect(filtered.hash).not.toBe(raw.hash);
+    expect(await page.getByTestId('filter-sim/ecg-0').textContent()).toBe('filt');
+    await page.getByTestId('filter-sim/ecg-0').click();
+    await page.getByTestId('live-pause').click();
+
+    // Spectrum of the PPG's second channel.
+    await page.getByTestId('psd-toggle').click();
+    await page.getByTestId('psd-stream').selectOption('sim/ppg');
+    await page.getByTestId('psd-channel').selectOption('1');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="psd-chart"]')?.getAttribute('data-points')) > 10, undefined, {
+      timeout: 10_000,
+      polling: 250,
+    });
+    expect(await page.locator('[data-testid="psd-chart"] svg path.recharts-curve').count()).toBeGreaterThan(0);
+    await page.getByTestId('psd-toggle').click();
+  });
+
   it('records 5 s and lists the session with plausible sample counts', async () => {
     await page.getByTestId('record-name').fill('e2e run');
     await page.getByTestId('record-participant').fill('P-E2E');

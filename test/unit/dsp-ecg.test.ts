@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { QrsDetector, detectQrs } from '../../src/main/analysis/dsp/ecg/qrs-detector';
 import { rrSeries } from '../../src/main/analysis/dsp/ecg/rr-intervals';
+import { refineBeats } from '../../src/main/analysis/dsp/ecg/beat-refine';
+import { verifyBeats } from '../../src/main/analysis/dsp/ecg/beat-verify';
 import { hrvFrequency, hrvTime } from '../../src/main/analysis/dsp/ecg/hrv';
 import { EcgPipeline } from '../../src/main/analysis/pipelines';
 import { PhysiologySimulator } from '../../src/main/devices/simulator/signals';
@@ -95,5 +97,66 @@ describe('RR cleaning and HRV', () => {
     };
     expect(make(0.25).lfHf).toBeLessThan(0.2);
     expect(make(0.1).lfHf).toBeGreaterThan(5);
+  });
+});
+
+describe('offline beat verification (template + QRS energy)', () => {
+  const fs = 360;
+  const g = (t: number, c: number, w: number) => Math.exp(-0.5 * ((t - c) / w) ** 2);
+  /** Sinus beats every 0.8 s with a tall P wave (0.5 mV, 200 ms before R), plus optional PVCs. */
+  function synth(seconds: number, pvcAt: number[] = []) {
+    const x = new Float64Array(seconds * fs);
+    const qrs: number[] = [];
+    const p: number[] = [];
+    const pvc: number[] = [];
+    let t = 0.5;
+    let k = 0;
+    while (t < seconds - 1) {
+      if (pvcAt.includes(k)) {
+        const tv = t - 0.3; // premature by 300 ms, wide (sigma 40 ms), large, no P wave
+        for (let i = Math.round((tv - 0.3) * fs); i < Math.round((tv + 0.5) * fs); i++) {
+          const s = i / fs;
+          x[i] += -1.6 * g(s, tv, 0.04) + 0.5 * g(s, tv + 0.3, 0.06);
+        }
+        pvc.push(Math.round(tv * fs));
+        t += 0.8 + 0.3; // compensatory pause: the next sinus beat on time
+        k++;
+        continue;
+      }
+      for (let i = Math.round((t - 0.4) * fs); i < Math.round((t + 0.5) * fs); i++) {
+        const s = i / fs;
+        x[i] += 0.4 * g(s, t - 0.2, 0.03) - 0.15 * g(s, t - 0.02, 0.008) + 1.2 * g(s, t, 0.01) - 0.3 * g(s, t + 0.025, 0.01) + 0.3 * g(s, t + 0.3, 0.05);
+      }
+      qrs.push(Math.round(t * fs));
+      p.push(Math.round((t - 0.2) * fs));
+      t += 0.8;
+      k++;
+    }
+    return { x, qrs, p, pvc };
+  }
+  const near = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) <= Math.round(0.02 * fs));
+
+  it('drops P-wave detections 200 ms before each QRS and keeps every QRS', () => {
+    const { x, qrs, p } = synth(60);
+    const withP = [...qrs, ...p.filter((_, i) => i % 3 === 0)].sort((a, b) => a - b);
+    const out = verifyBeats(x, fs, refineBeats(x, fs, withP));
+    expect(near(out, qrs)).toBe(true);
+  });
+
+  it('moves a lone P-wave detection (its QRS hidden in the refractory period) onto the QRS', () => {
+    const { x, qrs, p } = synth(60);
+    const det = qrs.map((q, i) => (i % 5 === 2 ? p[i] : q));
+    const out = verifyBeats(x, fs, refineBeats(x, fs, det));
+    expect(near(out, qrs)).toBe(true);
+  });
+
+  it('keeps premature ventricular beats (wide, no close partner) and leaves a clean record alone', () => {
+    const { x, qrs, pvc } = synth(60, [10, 25, 40]);
+    const all = [...qrs, ...pvc].sort((a, b) => a - b);
+    const out = verifyBeats(x, fs, refineBeats(x, fs, all));
+    expect(out.length).toBe(all.length);
+    for (const v of pvc) expect(out.some((b) => Math.abs(b - v) <= Math.round(0.05 * fs))).toBe(true);
+    const clean = verifyBeats(x, fs, refineBeats(x, fs, qrs));
+    expect(clean.length).toBe(qrs.length);
   });
 });

@@ -16,6 +16,8 @@ export function App({ api }: { api: RendererApi }) {
   const engine = useEngine(api, report);
   const [paused, setPaused] = useState(false);
   const togglePause = useCallback(() => setPaused((p) => !p), []);
+  const [filterAll, setFilterAll] = useState(false);
+  const toggleFilterAll = useCallback(() => setFilterAll((f) => !f), []);
 
   const rec = useRecording({
     api,
@@ -26,9 +28,9 @@ export function App({ api }: { api: RendererApi }) {
   });
 
   // Keyboard shortcuts; the handler reads the latest state through a ref.
-  const actions = useRef({ togglePause, rec });
+  const actions = useRef({ togglePause, toggleFilterAll, rec });
   useEffect(() => {
-    actions.current = { togglePause, rec };
+    actions.current = { togglePause, toggleFilterAll, rec };
   });
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -47,6 +49,7 @@ export function App({ api }: { api: RendererApi }) {
       const a = actions.current;
       if (action === 'pause') a.togglePause();
       else if (action === 'record') void a.rec.toggle();
+      else if (action === 'filter') a.toggleFilterAll();
       else void a.rec.addMarker();
     };
     window.addEventListener('keydown', onKey);
@@ -90,7 +93,15 @@ export function App({ api }: { api: RendererApi }) {
           report={report}
           refreshStatus={engine.refreshStatus}
         />
-        <LiveView api={api} streams={streams} paused={paused} onTogglePause={togglePause} />
+        <LiveView
+          api={api}
+          streams={streams}
+          paused={paused}
+          onTogglePause={togglePause}
+          analysis={engine.status?.analysis ?? null}
+          filterAll={filterAll}
+          onToggleFilterAll={toggleFilterAll}
+        />
         <SessionsTable sessions={engine.sessions} onRefresh={engine.refreshSessions} />
       </main>
       <footer className="help-line">

@@ -1,6 +1,6 @@
 /** Keyboard shortcuts of the workbench. Pure. */
 
-export type ShortcutAction = 'pause' | 'record' | 'marker';
+export type ShortcutAction = 'pause' | 'record' | 'marker' | 'filter';
 
 export interface KeyLike {
   key: string;
@@ -13,7 +13,7 @@ export interface KeyLike {
   targetEditable: boolean;
 }
 
-export const SHORTCUT_HELP = 'Space pause/resume · R record/stop · M marker';
+export const SHORTCUT_HELP = 'Space pause/resume · R record/stop · M marker · F filtered/raw traces';
 
 /** The action a key press triggers, or null (modifiers, auto-repeat, typing in a field). */
 export function shortcutFor(e: KeyLike): ShortcutAction | null {
@@ -30,6 +30,9 @@ export function shortcutFor(e: KeyLike): ShortcutAction | null {
     case 'm':
     case 'M':
       return 'marker';
+    case 'f':
+    case 'F':
+      return 'filter';
     default:
       return null;
   }

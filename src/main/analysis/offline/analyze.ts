@@ -3,6 +3,7 @@
  * the live worker uses, in 1 s blocks, then adds the offline-only refinement of R-wave positions.
  */
 import { refineBeats } from '../dsp/ecg/beat-refine';
+import { verifyBeats } from '../dsp/ecg/beat-verify';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
 import { rrSeries } from '../dsp/ecg/rr-intervals';
 import { EcgPipeline, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PpgWindow } from '../pipelines';
@@ -49,7 +50,7 @@ export function analyzeEcg(channel: InputChannel): EcgResult {
     for (const b of u.beats) beats.push(b.sample);
     windows.push(...u.hrv);
   }
-  const refined = refineBeats(channel.data, fs, beats);
+  const refined = verifyBeats(channel.data, fs, refineBeats(channel.data, fs, beats));
   const times = refined.map((b) => b / fs);
   const rr = rrSeries(times);
   const hrT: number[] = [];

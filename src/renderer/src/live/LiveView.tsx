@@ -1,9 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
-import type { StreamInfo } from '../../../shared/types';
+import type { AnalysisState, StreamInfo } from '../../../shared/types';
+import { NumericTiles } from '../analysis/NumericTiles';
+import { PsdPanel } from '../analysis/PsdPanel';
 import { DrawScheduler, type DrawContext } from './draw-scheduler';
 import { LiveStore, type LiveSource } from './live-store';
 import { perfCounters, quantile } from './perf';
+import { chartEntries } from './stream-layout';
 import { StripChart } from './StripChart';
 
 export const WINDOW_CHOICES = [2, 5, 10, 30] as const;
@@ -13,10 +16,15 @@ interface Props {
   streams: readonly StreamInfo[];
   paused: boolean;
   onTogglePause(): void;
+  /** The live analysis's figures and health; null before the first status. */
+  analysis?: AnalysisState | null;
+  /** Every chart shows its filtered view (F); flipping it resets the per-channel choices. */
+  filterAll?: boolean;
+  onToggleFilterAll?(): void;
 }
 
 /** Live strip charts of every stream the engine publishes. */
-export function LiveView({ api, streams, paused, onTogglePause }: Props) {
+export function LiveView({ api, streams, paused, onTogglePause, analysis, filterAll = false, onToggleFilterAll }: Props) {
   const [windowS, setWindowS] = useState(10);
   const store = useMemo(() => new LiveStore(), []);
   const view = useRef<{ windowS: number; frozen: LiveSource | null }>({ windowS, frozen: null });
@@ -50,6 +58,9 @@ export function LiveView({ api, streams, paused, onTogglePause }: Props) {
 
   useEffect(() => store.setStreams(streams), [store, streams]);
 
+  const charts = useMemo(() => chartEntries(streams), [streams]);
+  const anyFilter = charts.some((c) => c.companion);
+
   useEffect(() => {
     view.current.windowS = windowS;
     scheduler.request(false);
@@ -82,15 +93,31 @@ export function LiveView({ api, streams, paused, onTogglePause }: Props) {
           {paused ? 'Resume' : 'Pause'}
         </button>
         {paused ? <span className="badge warn">paused</span> : null}
+        {anyFilter && onToggleFilterAll ? (
+          <button
+            type="button"
+            onClick={onToggleFilterAll}
+            className={filterAll ? 'primary' : ''}
+            aria-pressed={filterAll}
+            title="Show every channel band-pass filtered, or all raw (F)"
+            data-testid="live-filter-all"
+          >
+            {filterAll ? 'Filtered' : 'Raw'} (F)
+          </button>
+        ) : null}
         <span className="spacer" />
         <PerfReadout />
       </header>
       <div className="live-charts">
-        {streams.length === 0 ? (
+        {streams.length > 0 ? <NumericTiles analysis={analysis} streams={streams} /> : null}
+        {charts.length === 0 ? (
           <p className="empty">No live streams. Connect a device to see its signals here.</p>
         ) : (
-          streams.map((s) => <StripChart key={s.key} info={s} scheduler={scheduler} />)
+          charts.map(({ info, companion }) => (
+            <StripChart key={info.key} info={info} companion={companion} scheduler={scheduler} filterAll={filterAll} />
+          ))
         )}
+        {charts.length > 0 ? <PsdPanel api={api} streams={streams} /> : null}
       </div>
     </section>
   );

@@ -6,8 +6,16 @@ import { CHANNEL_COLORS, drawStrip } from './draw-strip';
 
 interface Props {
   info: StreamInfo;
+  /** The live-only filtered view of this stream, when the engine publishes one. */
+  companion?: StreamInfo;
   scheduler: DrawScheduler;
+  /** Set all channels to filtered (true) or raw (false) whenever this changes (the F shortcut). */
+  filterAll?: boolean;
 }
+
+/** How often (ms) the canvas's data-marks attribute may change. */
+const MARKS_ATTR_INTERVAL_MS = 250;
+const EMPTY: ReadonlySet<number> = new Set();
 
 /** CSS height of the canvas: lanes get less room as the channel count grows. */
 function canvasHeight(channels: number): number {
@@ -16,18 +24,29 @@ function canvasHeight(channels: number): number {
 }
 
 /** One stream's live strip chart: a canvas drawn by the shared scheduler, with channel toggles. */
-export function StripChart({ info, scheduler }: Props) {
+export function StripChart({ info, companion, scheduler, filterAll = false }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set());
+  const [filtered, setFiltered] = useState<ReadonlySet<number>>(EMPTY);
+  // The F shortcut flips every chart: follow the flag when it changes (state derived from props).
+  const [seenFilterAll, setSeenFilterAll] = useState(filterAll);
+  if (seenFilterAll !== filterAll) {
+    setSeenFilterAll(filterAll);
+    setFiltered(filterAll ? new Set(info.channels.map((_, c) => c)) : EMPTY);
+  }
   const infoRef = useRef(info);
   const hiddenRef = useRef(hidden);
+  const filteredRef = useRef<ReadonlySet<number>>(filtered);
+  const companionRef = useRef(companion);
   const layoutRef = useRef({ width: 0, height: 0, dpr: 1 });
 
   useEffect(() => {
     infoRef.current = info;
     hiddenRef.current = hidden;
+    filteredRef.current = companion ? filtered : EMPTY;
+    companionRef.current = companion;
     scheduler.request(false);
-  }, [info, hidden, scheduler]);
+  }, [info, hidden, filtered, companion, scheduler]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -35,6 +54,8 @@ export function StripChart({ info, scheduler }: Props) {
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) return;
     const scratch = new DecimationScratch();
+    let marksShown = -1;
+    let marksAttrAt = -Infinity;
 
     const resize = (): void => {
       const dpr = window.devicePixelRatio || 1;
@@ -55,14 +76,26 @@ export function StripChart({ info, scheduler }: Props) {
     const unregister = scheduler.register(({ source, tEnd, windowS }) => {
       const inf = infoRef.current;
       const lanes = inf.channels.map((_, c) => c).filter((c) => !hiddenRef.current.has(c));
-      drawStrip(ctx, layoutRef.current, {
+      const comp = companionRef.current;
+      const marks = drawStrip(ctx, layoutRef.current, {
         info: inf,
         buffer: source.buffer(inf.key),
         tEnd,
         windowS,
         lanes,
         scratch,
+        filteredBuffer: comp ? source.buffer(comp.key) : undefined,
+        filtered: filteredRef.current,
+        marks: source.marks(inf.key),
+        markKind: inf.kind === 'imu' ? 'step' : 'beat',
       });
+      // For tests and curious users: how many marks the canvas shows, refreshed a few times a second.
+      const now = performance.now();
+      if (marks !== marksShown && now - marksAttrAt >= MARKS_ATTR_INTERVAL_MS) {
+        canvas.dataset.marks = String(marks);
+        marksShown = marks;
+        marksAttrAt = now;
+      }
     });
     return () => {
       observer.disconnect();
@@ -70,13 +103,8 @@ export function StripChart({ info, scheduler }: Props) {
     };
   }, [scheduler]);
 
-  const toggle = (c: number): void =>
-    setHidden((prev) => {
-      const next = new Set(prev);
-      if (next.has(c)) next.delete(c);
-      else next.add(c);
-      return next;
-    });
+  const toggle = (c: number): void => setHidden((prev) => flip(prev, c));
+  const toggleFiltered = (c: number): void => setFiltered((prev) => flip(prev, c));
 
   return (
     <figure className="strip" data-testid={`strip-${info.key}`}>
@@ -87,16 +115,30 @@ export function StripChart({ info, scheduler }: Props) {
         <span className="muted small">{info.deviceId}</span>
         <span className="strip-toggles">
           {info.channels.map((ch, c) => (
-            <label key={c} className="toggle" style={{ borderColor: CHANNEL_COLORS[c % CHANNEL_COLORS.length] }}>
-              <input
-                type="checkbox"
-                checked={!hidden.has(c)}
-                onChange={() => toggle(c)}
-                data-testid={`channel-${info.key}-${c}`}
-              />
-              {ch.label}
-              {ch.unit ? <span className="muted"> {ch.unit}</span> : null}
-            </label>
+            <span key={c} className="toggle" style={{ borderColor: CHANNEL_COLORS[c % CHANNEL_COLORS.length] }}>
+              <label className="toggle-label">
+                <input
+                  type="checkbox"
+                  checked={!hidden.has(c)}
+                  onChange={() => toggle(c)}
+                  data-testid={`channel-${info.key}-${c}`}
+                />
+                {ch.label}
+                {ch.unit ? <span className="muted"> {ch.unit}</span> : null}
+              </label>
+              {companion ? (
+                <button
+                  type="button"
+                  className={`filt-toggle${filtered.has(c) ? ' on' : ''}`}
+                  aria-pressed={filtered.has(c)}
+                  title={filtered.has(c) ? `${ch.label}: band-pass filtered (click for raw)` : `${ch.label}: raw (click for filtered)`}
+                  onClick={() => toggleFiltered(c)}
+                  data-testid={`filter-${info.key}-${c}`}
+                >
+                  {filtered.has(c) ? 'filt' : 'raw'}
+                </button>
+              ) : null}
+            </span>
           ))}
         </span>
       </figcaption>
@@ -108,6 +150,13 @@ export function StripChart({ info, scheduler }: Props) {
       />
     </figure>
   );
+}
+
+function flip(set: ReadonlySet<number>, c: number): ReadonlySet<number> {
+  const next = new Set(set);
+  if (next.has(c)) next.delete(c);
+  else next.add(c);
+  return next;
 }
 
 function formatRate(rate: number): string {

@@ -1,6 +1,7 @@
 import type { StreamInfo } from '../../../shared/types';
 import { DecimationScratch, decimateMinMax, extent, paddedRange } from './decimate';
-import type { RingBuffer } from './ring-buffer';
+import type { MarkBuffer } from './mark-buffer';
+import type { RingBuffer, WindowView } from './ring-buffer';
 import { formatTick, niceStep, ticksWithin } from './ticks';
 
 export const CHANNEL_COLORS = ['#4fc3f7', '#f48fb1', '#aed581', '#ffb74d', '#ce93d8', '#4db6ac', '#e57373', '#fff59d'];
@@ -12,6 +13,10 @@ const THEME = {
   axis: 'rgba(148, 163, 184, 0.35)',
   text: '#8b98a8',
   label: '#d5dde7',
+  beatLine: 'rgba(251, 191, 36, 0.22)',
+  beatMark: '#fbbf24',
+  stepLine: 'rgba(74, 222, 128, 0.22)',
+  stepMark: '#4ade80',
   font: '10px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
   labelFont: '600 11px system-ui, -apple-system, Segoe UI, sans-serif',
 };
@@ -37,10 +42,23 @@ export interface StripParams {
   /** Channel indices to draw, each in its own lane. */
   lanes: readonly number[];
   scratch: DecimationScratch;
+  /** The filtered companion stream's buffer (same channels), for lanes in `filtered`. */
+  filteredBuffer?: RingBuffer;
+  /** Channels drawn from `filteredBuffer` instead of `buffer`. */
+  filtered?: ReadonlySet<number>;
+  /** Beat or step marks to draw on every lane. */
+  marks?: MarkBuffer;
+  markKind?: 'beat' | 'step';
 }
 
-/** Draw one stream's strip chart: a lane per channel, autoscaled, min/max-decimated. */
-export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p: StripParams): void {
+/** Fewer samples than one per this many pixels: each sample also gets a dot (1 Hz metrics stay visible). */
+const DOT_SPACING_PX = 6;
+
+/**
+ * Draw one stream's strip chart: a lane per channel, autoscaled, min/max-decimated, with beat or
+ * step marks. Returns the number of marks drawn (within the window).
+ */
+export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p: StripParams): number {
   const { width, height, dpr } = layout;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = THEME.background;
@@ -52,7 +70,7 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
   const bottom = height - AXIS_BOTTOM;
   const plotW = right - left;
   const plotH = bottom - top;
-  if (plotW < 20 || plotH < 10) return;
+  if (plotW < 20 || plotH < 10) return 0;
   ctx.fillStyle = THEME.plot;
   ctx.fillRect(left, top, plotW, plotH);
 
@@ -62,19 +80,53 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
 
   drawTimeAxis(ctx, p.windowS, left, plotW, top, bottom);
 
+  // Marks: index range within the window; their faint lines sit behind the traces.
+  const marks = p.marks && Number.isFinite(tEnd) ? p.marks : null;
+  const markFrom = marks ? marks.lowerBound(tStart) : 0;
+  let markTo = markFrom;
+  if (marks) while (markTo < marks.length && marks.timeAt(markTo) <= tEnd) markTo++;
+  const isStep = p.markKind === 'step';
+  if (markTo > markFrom && marks) {
+    ctx.strokeStyle = isStep ? THEME.stepLine : THEME.beatLine;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let i = markFrom; i < markTo; i++) {
+      const px = Math.round(xOf(marks.timeAt(i))) + 0.5;
+      ctx.moveTo(px, top);
+      ctx.lineTo(px, bottom);
+    }
+    ctx.stroke();
+  }
+
   const lanes = p.lanes;
   if (lanes.length === 0) {
     centerText(ctx, 'all channels hidden', left + plotW / 2, top + plotH / 2);
-    return;
+    return markTo - markFrom;
   }
-  const view = p.buffer && Number.isFinite(tEnd) ? p.buffer.window(tStart, tEnd, 1) : null;
+  const filtered = p.filtered && p.filteredBuffer ? p.filtered : null;
+  let anyRaw = false;
+  let anyFiltered = false;
+  for (const c of lanes) {
+    if (filtered?.has(c)) anyFiltered = true;
+    else anyRaw = true;
+  }
+  const live = Number.isFinite(tEnd);
+  const rawView = anyRaw && live && p.buffer ? p.buffer.window(tStart, tEnd, 1) : null;
+  const filtView = anyFiltered && live && p.filteredBuffer ? p.filteredBuffer.window(tStart, tEnd, 1) : null;
   const laneH = plotH / lanes.length;
   const columns = Math.max(1, Math.round(plotW));
   // A jump in time much larger than the typical spacing is a gap: break the line there.
-  const typicalDt = view && view.n > 1 ? (view.t[view.n - 1] - view.t[0]) / (view.n - 1) : 0;
-  const gapS = Math.max(typicalDt * 5, (2 * p.windowS) / columns);
+  const gapOf = (v: WindowView | null): number => {
+    const typicalDt = v && v.n > 1 ? (v.t[v.n - 1] - v.t[0]) / (v.n - 1) : 0;
+    return Math.max(typicalDt * 5, (2 * p.windowS) / columns);
+  };
+  const rawGapS = gapOf(rawView);
+  const filtGapS = gapOf(filtView);
 
   lanes.forEach((c, laneIndex) => {
+    const isFiltered = filtered?.has(c) ?? false;
+    const view = isFiltered ? filtView : rawView;
+    const gapS = isFiltered ? filtGapS : rawGapS;
     const laneTop = top + laneIndex * laneH;
     const laneBottom = laneTop + laneH;
     const channel = p.info.channels[c];
@@ -141,13 +193,23 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
         prevT = t;
       }
       ctx.stroke();
+      // Sparse data (a 1 Hz heart rate): a dot per sample, so lone points between gaps show.
+      if (series.n > 0 && series.n * DOT_SPACING_PX <= plotW) {
+        ctx.fillStyle = color;
+        for (let i = 0; i < series.n; i++) {
+          const v = series.y[i];
+          if (v !== v) continue;
+          ctx.fillRect(xOf(series.x[i]) - 1.5, yOf(v) - 1.5, 3, 3);
+        }
+      }
       ctx.restore();
     } else {
       centerText(ctx, 'waiting for data…', left + plotW / 2, laneTop + laneH / 2);
     }
 
     // Channel label with its unit, top-left of the lane.
-    const label = unit ? `${channel?.label ?? `ch ${c}`} [${unit}]` : (channel?.label ?? `ch ${c}`);
+    const name = channel?.label ?? `ch ${c}`;
+    const label = `${unit ? `${name} [${unit}]` : name}${isFiltered ? ' (filtered)' : ''}`;
     ctx.font = THEME.labelFont;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
@@ -160,9 +222,27 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
     ctx.fillText(label, left + 9, laneTop + 5);
   });
 
+  // A small downward triangle at the top of every lane per mark, all in one path.
+  if (markTo > markFrom && marks) {
+    ctx.fillStyle = isStep ? THEME.stepMark : THEME.beatMark;
+    ctx.beginPath();
+    for (let laneIndex = 0; laneIndex < lanes.length; laneIndex++) {
+      const y0 = top + laneIndex * laneH + 1;
+      for (let i = markFrom; i < markTo; i++) {
+        const px = Math.round(xOf(marks.timeAt(i))) + 0.5;
+        ctx.moveTo(px - 3.5, y0);
+        ctx.lineTo(px + 3.5, y0);
+        ctx.lineTo(px, y0 + 6);
+        ctx.closePath();
+      }
+    }
+    ctx.fill();
+  }
+
   ctx.strokeStyle = THEME.axis;
   ctx.lineWidth = 1;
   ctx.strokeRect(left + 0.5, top + 0.5, plotW - 1, plotH - 1);
+  return markTo - markFrom;
 }
 
 function drawTimeAxis(ctx: CanvasRenderingContext2D, windowS: number, left: number, plotW: number, top: number, bottom: number): void {

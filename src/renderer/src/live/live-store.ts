@@ -1,14 +1,19 @@
 import type { LiveFrame } from '../../../shared/api';
 import type { StreamInfo } from '../../../shared/types';
+import { MarkBuffer } from './mark-buffer';
 import { RingBuffer } from './ring-buffer';
 
 /** Seconds of history kept per stream: the widest window plus a margin. */
 export const RETENTION_S = 32;
 const MAX_CAPACITY = 1 << 21;
+/** At most this many beat/step marks are kept per stream (a 300 bpm heart for 32 s is 160). */
+export const MAX_MARKS = 2048;
 
 /** What a chart draws from: live buffers, or a frozen copy while paused. */
 export interface LiveSource {
   buffer(key: string): RingBuffer | undefined;
+  /** The beat/step marks of a stream (host times), kept for the retention window. */
+  marks(key: string): MarkBuffer | undefined;
   /** Host time (s) of the newest sample over all streams; NaN before any data. */
   newestTime: number;
 }
@@ -20,6 +25,7 @@ export interface LiveSource {
 export class LiveStore implements LiveSource {
   private buffers = new Map<string, RingBuffer>();
   private rates = new Map<string, number>();
+  private markBuffers = new Map<string, MarkBuffer>();
   private listeners = new Set<() => void>();
   newestTime = NaN;
   /** When (ms since the epoch, engine clock) the newest samples reached the engine: latency's start. */
@@ -33,10 +39,15 @@ export class LiveStore implements LiveSource {
     return this.buffers.get(key);
   }
 
+  marks(key: string): MarkBuffer | undefined {
+    return this.markBuffers.get(key);
+  }
+
   /** Track the engine's streams: size buffers from nominal rates, drop streams that are gone. */
   setStreams(streams: readonly StreamInfo[]): void {
     const keys = new Set(streams.map((s) => s.key));
     for (const key of [...this.buffers.keys()]) if (!keys.has(key)) this.buffers.delete(key);
+    for (const key of [...this.markBuffers.keys()]) if (!keys.has(key)) this.markBuffers.delete(key);
     for (const s of streams) {
       this.rates.set(s.key, s.rate);
       const existing = this.buffers.get(s.key);
@@ -79,6 +90,16 @@ export class LiveStore implements LiveSource {
       if (end > newest) newest = end;
       if (b.arrivedAt > arrived) arrived = b.arrivedAt;
     }
+    const marks = frame.marks ?? [];
+    for (const m of marks) {
+      let mb = this.markBuffers.get(m.key);
+      if (!mb) {
+        mb = new MarkBuffer(RETENTION_S, MAX_MARKS);
+        this.markBuffers.set(m.key, mb);
+      }
+      mb.push(m.t);
+    }
+    // Marks alone are not new samples: the charts show them on their next (scrolling) frame.
     if (newest === -Infinity) return;
     this.lastDataAt = received;
     if (!(newest <= this.newestTime)) this.newestTime = newest;
@@ -96,11 +117,14 @@ export class LiveStore implements LiveSource {
   snapshot(): LiveSource {
     const copies = new Map<string, RingBuffer>();
     for (const [key, buf] of this.buffers) copies.set(key, buf.clone());
-    return { buffer: (key) => copies.get(key), newestTime: this.newestTime };
+    const marks = new Map<string, MarkBuffer>();
+    for (const [key, mb] of this.markBuffers) marks.set(key, mb.clone());
+    return { buffer: (key) => copies.get(key), marks: (key) => marks.get(key), newestTime: this.newestTime };
   }
 
   clear(): void {
     this.buffers.clear();
+    this.markBuffers.clear();
     this.newestTime = NaN;
     this.newestStamp = NaN;
   }

@@ -1,0 +1,221 @@
+/**
+ * Offline verification of detected beats (after `refineBeats`), for the `analyze` path only: it
+ * looks at the whole record, so it has no latency bound.
+ *
+ * Each beat gets two features, computed on zero-phase filtered copies of the signal:
+ *  - morphology: the Pearson correlation of a +-80 ms window of the 0.5-40 Hz signal around the
+ *    beat with a template, the sample-by-sample median of the same window over the 2 x 15 nearest
+ *    detections (a running median beat, as in the QRS template matching of beat classifiers:
+ *    Hamilton, "Open source ECG analysis", Computers in Cardiology 29:101-104, 2002 (OSEA); de
+ *    Chazal et al., IEEE TBME 51(7):1196-1206, 2004 use the same window lengths);
+ *  - QRS energy: the sum of squares of the 5-25 Hz band-passed signal over +-50 ms. The QRS's
+ *    energy lies at ~5-25 Hz while P and T waves sit mostly below ~10 Hz (Thakor, Webster &
+ *    Tompkins, "Estimation of QRS complex power spectra for design of a QRS filter", IEEE TBME
+ *    31(11):702-706, 1984), so a P or T wave with a QRS-like slope still has less energy there.
+ *
+ * Pair rule: two detections closer than the T-wave window of Hamilton & Tompkins (1986), 360 ms,
+ * are most often one QRS plus its own P or T wave (or one artefact). When one member is clearly
+ * worse on BOTH features (lower energy, and a correlation with the template lower by more than
+ * `corrMargin`), it is dropped. An isolated ectopic beat (no partner within 360 ms) is never
+ * touched, and a premature beat with a different shape survives when it has the larger energy,
+ * which ventricular beats (wide, large) almost always have.
+ */
+import { butterworth } from '../filters/butterworth';
+import { sosfiltfilt } from '../filters/sos-filter';
+
+export interface BeatVerifyOptions {
+  /** Pairs closer than this (s) are examined (Hamilton & Tompkins' T-wave window). */
+  pairSec: number;
+  /** Half-width of the morphology window (s). */
+  templateSec: number;
+  /** Half-width of the QRS energy window (s). */
+  energySec: number;
+  /** Detections on each side that form the running median template. */
+  templateBeats: number;
+  /** How much lower (absolute correlation) the dropped member's template match must be. */
+  corrMargin: number;
+  /** Relocation: only beats matching their template worse than this are examined. */
+  relocateBelow: number;
+  /** Relocation: the new place must match at least this well. */
+  relocateAbove: number;
+  /** Relocation search window after the beat (s): the PR interval. */
+  prFromSec: number;
+  prToSec: number;
+}
+
+export const DEFAULT_BEAT_VERIFY: BeatVerifyOptions = { pairSec: 0.36, templateSec: 0.08, energySec: 0.05, templateBeats: 15, corrMargin: 0.3, relocateBelow: 0.7, relocateAbove: 0.8, prFromSec: 0.1, prToSec: 0.3 };
+
+export interface BeatFeatures {
+  /** Correlation with the running median template (-1..1). */
+  corr: number[];
+  /** 5-25 Hz energy over +-energySec. */
+  energy: number[];
+  /** The running median template of each beat (window of +-templateSec). */
+  templates: Float64Array[];
+  /** Template correlation of the window centred at any sample with beat k's template. */
+  corrAt: (sample: number, k: number) => number;
+  /** 5-25 Hz energy around any sample. */
+  energyAt: (sample: number) => number;
+  /** The 5-25 Hz band-passed signal (zero phase). */
+  qrsBand: Float64Array;
+}
+
+function clean(signal: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(signal.length);
+  for (let i = 0; i < signal.length; i++) out[i] = signal[i] === signal[i] ? signal[i] : 0;
+  return out;
+}
+
+export function beatFeatures(signal: ArrayLike<number>, fs: number, beats: readonly number[], options: Partial<BeatVerifyOptions> = {}): BeatFeatures {
+  const o = { ...DEFAULT_BEAT_VERIFY, ...options };
+  const x = clean(signal);
+  const n = x.length;
+  const y = sosfiltfilt(butterworth(2, [0.5, Math.min(40, fs * 0.45)], fs, 'bandpass'), x);
+  const q = sosfiltfilt(butterworth(2, [5, Math.min(25, fs * 0.45)], fs, 'bandpass'), x);
+  const at = (s: Float64Array, i: number) => s[i < 0 ? 0 : i >= n ? n - 1 : i];
+  const w = Math.max(1, Math.round(o.templateSec * fs));
+  const len = 2 * w + 1;
+  const seg = (b: number) => {
+    const s = new Float64Array(len);
+    for (let i = -w; i <= w; i++) s[i + w] = at(y, b + i);
+    return s;
+  };
+  const segs = beats.map(seg);
+  const ew = Math.max(1, Math.round(o.energySec * fs));
+  const energyAt = (b: number) => {
+    let e = 0;
+    for (let i = -ew; i <= ew; i++) e += at(q, b + i) ** 2;
+    return e;
+  };
+  const energy = beats.map(energyAt);
+  // The template changes slowly: compute it for every STRIDE-th beat (the median over the
+  // 2 x templateBeats + 1 beats around it) and give each beat the nearest one.
+  const STRIDE = 4;
+  const tmp: number[] = [];
+  const anchors: Float64Array[] = [];
+  for (let c = 0; c < beats.length; c += STRIDE) {
+    const tpl = new Float64Array(len);
+    const from = Math.max(0, c - o.templateBeats);
+    const to = Math.min(beats.length - 1, c + o.templateBeats);
+    for (let i = 0; i < len; i++) {
+      tmp.length = 0;
+      for (let j = from; j <= to; j++) tmp.push(segs[j][i]);
+      tmp.sort((a, b) => a - b);
+      tpl[i] = tmp.length & 1 ? tmp[tmp.length >> 1] : 0.5 * (tmp[(tmp.length >> 1) - 1] + tmp[tmp.length >> 1]);
+    }
+    anchors.push(tpl);
+  }
+  const templates = beats.map((_, k) => anchors[Math.min(anchors.length - 1, Math.round(k / STRIDE))]);
+  const corr = beats.map((_, k) => pearson(segs[k], templates[k]));
+  return { corr, energy, templates, corrAt: (b, k) => pearson(seg(b), templates[k]), energyAt, qrsBand: q };
+}
+
+function pearson(a: Float64Array, b: Float64Array): number {
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < a.length; i++) { ma += a[i]; mb += b[i]; }
+  ma /= a.length;
+  mb /= a.length;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const da = a[i] - ma;
+    const db = b[i] - mb;
+    ab += da * db;
+    aa += da * da;
+    bb += db * db;
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+}
+
+/** Drops the clearly worse member of implausibly close pairs of detections (see the file header). */
+export function verifyBeats(signal: ArrayLike<number>, fs: number, beats: readonly number[], options: Partial<BeatVerifyOptions> = {}): number[] {
+  const o = { ...DEFAULT_BEAT_VERIFY, ...options };
+  if (beats.length < 3) return beats.slice();
+  const { corr, energy } = beatFeatures(signal, fs, beats, o);
+  const pair = Math.round(o.pairSec * fs);
+  const keep = beats.map(() => true);
+  let prev = 0;
+  for (let k = 1; k < beats.length; k++) {
+    if (beats[k] - beats[prev] >= pair) { prev = k; continue; }
+    const worse = (a: number, b: number) => energy[a] < energy[b] && corr[a] < corr[b] - o.corrMargin;
+    if (worse(k, prev)) keep[k] = false;
+    else if (worse(prev, k)) { keep[prev] = false; prev = k; }
+    else prev = k;
+  }
+  const kept = beats.filter((_, k) => keep[k]);
+  return relocate(signal, fs, kept, o);
+}
+
+/**
+ * A P wave detected as a beat hides the QRS that follows it inside the detector's 200 ms
+ * refractory period (one false positive plus one false negative). For a detection that does not
+ * match its template, look 100-300 ms later (the PR interval: 120-200 ms, up to ~300 ms with
+ * first-degree AV block) for a window that clearly does, with more QRS energy, and move the beat
+ * there.
+ */
+function relocate(signal: ArrayLike<number>, fs: number, beats: number[], o: BeatVerifyOptions): number[] {
+  if (beats.length < 3) return beats;
+  const f = beatFeatures(signal, fs, beats, o);
+  const out = beats.slice();
+  const lo = Math.round(o.prFromSec * fs);
+  const hi = Math.round(o.prToSec * fs);
+  const gap = Math.round(o.pairSec * fs);
+  for (let k = 0; k < beats.length; k++) {
+    if (f.corr[k] >= o.relocateBelow) continue;
+    const b = beats[k];
+    const limit = k + 1 < beats.length ? Math.min(b + hi, beats[k + 1] - gap) : b + hi;
+    let best = -1;
+    let bestC = -2;
+    for (let p = b + lo; p <= limit; p++) {
+      const c = f.corrAt(p, k);
+      if (c > bestC) { bestC = c; best = p; }
+    }
+    if (best >= 0 && bestC >= o.relocateAbove && bestC > f.corr[k] + o.corrMargin && f.energyAt(best) > f.energy[k]) out[k] = best;
+  }
+  return out;
+}
+
+/**
+ * Local noise index of each beat: the RMS of the 5-25 Hz signal outside the QRS complexes
+ * (samples farther than `qrsSec` from every detection) over +-`windowSec`, divided by the median
+ * QRS peak (largest |5-25 Hz| within +-energySec of each detection) in the same window.
+ */
+export function noiseIndex(q: Float64Array, fs: number, beats: readonly number[], windowSec = 2.5, qrsSec = 0.1, peakSec = 0.05): number[] {
+  const n = q.length;
+  const ex = Math.round(qrsSec * fs);
+  const mask = new Uint8Array(n).fill(1);
+  for (const b of beats) for (let i = Math.max(0, b - ex); i <= Math.min(n - 1, b + ex); i++) mask[i] = 0;
+  const cs = new Float64Array(n + 1);
+  const cc = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    cs[i + 1] = cs[i] + (mask[i] ? q[i] * q[i] : 0);
+    cc[i + 1] = cc[i] + mask[i];
+  }
+  const pw = Math.round(peakSec * fs);
+  const peak = beats.map((b) => {
+    let m = 0;
+    for (let i = Math.max(0, b - pw); i <= Math.min(n - 1, b + pw); i++) m = Math.max(m, Math.abs(q[i]));
+    return m;
+  });
+  const w = Math.round(windowSec * fs);
+  const out: number[] = [];
+  let lo = 0;
+  let hi = 0;
+  const tmp: number[] = [];
+  for (let k = 0; k < beats.length; k++) {
+    const a = Math.max(0, beats[k] - w);
+    const z = Math.min(n, beats[k] + w);
+    while (lo < beats.length && beats[lo] < a) lo++;
+    while (hi < beats.length && beats[hi] < z) hi++;
+    tmp.length = 0;
+    for (let j = lo; j < hi; j++) tmp.push(peak[j]);
+    tmp.sort((u, v) => u - v);
+    const med = tmp.length ? tmp[tmp.length >> 1] : peak[k];
+    const cnt = cc[z] - cc[a];
+    const rms = cnt > 0 ? Math.sqrt((cs[z] - cs[a]) / cnt) : 0;
+    out.push(med > 0 ? rms / med : 0);
+  }
+  return out;
+}

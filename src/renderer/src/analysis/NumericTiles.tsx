@@ -1,0 +1,50 @@
+import { useMemo } from 'react';
+import type { AnalysisState, StreamInfo } from '../../../shared/types';
+import { analysisWarning, tileModels } from './numeric-tiles';
+
+interface Props {
+  analysis: AnalysisState | null | undefined;
+  streams: readonly StreamInfo[];
+}
+
+const QUALITY_TEXT = { good: 'good', fair: 'fair', poor: 'poor' } as const;
+
+/** The live figures of the analysis (HR, SpO2, PI, RMSSD, cadence, steps), one tile each. */
+export function NumericTiles({ analysis, streams }: Props) {
+  const tiles = useMemo(() => tileModels(analysis?.numerics ?? [], streams), [analysis?.numerics, streams]);
+  const warning = analysisWarning(analysis);
+  return (
+    <div className="numerics" data-testid="numeric-tiles">
+      <div className="tiles">
+        {tiles.map((t) => (
+          <div
+            key={t.name}
+            className={`tile${t.quality ? ` q-${t.quality}` : ''}${t.poor ? ' poor' : ''}${t.key ? '' : ' absent'}`}
+            data-testid={`numeric-${t.name}`}
+            data-quality={t.quality ?? ''}
+            title={t.key ? `${t.title} from ${t.key}${t.quality ? `, signal quality ${t.quality}` : ''}` : `${t.title}: no source stream`}
+          >
+            <div className="tile-head">
+              <span className="tile-title">{t.title}</span>
+              {t.source ? <span className="tile-source">{t.source}</span> : null}
+              <span className="spacer" />
+              {t.quality ? <span className={`q-badge q-${t.quality}`}>{QUALITY_TEXT[t.quality]}</span> : null}
+            </div>
+            <div className="tile-body">
+              <span className={`tile-value${t.hasValue ? '' : ' none'}`} data-testid={`numeric-${t.name}-value`}>
+                {t.text}
+              </span>
+              {t.unit && t.hasValue ? <span className="tile-unit">{t.unit}</span> : null}
+            </div>
+            {t.poor ? <div className="tile-note">poor signal</div> : null}
+          </div>
+        ))}
+      </div>
+      {warning ? (
+        <p className="analysis-warning" role="status" data-testid="analysis-warning">
+          ⚠ {warning}
+        </p>
+      ) : null}
+    </div>
+  );
+}

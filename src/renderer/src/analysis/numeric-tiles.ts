@@ -1,0 +1,103 @@
+/** Which live numeric each tile shows, and how it reads. Pure: no DOM, no React. */
+import type { Numeric, Quality, StreamInfo } from '../../../shared/types';
+
+export type NumericName = Numeric['name'];
+
+/** The tiles, left to right. */
+export const TILE_ORDER: readonly NumericName[] = ['hr', 'spo2', 'pi', 'rmssd', 'cadence', 'steps'];
+
+export const TILE_TITLES: Record<NumericName, string> = {
+  hr: 'HR',
+  spo2: 'SpO2',
+  pi: 'PI',
+  rmssd: 'RMSSD',
+  cadence: 'Cadence',
+  steps: 'Steps',
+};
+
+/** Decimals shown per figure. */
+export const TILE_DECIMALS: Record<NumericName, number> = { hr: 0, spo2: 0, pi: 2, rmssd: 0, cadence: 0, steps: 0 };
+
+/** Source preference when several streams give the same figure: ECG beats PPG beats the rest. */
+const KIND_RANK: Record<string, number> = { ecg: 0, ppg: 1, imu: 2 };
+
+export interface TileModel {
+  name: NumericName;
+  title: string;
+  /** The value as text ("—" when there is none). */
+  text: string;
+  hasValue: boolean;
+  unit: string;
+  /** Where it comes from, e.g. "ECG", "PPG" (empty when unknown). */
+  source: string;
+  /** The stream it comes from; absent when no stream gives this figure. */
+  key?: string;
+  quality: Quality | null;
+  /** Poor quality: the value is shown dimmed and struck through, not to be trusted. */
+  poor: boolean;
+}
+
+/** "HR (ECG)" -> "ECG"; otherwise the source stream's kind (upper case) or name. */
+export function sourceLabel(n: Numeric, streams: readonly StreamInfo[] = []): string {
+  const paren = /\(([^)]+)\)\s*$/.exec(n.label);
+  if (paren) return paren[1].trim();
+  const s = streams.find((x) => x.key === n.key);
+  if (!s) return '';
+  return s.kind === 'other' ? s.name : s.kind.toUpperCase();
+}
+
+function kindRank(n: Numeric, streams: readonly StreamInfo[]): number {
+  const kind = streams.find((x) => x.key === n.key)?.kind ?? sourceLabel(n).toLowerCase();
+  return KIND_RANK[kind] ?? 9;
+}
+
+/** Usable: a value with quality that is not poor (null quality: not applicable, so usable). */
+function usable(n: Numeric): boolean {
+  return n.value !== null && Number.isFinite(n.value) && n.quality !== 'poor';
+}
+
+/**
+ * The best source of one figure: the preferred source (ECG, then PPG, then others, in order
+ * given) among those with a trustworthy value; else the preferred one with any value; else the
+ * first one given. Undefined when none gives it.
+ */
+export function pickNumeric(candidates: readonly Numeric[], streams: readonly StreamInfo[] = []): Numeric | undefined {
+  if (candidates.length === 0) return undefined;
+  const ranked = candidates
+    .map((n, i) => ({ n, i, r: kindRank(n, streams) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.n);
+  return ranked.find(usable) ?? ranked.find((n) => n.value !== null && Number.isFinite(n.value)) ?? candidates[0];
+}
+
+export function formatNumeric(name: NumericName, value: number | null): string {
+  return value !== null && Number.isFinite(value) ? value.toFixed(TILE_DECIMALS[name]) : '—';
+}
+
+/** One tile per figure of TILE_ORDER, from the engine's numerics. */
+export function tileModels(numerics: readonly Numeric[], streams: readonly StreamInfo[] = []): TileModel[] {
+  return TILE_ORDER.map((name): TileModel => {
+    const n = pickNumeric(
+      numerics.filter((x) => x.name === name),
+      streams,
+    );
+    const hasValue = !!n && n.value !== null && Number.isFinite(n.value);
+    return {
+      name,
+      title: TILE_TITLES[name],
+      text: formatNumeric(name, n?.value ?? null),
+      hasValue,
+      unit: n?.unit ?? '',
+      source: n ? sourceLabel(n, streams) : '',
+      key: n?.key,
+      quality: n?.quality ?? null,
+      poor: hasValue && n?.quality === 'poor',
+    };
+  });
+}
+
+/** The warning line when the analysis worker crashed and was restarted; null when all is well. */
+export function analysisWarning(analysis: { error?: string; restarts: number } | null | undefined): string | null {
+  if (!analysis?.error) return null;
+  return `Analysis restarted (${analysis.restarts}×): ${analysis.error}`;
+}
