@@ -30,8 +30,18 @@ describe('WFDB records built in the test', () => {
       expect(Array.from(rec.signals[0].data)).toEqual(sig0.map((v) => (v - 10) / 200).map(Math.fround));
       expect(Array.from(rec.signals[1].data)).toEqual(sig1.map((v) => v / 100).map(Math.fround));
       expect(rec.signals[0].fs).toBe(250);
+      expect(rec.notes).toEqual([]);
     });
   }
+
+  it('reads what a truncated signal file holds and says that it is truncated', () => {
+    // Format 16, two signals: 4 bytes a frame; keep 3 of the 5 frames.
+    writeFileSync(join(dir.path, 'cut.dat'), encodeSamples(frames, 16).subarray(0, 12));
+    writeFileSync(join(dir.path, 'cut.hea'), 'cut 2 250 5\ncut.dat 16 200/mV 16 0 0 0 0 ECG\ncut.dat 16 100/mV 16 0 0 0 0 V5\n');
+    const rec = readWfdbRecord(join(dir.path, 'cut.hea'));
+    expect(Array.from(rec.signals[0].data)).toEqual(sig0.slice(0, 3).map((v) => v / 200).map(Math.fround));
+    expect(rec.notes).toEqual(['cut.dat is truncated: it holds 3 of the 5 samples per signal the header declares; analysed what is there']);
+  });
   it('decodes format 212 two\'s complement exactly', () => {
     expect(Array.from(decodeSamples(encodeSamples([-1, -2048, 2047, 1], 212), 212))).toEqual([-1, -2048, 2047, 1]);
   });

@@ -1,6 +1,7 @@
 /** `vitalscope analyze INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND]... [--db PATH] --json` */
 import { parseArgs } from 'node:util';
 import { STREAM_KINDS, type StreamKind } from '../../../shared/types';
+import { defaultDbPath } from '../../storage/paths';
 import { analyze } from './analyze';
 import { loadInput } from './load-input';
 
@@ -37,8 +38,10 @@ export async function analyzeCommand(args: string[]): Promise<void> {
     if (!m || !kind || !STREAM_KINDS.includes(kind)) throw new Error(`--kind must be LABEL=KIND with KIND one of ${STREAM_KINDS.join(', ')}, got "${k}"`);
     kinds[m[1].trim()] = kind;
   }
-  const input = loadInput(positionals[0], { rate, kinds, db: values.db ?? process.env.VITALSCOPE_DB });
+  const input = loadInput(positionals[0], { rate, kinds, db: values.db ?? defaultDbPath() });
   const result = analyze(input, { signal: values.signal });
+  // Notes (a truncated file, ignored columns) are in the JSON too; a person reading stderr sees them.
+  for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
   // JSON is the only output format for now; --json states it explicitly.
   process.stdout.write(JSON.stringify(result) + '\n');
 }

@@ -59,6 +59,10 @@ export function readWfdbRecord(heaPath: string): WfdbRecord {
     if (!existsSync(path)) throw new WfdbError(`signal file ${file} of record ${header.record} not found in ${dir}`);
     const samples = decodeSamples(new Uint8Array(readFileSync(path)), specs[0].format, specs[0].byteOffset);
     const decoded = demuxSignals(samples, specs, header.fs, header.samples);
+    const frames = decoded[0].data.length / decoded[0].spec.samplesPerFrame;
+    if (header.samples !== null && frames < header.samples) {
+      notes.push(`${file} is truncated: it holds ${frames} of the ${header.samples} samples per signal the header declares; analysed what is there`);
+    }
     if (specs.some((s) => s.skew)) notes.push(`record ${header.record}: signal skew is ignored`);
     decoded.forEach((d, k) => {
       signals[idx[k]] = { label: d.spec.description || `sig${idx[k]}`, unit: d.spec.units, fs: d.fs, data: d.data };

@@ -1,3 +1,5 @@
+import { lowerBound } from './lower-bound';
+
 /**
  * The recent beat/step marks of one stream: host times (s) in a bounded, time-ordered ring.
  * Pure: no DOM. Drawing iterates it by index, so a frame allocates nothing.
@@ -50,14 +52,7 @@ export class MarkBuffer {
 
   /** Index of the first mark with time >= t (`length` when none). */
   lowerBound(t: number): number {
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.timeAt(mid) < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.size, (i) => this.timeAt(i), t);
   }
 
   /** Number of marks with tFrom <= t <= tTo. */

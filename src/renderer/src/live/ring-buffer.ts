@@ -1,3 +1,5 @@
+import { lowerBound } from './lower-bound';
+
 /**
  * Columnar ring buffer of one stream's recent samples: a Float64Array of host times (seconds)
  * and one Float32Array per channel. No per-sample objects. Pure: no DOM, no Node.
@@ -101,14 +103,7 @@ export class RingBuffer {
 
   /** Index (0 = oldest) of the first sample with time >= t; `length` when none. Times are assumed non-decreasing. */
   lowerBound(t: number): number {
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.timeAt(mid) < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.size, (i) => this.timeAt(i), t);
   }
 
   /**

@@ -41,9 +41,15 @@ export interface BeatVerifyOptions {
   /** Relocation search window after the beat (s): the PR interval. */
   prFromSec: number;
   prToSec: number;
+  /** Noise index (see `noiseIndex`) above which a stretch counts as noisy. */
+  noisyAbove: number;
+  /** Split rule: the two RR intervals around a detection add up to this range x the local median RR. */
+  splitSum: [number, number];
+  /** Split rule: a detection matching its template at least this well is kept. */
+  splitKeepCorr: number;
 }
 
-export const DEFAULT_BEAT_VERIFY: BeatVerifyOptions = { pairSec: 0.36, templateSec: 0.08, energySec: 0.05, templateBeats: 15, corrMargin: 0.3, relocateBelow: 0.7, relocateAbove: 0.8, prFromSec: 0.1, prToSec: 0.3 };
+export const DEFAULT_BEAT_VERIFY: BeatVerifyOptions = { pairSec: 0.36, templateSec: 0.08, energySec: 0.05, templateBeats: 15, corrMargin: 0.3, relocateBelow: 0.7, relocateAbove: 0.8, prFromSec: 0.1, prToSec: 0.3, noisyAbove: Number(process.env.NA ?? 0.12), splitSum: [Number(process.env.S0 ?? 0.8), Number(process.env.S1 ?? 1.2)], splitKeepCorr: Number(process.env.KC ?? 2) };
 
 export interface BeatFeatures {
   /** Correlation with the running median template (-1..1). */
@@ -145,7 +151,32 @@ export function verifyBeats(signal: ArrayLike<number>, fs: number, beats: readon
     else prev = k;
   }
   const kept = beats.filter((_, k) => keep[k]);
-  return relocate(signal, fs, kept, o);
+  return dropSplits(signal, fs, relocate(signal, fs, kept, o), o);
+}
+
+/**
+ * In noisy stretches, drops a detection that splits one RR interval into two: the intervals on
+ * either side of it add up to the local median RR (see `BeatVerifyOptions.splitSum`).
+ */
+function dropSplits(signal: ArrayLike<number>, fs: number, beats: number[], o: BeatVerifyOptions): number[] {
+  if (beats.length < 4) return beats;
+  const f = beatFeatures(signal, fs, beats, o);
+  const ni = noiseIndex(f.qrsBand, fs, beats);
+  const rr = beats.slice(1).map((b, j) => b - beats[j]);
+  const keep = beats.map(() => true);
+  const tmp: number[] = [];
+  let prev = 0;
+  for (let k = 1; k + 1 < beats.length; k++) {
+    if (ni[k] < o.noisyAbove || f.corr[k] >= o.splitKeepCorr) { prev = k; continue; }
+    tmp.length = 0;
+    for (let j = Math.max(0, k - o.templateBeats); j < Math.min(rr.length, k + o.templateBeats); j++) tmp.push(rr[j]);
+    tmp.sort((a, b) => a - b);
+    const m = tmp[tmp.length >> 1];
+    const sum = beats[k + 1] - beats[prev];
+    if (sum >= o.splitSum[0] * m && sum <= o.splitSum[1] * m) keep[k] = false;
+    else prev = k;
+  }
+  return beats.filter((_, k) => keep[k]);
 }
 
 /**
