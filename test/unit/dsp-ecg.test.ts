@@ -159,4 +159,37 @@ describe('offline beat verification (template + QRS energy)', () => {
     const clean = verifyBeats(x, fs, refineBeats(x, fs, qrs));
     expect(clean.length).toBe(qrs.length);
   });
+
+  /** Seeded white Gaussian noise (Box-Muller on a linear congruential generator). */
+  function noise(n: number, sigma: number, seed = 1) {
+    let st = seed;
+    const u = () => ((st = (st * 1664525 + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+    return Float64Array.from({ length: n }, () => sigma * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()));
+  }
+
+  it('drops artefact detections that split RR intervals inside a muscle-noise burst and keeps every beat', () => {
+    const { x, qrs } = synth(60);
+    const from = 20 * fs;
+    const to = 26 * fs;
+    const w = noise(to - from, 0.5);
+    for (let i = from; i < to; i++) x[i] += w[i - from];
+    // Spurious detections halfway between every other pair of beats in the burst, as a detector
+    // makes on muscle artefact.
+    const inBurst = qrs.map((_, i) => i).filter((i) => qrs[i] > from + fs / 2 && qrs[i + 1] < to);
+    const spurious = inBurst.filter((_, j) => j % 2 === 0).map((i) => Math.round((qrs[i] + qrs[i + 1]) / 2));
+    expect(spurious.length).toBeGreaterThanOrEqual(3);
+    const out = verifyBeats(x, fs, [...qrs, ...spurious].sort((a, b) => a - b));
+    expect(near(out, qrs)).toBe(true);
+  });
+
+  it('keeps an interpolated PVC (the two intervals add up to one RR) in clean signal', () => {
+    const { x, qrs } = synth(60);
+    const k = 30;
+    const v = Math.round((qrs[k] + qrs[k + 1]) / 2);
+    for (let i = v - Math.round(0.3 * fs); i < v + Math.round(0.3 * fs); i++) x[i] += -1.6 * g(i / fs, v / fs, 0.04);
+    const all = [...qrs, v].sort((a, b) => a - b);
+    const out = verifyBeats(x, fs, all);
+    expect(out.length).toBe(all.length);
+    expect(out.some((b) => Math.abs(b - v) <= Math.round(0.05 * fs))).toBe(true);
+  });
 });

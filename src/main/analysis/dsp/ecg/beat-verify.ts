@@ -19,6 +19,24 @@
  * `corrMargin`), it is dropped. An isolated ectopic beat (no partner within 360 ms) is never
  * touched, and a premature beat with a different shape survives when it has the larger energy,
  * which ventricular beats (wide, large) almost always have.
+ *
+ * Split rule (noisy stretches only): muscle or motion artefact between two beats is detected as
+ * an extra beat that splits one RR interval into two whose sum is the local RR. Such a detection
+ * is dropped when (a) the stretch is noisy: `noiseIndex` (5-25 Hz RMS outside the QRS complexes
+ * over a 5 s window, relative to the median QRS peak in that band) exceeds `noisyAbove` = 0.12,
+ * i.e. an in-band QRS-peak-to-noise-RMS ratio below ~18 dB. This is the idea of Hamilton's OSEA
+ * noise check and of the signal quality indices of Li, Mark & Clifford, "Robust heart rate
+ * estimation from multiple asynchronous noisy sources using signal quality indices and a Kalman
+ * filter", Physiol Meas 29(1):15-32, 2008 (noise measured in 10 s windows; here 5 s); the NSTDB
+ * also measures SNR as QRS amplitude over noise RMS (Moody, Muldrow & Mark, Computers in
+ * Cardiology 11:381-384, 1984). (b) The RR intervals on both sides add up to 0.8-1.2 x the local
+ * median RR (over the same 2 x 15 beats as the template): the +-20 % band of the usual RR
+ * plausibility filter for sinus rhythm (Malik et al., Med Biol Eng Comput 31:539-544, 1993;
+ * Task Force of the ESC/NASPE, Circulation 93:1043-1065, 1996). (c) It matches its template
+ * worse than 0.9 (a supraventricular beat in an irregular rhythm, e.g. atrial fibrillation, keeps
+ * the template's shape). Premature ventricular beats are protected by (a) and (b): with a
+ * compensatory pause the two intervals add up to ~2 RR, and in clean signal nothing is flagged,
+ * so an interpolated PVC there (sum ~1 RR) is kept.
  */
 import { butterworth } from '../filters/butterworth';
 import { sosfiltfilt } from '../filters/sos-filter';
@@ -49,7 +67,7 @@ export interface BeatVerifyOptions {
   splitKeepCorr: number;
 }
 
-export const DEFAULT_BEAT_VERIFY: BeatVerifyOptions = { pairSec: 0.36, templateSec: 0.08, energySec: 0.05, templateBeats: 15, corrMargin: 0.3, relocateBelow: 0.7, relocateAbove: 0.8, prFromSec: 0.1, prToSec: 0.3, noisyAbove: Number(process.env.NA ?? 0.12), splitSum: [Number(process.env.S0 ?? 0.8), Number(process.env.S1 ?? 1.2)], splitKeepCorr: Number(process.env.KC ?? 2) };
+export const DEFAULT_BEAT_VERIFY: BeatVerifyOptions = { pairSec: 0.36, templateSec: 0.08, energySec: 0.05, templateBeats: 15, corrMargin: 0.3, relocateBelow: 0.7, relocateAbove: 0.8, prFromSec: 0.1, prToSec: 0.3, noisyAbove: 0.12, splitSum: [0.8, 1.2], splitKeepCorr: 0.9 };
 
 export interface BeatFeatures {
   /** Correlation with the running median template (-1..1). */
