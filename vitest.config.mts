@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: integration tests spawn ptys, SQLite writers and Chromium; keep the pool small.
     maxWorkers: 2,
+    // A test that forgets --db must never touch the user's real library.
+    env: { VITALSCOPE_DB: join(tmpdir(), 'vitalscope-test-default.db') },
   },
 });

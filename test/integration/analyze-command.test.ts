@@ -62,7 +62,8 @@ describe('vitalscope analyze on a generated CSV', () => {
     await expect(run([csv, '--kind', 'ECG'])).rejects.toThrow(/LABEL=KIND/);
     await expect(run([csv, '--signal', 'zzz'])).rejects.toThrow(/no such signal/);
     await expect(run([csv, '--bogus'])).rejects.toThrow(/bogus/);
-    await expect(run(['42', '--json'])).rejects.toThrow(/--db/);
+    const db = join(dir.path, 'empty.db');
+    await expect(run(['42', '--db', db, '--json'])).rejects.toThrow(`no session 42 in ${db}`);
   });
 
   it('--kind overrides grouping and --rate replaces the time column', async () => {
