@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import type { ConnectOptions } from '../shared/types';
-import { DEFAULT_SIMULATOR, type SimulatorOptions } from './devices';
+import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
 import { createEngine } from './engine';
 import { startWebFace } from './server';
@@ -15,13 +15,13 @@ Commands:
   record    --device ID [--device ID ...] --seconds N [--name S] [--participant P]
             [--baud N] [--protocol auto|vbp|text] [--rate HZ]
             [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last.
-            [--noise 0-1] [--spo2 PCT] [--still]
+            [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             ID: sim, or serial:PATH (a USB serial port
                                                             or any pty, e.g. serial:/dev/ttyACM0)
   sessions  [--json]                                        list recorded sessions
   export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv)
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
-            [--noise 0-1] [--spo2 PCT] [--still]
+            [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
                                                             prints the pty path on its first line
   serve     [--port N] [simulator options as for record]    the app in a browser: prints the URL (with token)
@@ -44,6 +44,7 @@ const simulatorFlags = {
   noise: { type: 'string' },
   spo2: { type: 'string' },
   still: { type: 'boolean' },
+  profile: { type: 'string' },
 } as const;
 
 function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, positionals = 0) {
@@ -63,8 +64,11 @@ function number(value: string | undefined, flag: string, fallback: number, min =
   return n;
 }
 
-function simulatorOptions(values: { hr?: string; loss?: string; drift?: string; noise?: string; spo2?: string; still?: boolean }): Partial<SimulatorOptions> {
+function simulatorOptions(values: { hr?: string; loss?: string; drift?: string; noise?: string; spo2?: string; still?: boolean; profile?: string }): Partial<SimulatorOptions> {
+  const profile = (values.profile ?? DEFAULT_SIMULATOR.profile) as SimulatorProfile;
+  if (!SIMULATOR_PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${SIMULATOR_PROFILES.join(', ')}, got "${values.profile}"`);
   return {
+    profile,
     hrBpm: number(values.hr, 'hr', DEFAULT_SIMULATOR.hrBpm, 20, 250),
     lossPct: number(values.loss, 'loss', 0, 0, 100),
     driftPpm: number(values.drift, 'drift', 0, -10_000, 10_000),

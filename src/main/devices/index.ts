@@ -6,6 +6,7 @@ import type { ByteTransport } from './transport';
 
 export type { ByteTransport } from './transport';
 export { SimulatedBoard, DEFAULT_SIMULATOR, type SimulatorOptions } from './simulator/board';
+export { SIMULATOR_PROFILES, type SimulatorProfile } from './simulator/sources';
 export { DEFAULT_BAUD, SERIAL_PREFIX, listSerialPorts, openSerialPort, serialOpenError, serialDeviceId, type SerialPortEntry } from './serial';
 
 export const SIMULATOR_ID = 'sim';
