@@ -6,6 +6,7 @@
 import { ipcMain, MessageChannelMain, type BrowserWindow, type IpcMainInvokeEvent, type MessagePortMain } from 'electron';
 import { VITALS_COMMANDS, type VitalsCommand } from '../shared/api';
 import type { Engine } from './engine-api';
+import { parseCommand } from './command-args';
 
 export const COMMAND_CHANNEL_PREFIX = 'vitals:';
 export const PORT_CHANNEL = 'vitals:port';
@@ -30,7 +31,8 @@ export function handleCommands(engine: Engine, window: BrowserWindow): () => voi
     ipcMain.handle(commandChannel(command), async (event, ...args: unknown[]) => {
       if (!trusted(event)) throw new Error(`${command}: refused, the request did not come from the Vitalscope window`);
       try {
-        return await run(...args);
+        // The same argument checks as the web face: a bad request gets a clear error, not a deep one.
+        return await run(...parseCommand(command, args).args);
       } catch (error) {
         // Electron passes on only the message of a thrown Error; make sure it has one.
         throw error instanceof Error ? error : new Error(String(error));

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/main/command-args';
+
+describe('parseCommand (what a face accepts from a socket or IPC)', () => {
+  it('accepts well-formed requests, options included', () => {
+    expect(parseCommand('connect', ['serial:/dev/ttyACM0', { baud: 115200, protocol: 'text', rate: 250 }])).toEqual({
+      method: 'connect',
+      args: ['serial:/dev/ttyACM0', { baud: 115200, protocol: 'text', rate: 250 }],
+    });
+    expect(parseCommand('connect', ['sim']).args).toEqual(['sim']);
+    expect(parseCommand('startRecording', [{ name: 'walk', participant: 'P1' }]).args).toEqual([{ name: 'walk', participant: 'P1' }]);
+    expect(parseCommand('getPsd', ['sim/ecg', 0, 8]).args).toEqual(['sim/ecg', 0, 8]);
+    expect(parseCommand('listSessions', undefined).args).toEqual([]);
+  });
+
+  it.each([
+    ['frobnicate', [], /unknown command "frobnicate"/],
+    ['connect', [], /bad arguments for connect/],
+    ['connect', ['sim', { baud: -5 }], /bad arguments for connect/],
+    ['connect', ['sim', { protocol: 'morse' }], /bad arguments for connect/],
+    ['connect', ['sim', { extra: true }], /bad arguments for connect/],
+    ['startRecording', [{ name: 'x' }], /bad arguments for startRecording/],
+    ['getPsd', ['sim/ecg', 0, 600], /bad arguments for getPsd/],
+    ['addMarker', ['x'.repeat(20_000)], /bad arguments for addMarker/],
+  ])('refuses %s %j with a clear message', (method, args, message) => {
+    expect(() => parseCommand(method, args)).toThrow(message);
+  });
+});
