@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { ByteTransport } from '../transport';
 
 export const DEFAULT_BAUD = 115200;
+
+/** How often an open port's path is checked, ms (see `watch`). */
+const PRESENCE_CHECK_MS = 500;
 
 /**
  * A serial port (USB CDC/UART, or any pseudo-terminal path) as a byte pipe. Open with
@@ -14,6 +18,7 @@ export class SerialTransport implements ByteTransport {
   private early: Uint8Array[] = [];
   private closing = false;
   private closedError: Error | undefined | null = null;
+  private readonly watch: NodeJS.Timeout;
 
   constructor(
     private readonly port: SerialPort,
@@ -27,12 +32,25 @@ export class SerialTransport implements ByteTransport {
     });
     // Write errors on a vanishing port surface as the close that follows; never an unhandled 'error'.
     port.on('error', () => undefined);
-    port.on('close', (error?: Error & { disconnected?: boolean }) => {
-      const lost = this.closing ? undefined : vanished(path, error);
-      this.closedError = lost;
-      this.closeListener?.(lost);
-      this.closeListener = null;
-    });
+    port.on('close', (error?: Error & { disconnected?: boolean }) => this.ended(this.closing ? undefined : vanished(path, error)));
+    // The port's own close event on an unplug does not always come (seen with ptys under load):
+    // a device node that is gone means the board is gone, whatever the port says.
+    this.watch = setInterval(() => {
+      if (this.closing || this.closedError !== null || existsSync(path)) return;
+      this.ended(vanished(path));
+      this.closing = true;
+      if (this.port.isOpen) this.port.close(() => undefined);
+    }, PRESENCE_CHECK_MS);
+    this.watch.unref();
+  }
+
+  /** Reports the end of the link once: `error` when it was lost rather than closed by us. */
+  private ended(error: Error | undefined): void {
+    clearInterval(this.watch);
+    if (this.closedError !== null) return;
+    this.closedError = error;
+    this.closeListener?.(error);
+    this.closeListener = null;
   }
 
   write(bytes: Uint8Array): void {
@@ -56,11 +74,7 @@ export class SerialTransport implements ByteTransport {
     if (this.closing) return;
     this.closing = true;
     if (!this.port.isOpen) {
-      if (this.closedError === null) {
-        this.closedError = undefined;
-        this.closeListener?.();
-        this.closeListener = null;
-      }
+      this.ended(undefined);
       return;
     }
     await new Promise<void>((resolve) => this.port.close(() => resolve()));
