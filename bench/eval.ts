@@ -3,7 +3,9 @@
  *  - ECG: beat detection, +-150 ms matching, Se / +P per record and gross (MIT-BIH 100, 102, 104,
  *    105, 106, 108; SVDB 800; NSTDB 118e24 / 118e12 reported separately);
  *  - PPG: heart-rate MAE per 8 s window (every 2 s) on IEEE SPC 2015 training recordings;
- *  - IMU: step-count error on the Oxford step-counter validation files.
+ *  - IMU: step-count error on the Oxford step-counter validation files;
+ *  - held-out checks on recordings never used during development (BIDMC 01, Challenge 2015
+ *    a103l / v102s, European ST-T excerpts; ECG-derived references): bench/eval/heldout.ts.
  * Same code as `vitalscope analyze` (the streaming pipelines). Writes bench/results/eval.json.
  * Run: npm run eval
  */
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { analyzeEcg, analyzeImu, analyzePpg } from '../src/main/analysis/offline/analyze';
 import { loadInput, readWfdbRecord } from '../src/main/analysis/offline/load-input';
 import { beatSamples, parseMitAnnotations } from '../src/main/formats/wfdb';
+import { evalHeldOut } from './eval/heldout';
 import { matchBeats, ppv, se, table, type Match } from './eval/scoring';
 
 const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
@@ -138,6 +141,7 @@ if (!existsSync(DATA)) {
 evalEcg();
 evalPpg();
 evalImu();
+results.heldOut = evalHeldOut(DATA, has);
 if (missing.length) console.log(`\nmissing (skipped): ${missing.join(', ')}`);
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 writeFileSync(join(import.meta.dirname, 'results', 'eval.json'), JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2));

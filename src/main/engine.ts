@@ -1,4 +1,6 @@
-import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { ExportResult, LiveFrame, PsdResult, RecordOptions } from '../shared/api';
 import type { ConnectOptions, DeviceEntry, EngineStatus, RawView, SessionSummary } from '../shared/types';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
@@ -6,7 +8,7 @@ import { AnalysisHost } from './analysis/analysis-host';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
-import { Library, Recorder, toSummary } from './storage';
+import { Library, Recorder, exportSessionCsv, toSummary } from './storage';
 
 export type { Engine, EngineOptions } from './engine-api';
 
@@ -40,9 +42,12 @@ class VitalsEngine implements Engine {
   private readonly analysis: AnalysisHost;
   private readonly statusTimer: NodeJS.Timeout;
   private recorder: Recorder | null = null;
+  /** Where the UI's exports go: beside the library, so they are easy to find from either face. */
+  private readonly exportsDir: string;
 
   constructor(options: EngineOptions & EngineInternals) {
     this.now = options.now ?? hostNow;
+    this.exportsDir = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-exports') : join(dirname(options.dbPath), 'exports');
     this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding });
     this.catalog = new DeviceCatalog({ simulator: options.simulator, now: this.now, listPorts: options.listPorts });
     this.reconnect = options.reconnect;
@@ -90,6 +95,12 @@ class VitalsEngine implements Engine {
     const device = this.devices.get(deviceId);
     if (!device) throw new Error(`${deviceId} is not connected`);
     return device.raw();
+  }
+
+  async exportSession(sessionId: number): Promise<ExportResult> {
+    if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
+    const dir = join(this.exportsDir, `session-${sessionId}-csv`);
+    return { dir, files: exportSessionCsv(this.library, sessionId, dir) };
   }
 
   async getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult> {

@@ -47,8 +47,16 @@ export interface VitalsCommands {
   addMarker(text: string): Promise<void>;
   /** The last bytes/lines a connected device sent, for the raw view. */
   getRaw(deviceId: string): Promise<RawView>;
+  /** Exports a recorded session as CSV (one file per stream + events.csv) into the library's exports folder. */
+  exportSession(sessionId: number): Promise<ExportResult>;
   /** Welch power spectral density of the newest `seconds` (<= 30) of one channel of a live stream. */
   getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult>;
+}
+
+export interface ExportResult {
+  /** The folder written, on the engine's machine. */
+  dir: string;
+  files: string[];
 }
 
 export interface PsdResult {
@@ -73,6 +81,7 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'addMarker',
   'getRaw',
   'getPsd',
+  'exportSession',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

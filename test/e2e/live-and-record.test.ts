@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,5 +149,15 @@ describe.skipIf(!chromiumPath)('web face in real Chromium', () => {
       expect(Math.abs(s.samples - s.rate * seconds)).toBeLessThan(s.rate * 0.15);
       expect(await row.textContent()).toContain(s.samples.toLocaleString('en-US'));
     }
+
+    // Export from the table: the CSVs land beside the library, and the page says where.
+    await page.getByTestId(`export-${session.id}`).click();
+    const result = page.getByTestId('export-result');
+    await result.waitFor({ timeout: 10_000 });
+    const exportDir = join(dir.path, 'exports', `session-${session.id}-csv`);
+    expect(await result.textContent()).toContain(exportDir);
+    const ecgCsv = readFileSync(join(exportDir, 'ecg.csv'), 'utf8').trim().split('\n');
+    expect(ecgCsv[0]).toBe('time_s,Lead I [uV]');
+    expect(ecgCsv).toHaveLength(session.streams.find((s) => s.name === 'ecg')!.samples + 1);
   });
 });

@@ -19,6 +19,18 @@ export function App({ api }: { api: RendererApi }) {
   const [filterAll, setFilterAll] = useState(false);
   const toggleFilterAll = useCallback(() => setFilterAll((f) => !f), []);
 
+  const exportSession = useCallback(
+    async (sessionId: number): Promise<string | null> => {
+      try {
+        return (await api.exportSession(sessionId)).dir;
+      } catch (error) {
+        report(error, `export of session ${sessionId}`);
+        return null;
+      }
+    },
+    [api, report],
+  );
+
   const rec = useRecording({
     api,
     active: engine.status?.recording ?? null,
@@ -102,7 +114,7 @@ export function App({ api }: { api: RendererApi }) {
           filterAll={filterAll}
           onToggleFilterAll={toggleFilterAll}
         />
-        <SessionsTable sessions={engine.sessions} onRefresh={engine.refreshSessions} />
+        <SessionsTable sessions={engine.sessions} onRefresh={engine.refreshSessions} onExport={exportSession} />
       </main>
       <footer className="help-line">
         <span>{SHORTCUT_HELP}</span>

@@ -47,7 +47,10 @@ export function DeviceStatsCard({ stats, streams }: Props) {
           </>
         ) : null}
         <dt>Clock offset</dt>
-        <dd className="mono">{formatFixed(stats.clockOffsetMs, 1)} ms</dd>
+        {/* Host minus board clock: its origin is the board's power-up, so the change tells, not the size. */}
+        <dd className="mono" title="host clock minus board clock (the board's clock starts at its power-up)">
+          {formatFixed(stats.clockOffsetMs / 1000, 3)} s
+        </dd>
         <dt>Drift</dt>
         <dd className="mono">{formatFixed(stats.driftPpm, 1)} ppm</dd>
         {stats.protocol === 'vbp' ? (

@@ -1,19 +1,38 @@
+import { useState } from 'react';
 import type { SessionSummary } from '../../../shared/types';
 import { formatCount, formatDuration, formatLocalTime } from '../format';
 
 interface Props {
   sessions: readonly SessionSummary[] | null;
   onRefresh(): void;
+  /** Exports a session as CSV; resolves with the folder written. */
+  onExport(sessionId: number): Promise<string | null>;
 }
 
 /** Recorded sessions, newest first. */
-export function SessionsTable({ sessions, onRefresh }: Props) {
+export function SessionsTable({ sessions, onRefresh, onExport }: Props) {
+  const [exported, setExported] = useState<{ id: number; dir: string } | null>(null);
+  const [exporting, setExporting] = useState<number | null>(null);
+  const exportRow = async (id: number): Promise<void> => {
+    setExporting(id);
+    try {
+      const dir = await onExport(id);
+      if (dir) setExported({ id, dir });
+    } finally {
+      setExporting(null);
+    }
+  };
   const rows = [...(sessions ?? [])].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || b.id - a.id);
   return (
     <section className="panel sessions" aria-label="Sessions">
       <header className="panel-head">
         <h2>Sessions</h2>
         <span className="muted small">{sessions ? `${sessions.length} recorded` : 'loading…'}</span>
+        {exported ? (
+          <span className="small" data-testid="export-result">
+            session {exported.id} exported to <span className="mono">{exported.dir}</span>
+          </span>
+        ) : null}
         <span className="spacer" />
         <button type="button" onClick={onRefresh} data-testid="sessions-refresh">
           Refresh
@@ -29,6 +48,7 @@ export function SessionsTable({ sessions, onRefresh }: Props) {
               <th className="num">Duration</th>
               <th>Streams</th>
               <th>Samples</th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -54,11 +74,22 @@ export function SessionsTable({ sessions, onRefresh }: Props) {
                     </div>
                   ))}
                 </td>
+                <td>
+                  <button
+                    type="button"
+                    data-testid={`export-${s.id}`}
+                    disabled={!s.endedAt || exporting === s.id}
+                    title={s.endedAt ? 'one CSV per stream + events.csv, beside the library' : 'still recording'}
+                    onClick={() => void exportRow(s.id)}
+                  >
+                    {exporting === s.id ? 'Exporting…' : 'Export CSV'}
+                  </button>
+                </td>
               </tr>
             ))}
             {sessions && rows.length === 0 ? (
               <tr>
-                <td colSpan={6} className="empty">
+                <td colSpan={7} className="empty">
                   No sessions yet. Connect a device, then press Record.
                 </td>
               </tr>
