@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { analyze } from '../../src/main/analysis/offline/analyze';
+import { loadInput } from '../../src/main/analysis/offline/load-input';
 import { createEngine, type Engine } from '../../src/main/engine';
+import { Library } from '../../src/main/storage/library';
 import type { LiveMark } from '../../src/shared/api';
 import type { EngineStatus } from '../../src/shared/types';
 import { tempDir } from '../helpers/temp-dir';
@@ -8,11 +11,11 @@ import { tempDir } from '../helpers/temp-dir';
 const SPEED = 10;
 
 /** An engine whose clock runs 10x faster than the wall clock, with the simulated board connected. */
-async function fastEngine(dbPath: string, hrBpm: number) {
+async function fastEngine(dbPath: string, hrBpm: number, lossPct = 0) {
   const wall0 = performance.now();
   const origin = Date.now() / 1000;
   const now = () => origin + ((performance.now() - wall0) / 1000) * SPEED;
-  const engine = await createEngine({ dbPath, simulator: { hrBpm, seed: 21 }, now });
+  const engine = await createEngine({ dbPath, simulator: { hrBpm, seed: 21, lossPct }, now });
   const marks: LiveMark[] = [];
   engine.subscribe({ frame: (f) => marks.push(...f.marks) });
   await engine.connect('sim');
@@ -77,6 +80,42 @@ describe('live analysis in its worker thread', () => {
     const metrics = summary!.streams.find((s) => s.name === 'ecg.metrics')!;
     expect(metrics.channels).toEqual(['HR', 'RMSSD']);
     expect(metrics.samples).toBeGreaterThan(5);
+  });
+
+  it('replays a recorded session offline to the same beats the live worker found (identical replay)', async () => {
+    const db = join(dir.path, 'replay.db');
+    const run = await fastEngine(db, 75, 1);
+    engine = run.engine;
+    const id = await engine.startRecording({ name: 'replay', participant: '' });
+    await until('30 simulated seconds of ECG', async () => (((await engine!.getStatus()).devices[0]?.streams[0]?.samples ?? 0) > 500 * 32 ? true : undefined), 20_000);
+    await engine.stopRecording();
+    await engine.close();
+    engine = undefined;
+
+    const library = new Library(db);
+    const stream = library.session(id)!.streams.find((s) => s.name === 'ecg')!;
+    const chunks = [...library.chunks(stream.id)];
+    const gaps = library.events(id).filter((e) => e.kind === 'gap' && e.key === 'sim/ecg');
+    // Live beats are host times; place each at its sample index through the chunk it falls in.
+    const base = chunks[0].index;
+    const live = library
+      .events(id)
+      .filter((e) => e.kind === 'beat' && e.key === 'sim/ecg')
+      .flatMap((e) => {
+        const c = chunks.find((k) => e.t >= k.t0 - k.dt / 2 && e.t < k.t0 + (k.n - 0.5) * k.dt);
+        return c ? [c.index - base + (e.t - c.t0) / c.dt] : [];
+      });
+    library.close();
+    expect(gaps.length).toBeGreaterThan(0); // 1% loss: the replay has to cross gaps
+
+    const offline = analyze(loadInput(String(id), { db })).ecg!.beats;
+    // Compare after the offline detector's 2 s of threshold learning (the live one learned before
+    // the session began); within 20 ms, since the offline pass refines peaks on the raw signal.
+    const settled = (a: number[]) => a.filter((x) => x > 3 * 500);
+    const near = (a: number[], b: number[]) => settled(a).filter((x) => b.some((y) => Math.abs(x - y) <= 10)).length / settled(a).length;
+    expect(live.length).toBeGreaterThan(30);
+    expect(near(live, offline)).toBeGreaterThan(0.98);
+    expect(near(offline, live)).toBeGreaterThan(0.98);
   });
 
   it('computes a PSD of a live channel whose peak is the 1.2 Hz pulse of the PPG', async () => {

@@ -169,22 +169,25 @@ function loadSession(id: number, options: LoadOptions): LoadedInput {
     if (!session) throw new Error(`no session ${id} in ${options.db}`);
     const streams: InputStream[] = [];
     const channels: InputChannel[] = [];
+    const notes: string[] = [];
     for (const st of session.streams) {
       const nch = st.channels.length;
-      const cols = st.channels.map(() => new Float32Array(st.samples).fill(NaN));
-      for (const chunk of library.chunks(st.id)) {
-        for (let c = 0; c < nch; c++) {
-          const src = chunk.data.subarray(c * chunk.n, (c + 1) * chunk.n);
-          const room = Math.max(0, Math.min(chunk.n, st.samples - chunk.index));
-          cols[c].set(src.subarray(0, room), chunk.index);
-        }
+      // Sample indices count lost samples too: the input runs from the first recorded sample to the
+      // last, and lost stretches stay NaN (a gap), never filled.
+      const chunks = [...library.chunks(st.id)];
+      const base = chunks[0]?.index ?? 0;
+      const length = chunks.reduce((end, c) => Math.max(end, c.index + c.n), base) - base;
+      const cols = st.channels.map(() => new Float32Array(length).fill(NaN));
+      for (const chunk of chunks) {
+        for (let c = 0; c < nch; c++) cols[c].set(chunk.data.subarray(c * chunk.n, (c + 1) * chunk.n), chunk.index - base);
       }
+      if (length > st.samples) notes.push(`${st.name}: ${length - st.samples} lost samples are gaps (NaN)`);
       const chans = st.channels.map((ch, c) => ({ label: ch.label, unit: ch.unit, fs: st.rate, data: cols[c] }));
       channels.push(...chans);
       const kind = options.kinds?.[st.name] ?? st.kind;
       if (kind === 'ecg' || kind === 'ppg' || kind === 'imu') streams.push({ kind, fs: st.rate, channels: chans });
     }
-    return { source: `session ${id}`, streams, channels, notes: [] };
+    return { source: `session ${id}`, streams, channels, notes };
   } finally {
     library.close();
   }
