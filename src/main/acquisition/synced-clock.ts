@@ -1,14 +1,6 @@
 import { ClockModel, type ClockFit } from './clock-model';
 
-/**
- * A device clock model that uses SYNC round trips when the board answers them, and the arrival
- * time lower envelope (ClockModel) when it does not. A SYNC_REQUEST sent at host time s and
- * answered with device time d, received at host time r, pins d to host time (s + r) / 2 within
- * ±(r - s) / 2. As in LSL, only the low round-trip exchanges are kept (the lowest per bin of device
- * time, and none much slower than the median), and a weighted line through their midpoints gives
- * offset and drift. With a single good exchange so far, its offset is combined with the envelope's
- * drift.
- */
+/** One SYNC exchange: device time `dev` pinned to host time `host`. */
 export interface SyncPoint {
   dev: number;
   host: number;
@@ -26,6 +18,15 @@ export interface SyncedClockOptions {
 /** Round trips are never trusted to be better than this (timer resolution, USB frame). */
 const MIN_UNCERTAINTY = 20e-6;
 
+/**
+ * A device clock model that uses SYNC round trips when the board answers them, and the arrival
+ * time lower envelope (ClockModel) when it does not. A SYNC_REQUEST sent at host time s and
+ * answered with device time d, received at host time r, pins d to host time (s + r) / 2 within
+ * ±(r - s) / 2. As in LSL, only the low round-trip exchanges are kept (the lowest per bin of device
+ * time, and none much slower than the median), and a weighted line through their midpoints gives
+ * offset and drift. With a single good exchange so far, its offset is combined with the envelope's
+ * drift.
+ */
 export class SyncedClock {
   readonly envelope = new ClockModel();
   private readonly sync = new Map<number, SyncPoint>();
