@@ -85,20 +85,22 @@ describe.skipIf(!chromiumPath)('web face in real Chromium', () => {
   });
 
   it('shows live numerics, beat marks, the filtered view and a PSD', async () => {
-    // Heart rate from the live analysis, with a trustworthy quality.
-    const hr = page.getByTestId('numeric-hr');
-    await page.waitForFunction(
+    // Heart rate from the live analysis, with a trustworthy quality: read once, in the page, so a
+    // tile that updates between two reads cannot make the check disagree with itself.
+    const seen = await page.waitForFunction(
       () => {
         const tile = document.querySelector('[data-testid="numeric-hr"]');
         const value = Number(tile?.querySelector('[data-testid="numeric-hr-value"]')?.textContent);
-        const q = tile?.getAttribute('data-quality');
-        return value >= 50 && value <= 100 && (q === 'good' || q === 'fair');
+        const quality = tile?.getAttribute('data-quality');
+        return value >= 50 && value <= 100 && (quality === 'good' || quality === 'fair') ? { value, quality } : false;
       },
       undefined,
       { timeout: 20_000, polling: 250 },
     );
-    expect(Number(await page.getByTestId('numeric-hr-value').textContent())).toBeGreaterThanOrEqual(50);
-    expect(['good', 'fair']).toContain(await hr.getAttribute('data-quality'));
+    const { value, quality } = (await seen.jsonValue()) as { value: number; quality: string };
+    expect(value).toBeGreaterThanOrEqual(50);
+    expect(value).toBeLessThanOrEqual(100);
+    expect(['good', 'fair']).toContain(quality);
 
     // R peaks marked on the ECG trace.
     const ecg = 'canvas[data-stream="sim/ecg"]';

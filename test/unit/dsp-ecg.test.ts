@@ -193,3 +193,39 @@ describe('offline beat verification (template + QRS energy)', () => {
     expect(out.some((b) => Math.abs(b - v) <= Math.round(0.05 * fs))).toBe(true);
   });
 });
+
+describe('QRS detector: T waves taller than a small, narrow QRS', () => {
+  // A lead like lead II of PhysioNet Challenge 2015 v102s: narrow (~30 ms), small QRS and a tall,
+  // broad T wave ~250 ms after the R wave, at 100 bpm (RR 600 ms). Without a high-frequency slope in
+  // the T-wave test the T waves are counted as beats (~200 bpm).
+  const fs = 250;
+  const g = (t: number, c: number, s: number) => Math.exp(-0.5 * ((t - c) / s) ** 2);
+  function tallT(seconds: number) {
+    const x = new Float64Array(seconds * fs);
+    const r: number[] = [];
+    let seed = 7;
+    const u = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+    for (let t = 0.3; t < seconds - 0.6; t += 0.6 + 0.02 * (u() - 0.5)) r.push(Math.round(t * fs));
+    for (const b of r) {
+      const c = b / fs;
+      for (let i = Math.max(0, b - fs); i < Math.min(x.length, b + fs); i++) {
+        const t = i / fs;
+        x[i] += 0.1 * g(t, c - 0.16, 0.02) - 0.1 * g(t, c - 0.015, 0.005) + 0.5 * g(t, c, 0.006) - 0.2 * g(t, c + 0.015, 0.005) + 0.8 * g(t, c + 0.25, 0.04);
+      }
+    }
+    for (let i = 0; i < x.length; i++) x[i] += 0.01 * (u() - 0.5);
+    return { x, r };
+  }
+
+  it('reports ~100 bpm, not ~200, and finds the R waves', () => {
+    const { x, r } = tallT(60);
+    const beats = detectQrs(x, fs).map((b) => b.sample);
+    const m = matchBeats(r, beats, Math.round(0.15 * fs));
+    expect(se(m)).toBeGreaterThan(95);
+    expect(ppv(m)).toBeGreaterThan(95);
+    const rr = beats.slice(1).map((b, i) => (b - beats[i]) / fs);
+    const bpm = 60 / (rr.reduce((a, b) => a + b, 0) / rr.length);
+    expect(bpm).toBeGreaterThan(95);
+    expect(bpm).toBeLessThan(105);
+  });
+});
