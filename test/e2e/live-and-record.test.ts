@@ -112,7 +112,8 @@ describe.skipIf(!chromiumPath)('web face in real Chromium', () => {
       timeout: 10_000,
       polling: 250,
     });
-    expect(await page.locator('[data-testid="psd-chart"] svg path.recharts-curve').count()).toBeGreaterThan(0);
+    // Recharts draws its line a moment after the points are set (it is loaded on first use).
+    await page.locator('[data-testid="psd-chart"] svg path.recharts-curve').first().waitFor({ timeout: 10_000 });
     await page.getByTestId('psd-toggle').click();
   });
 
