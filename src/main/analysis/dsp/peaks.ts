@@ -50,21 +50,3 @@ export function prominence(x: ArrayLike<number>, p: number): number {
   for (let i = p + 1; i < x.length && x[i] <= x[p]; i++) right = Math.min(right, x[i]);
   return x[p] - Math.max(left, right);
 }
-
-/** Index of the maximum of x[from, to) (to exclusive); -1 when empty. */
-export function argMax(x: ArrayLike<number>, from: number, to: number): number {
-  let best = -1;
-  let v = -Infinity;
-  for (let i = Math.max(0, from); i < Math.min(x.length, to); i++) if (x[i] > v) { v = x[i]; best = i; }
-  return best;
-}
-
-/** Refines a peak at integer index i by parabolic interpolation; returns a fractional index. */
-export function parabolicPeak(x: ArrayLike<number>, i: number): number {
-  if (i <= 0 || i >= x.length - 1) return i;
-  const a = x[i - 1],
-    b = x[i],
-    c = x[i + 1];
-  const d = a - 2 * b + c;
-  return d === 0 ? i : i + (0.5 * (a - c)) / d;
-}

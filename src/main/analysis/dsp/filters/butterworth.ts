@@ -152,17 +152,6 @@ export function notch(f0: number, q: number, fs: number): Sos {
   return Float64Array.of(g, -2 * g * c, g, 1, -2 * g * c, 2 * g - 1);
 }
 
-/** Chains sections of several designs (e.g. a band-pass then a notch). */
-export function cascade(...parts: Sos[]): Sos {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** Complex response magnitude |H(e^{jw})| at f Hz. */
 export function sosMagnitude(sos: Sos, f: number, fs: number): number {
   const w = (2 * Math.PI * f) / fs;
