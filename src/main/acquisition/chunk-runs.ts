@@ -2,8 +2,10 @@ import type { Chunk } from '../../shared/types';
 
 /**
  * Groups chunks by stream and splits each stream's chunks into runs that follow on each other:
- * the next sample index, a start time within half a sample of where the run predicts, and the
- * same channel count and sample type. Order within a stream is kept.
+ * the next sample index, a start time within half a sample of where the run's first chunk
+ * predicts, and the same channel count and sample type. Order within a stream is kept.
+ * Checking against the run's start (not the previous chunk) bounds how far a stored or drawn
+ * sample time can move from the clock model's time for it: half a sample, however long the run.
  */
 export function contiguousRuns(chunks: Chunk[]): Chunk[][] {
   const byStream = new Map<string, Chunk[]>();
@@ -16,7 +18,7 @@ export function contiguousRuns(chunks: Chunk[]): Chunk[][] {
   for (const list of byStream.values()) {
     let start = 0;
     for (let i = 1; i <= list.length; i++) {
-      if (i < list.length && follows(list[i - 1], list[i])) continue;
+      if (i < list.length && follows(list[start], list[i - 1], list[i])) continue;
       runs.push(list.slice(start, i));
       start = i;
     }
@@ -24,10 +26,10 @@ export function contiguousRuns(chunks: Chunk[]): Chunk[][] {
   return runs;
 }
 
-function follows(a: Chunk, b: Chunk): boolean {
+function follows(first: Chunk, a: Chunk, b: Chunk): boolean {
   return (
     b.index === a.index + a.n &&
-    Math.abs(b.t0 - (a.t0 + a.n * a.dt)) < a.dt / 2 &&
+    Math.abs(b.t0 - (first.t0 + (b.index - first.index) * first.dt)) < first.dt / 2 &&
     a.data.constructor === b.data.constructor &&
     a.data.length / a.n === b.data.length / b.n
   );
