@@ -202,7 +202,7 @@ export function evalHeldOut(data: string, present: (p: string) => boolean): Reco
       alarm,
       beatsII: r.ecg.beats.length,
       beatsV: ecgV.beats.length,
-      vVsII: { ...m, se: se(m), ppv: ppv(m) },
+      vVsII: { tp: m.tp, fn: m.fn, fp: m.fp, se: se(m), ppv: ppv(m) },
       ecgMeanHrII: r.ecgRr.meanHr,
       ecgNnPctII: r.ecgRr.nnPct,
       ecgMeanHrV: rrV.meanHr,

@@ -5,20 +5,28 @@ export interface Match {
   fp: number;
 }
 
-export function matchBeats(reference: number[], detected: number[], tolerance: number): Match {
+/** Matches plus the |detected - reference| offset, in samples, of every matched beat. */
+export interface Matching extends Match {
+  offsets: number[];
+}
+
+export function matchBeats(reference: number[], detected: number[], tolerance: number): Matching {
   let i = 0,
     j = 0,
     tp = 0;
+  const offsets: number[] = [];
   while (i < reference.length && j < detected.length) {
     if (Math.abs(reference[i] - detected[j]) <= tolerance) {
+      offsets.push(Math.abs(reference[i] - detected[j]));
       tp++;
       i++;
       j++;
     } else if (detected[j] < reference[i]) j++;
     else i++;
   }
-  return { tp, fn: reference.length - tp, fp: detected.length - tp };
+  return { tp, fn: reference.length - tp, fp: detected.length - tp, offsets };
 }
+
 
 export const se = (m: Match) => (100 * m.tp) / Math.max(1, m.tp + m.fn);
 export const ppv = (m: Match) => (100 * m.tp) / Math.max(1, m.tp + m.fp);

@@ -15,6 +15,41 @@ function simulatedEcg(seconds: number, fs: number, noise = 0.05, seed = 3) {
   return { data, truth: sim.ecg.drainBeats() };
 }
 
+describe('R-wave refinement', () => {
+  const fs = 360;
+  /** Gaussian waves (centre s, width s, amplitude) every second; returns the signal. */
+  function beats(count: number, waves: (k: number) => [number, number, number][]) {
+    const x = new Float64Array((count + 1) * fs);
+    for (let k = 0; k < count; k++) {
+      for (const [at, width, amp] of waves(k)) {
+        for (let i = 0; i < x.length; i++) x[i] += amp * Math.exp(-0.5 * ((i / fs - (k + 0.5 + at)) / width) ** 2);
+      }
+    }
+    return x;
+  }
+  const starts = (count: number, offset = 0) => Array.from({ length: count }, (_, k) => Math.round((k + 0.5 + offset) * fs));
+
+  it('keeps upright beats on the R peak when one S wave is a little deeper than its R', () => {
+    // R 1 mV, S -0.4 mV 40 ms later; beat 5's S is -1.2 mV (within 1.5x of R), as on a noisy beat.
+    const x = beats(10, (k) => [[0, 0.01, 1], [0.04, 0.012, k === 5 ? -1.2 : -0.4]]);
+    const out = refineBeats(x, fs, starts(10, 0.02));
+    expect(out.map((b, k) => b - starts(10)[k]).every((d) => Math.abs(d) <= 1)).toBe(true);
+  });
+
+  it('moves a ventricular beat with a much larger opposite deflection onto that deflection', () => {
+    const x = beats(10, (k) => (k === 4 ? [[0, 0.01, 0.3], [0.03, 0.03, -2.5]] : [[0, 0.01, 1], [0.04, 0.012, -0.3]]));
+    const out = refineBeats(x, fs, starts(10));
+    expect(Math.abs(out[4] - Math.round((4.5 + 0.03) * fs))).toBeLessThanOrEqual(2);
+    expect(Math.abs(out[3] - starts(10)[3])).toBeLessThanOrEqual(1);
+  });
+
+  it('follows an inverted lead: most beats negative, so the negative deflection is the R wave', () => {
+    const x = beats(10, () => [[0, 0.01, -1], [0.04, 0.012, 0.8]]);
+    const out = refineBeats(x, fs, starts(10, 0.03));
+    expect(out.map((b, k) => b - starts(10)[k]).every((d) => Math.abs(d) <= 1)).toBe(true);
+  });
+});
+
 describe('QRS detector on the simulator (truth known)', () => {
   for (const [fs, noise] of [
     [360, 0.05],

@@ -5,7 +5,8 @@ import { NumericTiles } from '../analysis/NumericTiles';
 import { PsdPanel } from '../analysis/PsdPanel';
 import { DrawScheduler, type DrawContext } from './draw-scheduler';
 import { LiveStore, type LiveSource } from './live-store';
-import { perfCounters, quantile } from './perf';
+import { quantile } from '../../../shared/quantile';
+import { perfCounters } from './perf';
 import { chartEntries } from './stream-layout';
 import { StripChart } from './StripChart';
 

@@ -18,10 +18,3 @@ export function recordDrawnFrame(latencyMs: number | null): void {
     if (perf.latencies.length > MAX_LATENCIES) perf.latencies.splice(0, perf.latencies.length - MAX_LATENCIES);
   }
 }
-
-/** The q-quantile (0..1) of the latest latencies, or NaN when there are none. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
