@@ -50,8 +50,8 @@ describe('text lines', () => {
   });
 
   it('estimates the rate from arrivals (snapping to common rates) or takes the given one', () => {
-    expect(estimateRate(201, 2.02)).toBe(100);
-    expect(estimateRate(70, 2)).toBe(34.5);
+    expect(estimateRate(200, 2.02)).toBe(100);
+    expect(estimateRate(69, 2)).toBe(34.5);
     const bus = new StreamBus();
     const chunks: Chunk[] = [];
     bus.subscribe({ chunk: (c) => chunks.push(c) });
@@ -68,6 +68,11 @@ describe('text lines', () => {
     expect(last.data[last.n - 1]).toBe(599);
     // The clock model turns the 2.5% rate error into drift: sample 599 lands near its arrival.
     expect(Math.abs(last.t0 + (last.n - 1) * last.dt - (100 + 599 / 97.5))).toBeLessThan(0.02);
+    // 80 lines queued before the port opened arrive in the first read; then 100 lines a second.
+    const backlog = new TextDevice({ id: 'serial:z', label: 'z', transport: 'serial', bus, now: () => 0 });
+    backlog.receive(bytes(Array.from({ length: 80 }, (_, k) => `${k}\n`).join('')), 50);
+    for (let k = 1; k <= 250; k++) backlog.receive(bytes(`${80 + k}\n`), 50 + k / 100);
+    expect(bus.streams.find((s) => s.key === 'serial:z/text')).toMatchObject({ rate: 100 });
     const given = new TextDevice({ id: 'serial:y', label: 'y', transport: 'serial', bus, now: () => 0, rate: 250 });
     given.receive(bytes('1\n2\n'), 5);
     expect(given.stats().streams[0]).toMatchObject({ nominalRate: 250, samples: 2 });

@@ -63,7 +63,10 @@ export class TextDevice {
       this.held.push(...batch);
       const span = this.held[this.held.length - 1].arrival - this.held[0].arrival;
       if (span < (this.options.estimateSeconds ?? 2) || this.held.length < 10) return;
-      this.rate = estimateRate(this.held.length, span);
+      // Lines in the first read had queued up for an unknown time before the port opened (or
+      // while the host was busy): count only those that arrived after it, over the time since.
+      const first = this.held[0].arrival;
+      this.rate = estimateRate(this.held.filter((h) => h.arrival > first).length, span);
       batch.splice(0, batch.length, ...this.held);
       this.held = [];
     }
@@ -140,9 +143,9 @@ export class TextDevice {
   }
 }
 
-/** Samples per second from `count` lines over `span` seconds of arrivals, snapped to a common rate when close. */
+/** Samples per second from `count` lines that arrived within `span` seconds, snapped to a common rate when close. */
 export function estimateRate(count: number, span: number): number {
-  const raw = (count - 1) / span;
+  const raw = count / span;
   const near = COMMON_RATES.find((r) => Math.abs(raw / r - 1) < 0.03);
   return near ?? Number(raw.toPrecision(3));
 }
