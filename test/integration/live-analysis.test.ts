@@ -138,7 +138,7 @@ describe('live analysis in its worker thread', () => {
     for (let k = 1; k < psd.psd.length; k++) if (psd.freqs[k] > 0.7 && psd.psd[k] > psd.psd[peak]) peak = k;
     expect(psd.freqs[peak]).toBeGreaterThan(1.0);
     expect(psd.freqs[peak]).toBeLessThan(1.45);
-    await expect(engine.getPsd('sim/nothing', 0, 8)).rejects.toThrow(/no analysed stream "sim\/nothing"/);
+    await expect(engine.getPsd('sim/nothing', 0, 8)).rejects.toThrow(/no live stream "sim\/nothing"/);
   });
 
   it('restarts a crashed worker, shows the error, and keeps acquiring', async () => {

@@ -50,7 +50,7 @@ class History {
   private filled = 0;
 
   constructor(
-    channels: number,
+    readonly channels: number,
     readonly rate: number,
   ) {
     const size = Math.max(16, Math.round(rate * PSD_HISTORY_S));
@@ -110,7 +110,6 @@ interface Tracker {
   info: StreamInfo;
   derived: StreamInfo;
   filter?: DisplayFilter;
-  history: History;
   push(chunk: Chunk): void;
   numerics(now: number): Numeric[];
 }
@@ -127,7 +126,6 @@ function numeric(key: string, name: Numeric['name'], label: string, value: numbe
 /** ECG: QRS detection on the first lead, heart rate per beat, RMSSD over the last minute, 1 Hz metrics. */
 class EcgTracker implements Tracker {
   readonly derived: StreamInfo;
-  readonly history: History;
   readonly filter: DisplayFilter;
   private readonly pipeline: EcgPipeline;
   private readonly timeline = new Timeline();
@@ -141,7 +139,6 @@ class EcgTracker implements Tracker {
     private readonly sink: AnalysisSink,
   ) {
     this.pipeline = new EcgPipeline(info.rate);
-    this.history = new History(info.channels.length, info.rate);
     this.filter = new DisplayFilter(info, 0.5, 40);
     this.derived = derivedStream(info, 1, [
       { label: 'HR', unit: 'bpm' },
@@ -198,7 +195,6 @@ class EcgTracker implements Tracker {
 /** PPG: systolic peaks, motion-resistant HR, SpO2, perfusion index and quality per 8 s window (every 2 s). */
 class PpgTracker implements Tracker {
   readonly derived: StreamInfo;
-  readonly history: History;
   readonly filter: DisplayFilter;
   readonly pipeline: PpgPipeline;
   private readonly timeline = new Timeline();
@@ -212,7 +208,6 @@ class PpgTracker implements Tracker {
     private readonly sink: AnalysisSink,
   ) {
     this.pipeline = new PpgPipeline(info.rate, { labels: info.channels.map((c) => c.label), accFs: accRate });
-    this.history = new History(info.channels.length, info.rate);
     this.filter = new DisplayFilter(info, 0.5, 8);
     this.derived = derivedStream(info, 1 / this.pipeline.options.stepSec, [
       { label: 'HR', unit: 'bpm' },
@@ -253,7 +248,6 @@ class PpgTracker implements Tracker {
 /** IMU: steps, cadence and activity (ENMO) per 5 s window. */
 class ImuTracker implements Tracker {
   readonly derived: StreamInfo;
-  readonly history: History;
   private readonly pipeline: ImuPipeline;
   private readonly timeline = new Timeline();
   private cadence = NaN;
@@ -267,7 +261,6 @@ class ImuTracker implements Tracker {
     public ppg: PpgTracker[],
   ) {
     this.pipeline = new ImuPipeline(info.rate);
-    this.history = new History(info.channels.length, info.rate);
     this.derived = derivedStream(info, 1 / this.pipeline.windowSec, [
       { label: 'cadence', unit: 'steps/min' },
       { label: 'ENMO', unit: 'g' },
@@ -307,6 +300,8 @@ class ImuTracker implements Tracker {
  */
 export class LiveAnalysis {
   private trackers = new Map<string, Tracker>();
+  /** Recent samples of every raw stream, analysed or not, for the PSD view. */
+  private histories = new Map<string, History>();
 
   constructor(private readonly sink: AnalysisSink) {}
 
@@ -314,6 +309,12 @@ export class LiveAnalysis {
     const raw = streams.filter((s) => !s.derivedFrom && s.rate > 0);
     const next = new Map<string, Tracker>();
     const signature = (s: StreamInfo) => JSON.stringify([s.kind, s.rate, s.channels]);
+    this.histories = new Map(
+      raw.map((s) => {
+        const old = this.histories.get(s.key);
+        return [s.key, old && old.channels === s.channels.length && old.rate === s.rate ? old : new History(s.channels.length, s.rate)];
+      }),
+    );
     const keep = (s: StreamInfo) => {
       const old = this.trackers.get(s.key);
       return old && signature(old.info) === signature(s) ? old : null;
@@ -340,9 +341,10 @@ export class LiveAnalysis {
   }
 
   push(chunk: Chunk): void {
+    if (chunk.n === 0) return;
+    this.histories.get(chunk.key)?.add(chunk);
     const tracker = this.trackers.get(chunk.key);
-    if (!tracker || chunk.n === 0) return;
-    tracker.history.add(chunk);
+    if (!tracker) return;
     if (tracker.filter) this.sink.chunk(tracker.filter.apply(chunk));
     tracker.push(chunk);
   }
@@ -353,11 +355,11 @@ export class LiveAnalysis {
 
   /** Welch PSD of the newest `seconds` of one channel (4 s Hann segments, half overlap). */
   psd(key: string, channel: number, seconds: number): Psd {
-    const tracker = this.trackers.get(key);
-    if (!tracker) throw new Error(`no analysed stream "${key}"`);
-    if (channel < 0 || channel >= tracker.info.channels.length) throw new Error(`stream "${key}" has no channel ${channel}`);
-    const x = tracker.history.last(channel, seconds);
-    const rate = tracker.history.rate;
+    const history = this.histories.get(key);
+    if (!history) throw new Error(`no live stream "${key}"`);
+    if (channel < 0 || channel >= history.channels) throw new Error(`stream "${key}" has no channel ${channel}`);
+    const x = history.last(channel, seconds);
+    const rate = history.rate;
     if (x.length < rate * 2) throw new Error(`not enough data yet for a PSD of "${key}": need 2 s`);
     const nperseg = Math.min(x.length, 1 << Math.floor(Math.log2(rate * 4)));
     return welch(x, rate, { nperseg });
