@@ -107,6 +107,16 @@ function ppgWithPolarity(ch: InputChannel, inverted: boolean): { windows: PpgWin
   return { windows, beats };
 }
 
+/** % of ECG RR intervals (both ends moved 150 ms later, towards the pulse) holding exactly one PPG peak. */
+function onePeakPerBeatPct(ecgTimes: number[], peakTimes: number[]): number {
+  let one = 0;
+  for (let k = 1; k < ecgTimes.length; k++) {
+    const inside = peakTimes.filter((t) => t > ecgTimes[k - 1] + 0.15 && t <= ecgTimes[k] + 0.15).length;
+    if (inside === 1) one++;
+  }
+  return (100 * one) / Math.max(1, ecgTimes.length - 1);
+}
+
 function channel(input: LoadedInput, label: string): InputChannel {
   const c = input.channels.find((x) => x.label.trim().toLowerCase() === label.toLowerCase());
   if (!c) throw new Error(`${input.source}: no ${label} signal (has ${input.channels.map((x) => x.label).join(', ')})`);
@@ -123,20 +133,36 @@ function ppgVsEcg(input: LoadedInput) {
   const ecgTimes = ecg.beats.map((b) => b / ii.fs);
   const ppg = analyzePpg(ppgStream, undefined, pleth);
   const cmp = compareHr(ppg.windows, ecgTimes);
-  // Polarity: analyzePpg does not choose it; PpgPipeline's default (inverted = true) is used.
-  // The window HR comes from the spectral tracker (polarity-free); only the peak list depends on it.
-  const other = ppgWithPolarity(pleth, false);
+  // Polarity: analyzePpg detects it; the window HR comes from the spectral tracker (polarity-free)
+  // and only the peak list depends on it, so the other polarity is replayed for comparison.
+  const other = ppgWithPolarity(pleth, ppg.polarity.used === 'volume');
   const sameHr = other.windows.length === ppg.windows.length && other.windows.every((w, i) => Object.is(w.bpm, ppg.windows[i].bpm));
   const quality = { good: 0, fair: 0, poor: 0 };
   for (const w of ppg.windows) quality[w.quality]++;
+  const peakTimes = (beats: number[]) => beats.map((b) => b / pleth.fs);
   return {
     ppgWindows: ppg.windows,
     ecg,
     ecgRr: rrStats(ecg.beats, ii.fs),
     cmp,
     quality,
-    polarity: { used: 'inverted=true (PpgPipeline default; analyzePpg does not pick it)', windowHrSameWithInvertedFalse: sameHr, ppgPeaksInvertedTrue: ppg.beats.length, ppgPeaksInvertedFalse: other.beats.length },
+    polarity: {
+      ...ppg.polarity,
+      windowHrSameWithOther: sameHr,
+      peaks: ppg.beats.length,
+      peaksOther: other.beats.length,
+      onePeakPerBeatPct: onePeakPerBeatPct(ecgTimes, peakTimes(ppg.beats)),
+      onePeakPerBeatPctOther: onePeakPerBeatPct(ecgTimes, peakTimes(other.beats)),
+    },
   };
+}
+
+function polarityLine(p: ReturnType<typeof ppgVsEcg>['polarity'], ecgBeats: number): string {
+  const otherName = p.used === 'volume' ? 'intensity' : 'volume';
+  return (
+    `PPG polarity: ${p.used} (${p.how}, slope skew ${p.slopeSkew ?? '-'}); window HR identical with ${otherName}: ${p.windowHrSameWithOther ? 'yes' : 'NO'}; ` +
+    `peaks ${p.peaks} (${otherName}: ${p.peaksOther}) for ${ecgBeats} ECG beats; RR intervals with exactly one peak ${p.onePeakPerBeatPct.toFixed(1)}% (${otherName}: ${p.onePeakPerBeatPctOther.toFixed(1)}%)`
+  );
 }
 
 export function evalHeldOut(data: string, present: (p: string) => boolean): Record<string, unknown> {
@@ -158,9 +184,7 @@ export function evalHeldOut(data: string, present: (p: string) => boolean): Reco
         [['bidmc_01', r.ecg.beats.length, r.ecgRr.meanHr, r.ecgRr.nnPct, c.scored, c.noEstimate, c.meanPpgBpm, c.mae, c.within5Pct, `${r.quality.good}/${r.quality.fair}/${r.quality.poor}`]],
       ),
     );
-    console.log(
-      `PPG polarity: ${r.polarity.used}; window HR identical with inverted=false: ${r.polarity.windowHrSameWithInvertedFalse ? 'yes' : 'NO'}; PPG peaks found: ${r.polarity.ppgPeaksInvertedTrue} (inverted=true) vs ${r.polarity.ppgPeaksInvertedFalse} (inverted=false), ECG beats ${r.ecg.beats.length}`,
-    );
+    console.log(polarityLine(r.polarity, r.ecg.beats.length));
     out.bidmc01 = { ecgBeats: r.ecg.beats.length, ecgMeanHr: r.ecgRr.meanHr, ecgNnPct: r.ecgRr.nnPct, ...c, quality: r.quality, polarity: r.polarity };
   }
 
@@ -196,7 +220,7 @@ export function evalHeldOut(data: string, present: (p: string) => boolean): Reco
       r.cmp.within5Pct,
       cmpV.mae,
       cmpV.within5Pct,
-      `${r.polarity.ppgPeaksInvertedTrue} / ${r.polarity.ppgPeaksInvertedFalse}`,
+      `${r.polarity.used} ${r.polarity.peaks}, ${r.polarity.onePeakPerBeatPct.toFixed(1)}%`,
     ]);
     chal[rec] = {
       alarm,
@@ -217,16 +241,13 @@ export function evalHeldOut(data: string, present: (p: string) => boolean): Reco
     console.log('\nPhysioNet Challenge 2015 records (250 Hz): beats on V vs II (+-150 ms; lead consistency, II taken as reference), PPG HR vs ECG HR from II and from V');
     console.log(
       table(
-        ['record', 'alarm', 'beats II', 'beats V', 'V Se %', 'V +P %', 'ECG HR II / V', 'RR NN % II / V', 'windows', 'PPG MAE vs II', `<=${TOL_BPM} % (II)`, 'PPG MAE vs V', `<=${TOL_BPM} % (V)`, 'PPG peaks inv T / F'],
+        ['record', 'alarm', 'beats II', 'beats V', 'V Se %', 'V +P %', 'ECG HR II / V', 'RR NN % II / V', 'windows', 'PPG MAE vs II', `<=${TOL_BPM} % (II)`, 'PPG MAE vs V', `<=${TOL_BPM} % (V)`, 'PPG polarity, peaks, 1 per RR'],
         rows,
       ),
     );
-    const recs = Object.values(chal) as { polarity: { windowHrSameWithInvertedFalse: boolean }; ppgVsEcgII: HrComparison }[];
-    const same = recs.every((x) => x.polarity.windowHrSameWithInvertedFalse);
-    const noEst = recs.reduce((n, x) => n + x.ppgVsEcgII.noEstimate, 0);
-    console.log(
-      `PPG polarity: inverted=true (default) used; window HR identical with inverted=false: ${same ? 'yes' : 'NO'} (only the peak list changes); windows without a PPG estimate: ${noEst}`,
-    );
+    for (const [rec, r] of Object.entries(chal) as [string, { polarity: ReturnType<typeof ppgVsEcg>['polarity']; beatsII: number }][]) {
+      console.log(`${rec}: ${polarityLine(r.polarity, r.beatsII)}`);
+    }
     out.challenge2015 = chal;
   }
 

@@ -28,6 +28,7 @@ Commands:
   devices   [--json]                                        list devices: serial ports (USB VID:PID,
                                                             manufacturer) and the simulator
   analyze   INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND] --json   analyse a WFDB .hea, .csv or session id
+            [--ppg-polarity auto|volume|intensity]          which way up the PPG is (default: detected)
 
 Common options:
   --db PATH     library database (default: $VITALSCOPE_DB, else ${defaultDbPath({})})

@@ -57,6 +57,29 @@ describe('vitalscope analyze on a generated CSV', () => {
     expect(r.imu.stepTimes.length).toBe(r.imu.steps);
   });
 
+  it('detects PPG polarity, or takes it from --ppg-polarity, and finds the peaks in it', async () => {
+    // The simulator's intensity pulses are nearly symmetric: nothing decisive, the raw-sensor default.
+    const sim = await run([csv, '--json']);
+    expect(sim.ppg.polarity).toMatchObject({ used: 'intensity', how: 'default' });
+    const given = await run([csv, '--ppg-polarity', 'volume', '--json']);
+    expect(given.ppg.polarity).toEqual({ used: 'volume', how: 'given', slopeSkew: null });
+    // A monitor-style PLETH (fast upstroke, slow decay) at 75 bpm: detected as volume, one peak a beat on the apex.
+    const plethCsv = join(dir.path, 'pleth.csv');
+    const rate = 125;
+    const apex = (k: number) => Math.round((k * 0.8 + 0.2) * rate);
+    const pleth = Array.from({ length: 60 * rate }, (_, i) => {
+      const d = ((i / rate) % 0.8) - 0.2;
+      return Math.exp(-0.5 * (d / (d < 0 ? 0.05 : 0.2)) ** 2).toFixed(5);
+    });
+    writeFileSync(plethCsv, ['PLETH', ...pleth].join('\n'));
+    const r = await run([plethCsv, '--rate', String(rate), '--json']);
+    expect(r.ppg.polarity.used).toBe('volume');
+    expect(r.ppg.polarity.how).toBe('detected');
+    expect(r.ppg.beats.length).toBeGreaterThanOrEqual(73);
+    for (const b of r.ppg.beats) expect(Math.abs(b - apex(Math.round((b / rate - 0.2) / 0.8)))).toBeLessThanOrEqual(2);
+    await expect(run([plethCsv, '--rate', String(rate), '--ppg-polarity', 'up'])).rejects.toThrow(/--ppg-polarity must be auto, volume .* or intensity/);
+  });
+
   it('gives clear errors', async () => {
     await expect(run([join(dir.path, 'nope.csv'), '--json'])).rejects.toThrow(/not found/);
     await expect(run([csv, '--kind', 'ECG'])).rejects.toThrow(/LABEL=KIND/);

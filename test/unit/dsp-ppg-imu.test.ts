@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ImuPipeline, PpgPipeline } from '../../src/main/analysis/pipelines';
 import { PpgHrTracker } from '../../src/main/analysis/dsp/ppg/ppg-hr-tracker';
+import { ppgPolarity } from '../../src/main/analysis/dsp/ppg/polarity';
+import { SystolicPeakDetector } from '../../src/main/analysis/dsp/ppg/systolic-peaks';
 import { PhysiologySimulator } from '../../src/main/devices/simulator/signals';
 
 function ppgRun(spo2: number, seconds = 60) {
@@ -39,6 +41,76 @@ describe('PPG pipeline on the simulator', () => {
     expect(windows.filter((w) => w.quality === 'poor').length).toBe(0);
     const beatRate = ((beats.length - 1) * 60 * fs) / (beats[beats.length - 1] - beats[0]);
     expect(Math.abs(beatRate - 70)).toBeLessThan(6);
+  });
+});
+
+describe('systolic peaks (Elgendi two moving averages)', () => {
+  /** Volume-polarity pulses (systolic Gaussian + a smaller diastolic one) whose height swings
+   *  +-amp with a 4 s breath (the amplitude changes that made causal averages lose beats), plus
+   *  seeded uniform noise of +-2% of a pulse. */
+  function pulses(bpm: number, amp: number, fs = 125, seconds = 60) {
+    const period = 60 / bpm;
+    let seed = 7;
+    const noise = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.04;
+    const x = new Float64Array(fs * seconds);
+    for (let i = 0; i < x.length; i++) {
+      const t = i / fs;
+      const d = (t % period) - period / 2;
+      x[i] = (1 + amp * Math.sin((2 * Math.PI * t) / 4)) * (Math.exp(-0.5 * (d / 0.06) ** 2) + 0.3 * Math.exp(-0.5 * ((d - period / 4) / 0.06) ** 2));
+    }
+    // Each pulse's apex: the maximum of the noise-free pulse around the systolic wave's centre.
+    const apexes = Array.from({ length: Math.floor(seconds / period) }, (_, k) => {
+      let at = Math.round((k + 0.5) * period * fs);
+      for (let i = at - 10; i <= at + 10; i++) if (x[i] > x[at]) at = i;
+      return at;
+    });
+    for (let i = 0; i < x.length; i++) x[i] += noise();
+    return { x, fs, apexes };
+  }
+
+  for (const [bpm, amp] of [
+    [60, 0.3],
+    [125, 0.6],
+    [150, 0.6],
+  ] as const) {
+    it(`finds every pulse on its apex at ${bpm} bpm with +-${amp * 100}% breathing modulation`, () => {
+      const { x, fs, apexes } = pulses(bpm, amp);
+      const det = new SystolicPeakDetector(fs, false);
+      const peaks: number[] = [];
+      for (let i = 0; i < x.length; i += 25) peaks.push(...det.push(x.subarray(i, i + 25)));
+      // The last pulse may not be confirmed yet (the decision waits ~0.35 s plus the pulse).
+      const expected = apexes.filter((a) => a < x.length - fs);
+      expect(peaks.length).toBeGreaterThanOrEqual(expected.length);
+      // On the apex within 2 samples (16 ms): the causal band-pass's delay is taken out.
+      for (const a of expected) expect(peaks.some((p) => Math.abs(p - a) <= 2)).toBe(true);
+    });
+  }
+});
+
+describe('PPG polarity', () => {
+  /** Volume-polarity pulses at 75 bpm: a 50 ms-sigma systolic upstroke, a 200 ms-sigma decay. */
+  function pleth(fs: number, seconds: number): Float64Array {
+    const x = new Float64Array(fs * seconds);
+    for (let i = 0; i < x.length; i++) {
+      const d = ((i / fs) % 0.8) - 0.2;
+      x[i] = Math.exp(-0.5 * (d / (d < 0 ? 0.05 : 0.2)) ** 2);
+    }
+    return x;
+  }
+
+  it('reads a fast upstroke as volume polarity and its mirror image as intensity', () => {
+    const up = ppgPolarity(pleth(125, 30), 125);
+    expect(up.polarity).toBe('volume');
+    expect(up.skew).toBeGreaterThan(0.3);
+    const down = ppgPolarity(pleth(125, 30).map((v) => 1000 - v), 125);
+    expect(down.polarity).toBe('intensity');
+    expect(down.skew).toBeCloseTo(-up.skew, 6);
+  });
+
+  it('decides nothing on symmetric pulses or under 4 s of signal', () => {
+    const symmetric = Float64Array.from({ length: 125 * 30 }, (_, i) => Math.sin((2 * Math.PI * 1.2 * i) / 125));
+    expect(ppgPolarity(symmetric, 125).polarity).toBeNull();
+    expect(ppgPolarity(pleth(125, 3), 125)).toEqual({ polarity: null, skew: NaN });
   });
 });
 

@@ -7,11 +7,14 @@ import { verifyBeats } from '../dsp/ecg/beat-verify';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
 import { rrSeries } from '../dsp/ecg/rr-intervals';
 import { EcgPipeline, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PpgWindow } from '../pipelines';
+import { ppgPolarity, type PpgPolarity } from '../dsp/ppg/polarity';
 import type { InputChannel, InputStream, LoadedInput } from './load-input';
 
 export interface AnalyzeOptions {
   /** Label or index (into all input channels) of the ECG/PPG signal to analyse. */
   signal?: string;
+  /** Which way up the PPG is; 'auto' (the default) detects it from the pulse shape. */
+  ppgPolarity?: 'auto' | PpgPolarity;
 }
 
 const round = (x: number, d = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
@@ -77,14 +80,24 @@ export interface PpgResult {
   hr: { t: (number | null)[]; bpm: (number | null)[] };
   spo2: { t: (number | null)[]; percent: (number | null)[]; ratio: (number | null)[]; perfusionIndex: (number | null)[]; calibration: { a: number; b: number } };
   quality: { t: (number | null)[]; sqi: (number | null)[]; class: string[]; motion: boolean[]; counts: Record<string, number> };
+  /** The polarity peaks were found in: given, detected (with the slope skewness), or the raw-sensor default. */
+  polarity: { used: PpgPolarity; how: 'given' | 'detected' | 'default'; slopeSkew: number | null };
   windows: PpgWindow[];
 }
 
-export function analyzePpg(stream: InputStream, acc: InputStream | undefined, first: InputChannel): PpgResult {
+/** Given, else detected from the pulse shape, else intensity (what a sensor's raw counts are, and the pipeline's default). */
+function choosePolarity(channel: InputChannel, wanted: AnalyzeOptions['ppgPolarity']): PpgResult['polarity'] {
+  if (wanted && wanted !== 'auto') return { used: wanted, how: 'given', slopeSkew: null };
+  const { polarity, skew } = ppgPolarity(channel.data, channel.fs);
+  return { used: polarity ?? 'intensity', how: polarity ? 'detected' : 'default', slopeSkew: round(skew) };
+}
+
+export function analyzePpg(stream: InputStream, acc: InputStream | undefined, first: InputChannel, wanted: AnalyzeOptions['ppgPolarity'] = 'auto'): PpgResult {
   const fs = stream.fs;
   const chans = [first, ...stream.channels.filter((c) => c !== first)];
   const accFs = acc?.fs ?? 0;
-  const pipe = new PpgPipeline(fs, { labels: chans.map((c) => c.label), accFs });
+  const polarity = choosePolarity(first, wanted);
+  const pipe = new PpgPipeline(fs, { labels: chans.map((c) => c.label), accFs, inverted: polarity.used === 'intensity' });
   const accAxes = acc ? acc.channels.filter((c) => /^(acc|a)[_ ]?[xyz]/i.test(c.label) || /^acc/i.test(c.label)).slice(0, 3) : [];
   const useAcc = accAxes.length === 3;
   const len = first.data.length;
@@ -125,6 +138,7 @@ export function analyzePpg(stream: InputStream, acc: InputStream | undefined, fi
       calibration: pipe.options.calibration,
     },
     quality: { t, sqi: windows.map((w) => round(w.sqi)), class: windows.map((w) => w.quality), motion: windows.map((w) => w.motion), counts },
+    polarity,
     windows,
   };
 }
@@ -185,7 +199,7 @@ export function analyze(input: LoadedInput, options: AnalyzeOptions = {}): Analy
   }
   if (ecg) result.ecg = analyzeEcg(pickChannel(input, ecg, options.signal));
   if (ppg) {
-    const { windows: _w, ...rest } = analyzePpg(ppg, imu, pickChannel(input, ppg, options.signal));
+    const { windows: _w, ...rest } = analyzePpg(ppg, imu, pickChannel(input, ppg, options.signal), options.ppgPolarity);
     result.ppg = rest;
   }
   if (imu) {
