@@ -63,10 +63,7 @@ export class TextDevice {
       this.held.push(...batch);
       const span = this.held[this.held.length - 1].arrival - this.held[0].arrival;
       if (span < (this.options.estimateSeconds ?? 2) || this.held.length < 10) return;
-      // Lines in the first read had queued up for an unknown time before the port opened (or
-      // while the host was busy): count only those that arrived after it, over the time since.
-      const first = this.held[0].arrival;
-      this.rate = estimateRate(this.held.filter((h) => h.arrival > first).length, span);
+      this.rate = estimateRate(this.held.map((h) => h.arrival));
       batch.splice(0, batch.length, ...this.held);
       this.held = [];
     }
@@ -143,9 +140,17 @@ export class TextDevice {
   }
 }
 
-/** Samples per second from `count` lines that arrived within `span` seconds, snapped to a common rate when close. */
-export function estimateRate(count: number, span: number): number {
-  const raw = count / span;
+/**
+ * Lines per second from their arrival times, snapped to a common rate when within 3%. Lines only
+ * ever arrive late (queued before the port opened, USB packets, a busy host), so as the clock
+ * model does, the rate comes from the lower envelope of arrival against line number, not from a
+ * count over the span, which a backlog or a stall at either end skews.
+ */
+export function estimateRate(arrivals: readonly number[]): number {
+  const rough = (arrivals.length - 1) / (arrivals[arrivals.length - 1] - arrivals[0]);
+  const envelope = new ClockModel({ binSeconds: 0.1 });
+  arrivals.forEach((t, k) => envelope.observe(k / rough, t));
+  const raw = rough / (1 + envelope.current()!.drift);
   const near = COMMON_RATES.find((r) => Math.abs(raw / r - 1) < 0.03);
   return near ?? Number(raw.toPrecision(3));
 }
