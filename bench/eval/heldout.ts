@@ -16,6 +16,7 @@ import { rrSeries } from '../../src/main/analysis/dsp/ecg/rr-intervals';
 import { analyzeEcg, analyzePpg } from '../../src/main/analysis/offline/analyze';
 import { loadInput, type InputChannel, type LoadedInput } from '../../src/main/analysis/offline/load-input';
 import { PpgPipeline, type PpgWindow } from '../../src/main/analysis/pipelines';
+import type { PpgPolarity } from '../../src/main/analysis/dsp/ppg/polarity';
 import { matchBeats, ppv, se, table } from './scoring';
 
 const TOL_BPM = 5;
@@ -93,8 +94,8 @@ function rrStats(beats: number[], fs: number): { meanHr: number; nnPct: number }
 }
 
 /** Replays one PPG channel through PpgPipeline with an explicit polarity (as analyzePpg does, without accelerometer). */
-function ppgWithPolarity(ch: InputChannel, inverted: boolean): { windows: PpgWindow[]; beats: number[] } {
-  const pipe = new PpgPipeline(ch.fs, { labels: [ch.label], inverted });
+function ppgWithPolarity(ch: InputChannel, polarity: PpgPolarity): { windows: PpgWindow[]; beats: number[] } {
+  const pipe = new PpgPipeline(ch.fs, { labels: [ch.label], polarity });
   const block = Math.max(1, Math.round(ch.fs));
   const windows: PpgWindow[] = [];
   const beats: number[] = [];
@@ -104,6 +105,7 @@ function ppgWithPolarity(ch: InputChannel, inverted: boolean): { windows: PpgWin
     windows.push(...u.windows);
     beats.push(...u.beats);
   }
+  beats.push(...pipe.finish());
   return { windows, beats };
 }
 
@@ -135,7 +137,7 @@ function ppgVsEcg(input: LoadedInput) {
   const cmp = compareHr(ppg.windows, ecgTimes);
   // Polarity: analyzePpg detects it; the window HR comes from the spectral tracker (polarity-free)
   // and only the peak list depends on it, so the other polarity is replayed for comparison.
-  const other = ppgWithPolarity(pleth, ppg.polarity.used === 'volume');
+  const other = ppgWithPolarity(pleth, ppg.polarity.used === 'volume' ? 'intensity' : 'volume');
   const sameHr = other.windows.length === ppg.windows.length && other.windows.every((w, i) => Object.is(w.bpm, ppg.windows[i].bpm));
   const quality = { good: 0, fair: 0, poor: 0 };
   for (const w of ppg.windows) quality[w.quality]++;

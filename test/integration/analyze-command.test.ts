@@ -58,9 +58,10 @@ describe('vitalscope analyze on a generated CSV', () => {
   });
 
   it('detects PPG polarity, or takes it from --ppg-polarity, and finds the peaks in it', async () => {
-    // The simulator's intensity pulses are nearly symmetric: nothing decisive, the raw-sensor default.
+    // The simulator sends intensity (raw counts), decided from its first 10 s, at rest.
     const sim = await run([csv, '--json']);
-    expect(sim.ppg.polarity).toMatchObject({ used: 'intensity', how: 'default' });
+    expect(sim.ppg.polarity).toMatchObject({ used: 'intensity', how: 'detected' });
+    expect(sim.ppg.polarity.slopeSkew).toBeLessThan(-0.3);
     const given = await run([csv, '--ppg-polarity', 'volume', '--json']);
     expect(given.ppg.polarity).toEqual({ used: 'volume', how: 'given', slopeSkew: null });
     // A monitor-style PLETH (fast upstroke, slow decay) at 75 bpm: detected as volume, one peak a beat on the apex.

@@ -72,7 +72,10 @@ describe('live analysis in its worker thread', () => {
     const medianRr = rr.sort((a, b) => a - b)[rr.length >> 1];
     expect(60 / medianRr).toBeGreaterThan(60);
     expect(60 / medianRr).toBeLessThan(85);
-    expect(run.marks.some((m) => m.key === 'sim/ppg')).toBe(true);
+    // PPG peaks come once the polarity probe's first 10 s are in (then those seconds' peaks too).
+    await until('PPG systolic-peak marks', async () => (run.marks.some((m) => m.key === 'sim/ppg') ? true : undefined));
+    const pulses = run.marks.filter((m) => m.key === 'sim/ppg');
+    expect(pulses[0].t - run.marks.filter((m) => m.key === 'sim/ecg')[0].t).toBeLessThan(3);
 
     const summary = await engine.stopRecording();
     expect(summary!.id).toBe(id);

@@ -107,6 +107,29 @@ describe('PPG polarity', () => {
     expect(down.skew).toBeCloseTo(-up.skew, 6);
   });
 
+  it('is decided by the PPG pipeline from the first 10 s, whatever the chunking, and held peaks come out', () => {
+    const fs = 125;
+    const x = pleth(fs, 30);
+    const run = (chunk: number) => {
+      const pipe = new PpgPipeline(fs, { labels: ['pleth'] });
+      const beats: number[] = [];
+      for (let i = 0; i < x.length; i += chunk) beats.push(...pipe.push(x.subarray(i, i + chunk), Math.min(chunk, x.length - i)).beats);
+      return { beats: [...beats, ...pipe.finish()], polarity: pipe.polarity };
+    };
+    const small = run(7);
+    const large = run(1000);
+    expect(small.polarity).toMatchObject({ used: 'volume', how: 'detected' });
+    expect(small.beats).toEqual(large.beats);
+    // One peak per 0.8 s pulse, on the apex at 0.2 s into each (volume polarity: the top).
+    expect(small.beats.length).toBeGreaterThanOrEqual(36);
+    for (const b of small.beats) expect(Math.abs(((b / fs) % 0.8) - 0.2)).toBeLessThan(0.02);
+    // A 6 s input never fills the probe: finish() decides and gives its peaks.
+    const short = new PpgPipeline(fs, { labels: ['pleth'] });
+    expect(short.push(x.subarray(0, 6 * fs), 6 * fs).beats).toEqual([]);
+    expect(short.finish().length).toBeGreaterThanOrEqual(6);
+    expect(short.polarity?.used).toBe('volume');
+  });
+
   it('decides nothing on symmetric pulses or under 4 s of signal', () => {
     const symmetric = Float64Array.from({ length: 125 * 30 }, (_, i) => Math.sin((2 * Math.PI * 1.2 * i) / 125));
     expect(ppgPolarity(symmetric, 125).polarity).toBeNull();

@@ -2,7 +2,7 @@ import type { Chunk, Numeric, Quality, SessionEvent, StreamInfo } from '../../sh
 import { butterworth } from './dsp/filters/butterworth';
 import { SosFilter } from './dsp/filters/sos-filter';
 import { welch, type Psd } from './dsp/welch';
-import { EcgPipeline, ImuPipeline, PpgPipeline, type PpgWindow } from './pipelines';
+import { EcgPipeline, ImuPipeline, POLARITY_PROBE_S, PpgPipeline, type PpgWindow } from './pipelines';
 
 /** Where the live analysis sends what it derives (the worker posts these to the engine). */
 export interface AnalysisSink {
@@ -16,6 +16,8 @@ export interface AnalysisSink {
 const PSD_HISTORY_S = 30;
 /** A heart rate older than this (s) is no longer shown. */
 const STALE_S = 5;
+/** Seconds back a beat, step or window may be reported (the PPG polarity probe, plus margin). */
+const TIMELINE_S = POLARITY_PROBE_S + 10;
 
 /**
  * Maps a pipeline's sample count back to host time. Pipelines see each stream's samples back to
@@ -26,11 +28,13 @@ class Timeline {
   private readonly spans: { p0: number; t0: number; dt: number; n: number }[] = [];
   samples = 0;
 
+  /** `keepSamples`: how far back results may refer (the PPG's polarity probe holds 10 s of peaks). */
+  constructor(private readonly keepSamples: number) {}
+
   add(chunk: Chunk): void {
     this.spans.push({ p0: this.samples, t0: chunk.t0, dt: chunk.dt, n: chunk.n });
     this.samples += chunk.n;
-    // Beats are reported well within a few seconds of their sample: keep ~64 chunks.
-    if (this.spans.length > 64) this.spans.shift();
+    while (this.spans.length > 1 && this.samples - this.spans[1].p0 > this.keepSamples) this.spans.shift();
   }
 
   /** Host time of pipeline sample p (the nearest span when p is older than what is kept). */
@@ -128,7 +132,7 @@ class EcgTracker implements Tracker {
   readonly derived: StreamInfo;
   readonly filter: DisplayFilter;
   private readonly pipeline: EcgPipeline;
-  private readonly timeline = new Timeline();
+  private readonly timeline: Timeline;
   private lastHr = { t: -Infinity, bpm: NaN };
   private recentBeats: { t: number; accepted: boolean }[] = [];
   private nextTick = NaN;
@@ -138,6 +142,7 @@ class EcgTracker implements Tracker {
     readonly info: StreamInfo,
     private readonly sink: AnalysisSink,
   ) {
+    this.timeline = new Timeline(TIMELINE_S * info.rate);
     this.pipeline = new EcgPipeline(info.rate);
     this.filter = new DisplayFilter(info, 0.5, 40);
     this.derived = derivedStream(info, 1, [
@@ -197,7 +202,7 @@ class PpgTracker implements Tracker {
   readonly derived: StreamInfo;
   readonly filter: DisplayFilter;
   readonly pipeline: PpgPipeline;
-  private readonly timeline = new Timeline();
+  private readonly timeline: Timeline;
   private last: PpgWindow | null = null;
   private lastAt = -Infinity;
   private derivedIndex = 0;
@@ -207,6 +212,7 @@ class PpgTracker implements Tracker {
     accRate: number,
     private readonly sink: AnalysisSink,
   ) {
+    this.timeline = new Timeline(TIMELINE_S * info.rate);
     this.pipeline = new PpgPipeline(info.rate, { labels: info.channels.map((c) => c.label), accFs: accRate });
     this.filter = new DisplayFilter(info, 0.5, 8);
     this.derived = derivedStream(info, 1 / this.pipeline.options.stepSec, [
@@ -249,7 +255,7 @@ class PpgTracker implements Tracker {
 class ImuTracker implements Tracker {
   readonly derived: StreamInfo;
   private readonly pipeline: ImuPipeline;
-  private readonly timeline = new Timeline();
+  private readonly timeline: Timeline;
   private cadence = NaN;
   private lastAt = -Infinity;
   private derivedIndex = 0;
@@ -260,6 +266,7 @@ class ImuTracker implements Tracker {
     /** PPG trackers of the same device, fed this accelerometer against motion artifacts. */
     public ppg: PpgTracker[],
   ) {
+    this.timeline = new Timeline(TIMELINE_S * info.rate);
     this.pipeline = new ImuPipeline(info.rate);
     this.derived = derivedStream(info, 1 / this.pipeline.windowSec, [
       { label: 'cadence', unit: 'steps/min' },

@@ -6,8 +6,8 @@ import { refineBeats } from '../dsp/ecg/beat-refine';
 import { verifyBeats } from '../dsp/ecg/beat-verify';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
 import { rrSeries } from '../dsp/ecg/rr-intervals';
-import { EcgPipeline, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PpgWindow } from '../pipelines';
-import { ppgPolarity, type PpgPolarity } from '../dsp/ppg/polarity';
+import { EcgPipeline, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgWindow } from '../pipelines';
+import type { PpgPolarity } from '../dsp/ppg/polarity';
 import type { InputChannel, InputStream, LoadedInput } from './load-input';
 
 export interface AnalyzeOptions {
@@ -80,24 +80,16 @@ export interface PpgResult {
   hr: { t: (number | null)[]; bpm: (number | null)[] };
   spo2: { t: (number | null)[]; percent: (number | null)[]; ratio: (number | null)[]; perfusionIndex: (number | null)[]; calibration: { a: number; b: number } };
   quality: { t: (number | null)[]; sqi: (number | null)[]; class: string[]; motion: boolean[]; counts: Record<string, number> };
-  /** The polarity peaks were found in: given, detected (with the slope skewness), or the raw-sensor default. */
-  polarity: { used: PpgPolarity; how: 'given' | 'detected' | 'default'; slopeSkew: number | null };
+  /** The polarity peaks were found in: given, detected from the first 10 s, or the raw-sensor default. */
+  polarity: PolarityChoice;
   windows: PpgWindow[];
-}
-
-/** Given, else detected from the pulse shape, else intensity (what a sensor's raw counts are, and the pipeline's default). */
-function choosePolarity(channel: InputChannel, wanted: AnalyzeOptions['ppgPolarity']): PpgResult['polarity'] {
-  if (wanted && wanted !== 'auto') return { used: wanted, how: 'given', slopeSkew: null };
-  const { polarity, skew } = ppgPolarity(channel.data, channel.fs);
-  return { used: polarity ?? 'intensity', how: polarity ? 'detected' : 'default', slopeSkew: round(skew) };
 }
 
 export function analyzePpg(stream: InputStream, acc: InputStream | undefined, first: InputChannel, wanted: AnalyzeOptions['ppgPolarity'] = 'auto'): PpgResult {
   const fs = stream.fs;
   const chans = [first, ...stream.channels.filter((c) => c !== first)];
   const accFs = acc?.fs ?? 0;
-  const polarity = choosePolarity(first, wanted);
-  const pipe = new PpgPipeline(fs, { labels: chans.map((c) => c.label), accFs, inverted: polarity.used === 'intensity' });
+  const pipe = new PpgPipeline(fs, { labels: chans.map((c) => c.label), accFs, polarity: wanted });
   const accAxes = acc ? acc.channels.filter((c) => /^(acc|a)[_ ]?[xyz]/i.test(c.label) || /^acc/i.test(c.label)).slice(0, 3) : [];
   const useAcc = accAxes.length === 3;
   const len = first.data.length;
@@ -122,6 +114,7 @@ export function analyzePpg(stream: InputStream, acc: InputStream | undefined, fi
     beats.push(...u.beats);
     windows.push(...u.windows);
   }
+  beats.push(...pipe.finish());
   const t = windows.map((w) => round((w.t0 + w.t1) / 2));
   const counts = { good: 0, fair: 0, poor: 0 };
   for (const w of windows) counts[w.quality]++;
@@ -138,7 +131,7 @@ export function analyzePpg(stream: InputStream, acc: InputStream | undefined, fi
       calibration: pipe.options.calibration,
     },
     quality: { t, sqi: windows.map((w) => round(w.sqi)), class: windows.map((w) => w.quality), motion: windows.map((w) => w.motion), counts },
-    polarity,
+    polarity: { ...pipe.polarity!, slopeSkew: round(pipe.polarity!.slopeSkew ?? NaN) },
     windows,
   };
 }

@@ -1,3 +1,3 @@
 export { EcgPipeline, DEFAULT_ECG_PIPELINE, type EcgPipelineOptions, type EcgUpdate, type HrvWindow } from './ecg-pipeline';
-export { PpgPipeline, type PpgPipelineOptions, type PpgUpdate, type PpgWindow } from './ppg-pipeline';
+export { PpgPipeline, POLARITY_PROBE_S, type PolarityChoice, type PpgPipelineOptions, type PpgUpdate, type PpgWindow } from './ppg-pipeline';
 export { ImuPipeline, type ImuUpdate, type ImuWindow } from './imu-pipeline';

@@ -12,6 +12,7 @@ import { GRAVITY } from '../dsp/imu/step-detector';
 import { PpgHrTracker } from '../dsp/ppg/ppg-hr-tracker';
 import { classifyQuality, type QualityClass } from '../dsp/ppg/quality';
 import { DEFAULT_SPO2_CALIBRATION, ratioOfRatios, type Spo2Calibration } from '../dsp/ppg/spo2';
+import { ppgPolarity, type PpgPolarity } from '../dsp/ppg/polarity';
 import { SystolicPeakDetector } from '../dsp/ppg/systolic-peaks';
 
 export interface PpgPipelineOptions {
@@ -19,8 +20,12 @@ export interface PpgPipelineOptions {
   labels: string[];
   windowSec: number;
   stepSec: number;
-  /** Light-intensity input (falls at systole); peaks are found on the inverted pulse. */
-  inverted: boolean;
+  /**
+   * Which way up the input is: volume (rises at systole, a monitor's PLETH) or intensity (raw
+   * light counts, fall at systole). 'auto' decides from the first POLARITY_PROBE_S seconds of
+   * the peak channel, else intensity (what boards send); peaks of those seconds come out then.
+   */
+  polarity: 'auto' | PpgPolarity;
   calibration: Spo2Calibration;
   /** Accelerometer sample rate; 0 when there is none. */
   accFs: number;
@@ -46,6 +51,16 @@ export interface PpgUpdate {
 }
 
 const RATE = 25;
+/** Seconds of the peak channel that decide an 'auto' polarity. */
+export const POLARITY_PROBE_S = 10;
+
+/** The polarity peaks are found in and how it was chosen. */
+export interface PolarityChoice {
+  used: PpgPolarity;
+  how: 'given' | 'detected' | 'default';
+  /** Skewness of the pulse slope (see dsp/ppg/polarity); null when given. */
+  slopeSkew: number | null;
+}
 
 /** Low-pass + decimation to 25 Hz by a phase accumulator, into a ring of one window. */
 class DecimatedRing {
@@ -92,7 +107,11 @@ export class PpgPipeline {
   private readonly dc: DecimatedRing[];
   private readonly acc: DecimatedRing[];
   private readonly accMag: DecimatedRing;
-  private readonly peaks: SystolicPeakDetector;
+  private peaks: SystolicPeakDetector | null = null;
+  /** The peak channel's first samples while an 'auto' polarity is undecided. */
+  private probe: Float64Array | null = null;
+  private probed = 0;
+  polarity: PolarityChoice | null = null;
   private readonly tracker = new PpgHrTracker({ fs: RATE });
   private readonly winN: number;
   private readonly stepN: number;
@@ -107,7 +126,7 @@ export class PpgPipeline {
     readonly fs: number,
     options: Partial<PpgPipelineOptions> = {},
   ) {
-    this.options = { labels: ['ppg'], windowSec: 8, stepSec: 2, inverted: true, calibration: DEFAULT_SPO2_CALIBRATION, accFs: 0, ...options };
+    this.options = { labels: ['ppg'], windowSec: 8, stepSec: 2, polarity: 'auto', calibration: DEFAULT_SPO2_CALIBRATION, accFs: 0, ...options };
     const o = this.options;
     this.winN = Math.round(o.windowSec * RATE);
     this.stepN = Math.round(o.stepSec * RATE);
@@ -125,7 +144,39 @@ export class PpgPipeline {
     this.ir = lower.findIndex((l) => l.startsWith('ir'));
     const green = lower.findIndex((l) => l.startsWith('green'));
     this.peakChannel = this.ir >= 0 ? this.ir : green >= 0 ? green : 0;
-    this.peaks = new SystolicPeakDetector(fs, o.inverted);
+    if (o.polarity === 'auto') this.probe = new Float64Array(Math.round(POLARITY_PROBE_S * fs));
+    else this.usePolarity({ used: o.polarity, how: 'given', slopeSkew: null });
+  }
+
+  private usePolarity(choice: PolarityChoice): void {
+    this.polarity = choice;
+    this.peaks = new SystolicPeakDetector(this.fs, choice.used === 'intensity');
+  }
+
+  /** Peak-channel samples to the detector, or to the polarity probe until it is full. */
+  private findPeaks(x: ArrayLike<number>): number[] {
+    if (this.peaks) return this.peaks.push(x);
+    const probe = this.probe!;
+    const take = Math.min(x.length, probe.length - this.probed);
+    for (let i = 0; i < take; i++) probe[this.probed + i] = x[i];
+    this.probed += take;
+    if (this.probed < probe.length) return [];
+    const beats = this.decide();
+    return take < x.length ? [...beats, ...this.peaks!.push(sub(x, take, x.length - take))] : beats;
+  }
+
+  /** Decides an 'auto' polarity from the probe and runs the detector over it. */
+  private decide(): number[] {
+    const probe = this.probe!.subarray(0, this.probed);
+    const { polarity, skew } = ppgPolarity(probe, this.fs);
+    this.usePolarity({ used: polarity ?? 'intensity', how: polarity ? 'detected' : 'default', slopeSkew: Number.isFinite(skew) ? skew : null });
+    this.probe = null;
+    return this.peaks!.push(probe);
+  }
+
+  /** End of input: peaks still held by an undecided polarity (inputs shorter than the probe). */
+  finish(): number[] {
+    return this.peaks ? [] : this.decide();
   }
 
   /** Accelerometer block (channel-major x, y, z; g or m/s^2). Push it before the PPG of the same time span. */
@@ -163,7 +214,7 @@ export class PpgPipeline {
       }
     }
     const pc = this.peakChannel * n;
-    const beats = this.peaks.push(nch === 1 ? data : sub(data, pc, n));
+    const beats = this.findPeaks(nch === 1 ? data : sub(data, pc, n));
     for (let i = 0; i < n; i++) {
       let stored = false;
       for (let c = 0; c < nch; c++) {

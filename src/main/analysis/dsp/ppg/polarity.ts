@@ -4,8 +4,9 @@
  * slope of the pulse band (0.5-8 Hz, zero-phase) is skewed: strongly positive for volume
  * polarity (fast upstroke), negative for intensity (the asymmetry described by Elgendi, "On the
  * analysis of fingertip photoplethysmogram signals", Curr Cardiol Rev 8(1), 2012).
- * Measured here: PhysioNet PLETH (BIDMC, Challenge 2015) +0.9..+1.2; SPC2015 wrist PPG at rest
- * +0.3..+1.3, but near 0 while running, which is why a weak skew decides nothing.
+ * Measured on 10-30 s stretches: PhysioNet PLETH (BIDMC, Challenge 2015) +0.9..+1.4; SPC2015
+ * wrist PPG at rest +0.3..+1.3; the simulator's intensity counts at rest -1.3. Under motion all
+ * of them sit near 0, which is why a weak skew decides nothing.
  */
 import { butterworth } from '../filters/butterworth';
 import { sosfiltfilt } from '../filters/sos-filter';
