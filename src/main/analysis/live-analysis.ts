@@ -1,5 +1,5 @@
 import type { Chunk, Numeric, Quality, SessionEvent, StreamInfo } from '../../shared/types';
-import { butterworth } from './dsp/filters/butterworth';
+import { butterworth, notch } from './dsp/filters/butterworth';
 import { SosFilter } from './dsp/filters/sos-filter';
 import { welch, type Psd } from './dsp/welch';
 import { EcgPipeline, ImuPipeline, POLARITY_PROBE_S, PpgPipeline, type PpgWindow } from './pipelines';
@@ -80,9 +80,16 @@ class History {
   }
 }
 
+/** Power-line frequencies notched out of the ECG's filtered view: both, as the board's country is unknown. */
+const MAINS_HZ = [50, 60];
+/** Notch quality factor: -3 dB width of 50/30 = 1.7 Hz, so the ECG around it is left alone. */
+const MAINS_Q = 30;
+
 /**
  * The filtered view of a stream for the live display's raw/filtered toggle: a causal 2nd-order
- * Butterworth band-pass per channel (baseline wander and high-frequency noise removed).
+ * Butterworth band-pass per channel (baseline wander and high-frequency noise removed), plus
+ * notches at the given frequencies the sample rate can hold (mains hum, which a 2nd-order
+ * 40 Hz low-pass only attenuates by 4-7 dB).
  */
 class DisplayFilter {
   readonly info: StreamInfo;
@@ -90,10 +97,12 @@ class DisplayFilter {
   private started = false;
   private index = 0;
 
-  constructor(src: StreamInfo, lowHz: number, highHz: number) {
+  constructor(src: StreamInfo, lowHz: number, highHz: number, notchHz: readonly number[] = []) {
     const high = Math.min(highHz, src.rate * 0.45);
     this.info = { ...src, key: `${src.key}.filtered`, name: `${src.name}.filtered`, derivedFrom: src.key, liveOnly: true };
-    this.filters = src.channels.map(() => new SosFilter(butterworth(2, [lowHz, high], src.rate, 'bandpass')));
+    const sections = [butterworth(2, [lowHz, high], src.rate, 'bandpass'), ...notchHz.filter((f) => f < src.rate * 0.45).map((f) => notch(f, MAINS_Q, src.rate))];
+    const sos = Float64Array.from(sections.flatMap((s) => [...s]));
+    this.filters = src.channels.map(() => new SosFilter(sos));
   }
 
   apply(chunk: Chunk): Chunk {
@@ -144,7 +153,7 @@ class EcgTracker implements Tracker {
   ) {
     this.timeline = new Timeline(TIMELINE_S * info.rate);
     this.pipeline = new EcgPipeline(info.rate);
-    this.filter = new DisplayFilter(info, 0.5, 40);
+    this.filter = new DisplayFilter(info, 0.5, 40, MAINS_HZ);
     this.derived = derivedStream(info, 1, [
       { label: 'HR', unit: 'bpm' },
       { label: 'RMSSD', unit: 'ms' },
