@@ -25,25 +25,49 @@ const TIMELINE_S = POLARITY_PROBE_S + 10;
  * started at.
  */
 class Timeline {
-  private readonly spans: { p0: number; t0: number; dt: number; n: number }[] = [];
+  // Spans in typed-array rings, not an object per chunk: spans live ~20 s, long enough for V8 to
+  // promote objects, and an old generation churning with them kept ~16 MB more heap committed.
+  private p0 = new Float64Array(256);
+  private t0 = new Float64Array(256);
+  private dt = new Float64Array(256);
+  /** Absolute numbers of the oldest kept span and of the next one to add. */
+  private head = 0;
+  private next = 0;
   samples = 0;
 
   /** `keepSamples`: how far back results may refer (the PPG's polarity probe holds 10 s of peaks). */
   constructor(private readonly keepSamples: number) {}
 
   add(chunk: Chunk): void {
-    this.spans.push({ p0: this.samples, t0: chunk.t0, dt: chunk.dt, n: chunk.n });
+    if (this.next - this.head === this.p0.length) this.grow();
+    const cap = this.p0.length;
+    const i = this.next % cap;
+    this.p0[i] = this.samples;
+    this.t0[i] = chunk.t0;
+    this.dt[i] = chunk.dt;
+    this.next++;
     this.samples += chunk.n;
-    while (this.spans.length > 1 && this.samples - this.spans[1].p0 > this.keepSamples) this.spans.shift();
+    while (this.next - this.head > 1 && this.samples - this.p0[(this.head + 1) % cap] > this.keepSamples) this.head++;
   }
 
-  /** Host time of pipeline sample p (the nearest span when p is older than what is kept). */
+  /** Host time of pipeline sample p (the oldest span's line when p is older than what is kept). */
   time(p: number): number {
-    for (let i = this.spans.length - 1; i >= 0; i--) {
-      const s = this.spans[i];
-      if (p >= s.p0 || i === 0) return s.t0 + (p - s.p0) * s.dt;
+    const cap = this.p0.length;
+    for (let k = this.next - 1; k >= this.head; k--) {
+      const i = k % cap;
+      if (p >= this.p0[i] || k === this.head) return this.t0[i] + (p - this.p0[i]) * this.dt[i];
     }
     return NaN;
+  }
+
+  private grow(): void {
+    const cap = this.p0.length;
+    const resized = [this.p0, this.t0, this.dt].map((ring) => {
+      const bigger = new Float64Array(cap * 2);
+      for (let k = this.head; k < this.next; k++) bigger[k % (cap * 2)] = ring[k % cap];
+      return bigger;
+    });
+    [this.p0, this.t0, this.dt] = resized;
   }
 }
 
