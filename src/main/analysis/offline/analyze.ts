@@ -6,15 +6,14 @@ import { refineBeats } from '../dsp/ecg/beat-refine';
 import { verifyBeats } from '../dsp/ecg/beat-verify';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
 import { rrSeries } from '../dsp/ecg/rr-intervals';
-import { EcgPipeline, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgWindow } from '../pipelines';
-import type { PpgPolarity } from '../dsp/ppg/polarity';
+import { EcgPipeline, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgPipelineOptions, type PpgWindow } from '../pipelines';
 import type { InputChannel, InputStream, LoadedInput } from './load-input';
 
 export interface AnalyzeOptions {
   /** Label or index (into all input channels) of the ECG/PPG signal to analyse. */
   signal?: string;
   /** Which way up the PPG is; 'auto' (the default) detects it from the pulse shape. */
-  ppgPolarity?: 'auto' | PpgPolarity;
+  ppgPolarity?: PpgPipelineOptions['polarity'];
 }
 
 const round = (x: number, d = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);

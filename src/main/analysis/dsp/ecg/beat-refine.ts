@@ -7,16 +7,14 @@
  * deflection is clearly larger (a ventricular beat in another axis) lands on that one instead.
  */
 import { butterworth } from '../filters/butterworth';
-import { sosfiltfilt } from '../filters/sos-filter';
+import { gapsAsZero, sosfiltfilt } from '../filters/sos-filter';
 
 /** How much larger the opposite deflection must be to count as a beat's main one. */
 const OPPOSITE_DOMINANCE = 1.5;
 
 export function refineBeats(signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>, radiusSec = 0.075): number[] {
-  const clean = new Float64Array(signal.length);
-  for (let i = 0; i < signal.length; i++) clean[i] = signal[i] === signal[i] ? signal[i] : 0;
   const hi = Math.min(40, fs * 0.45);
-  const y = sosfiltfilt(butterworth(2, [0.5, hi], fs, 'bandpass'), clean);
+  const y = sosfiltfilt(butterworth(2, [0.5, hi], fs, 'bandpass'), gapsAsZero(signal));
   const r = Math.round(radiusSec * fs);
   const top: number[] = [];
   const bottom: number[] = [];

@@ -39,7 +39,7 @@
  * so an interpolated PVC there (sum ~1 RR) is kept.
  */
 import { butterworth } from '../filters/butterworth';
-import { sosfiltfilt } from '../filters/sos-filter';
+import { gapsAsZero, sosfiltfilt } from '../filters/sos-filter';
 
 export interface BeatVerifyOptions {
   /** Pairs closer than this (s) are examined (Hamilton & Tompkins' T-wave window). */
@@ -84,15 +84,9 @@ export interface BeatFeatures {
   qrsBand: Float64Array;
 }
 
-function clean(signal: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(signal.length);
-  for (let i = 0; i < signal.length; i++) out[i] = signal[i] === signal[i] ? signal[i] : 0;
-  return out;
-}
-
 export function beatFeatures(signal: ArrayLike<number>, fs: number, beats: readonly number[], options: Partial<BeatVerifyOptions> = {}): BeatFeatures {
   const o = { ...DEFAULT_BEAT_VERIFY, ...options };
-  const x = clean(signal);
+  const x = gapsAsZero(signal);
   const n = x.length;
   const y = sosfiltfilt(butterworth(2, [0.5, Math.min(40, fs * 0.45)], fs, 'bandpass'), x);
   const q = sosfiltfilt(butterworth(2, [5, Math.min(25, fs * 0.45)], fs, 'bandpass'), x);

@@ -79,6 +79,13 @@ function padLength(sos: Sos): number {
   return 3 * (2 * n + 1 - Math.min(zb, za));
 }
 
+/** A copy with NaN (a recording gap) as 0: forward-backward filtering cannot skip samples. */
+export function gapsAsZero(signal: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(signal.length);
+  for (let i = 0; i < signal.length; i++) out[i] = signal[i] === signal[i] ? signal[i] : 0;
+  return out;
+}
+
 /** Zero-phase forward-backward filtering (scipy.signal.sosfiltfilt, padtype 'odd'). */
 export function sosfiltfilt(sos: Sos, x: ArrayLike<number>): Float64Array {
   const n = x.length;

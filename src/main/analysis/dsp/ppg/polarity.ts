@@ -9,7 +9,7 @@
  * of them sit near 0, which is why a weak skew decides nothing.
  */
 import { butterworth } from '../filters/butterworth';
-import { sosfiltfilt } from '../filters/sos-filter';
+import { gapsAsZero, sosfiltfilt } from '../filters/sos-filter';
 
 export type PpgPolarity = 'volume' | 'intensity';
 
@@ -17,10 +17,8 @@ export type PpgPolarity = 'volume' | 'intensity';
 const DECISIVE_SKEW = 0.3;
 
 export function ppgPolarity(signal: ArrayLike<number>, fs: number): { polarity: PpgPolarity | null; skew: number } {
-  const clean = new Float64Array(signal.length);
-  for (let i = 0; i < signal.length; i++) clean[i] = signal[i] === signal[i] ? signal[i] : 0;
-  if (clean.length < fs * 4) return { polarity: null, skew: NaN };
-  const y = sosfiltfilt(butterworth(2, [0.5, Math.min(8, fs * 0.45)], fs, 'bandpass'), clean);
+  if (signal.length < fs * 4) return { polarity: null, skew: NaN };
+  const y = sosfiltfilt(butterworth(2, [0.5, Math.min(8, fs * 0.45)], fs, 'bandpass'), gapsAsZero(signal));
   const n = y.length - 1;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += y[i + 1] - y[i];

@@ -22,7 +22,7 @@ export class SystolicPeakDetector {
   private readonly mask: number;
   private readonly x: Float64Array;
   /** The input, sign-adjusted, for placing each peak without the band-pass filter's delay. */
-  private readonly raw: Float64Array;
+  private readonly signed: Float64Array;
   private readonly filterDelay: number;
   private readonly y: Float64Array;
   /** MA_peak per sample, read back (w2 - w1) / 2 samples later. */
@@ -45,7 +45,7 @@ export class SystolicPeakDetector {
     while (size < 2 * this.w2 + fs) size *= 2;
     this.mask = size - 1;
     this.x = new Float64Array(size);
-    this.raw = new Float64Array(size);
+    this.signed = new Float64Array(size);
     this.filterDelay = Math.round(0.05 * fs);
     this.y = new Float64Array(size);
     this.maPeak = new Float64Array(size);
@@ -62,7 +62,7 @@ export class SystolicPeakDetector {
       if (n === 0 && raw === raw) this.filter.settle(raw); // no start-up transient from the DC level
       const v = this.sign * this.filter.step(raw === raw ? raw : 0);
       this.x[n & m] = v;
-      this.raw[n & m] = raw === raw ? this.sign * raw : n > 0 ? this.raw[(n - 1) & m] : 0;
+      this.signed[n & m] = raw === raw ? this.sign * raw : n > 0 ? this.signed[(n - 1) & m] : 0;
       const y = v > 0 ? v * v : 0;
       this.y[n & m] = y;
       this.s1 += y - (n >= this.w1 ? this.y[(n - this.w1) & m] : 0);
@@ -100,7 +100,7 @@ export class SystolicPeakDetector {
     if (peak < 0) return peak;
     let best = peak;
     for (let k = Math.max(0, peak - this.filterDelay, this.n - this.mask); k < peak; k++) {
-      if (this.raw[k & this.mask] > this.raw[best & this.mask]) best = k;
+      if (this.signed[k & this.mask] > this.signed[best & this.mask]) best = k;
     }
     return best;
   }
