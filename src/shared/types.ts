@@ -159,6 +159,8 @@ export interface Numeric {
   unit: string;
   /** Signal quality behind the value; null where quality does not apply. Poor values are not to be trusted. */
   quality: Quality | null;
+  /** Share (0-1) of the value's window that was lost to dropped packets, where it has a window. */
+  missing?: number;
 }
 
 export interface AnalysisState {

@@ -2,7 +2,7 @@ import type { Chunk, Numeric, Quality, SessionEvent, StreamInfo } from '../../sh
 import { butterworth, notch } from './dsp/filters/butterworth';
 import { SosFilter } from './dsp/filters/sos-filter';
 import { welch, type Psd } from './dsp/welch';
-import { EcgPipeline, ImuPipeline, POLARITY_PROBE_S, PpgPipeline, type PpgWindow } from './pipelines';
+import { EcgPipeline, ImuPipeline, MAX_MISSING, POLARITY_PROBE_S, PpgPipeline, type PpgWindow } from './pipelines';
 
 /** Where the live analysis sends what it derives (the worker posts these to the engine). */
 export interface AnalysisSink {
@@ -20,9 +20,9 @@ const STALE_S = 5;
 const TIMELINE_S = POLARITY_PROBE_S + 10;
 
 /**
- * Maps a pipeline's sample count back to host time. Pipelines see each stream's samples back to
- * back (lost stretches are skipped, not filled), so this keeps which host time each pushed chunk
- * started at.
+ * Maps a pipeline's sample position back to host time. Pipelines count a stream's samples lost
+ * ones included (see pipelines/gap-bridge.ts), so this keeps where each pushed chunk started and
+ * at which host time.
  */
 class Timeline {
   // Spans in typed-array rings, not an object per chunk: spans live ~20 s, long enough for V8 to
@@ -38,15 +38,16 @@ class Timeline {
   /** `keepSamples`: how far back results may refer (the PPG's polarity probe holds 10 s of peaks). */
   constructor(private readonly keepSamples: number) {}
 
-  add(chunk: Chunk): void {
+  /** A chunk whose first sample is pipeline sample `p0` (after `lost` samples lost since the last). */
+  add(chunk: Chunk, lost: number): void {
     if (this.next - this.head === this.p0.length) this.grow();
     const cap = this.p0.length;
     const i = this.next % cap;
-    this.p0[i] = this.samples;
+    this.p0[i] = this.samples + lost;
     this.t0[i] = chunk.t0;
     this.dt[i] = chunk.dt;
     this.next++;
-    this.samples += chunk.n;
+    this.samples += lost + chunk.n;
     while (this.next - this.head > 1 && this.samples - this.p0[(this.head + 1) % cap] > this.keepSamples) this.head++;
   }
 
@@ -113,13 +114,13 @@ const MAINS_Q = 30;
  * The filtered view of a stream for the live display's raw/filtered toggle: a causal 2nd-order
  * Butterworth band-pass per channel (baseline wander and high-frequency noise removed), plus
  * notches at the given frequencies the sample rate can hold (mains hum, which a 2nd-order
- * 40 Hz low-pass only attenuates by 4-7 dB).
+ * 40 Hz low-pass only attenuates by 4-7 dB). It keeps the raw stream's sample index, so a gap
+ * stays a gap on screen, and restarts (settles) after one.
  */
 class DisplayFilter {
   readonly info: StreamInfo;
   private readonly filters: SosFilter[];
   private started = false;
-  private index = 0;
 
   constructor(src: StreamInfo, lowHz: number, highHz: number, notchHz: readonly number[] = []) {
     const high = Math.min(highHz, src.rate * 0.45);
@@ -129,17 +130,17 @@ class DisplayFilter {
     this.filters = src.channels.map(() => new SosFilter(sos));
   }
 
-  apply(chunk: Chunk): Chunk {
+  /** `lost`: samples lost since the previous chunk (null: none known, as for the first). */
+  apply(chunk: Chunk, lost: number | null): Chunk {
     const data = new Float32Array(chunk.data.length);
+    const restart = !this.started || lost !== null;
     this.filters.forEach((f, c) => {
       const from = c * chunk.n;
-      if (!this.started) f.settle(chunk.data[from]);
+      if (restart) f.settle(chunk.data[from]);
       for (let i = 0; i < chunk.n; i++) data[from + i] = f.step(chunk.data[from + i]);
     });
     this.started = true;
-    const out = { key: this.info.key, index: this.index, t0: chunk.t0, dt: chunk.dt, n: chunk.n, data };
-    this.index += chunk.n;
-    return out;
+    return { key: this.info.key, index: chunk.index, t0: chunk.t0, dt: chunk.dt, n: chunk.n, data };
   }
 }
 
@@ -147,7 +148,8 @@ interface Tracker {
   info: StreamInfo;
   derived: StreamInfo;
   filter?: DisplayFilter;
-  push(chunk: Chunk): void;
+  /** `lost`: samples lost before this chunk, 0 for a break of unknown length, null for none. */
+  push(chunk: Chunk, lost: number | null): void;
   numerics(now: number): Numeric[];
 }
 
@@ -156,11 +158,20 @@ function derivedStream(src: StreamInfo, rate: number, channels: StreamInfo['chan
   return { key: `${src.deviceId}/${name}`, deviceId: src.deviceId, name, kind: 'other', rate, channels, derivedFrom: src.key };
 }
 
-function numeric(key: string, name: Numeric['name'], label: string, value: number, unit: string, quality: Quality | null): Numeric {
-  return { key, name, label, value: Number.isFinite(value) ? value : null, unit, quality: Number.isFinite(value) ? quality : null };
+/** `missing`: the share of the value's window that was lost; more than MAX_MISSING makes it poor. */
+function numeric(key: string, name: Numeric['name'], label: string, value: number, unit: string, quality: Quality | null, missing?: number): Numeric {
+  const finite = Number.isFinite(value);
+  const q = finite && quality && missing !== undefined && missing > MAX_MISSING ? 'poor' : quality;
+  return { key, name, label, value: finite ? value : null, unit, quality: finite ? q : null, ...(missing !== undefined && Number.isFinite(missing) ? { missing } : {}) };
 }
 
-/** ECG: QRS detection on the first lead, heart rate per beat, RMSSD over the last minute, 1 Hz metrics. */
+/** Announces a chunk's lost samples to a pipeline (see pipelines/gap-bridge.ts). */
+function announce(pipeline: { lost(n: number): void }, lost: number | null): number {
+  if (lost !== null) pipeline.lost(lost);
+  return lost ?? 0;
+}
+
+/** ECG: QRS detection on the first lead, heart rate per beat, RMSSD over the last minute (with its lost share), 1 Hz metrics. */
 class EcgTracker implements Tracker {
   readonly derived: StreamInfo;
   readonly filter: DisplayFilter;
@@ -181,11 +192,12 @@ class EcgTracker implements Tracker {
     this.derived = derivedStream(info, 1, [
       { label: 'HR', unit: 'bpm' },
       { label: 'RMSSD', unit: 'ms' },
+      { label: 'lost', unit: '%' },
     ]);
   }
 
-  push(chunk: Chunk): void {
-    this.timeline.add(chunk);
+  push(chunk: Chunk, lost: number | null): void {
+    this.timeline.add(chunk, announce(this.pipeline, lost));
     const update = this.pipeline.push(chunk.data.subarray(0, chunk.n));
     const accepted = new Set(update.hr.map((h) => h.t));
     for (const beat of update.beats) {
@@ -203,15 +215,16 @@ class EcgTracker implements Tracker {
   }
 
   private emitMetrics(t: number): void {
-    const [hr, rmssd] = this.current(t);
-    this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: 1, n: 1, data: Float32Array.of(hr, rmssd) });
+    const [hr, rmssd, missing] = this.current(t);
+    this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: 1, n: 1, data: Float32Array.of(hr, rmssd, missing * 100) });
   }
 
-  private current(now: number): [number, number] {
+  /** HR, RMSSD over the last minute, and the share of that minute lost. */
+  private current(now: number): [number, number, number] {
     const hr = now - this.lastHr.t <= STALE_S ? this.lastHr.bpm : NaN;
     const seconds = this.timeline.samples / this.info.rate;
     const hrv = seconds >= 30 ? this.pipeline.hrvAt(Math.max(0, seconds - 60), seconds) : null;
-    return [hr, hrv ? hrv.rmssdMs : NaN];
+    return [hr, hrv ? hrv.rmssdMs : NaN, hrv ? hrv.missing : NaN];
   }
 
   /** Good when nearly every recent beat gave a plausible interval, poor when beats stopped or most were rejected. */
@@ -224,9 +237,9 @@ class EcgTracker implements Tracker {
   }
 
   numerics(now: number): Numeric[] {
-    const [hr, rmssd] = this.current(now);
+    const [hr, rmssd, missing] = this.current(now);
     const q = this.quality(now);
-    return [numeric(this.info.key, 'hr', 'HR (ECG)', hr, 'bpm', q), numeric(this.info.key, 'rmssd', 'RMSSD', rmssd, 'ms', q)];
+    return [numeric(this.info.key, 'hr', 'HR (ECG)', hr, 'bpm', q), numeric(this.info.key, 'rmssd', 'RMSSD', rmssd, 'ms', q, missing)];
   }
 }
 
@@ -253,21 +266,24 @@ class PpgTracker implements Tracker {
       { label: 'SpO2', unit: '%' },
       { label: 'PI', unit: '%' },
       { label: 'SQI', unit: '' },
+      { label: 'lost', unit: '%' },
     ]);
   }
 
-  pushAcc(chunk: Chunk): void {
-    if (chunk.data.length / chunk.n >= 3) this.pipeline.pushAcc(chunk.data, chunk.n);
+  pushAcc(chunk: Chunk, lost: number | null): void {
+    if (chunk.data.length / chunk.n < 3) return;
+    if (lost !== null) this.pipeline.lostAcc(lost);
+    this.pipeline.pushAcc(chunk.data, chunk.n);
   }
 
-  push(chunk: Chunk): void {
-    this.timeline.add(chunk);
+  push(chunk: Chunk, lost: number | null): void {
+    this.timeline.add(chunk, announce(this.pipeline, lost));
     const update = this.pipeline.push(chunk.data, chunk.n);
     for (const p of update.beats) this.sink.event({ kind: 'beat', key: this.info.key, t: this.timeline.time(p), duration: 0, text: 'systolic peak' });
     for (const w of update.windows) {
       const t = this.timeline.time(Math.round(w.t1 * this.info.rate) - 1);
       const shown = w.quality === 'poor' ? NaN : w.bpm;
-      this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: this.pipeline.options.stepSec, n: 1, data: Float32Array.of(shown, w.spo2, w.perfusionIndex, w.sqi) });
+      this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: this.pipeline.options.stepSec, n: 1, data: Float32Array.of(shown, w.spo2, w.perfusionIndex, w.sqi, w.missing * 100) });
       this.last = w;
       this.lastAt = t;
     }
@@ -277,9 +293,9 @@ class PpgTracker implements Tracker {
     const w = now - this.lastAt <= STALE_S ? this.last : null;
     const q = w?.quality ?? null;
     return [
-      numeric(this.info.key, 'hr', 'HR (PPG)', w?.bpm ?? NaN, 'bpm', q),
-      numeric(this.info.key, 'spo2', 'SpO2', w?.spo2 ?? NaN, '%', q),
-      numeric(this.info.key, 'pi', 'PI', w?.perfusionIndex ?? NaN, '%', q),
+      numeric(this.info.key, 'hr', 'HR (PPG)', w?.bpm ?? NaN, 'bpm', q, w?.missing),
+      numeric(this.info.key, 'spo2', 'SpO2', w?.spo2 ?? NaN, '%', q, w?.missing),
+      numeric(this.info.key, 'pi', 'PI', w?.perfusionIndex ?? NaN, '%', q, w?.missing),
     ];
   }
 }
@@ -305,18 +321,19 @@ class ImuTracker implements Tracker {
       { label: 'cadence', unit: 'steps/min' },
       { label: 'ENMO', unit: 'g' },
       { label: 'steps', unit: '' },
+      { label: 'lost', unit: '%' },
     ]);
   }
 
-  push(chunk: Chunk): void {
+  push(chunk: Chunk, lost: number | null): void {
     if (chunk.data.length / chunk.n < 3) return;
-    for (const p of this.ppg) p.pushAcc(chunk);
-    this.timeline.add(chunk);
+    for (const p of this.ppg) p.pushAcc(chunk, lost);
+    this.timeline.add(chunk, announce(this.pipeline, lost));
     const update = this.pipeline.push(chunk.data, chunk.n);
     for (const s of update.steps) this.sink.event({ kind: 'step', key: this.info.key, t: this.timeline.time(s), duration: 0, text: 'step' });
     for (const w of update.windows) {
       const t = this.timeline.time(Math.round(w.t1 * this.info.rate) - 1);
-      this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: this.pipeline.windowSec, n: 1, data: Float32Array.of(w.cadence, w.enmo, this.pipeline.stepCount) });
+      this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: this.pipeline.windowSec, n: 1, data: Float32Array.of(w.cadence, w.enmo, this.pipeline.stepCount, w.missing * 100) });
       this.cadence = w.cadence;
       this.lastAt = t;
     }
@@ -342,6 +359,8 @@ export class LiveAnalysis {
   private trackers = new Map<string, Tracker>();
   /** Recent samples of every raw stream, analysed or not, for the PSD view. */
   private histories = new Map<string, History>();
+  /** Per raw stream, the sample index its next chunk should start at. */
+  private nextIndex = new Map<string, number>();
 
   constructor(private readonly sink: AnalysisSink) {}
 
@@ -380,13 +399,21 @@ export class LiveAnalysis {
     if (changed) this.sink.streams([...next.values()].flatMap((t) => (t.filter ? [t.derived, t.filter.info] : [t.derived])));
   }
 
+  /**
+   * One raw chunk. A jump in its sample index is lost samples, announced to the pipelines so that
+   * nothing spans the gap; an index that went back (a board restarted its count) is a break of
+   * unknown length.
+   */
   push(chunk: Chunk): void {
     if (chunk.n === 0) return;
+    const expected = this.nextIndex.get(chunk.key);
+    const lost = expected === undefined || chunk.index === expected ? null : Math.max(0, chunk.index - expected);
+    this.nextIndex.set(chunk.key, chunk.index + chunk.n);
     this.histories.get(chunk.key)?.add(chunk);
     const tracker = this.trackers.get(chunk.key);
     if (!tracker) return;
-    if (tracker.filter) this.sink.chunk(tracker.filter.apply(chunk));
-    tracker.push(chunk);
+    if (tracker.filter) this.sink.chunk(tracker.filter.apply(chunk, lost));
+    tracker.push(chunk, lost);
   }
 
   numerics(now: number): Numeric[] {

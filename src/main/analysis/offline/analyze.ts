@@ -1,12 +1,14 @@
 /**
  * Offline analysis of a loaded input: replays each stream through the same streaming pipelines
  * the live worker uses, in 1 s blocks, then adds the offline-only refinement of R-wave positions.
+ * NaN runs (a session's lost samples, a record's gap segments) reach the pipelines as lost
+ * samples, as the live worker announces a chunk's index jump, so both find the same beats.
  */
 import { refineBeats } from '../dsp/ecg/beat-refine';
 import { verifyBeats } from '../dsp/ecg/beat-verify';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
-import { rrSeries } from '../dsp/ecg/rr-intervals';
-import { EcgPipeline, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgPipelineOptions, type PpgWindow } from '../pipelines';
+import { intervalsAcrossGaps, rrSeries } from '../dsp/ecg/rr-intervals';
+import { EcgPipeline, HIDING_GAP_SEC, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgPipelineOptions, type PpgWindow } from '../pipelines';
 import type { InputChannel, InputStream, LoadedInput } from './load-input';
 
 export interface AnalyzeOptions {
@@ -22,6 +24,8 @@ export interface EcgResult {
   signal: string;
   fs: number;
   beats: number[];
+  /** Lost stretches as [start, end) samples: no RR interval that crosses one is used. */
+  gaps: [number, number][];
   hr: { t: (number | null)[]; bpm: (number | null)[] };
   hrv: { overall: Record<string, number | null>; windowSec: number; stepSec: number; windows: Record<string, number | null>[] };
 }
@@ -33,6 +37,24 @@ function pickChannel(input: LoadedInput, stream: InputStream, signal: string | u
     if (chosen && stream.channels.includes(chosen)) return chosen;
   }
   return stream.channels[0];
+}
+
+/** Splits [from, to) of `x` into its data runs and NaN runs, in order, as [start, end). */
+function forEachRun(x: ArrayLike<number>, from: number, to: number, data: (start: number, end: number) => void, lost: (start: number, end: number) => void): void {
+  for (let i = from; i < to; ) {
+    const gap = x[i] !== x[i];
+    let j = i + 1;
+    while (j < to && (x[j] !== x[j]) === gap) j++;
+    (gap ? lost : data)(i, j);
+    i = j;
+  }
+}
+
+/** Samples [a, b) of each channel, one after the other (the pipelines' channel-major blocks). */
+function channelMajor(channels: readonly InputChannel[], a: number, b: number): Float64Array {
+  const buf = new Float64Array(channels.length * (b - a));
+  channels.forEach((c, k) => buf.set(c.data.subarray(a, b), k * (b - a)));
+  return buf;
 }
 
 function hrvRecord(w: Omit<HrvWindow, 't0' | 't1'> & Partial<Pick<HrvWindow, 't0' | 't1'>>): Record<string, number | null> {
@@ -47,14 +69,35 @@ export function analyzeEcg(channel: InputChannel): EcgResult {
   const block = Math.max(1, Math.round(fs));
   const beats: number[] = [];
   const windows: HrvWindow[] = [];
-  for (let i = 0; i < channel.data.length; i += block) {
-    const u = pipe.push(channel.data.subarray(i, Math.min(channel.data.length, i + block)));
-    for (const b of u.beats) beats.push(b.sample);
-    windows.push(...u.hrv);
+  const gaps: [number, number][] = [];
+  const dropped: [number, number][] = [];
+  const x = channel.data;
+  for (let i = 0; i < x.length; i += block) {
+    forEachRun(
+      x,
+      i,
+      Math.min(x.length, i + block),
+      (a, b) => {
+        const u = pipe.push(x.subarray(a, b));
+        for (const beat of u.beats) beats.push(beat.sample);
+        for (const p of u.dropped) dropped.push([p, p]);
+        windows.push(...u.hrv);
+      },
+      (a, b) => {
+        pipe.lost(b - a);
+        const last = gaps[gaps.length - 1];
+        if (last && last[1] === a) last[1] = b;
+        else gaps.push([a, b]);
+      },
+    );
   }
-  const refined = verifyBeats(channel.data, fs, refineBeats(channel.data, fs, beats));
+  const refined = verifyBeats(x, fs, refineBeats(x, fs, beats));
   const times = refined.map((b) => b / fs);
-  const rr = rrSeries(times);
+  // Intervals across what the pipeline counts as breaks: gaps that could hide a beat, and detections dropped at gaps.
+  const hiding = Math.round(HIDING_GAP_SEC * fs);
+  const breaks = [...gaps.filter(([a, b]) => b - a >= hiding), ...dropped].sort((p, q) => p[0] - q[0]);
+  const rr = rrSeries(times, 5, 0.2, intervalsAcrossGaps(refined, breaks));
+  const lost = gaps.reduce((sum, [a, b]) => sum + b - a, 0);
   const hrT: number[] = [];
   const hrB: number[] = [];
   for (let i = 0; i < rr.rr.length; i++) if (rr.nn[i]) { hrT.push(rr.t[i]); hrB.push(60 / rr.rr[i]); }
@@ -62,9 +105,10 @@ export function analyzeEcg(channel: InputChannel): EcgResult {
     signal: channel.label,
     fs,
     beats: refined,
+    gaps,
     hr: { t: hrT.map((t) => round(t)), bpm: hrB.map((b) => round(b, 2)) },
     hrv: {
-      overall: hrvRecord({ ...hrvTime(rr), ...hrvFrequency(rr) }),
+      overall: hrvRecord({ missing: lost / Math.max(1, x.length), ...hrvTime(rr), ...hrvFrequency(rr) }),
       windowSec: pipe.options.hrvWindowSec,
       stepSec: pipe.options.hrvStepSec,
       windows: windows.map(hrvRecord),
@@ -78,7 +122,8 @@ export interface PpgResult {
   beats: number[];
   hr: { t: (number | null)[]; bpm: (number | null)[] };
   spo2: { t: (number | null)[]; percent: (number | null)[]; ratio: (number | null)[]; perfusionIndex: (number | null)[]; calibration: { a: number; b: number } };
-  quality: { t: (number | null)[]; sqi: (number | null)[]; class: string[]; motion: boolean[]; counts: Record<string, number> };
+  /** Per window; `missing`: the share of it that was lost. */
+  quality: { t: (number | null)[]; sqi: (number | null)[]; class: string[]; motion: boolean[]; missing: (number | null)[]; counts: Record<string, number> };
   /** The polarity peaks were found in: given, detected from the first 10 s, or the raw-sensor default. */
   polarity: PolarityChoice;
   windows: PpgWindow[];
@@ -100,18 +145,19 @@ export function analyzePpg(stream: InputStream, acc: InputStream | undefined, fi
     if (useAcc) {
       const a0 = Math.round((i / fs) * accFs);
       const a1 = Math.min(accAxes[0].data.length, Math.round(((i + n) / fs) * accFs));
-      if (a1 > a0) {
-        const an = a1 - a0;
-        const buf = new Float64Array(3 * an);
-        accAxes.forEach((c, k) => buf.set(c.data.subarray(a0, a1), k * an));
-        pipe.pushAcc(buf, an);
-      }
+      forEachRun(accAxes[0].data, a0, a1, (a, b) => pipe.pushAcc(channelMajor(accAxes, a, b), b - a), (a, b) => pipe.lostAcc(b - a));
     }
-    const buf = new Float64Array(chans.length * n);
-    chans.forEach((c, k) => buf.set(c.data.subarray(i, i + n), k * n));
-    const u = pipe.push(buf, n);
-    beats.push(...u.beats);
-    windows.push(...u.windows);
+    forEachRun(
+      first.data,
+      i,
+      i + n,
+      (a, b) => {
+        const u = pipe.push(channelMajor(chans, a, b), b - a);
+        beats.push(...u.beats);
+        windows.push(...u.windows);
+      },
+      (a, b) => pipe.lost(b - a),
+    );
   }
   beats.push(...pipe.finish());
   const t = windows.map((w) => round((w.t0 + w.t1) / 2));
@@ -129,7 +175,7 @@ export function analyzePpg(stream: InputStream, acc: InputStream | undefined, fi
       perfusionIndex: windows.map((w) => round(w.perfusionIndex, 4)),
       calibration: pipe.options.calibration,
     },
-    quality: { t, sqi: windows.map((w) => round(w.sqi)), class: windows.map((w) => w.quality), motion: windows.map((w) => w.motion), counts },
+    quality: { t, sqi: windows.map((w) => round(w.sqi)), class: windows.map((w) => w.quality), motion: windows.map((w) => w.motion), missing: windows.map((w) => round(w.missing)), counts },
     polarity: { ...pipe.polarity!, slopeSkew: round(pipe.polarity!.slopeSkew ?? NaN) },
     windows,
   };
@@ -140,7 +186,7 @@ export interface ImuResult {
   steps: number;
   stepTimes: (number | null)[];
   cadence: { t: (number | null)[]; spm: (number | null)[] };
-  intensity: { t: (number | null)[]; enmo: (number | null)[]; class: string[]; motion: boolean[] };
+  intensity: { t: (number | null)[]; enmo: (number | null)[]; class: string[]; motion: boolean[]; missing: (number | null)[] };
 }
 
 export function analyzeImu(stream: InputStream): ImuResult {
@@ -153,12 +199,17 @@ export function analyzeImu(stream: InputStream): ImuResult {
   const steps: number[] = [];
   const windows: ImuWindow[] = [];
   for (let i = 0; i < len; i += block) {
-    const n = Math.min(block, len - i);
-    const buf = new Float64Array(3 * n);
-    axes.forEach((c, k) => buf.set(c.data.subarray(i, i + n), k * n));
-    const u = pipe.push(buf, n);
-    steps.push(...u.steps);
-    windows.push(...u.windows);
+    forEachRun(
+      axes[0].data,
+      i,
+      Math.min(len, i + block),
+      (a, b) => {
+        const u = pipe.push(channelMajor(axes, a, b), b - a);
+        steps.push(...u.steps);
+        windows.push(...u.windows);
+      },
+      (a, b) => pipe.lost(b - a),
+    );
   }
   const t = windows.map((w) => round((w.t0 + w.t1) / 2));
   return {
@@ -166,7 +217,7 @@ export function analyzeImu(stream: InputStream): ImuResult {
     steps: steps.length,
     stepTimes: steps.map((s) => round(s / fs)),
     cadence: { t, spm: windows.map((w) => round(w.cadence, 1)) },
-    intensity: { t, enmo: windows.map((w) => round(w.enmo, 4)), class: windows.map((w) => w.intensity), motion: windows.map((w) => w.motion) },
+    intensity: { t, enmo: windows.map((w) => round(w.enmo, 4)), class: windows.map((w) => w.intensity), motion: windows.map((w) => w.motion), missing: windows.map((w) => round(w.missing)) },
   };
 }
 

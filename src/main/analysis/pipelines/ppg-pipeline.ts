@@ -2,7 +2,9 @@
  * Streaming PPG analysis: systolic peaks, heart rate robust to motion (spectral tracking with
  * accelerometer suppression), SpO2 by ratio of ratios with perfusion index, and a quality class
  * per window. Windows of 8 s every 2 s (as the IEEE SPC 2015 protocol). The PPG and accelerometer
- * are low-passed and decimated to 25 Hz for the spectral work; peaks use the native rate.
+ * are low-passed and decimated to 25 Hz for the spectral work; peaks use the native rate. Lost
+ * samples of either are announced with `lost` / `lostAcc` and bridged (see gap-bridge.ts); each
+ * window says how much of it was lost, and one that lost more than MAX_MISSING is poor.
  * Pure; bounded state (one window of decimated samples per channel).
  */
 import { butterworth } from '../dsp/filters/butterworth';
@@ -14,6 +16,7 @@ import { classifyQuality, type QualityClass } from '../dsp/ppg/quality';
 import { DEFAULT_SPO2_CALIBRATION, ratioOfRatios, type Spo2Calibration } from '../dsp/ppg/spo2';
 import { ppgPolarity, type PpgPolarity } from '../dsp/ppg/polarity';
 import { SystolicPeakDetector } from '../dsp/ppg/systolic-peaks';
+import { GapBridge, MAX_MISSING } from './gap-bridge';
 
 export interface PpgPipelineOptions {
   /** Channel labels in the order pushed; "red" and "ir" (any case, as prefixes) enable SpO2. */
@@ -43,6 +46,8 @@ export interface PpgWindow {
   sqi: number;
   quality: QualityClass;
   motion: boolean;
+  /** Share of the window's PPG that was lost (0-1). */
+  missing: number;
 }
 
 export interface PpgUpdate {
@@ -121,6 +126,8 @@ export class PpgPipeline {
   private started = false;
   private accScale = 0;
   private nextWindowEnd: number;
+  private readonly bridge: GapBridge;
+  private readonly accBridge: GapBridge;
 
   constructor(
     readonly fs: number,
@@ -144,6 +151,9 @@ export class PpgPipeline {
     this.ir = lower.findIndex((l) => l.startsWith('ir'));
     const green = lower.findIndex((l) => l.startsWith('green'));
     this.peakChannel = this.ir >= 0 ? this.ir : green >= 0 ? green : 0;
+    // Peaks come out up to the polarity probe's length late; windows reach one window back.
+    this.bridge = new GapBridge(fs, o.labels.length, POLARITY_PROBE_S + o.windowSec + 5);
+    this.accBridge = new GapBridge(af, 3, o.windowSec + 5);
     if (o.polarity === 'auto') this.probe = new Float64Array(Math.round(POLARITY_PROBE_S * fs));
     else this.usePolarity({ used: o.polarity, how: 'given', slopeSkew: null });
   }
@@ -176,11 +186,32 @@ export class PpgPipeline {
 
   /** End of input: peaks still held by an undecided polarity (inputs shorter than the probe). */
   finish(): number[] {
-    return this.peaks ? [] : this.decide();
+    return this.peaks ? [] : this.placed(this.decide());
+  }
+
+  /** Detector peaks on the stream's index, those at gaps dropped. */
+  private placed(fedPeaks: number[]): number[] {
+    const out: number[] = [];
+    for (const f of fedPeaks) {
+      const p = this.bridge.toStream(f);
+      if (!this.bridge.near(p)) out.push(p);
+    }
+    return out;
+  }
+
+  /** `n` PPG samples were lost before the next block (0: a break of unknown length). */
+  lost(n: number): void {
+    this.bridge.lost(n);
+  }
+
+  /** `n` accelerometer samples were lost before the next accelerometer block. */
+  lostAcc(n: number): void {
+    this.accBridge.lost(n);
   }
 
   /** Accelerometer block (channel-major x, y, z; g or m/s^2). Push it before the PPG of the same time span. */
-  pushAcc(data: ArrayLike<number>, n: number): void {
+  pushAcc(block: ArrayLike<number>, count: number): void {
+    const { data, n } = this.accBridge.feed(block, count);
     if (!this.accScale) {
       let s = 0;
       for (let i = 0; i < n; i++) s += Math.hypot(data[i], data[n + i], data[2 * n + i]);
@@ -203,8 +234,10 @@ export class PpgPipeline {
   }
 
   /** PPG block, channel-major in the order of `labels`. */
-  push(data: ArrayLike<number>, n: number): PpgUpdate {
+  push(block: ArrayLike<number>, count: number): PpgUpdate {
     const nch = this.options.labels.length;
+    const fedBefore = this.bridge.fed;
+    const { data, n } = this.bridge.feed(block, count);
     const windows: PpgWindow[] = [];
     if (!this.started && n > 0) {
       this.started = true;
@@ -214,7 +247,7 @@ export class PpgPipeline {
       }
     }
     const pc = this.peakChannel * n;
-    const beats = this.findPeaks(nch === 1 ? data : sub(data, pc, n));
+    const beats = this.placed(this.findPeaks(nch === 1 ? data : sub(data, pc, n)));
     for (let i = 0; i < n; i++) {
       let stored = false;
       for (let c = 0; c < nch; c++) {
@@ -224,17 +257,17 @@ export class PpgPipeline {
         this.dc[c].step(x);
       }
       if (stored && this.ac[0].count >= this.nextWindowEnd) {
-        windows.push(this.window());
+        windows.push(this.window(this.bridge.toStream(fedBefore + i + 1) / this.fs));
         this.nextWindowEnd += this.stepN;
       }
     }
     return { beats, windows };
   }
 
-  private window(): PpgWindow {
-    const end = this.ac[0].count;
-    const t1 = end / RATE;
+  /** The window ending at t1 (s on the stream's index). */
+  private window(t1: number): PpgWindow {
     const t0 = t1 - this.options.windowSec;
+    const missing = this.bridge.missing(Math.round(t0 * this.fs), Math.round(t1 * this.fs)) / (this.options.windowSec * this.fs);
     const ppg = this.ac.map((r) => r.last(this.winN));
     const hasAcc = this.acc[0].count >= this.winN;
     const acc = hasAcc ? this.acc.map((r) => r.last(this.winN)) : [];
@@ -248,7 +281,8 @@ export class PpgPipeline {
       spo2.perfusionIndex = pi.perfusionIndex;
     }
     const q = classifyQuality({ freqs: est.freqs, power: est.power, hrHz: est.bpm / 60, motion, perfusionIndex: spo2.perfusionIndex });
-    return { t0, t1, bpm: est.bpm, held: est.held, spo2: spo2.spo2, ratio: spo2.ratio, perfusionIndex: spo2.perfusionIndex, sqi: q.sqi, quality: q.quality, motion };
+    const quality = missing > MAX_MISSING ? 'poor' : q.quality;
+    return { t0, t1, bpm: est.bpm, held: est.held, spo2: spo2.spo2, ratio: spo2.ratio, perfusionIndex: spo2.perfusionIndex, sqi: q.sqi, quality, motion, missing };
   }
 }
 

@@ -36,7 +36,11 @@ export function NumericTiles({ analysis, streams }: Props) {
               </span>
               {t.unit && t.hasValue ? <span className="tile-unit">{t.unit}</span> : null}
             </div>
-            {t.poor ? <div className="tile-note">poor signal</div> : null}
+            {t.poor || t.lost ? (
+              <div className="tile-note" data-testid={`numeric-${t.name}-note`} title={t.lost ? 'share of this value\'s window lost to dropped packets' : undefined}>
+                {[t.poor ? 'poor signal' : '', t.lost].filter(Boolean).join(' · ')}
+              </div>
+            ) : null}
           </div>
         ))}
       </div>

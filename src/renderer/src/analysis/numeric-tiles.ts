@@ -35,6 +35,8 @@ export interface TileModel {
   quality: Quality | null;
   /** Poor quality: the value is shown dimmed and struck through, not to be trusted. */
   poor: boolean;
+  /** "12% lost" when packets were lost in the value's window; empty otherwise. */
+  lost: string;
 }
 
 /** "HR (ECG)" -> "ECG"; otherwise the source stream's kind (upper case) or name. */
@@ -74,6 +76,12 @@ export function formatNumeric(name: NumericName, value: number | null): string {
   return value !== null && Number.isFinite(value) ? value.toFixed(TILE_DECIMALS[name]) : '—';
 }
 
+/** How much of a value's window was lost, as the tile says it: under 0.5% reads "<1% lost". */
+export function lostText(missing: number | undefined): string {
+  if (missing === undefined || !(missing > 0)) return '';
+  return missing < 0.005 ? '<1% lost' : `${Math.round(missing * 100)}% lost`;
+}
+
 /** One tile per figure of TILE_ORDER, from the engine's numerics. */
 export function tileModels(numerics: readonly Numeric[], streams: readonly StreamInfo[] = []): TileModel[] {
   return TILE_ORDER.map((name): TileModel => {
@@ -92,6 +100,7 @@ export function tileModels(numerics: readonly Numeric[], streams: readonly Strea
       key: n?.key,
       quality: n?.quality ?? null,
       poor: hasValue && n?.quality === 'poor',
+      lost: lostText(n?.missing),
     };
   });
 }
