@@ -5,9 +5,13 @@
  *  - PPG: heart-rate MAE per 8 s window (every 2 s) on IEEE SPC 2015 training recordings;
  *  - IMU: step-count error on the Oxford step-counter validation files;
  *  - held-out checks on recordings never used during development (BIDMC 01, Challenge 2015
- *    a103l / v102s, European ST-T excerpts; ECG-derived references): bench/eval/heldout.ts.
+ *    a103l / v102s, European ST-T excerpts; ECG-derived references): bench/eval/heldout.ts;
+ *  - held-out QRS detection on the 22 MIT-BIH records the detector was not tuned on:
+ *    bench/eval/qrs-heldout.ts.
  * Same code as `vitalscope analyze` (the streaming pipelines). Writes bench/results/eval.json.
- * Run: npm run eval
+ * Every figure is held to its floor in bench/eval/floors.ts: the run exits 1 when one fails, and
+ * under CI=true also when data a figure needs is missing (outside CI those figures are skipped).
+ * Run: npm run eval (part of npm test)
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
