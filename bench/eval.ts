@@ -5,23 +5,28 @@
  *  - PPG: heart-rate MAE per 8 s window (every 2 s) on IEEE SPC 2015 training recordings;
  *  - IMU: step-count error on the Oxford step-counter validation files;
  *  - held-out checks on recordings never used during development (BIDMC 01, Challenge 2015
- *    a103l / v102s, European ST-T excerpts; ECG-derived references): bench/eval/heldout.ts.
+ *    a103l / v102s, European ST-T excerpts; ECG-derived references): bench/eval/heldout.ts;
+ *  - held-out QRS detection on the 22 MIT-BIH records the detector was not tuned on:
+ *    bench/eval/qrs-heldout.ts.
  * Same code as `vitalscope analyze` (the streaming pipelines). Writes bench/results/eval.json.
- * Run: npm run eval
+ * Every figure is held to its floor in bench/eval/floors.ts: the run exits 1 when one fails, and
+ * under CI=true also when data a figure needs is missing (outside CI those figures are skipped).
+ * Run: npm run eval (part of npm test)
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { analyzeEcg, analyzeImu, analyzePpg } from '../src/main/analysis/offline/analyze';
 import { loadInput, readWfdbRecord } from '../src/main/analysis/offline/load-input';
 import { beatSamples, parseMitAnnotations } from '../src/main/formats/wfdb';
 import { evalHeldOut } from './eval/heldout';
+import { evalQrsHeldOut, recordFiles } from './eval/qrs-heldout';
+import { checkFloors, describeFloor, ecgFiles, MITDB_CH0_RECORDS } from './eval/floors';
 import { quantile } from '../src/shared/quantile';
-import { matchBeats, ppv, se, table, type Match } from './eval/scoring';
+import { addMatch, matchBeats, ppv, se, table, type Match } from './eval/scoring';
 
 const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
 const results: Record<string, unknown> = {};
-const missing: string[] = [];
-const has = (p: string) => existsSync(join(DATA, p)) || (missing.push(p), false);
+const has = (p: string) => existsSync(join(DATA, p));
 const csvInts = (p: string, col: number) =>
   readFileSync(join(DATA, p), 'utf8')
     .trim()
@@ -30,41 +35,40 @@ const csvInts = (p: string, col: number) =>
     .filter((v) => Number.isFinite(v));
 
 function evalEcg(): void {
-  type Rec = { name: string; group: 'mitdb' | 'other' | 'nstdb'; load: () => { data: Float32Array | Float64Array; fs: number; ref: number[] } };
+  type Rec = { name: string; group: 'mitdb' | 'other' | 'nstdb'; files: string[]; load: () => { data: Float32Array | Float64Array; fs: number; ref: number[] } };
   const wfdb = (hea: string, ref: () => number[]) => () => {
     const rec = readWfdbRecord(join(DATA, hea));
     return { data: rec.signals[0].data, fs: rec.signals[0].fs, ref: ref() };
   };
+  const atr = (p: string) => () => beatSamples(parseMitAnnotations(readFileSync(join(DATA, p))));
   const recs: Rec[] = [
-    { name: 'mitdb 100', group: 'mitdb', load: wfdb('ecg/mitdb/100.hea', () => beatSamples(parseMitAnnotations(readFileSync(join(DATA, 'ecg/mitdb/100.atr'))))) },
-    ...['102', '104', '105', '106', '108'].map((r) => ({
+    { name: 'mitdb 100', group: 'mitdb', files: recordFiles('100'), load: wfdb('ecg/mitdb/100.hea', atr('ecg/mitdb/100.atr')) },
+    ...MITDB_CH0_RECORDS.map((r) => ({
       name: `mitdb ${r}`,
       group: 'mitdb' as const,
+      files: ecgFiles.mitdbCh0(r),
       load: wfdb(`ecg/mitdb-ch0/${r}.hea`, () => csvInts(`ecg/mitdb-ch0/${r}_all.csv`, 1)),
     })),
-    { name: 'svdb 800', group: 'other', load: wfdb('ecg/svdb/800.hea', () => beatSamples(parseMitAnnotations(readFileSync(join(DATA, 'ecg/svdb/800.atr'))))) },
+    { name: 'svdb 800', group: 'other', files: ecgFiles.svdb800, load: wfdb('ecg/svdb/800.hea', atr('ecg/svdb/800.atr')) },
     ...['24', '12'].map((snr) => ({
       name: `nstdb 118e${snr}`,
       group: 'nstdb' as const,
+      files: ecgFiles.nstdb(snr),
       load: () => ({ data: Float64Array.from(csvInts(`ecg/nstdb/heartpy_118e${snr}.csv`, 0)), fs: 360, ref: csvInts(`ecg/nstdb/heartpy_118e${snr}_ann.csv`, 0) }),
     })),
   ];
-  const files: Record<string, string> = { 'mitdb 100': 'ecg/mitdb/100.hea', 'svdb 800': 'ecg/svdb/800.hea', 'nstdb 118e24': 'ecg/nstdb/heartpy_118e24.csv', 'nstdb 118e12': 'ecg/nstdb/heartpy_118e12.csv' };
   const rows: (string | number)[][] = [];
   const gross: Record<string, Match> = {};
   const perRecord: Record<string, unknown> = {};
   for (const r of recs) {
-    const file = files[r.name] ?? `ecg/mitdb-ch0/${r.name.split(' ')[1]}.hea`;
-    if (!has(file)) continue;
+    if (!r.files.every(has)) continue;
     const { data, fs, ref } = r.load();
     const t = performance.now();
     const res = analyzeEcg({ label: 'ecg', unit: 'mV', fs, data });
     const ms = performance.now() - t;
     const m = matchBeats(ref, res.beats, Math.round(0.15 * fs));
     const g = (gross[r.group] ??= { tp: 0, fn: 0, fp: 0 });
-    g.tp += m.tp;
-    g.fn += m.fn;
-    g.fp += m.fp;
+    addMatch(g, m);
     // How far matched beats sit from the reference R peaks: what the offline refinement is for.
     const offsetMs = { median: (quantile(m.offsets, 0.5) * 1000) / fs, p95: (quantile(m.offsets, 0.95) * 1000) / fs };
     rows.push([r.name, ref.length, m.tp, m.fn, m.fp, se(m), ppv(m), offsetMs.median, offsetMs.p95, ms]);
@@ -85,11 +89,13 @@ function evalPpg(): void {
   const per: Record<string, unknown> = {};
   let sumMae = 0;
   for (const f of files) {
+    const trace = `${dir}/${f.replace('.csv', '_BPMtrace.csv')}`;
+    if (!has(trace)) continue;
     const input = loadInput(join(DATA, dir, f));
     const ppg = input.streams.find((s) => s.kind === 'ppg')!;
     const imu = input.streams.find((s) => s.kind === 'imu');
     const res = analyzePpg(ppg, imu, ppg.channels[0]);
-    const ref = csvInts(`${dir}/${f.replace('.csv', '_BPMtrace.csv')}`, 2);
+    const ref = csvInts(trace, 2);
     const n = Math.min(ref.length, res.windows.length);
     let err = 0;
     const byQ = { good: [0, 0], fair: [0, 0], poor: [0, 0] };
@@ -106,7 +112,7 @@ function evalPpg(): void {
     rows.push([f.replace('.csv', ''), n, mae, qs('good'), qs('fair'), qs('poor')]);
     per[f] = { windows: n, mae, quality: byQ };
   }
-  const avg = sumMae / Math.max(1, files.length);
+  const avg = sumMae / Math.max(1, rows.length);
   console.log('\nPPG heart rate, IEEE SPC 2015 (8 s windows every 2 s; all windows count, poor ones hold the tracked value)');
   console.log(table(['recording', 'windows', 'MAE bpm', 'good (MAE)', 'fair (MAE)', 'poor (MAE)'], rows));
   console.log(`mean MAE over recordings: ${avg.toFixed(2)} bpm (target <= 3; TROIKA paper: 2.34 on all 12)`);
@@ -137,15 +143,51 @@ function evalImu(): void {
   results.imu = per;
 }
 
-if (!existsSync(DATA)) {
-  console.log(`No evaluation data: ${DATA} is absent (it holds MIT-BIH, SVDB, NSTDB, SPC 2015 and Oxford step-counter files). Nothing evaluated.`);
-  process.exit(0);
+/** Holds every figure to its floor (bench/eval/floors.ts). Missing data fails under CI=true and is skipped otherwise. */
+function enforceFloors(): number {
+  const ci = process.env.CI === 'true';
+  const checks = checkFloors(results, (f) => existsSync(join(DATA, f)));
+  const bad = checks.filter((c) => c.status === 'failed' || c.status === 'not computed' || (ci && c.status === 'missing data'));
+  const skipped = ci ? [] : checks.filter((c) => c.status === 'missing data');
+  const met = checks.filter((c) => c.status === 'ok').length;
+  console.log(`\nFloors (bench/eval/floors.ts): ${met} of ${checks.length} met, ${bad.length} failed, ${skipped.length} skipped`);
+  console.log(
+    table(
+      ['figure', 'value', 'floor', 'status'],
+      checks.map((c) => [c.floor.figure, c.value ?? '-', describeFloor(c.floor), c.status === 'missing data' ? `missing ${c.missing!.length} file(s)` : c.status]),
+    ),
+  );
+  results.floors = checks.map((c) => ({ figure: c.floor.figure, value: c.value ?? null, floor: describeFloor(c.floor), status: c.status }));
+  const absent = new Map<string, string[]>();
+  for (const f of new Set(checks.flatMap((c) => c.missing ?? []))) absent.set(dirname(f), [...(absent.get(dirname(f)) ?? []), f]);
+  if (absent.size) {
+    const list = [...absent].map(([dir, files]) => (files.length > 3 ? `${dir}/ (${files.length} files)` : files.join(', ')));
+    console.log(`missing under ${DATA}: ${existsSync(DATA) ? list.join(', ') : 'the whole folder'}`);
+  }
+  if (skipped.length) console.log(`${skipped.length} figure(s) skipped for missing data (under CI=true that fails the run)`);
+  for (const c of bad) {
+    const why =
+      c.status === 'failed'
+        ? `${c.value!.toFixed(2)} ${c.floor.unit}, floor ${describeFloor(c.floor)}`
+        : c.status === 'missing data'
+          ? `its data is missing (${c.missing![0]}${c.missing!.length > 1 ? ` and ${c.missing!.length - 1} more` : ''})`
+          : 'not computed although its data is present';
+    console.error(`FAIL ${c.floor.figure}: ${why}`);
+  }
+  return bad.length ? 1 : 0;
 }
-evalEcg();
-evalPpg();
-evalImu();
-results.heldOut = evalHeldOut(DATA, has);
-if (missing.length) console.log(`\nmissing (skipped): ${missing.join(', ')}`);
-mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-writeFileSync(join(import.meta.dirname, 'results', 'eval.json'), JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2));
-console.log('\nwrote bench/results/eval.json');
+
+if (existsSync(DATA)) {
+  evalEcg();
+  evalPpg();
+  evalImu();
+  results.heldOut = evalHeldOut(DATA, has);
+  results.qrsHeldOut = evalQrsHeldOut(DATA, has);
+} else console.log(`No evaluation data: ${DATA} is absent (it holds MIT-BIH, SVDB, NSTDB, SPC 2015, BIDMC, Challenge 2015, European ST-T and Oxford step-counter files).`);
+process.exitCode = enforceFloors();
+// A run without the data leaves the committed results alone.
+if (existsSync(DATA)) {
+  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+  writeFileSync(join(import.meta.dirname, 'results', 'eval.json'), JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2));
+  console.log('\nwrote bench/results/eval.json');
+}

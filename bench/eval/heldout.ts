@@ -17,6 +17,7 @@ import { analyzeEcg, analyzePpg } from '../../src/main/analysis/offline/analyze'
 import { loadInput, type InputChannel, type LoadedInput } from '../../src/main/analysis/offline/load-input';
 import { PpgPipeline, type PpgWindow } from '../../src/main/analysis/pipelines';
 import type { PpgPolarity } from '../../src/main/analysis/dsp/ppg/polarity';
+import { CHALLENGE } from './floors';
 import { matchBeats, ppv, se, table } from './scoring';
 
 const TOL_BPM = 5;
@@ -193,9 +194,9 @@ export function evalHeldOut(data: string, present: (p: string) => boolean): Reco
   // 2. Challenge 2015 records: II vs V, PPG vs ECG.
   const rows: (string | number)[][] = [];
   const chal: Record<string, unknown> = {};
-  for (const rec of ['a103l', 'v102s']) {
-    const hea = `wfdb-misc/${rec}.hea`;
-    if (!has(hea)) continue;
+  for (const rec of Object.keys(CHALLENGE)) {
+    const [hea, signals] = CHALLENGE[rec];
+    if (!has(hea) || !has(signals)) continue;
     const input = loadInput(join(data, hea));
     const r = ppgVsEcg(input);
     const v = channel(input, 'V');

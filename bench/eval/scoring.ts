@@ -27,6 +27,12 @@ export function matchBeats(reference: number[], detected: number[], tolerance: n
   return { tp, fn: reference.length - tp, fp: detected.length - tp, offsets };
 }
 
+/** Adds one record's counts to a gross total. */
+export function addMatch(total: Match, m: Match): void {
+  total.tp += m.tp;
+  total.fn += m.fn;
+  total.fp += m.fp;
+}
 
 export const se = (m: Match) => (100 * m.tp) / Math.max(1, m.tp + m.fn);
 export const ppv = (m: Match) => (100 * m.tp) / Math.max(1, m.tp + m.fp);

@@ -17,7 +17,11 @@ export function findTool(name: string, options: { envVar?: string; install: stri
     }
   });
   if (found) return found;
-  const message = `${name} not found${options.envVar ? ` (set ${options.envVar} or install it)` : ''}: ${options.install}`;
+  return unavailable(`${name} not found${options.envVar ? ` (set ${options.envVar} or install it)` : ''}: ${options.install}`);
+}
+
+/** Something a test needs is missing: a failure under CI=true, otherwise a skip with the message. */
+export function unavailable(message: string): null {
   if (process.env.CI === 'true') throw new Error(`CI requires ${message}`);
   console.warn(`skipping tests that need ${message}`);
   return null;

@@ -33,6 +33,8 @@ describe('vitalscope analyze on a generated CSV', () => {
   sim.nextPpg(ppg, seconds * fs);
   sim.nextImu(imu, seconds * fs);
   const truth = sim.ecg.drainBeats();
+  // Heel strikes the simulator put into the IMU (sample indices): two walking bouts, 20-50 s and 70-90 s.
+  const trueSteps = sim.imu.drainSteps();
   const n = seconds * fs;
   const rows = ['time,ECG,red,ir,ax,ay,az'];
   for (let i = 0; i < n; i++) rows.push([i / fs, ecg[i], ppg[i], ppg[n + i], imu[i], imu[n + i], imu[2 * n + i]].map((v) => +v.toFixed(6)).join(','));
@@ -53,8 +55,13 @@ describe('vitalscope analyze on a generated CSV', () => {
     // (+-3 here: a window can catch the gentle start of a walking bout before the flag rises.)
     for (const v of still.slice(2)) expect(Math.abs(v - 97)).toBeLessThanOrEqual(3);
     expect(r.ppg.quality.class.length).toBe(r.ppg.hr.bpm.length);
-    expect(r.imu.steps).toBeGreaterThanOrEqual(0);
+    // The step count follows what the recording holds: within 5% of the simulated heel strikes.
+    expect(trueSteps.length).toBeGreaterThan(80);
+    expect(Math.abs(r.imu.steps - trueSteps.length)).toBeLessThanOrEqual(Math.ceil(0.05 * trueSteps.length));
     expect(r.imu.stepTimes.length).toBe(r.imu.steps);
+    // ...and each detected step sits on one of them (a quarter of the ~0.55 s step period).
+    const nearest = (t: number) => Math.min(...trueSteps.map((s) => Math.abs(s / fs - t)));
+    for (const t of r.imu.stepTimes) expect(nearest(t)).toBeLessThanOrEqual(0.14);
   });
 
   it('detects PPG polarity, or takes it from --ppg-polarity, and finds the peaks in it', async () => {

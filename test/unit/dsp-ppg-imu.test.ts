@@ -21,16 +21,58 @@ function ppgRun(spo2: number, seconds = 60) {
   return { windows, beats, fs };
 }
 
-describe('PPG pipeline on the simulator', () => {
-  for (const spo2 of [90, 98]) {
-    it(`SpO2 ${spo2}% by ratio of ratios within +-2%`, () => {
-      const { windows } = ppgRun(spo2);
-      const est = windows.slice(2).map((w) => w.spo2);
-      const mean = est.reduce((a, b) => a + b, 0) / est.length;
-      expect(Math.abs(mean - spo2)).toBeLessThanOrEqual(2);
-      for (const e of est) expect(Math.abs(e - spo2)).toBeLessThanOrEqual(2);
+/**
+ * A red/IR pair built here with known light levels: each channel is DC - AC * pulse(t), the same
+ * 72 bpm pulse shape (systolic + diastolic Gaussians, peak-to-trough 1) in both, so by definition
+ * R = (AC_red / DC_red) / (AC_ir / DC_ir), independent of any calibration.
+ */
+function redIrPair(light: { dcRed: number; acRed: number; dcIr: number; acIr: number }, fs = 100, seconds = 40): Float64Array[] {
+  const period = 60 / 72;
+  const shape = (t: number) => {
+    const d = (t % period) - 0.25;
+    return Math.exp(-0.5 * (d / 0.07) ** 2) + 0.35 * Math.exp(-0.5 * ((d - 0.25) / 0.08) ** 2);
+  };
+  const n = fs * seconds;
+  const raw = Array.from({ length: n }, (_, i) => shape(i / fs));
+  const lo = Math.min(...raw);
+  const span = Math.max(...raw) - lo;
+  const pulse = raw.map((v) => (v - lo) / span);
+  return [Float64Array.from(pulse, (p) => light.dcRed - light.acRed * p), Float64Array.from(pulse, (p) => light.dcIr - light.acIr * p)];
+}
+
+function windowsOf([red, ir]: Float64Array[], fs: number, calibration?: { a: number; b: number }) {
+  const pipe = new PpgPipeline(fs, { labels: ['red', 'ir'], ...(calibration && { calibration }) });
+  const windows = [];
+  for (let i = 0; i < red.length; i += fs) {
+    const block = new Float64Array(2 * fs);
+    block.set(red.subarray(i, i + fs), 0);
+    block.set(ir.subarray(i, i + fs), fs);
+    windows.push(...pipe.push(block, fs).windows);
+  }
+  return windows.slice(2); // the band-pass settles over the first windows
+}
+
+describe('SpO2 by the ratio of ratios on a red/IR pair of known light levels', () => {
+  const fs = 100;
+  for (const light of [
+    { dcRed: 50_000, acRed: 500, dcIr: 80_000, acIr: 1600 }, // R = 0.01 / 0.02 = 0.5
+    { dcRed: 30_000, acRed: 540, dcIr: 90_000, acIr: 1800 }, // R = 0.018 / 0.02 = 0.9
+  ]) {
+    const r = light.acRed / light.dcRed / (light.acIr / light.dcIr);
+    it(`measures R = ${r} within 1% and maps it by the calibration it is given`, () => {
+      const own = windowsOf(redIrPair(light, fs), fs);
+      expect(own.length).toBeGreaterThan(10);
+      for (const w of own) expect(Math.abs(w.ratio - r) / r).toBeLessThanOrEqual(0.01);
+      // Default calibration SpO2 = 110 - 25 R.
+      for (const w of own) expect(Math.abs(w.spo2 - Math.min(100, 110 - 25 * r))).toBeLessThanOrEqual(0.5);
+      // Another calibration (104 - 17 R): the estimate follows it, not the default.
+      const other = windowsOf(redIrPair(light, fs), fs, { a: 104, b: 17 });
+      for (const w of other) expect(Math.abs(w.spo2 - (104 - 17 * r))).toBeLessThanOrEqual(0.4);
     });
   }
+});
+
+describe('PPG pipeline on the simulator', () => {
   it('heart rate, perfusion index, peaks and quality at rest', () => {
     const { windows, beats, fs } = ppgRun(97);
     const hr = windows.slice(2).map((w) => w.bpm);

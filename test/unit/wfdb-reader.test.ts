@@ -1,13 +1,18 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readWfdbRecord } from '../../src/main/analysis/offline/load-input';
 import { beatSamples, decodeSamples, encodeSamples, parseMitAnnotations, parseWfdbHeader, wfdbChecksum } from '../../src/main/formats/wfdb';
+import { findSharedData } from '../helpers/shared-data';
 import { tempDir } from '../helpers/temp-dir';
 
-const DATA = join(__dirname, '..', '..', '..', 'shared', 'data');
-const hasData = existsSync(DATA);
-if (!hasData) console.warn(`wfdb-reader: ${DATA} is absent; the tests on real records are skipped`);
+const DATA = findSharedData([
+  ...['hea', 'dat', 'atr'].map((ext) => `ecg/mitdb/100s.${ext}`),
+  'wfdb-misc/p10143.hea',
+  'wfdb-misc/p10143.dat',
+  ...['237s.hea', '237s1.hea', '237s1.dat', '237s2.hea', '237s2.dat'].map((f) => `wfdb-misc/wfdb_checkpkg/${f}`),
+  'wfdb-misc/mixedsignals.hea',
+]);
 
 describe('WFDB records built in the test', () => {
   const dir = tempDir('wfdb');
@@ -52,9 +57,10 @@ describe('WFDB records built in the test', () => {
   });
 });
 
-describe.skipIf(!hasData)('WFDB reader on real records (../shared/data)', () => {
+describe.skipIf(!DATA)('WFDB reader on real records (../shared/data)', () => {
+  const data = DATA!;
   it('MIT-BIH 100s: header, signals, checksums and 74 beats', () => {
-    const hea = join(DATA, 'ecg/mitdb/100s.hea');
+    const hea = join(data, 'ecg/mitdb/100s.hea');
     const rec = readWfdbRecord(hea);
     expect(rec.signals.map((s) => s.label)).toEqual(['MLII', 'V5']);
     expect(rec.signals[0].fs).toBe(360);
@@ -62,10 +68,10 @@ describe.skipIf(!hasData)('WFDB reader on real records (../shared/data)', () => 
     const adc = Int32Array.from(rec.signals[0].data, (v) => Math.round(v * h.signals[0].gain + h.signals[0].baseline));
     expect(wfdbChecksum(adc)).toBe(h.signals[0].checksum);
     expect(adc[0]).toBe(h.signals[0].initialValue);
-    expect(beatSamples(parseMitAnnotations(readFileSync(join(DATA, 'ecg/mitdb/100s.atr')))).length).toBe(74);
+    expect(beatSamples(parseMitAnnotations(readFileSync(join(data, 'ecg/mitdb/100s.atr')))).length).toBe(74);
   });
   it('format 61 (big-endian): checksums match the header', () => {
-    const hea = join(DATA, 'wfdb-misc/p10143.hea');
+    const hea = join(data, 'wfdb-misc/p10143.hea');
     const rec = readWfdbRecord(hea);
     const h = parseWfdbHeader(readFileSync(hea, 'latin1'));
     rec.signals.forEach((s, k) => {
@@ -75,7 +81,7 @@ describe.skipIf(!hasData)('WFDB reader on real records (../shared/data)', () => 
     });
   });
   it('multi-segment record with a gap segment: lengths and NaN gap', () => {
-    const rec = readWfdbRecord(join(DATA, 'wfdb-misc/wfdb_checkpkg/237s.hea'));
+    const rec = readWfdbRecord(join(data, 'wfdb-misc/wfdb_checkpkg/237s.hea'));
     expect(rec.header.segments?.map((s) => s.name)).toEqual(['237s1', 'missing', '237s1', '237s2']);
     const ii = rec.signals.find((s) => s.label === 'II')!;
     expect(ii.fs).toBe(500);
@@ -84,6 +90,6 @@ describe.skipIf(!hasData)('WFDB reader on real records (../shared/data)', () => 
     expect(Number.isNaN(ii.data[2500 * 4 + 10])).toBe(true);
   });
   it('format 516 (FLAC) gives a clear error', () => {
-    expect(() => readWfdbRecord(join(DATA, 'wfdb-misc/mixedsignals.hea'))).toThrow(/WFDB format 516 \(FLAC-compressed\).*not supported; supported formats: 212, 16, 61, 80/);
+    expect(() => readWfdbRecord(join(data, 'wfdb-misc/mixedsignals.hea'))).toThrow(/WFDB format 516 \(FLAC-compressed\).*not supported; supported formats: 212, 16, 61, 80/);
   });
 });
