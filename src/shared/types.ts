@@ -173,6 +173,8 @@ export interface EngineStatus {
   streams: StreamInfo[];
   recording: RecordingState | null;
   analysis: AnalysisState;
+  /** The latest failure of a part listening to the live streams (recorder, analysis, live view), which the others survived. */
+  listenerError?: string;
 }
 
 export interface StreamSummary {

@@ -39,7 +39,7 @@ export class AnalysisHost {
       chunk: (chunk) => {
         if (chunk.key && !bus.stream(chunk.key)?.derivedFrom) this.postChunk(chunk);
       },
-    });
+    }, 'analysis');
     this.timer = setInterval(() => this.post({ type: 'numerics', now: this.now() }), NUMERICS_INTERVAL_MS);
   }
 
