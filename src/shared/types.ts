@@ -161,11 +161,21 @@ export interface Numeric {
   quality: Quality | null;
 }
 
+/** A raw stream of an analysable kind that no pipeline can take, and why. */
+export interface UnsupportedStream {
+  key: string;
+  reason: string;
+}
+
 export interface AnalysisState {
   /** The analysis worker's last error, when it crashed (it is restarted). */
   error?: string;
   restarts: number;
   numerics: Numeric[];
+  /** Raw streams of an analysable kind (ECG, PPG, IMU) that are not analysed, e.g. "ECG at 40 Hz is below 100 Hz". */
+  unsupported?: UnsupportedStream[];
+  /** Set when the worker crashed too often and is no longer restarted: why. */
+  stopped?: string;
 }
 
 export interface EngineStatus {
