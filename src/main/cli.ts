@@ -131,8 +131,11 @@ async function record(args: string[]): Promise<void> {
     const sessionId = await engine.startRecording({ name: values.name ?? '', participant: values.participant ?? '' });
     const stopEarly = waitForSignal();
     const started = Date.now();
+    let shownListenerError: string | undefined;
     const progress = setInterval(() => {
       void engine.getStatus().then((s) => {
+        // A part that failed on live data while the rest went on (e.g. the analysis): said once per new message.
+        if (s.listenerError && s.listenerError !== shownListenerError) process.stderr.write(`warning: ${(shownListenerError = s.listenerError)}\n`);
         const samples = s.devices
           .map((d) => {
             const streams = d.streams.map((st) => `${st.key.split('/').pop()} ${st.samples}`).join(', ');

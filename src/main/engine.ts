@@ -32,7 +32,13 @@ export async function createEngine(options: EngineOptions & EngineInternals): Pr
 class VitalsEngine implements Engine {
   private readonly now: HostClock;
   private readonly library: Library;
-  private readonly bus = new StreamBus();
+  private listenerError: string | undefined;
+  private readonly bus = new StreamBus({
+    onListenerError: (error) => {
+      this.listenerError = error.text;
+      this.pushStatus();
+    },
+  });
   private readonly catalog: DeviceCatalog;
   private readonly devices = new Map<string, BoardConnection>();
   private readonly connecting = new Set<string>();
@@ -175,7 +181,7 @@ class VitalsEngine implements Engine {
 
   private status(): EngineStatus {
     const recording = this.recorder ? { ...this.recorder.state, error: this.recorder.error?.message } : null;
-    return { devices: [...this.devices.values()].map((d) => d.stats()), streams: this.bus.streams, recording, analysis: this.analysis.state };
+    return { devices: [...this.devices.values()].map((d) => d.stats()), streams: this.bus.streams, recording, analysis: this.analysis.state, listenerError: this.listenerError };
   }
 
   private pushStatus(): void {

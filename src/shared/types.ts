@@ -163,11 +163,21 @@ export interface Numeric {
   missing?: number;
 }
 
+/** A raw stream of an analysable kind that no pipeline can take, and why. */
+export interface UnsupportedStream {
+  key: string;
+  reason: string;
+}
+
 export interface AnalysisState {
   /** The analysis worker's last error, when it crashed (it is restarted). */
   error?: string;
   restarts: number;
   numerics: Numeric[];
+  /** Raw streams of an analysable kind (ECG, PPG, IMU) that are not analysed, e.g. "ECG at 40 Hz is below 100 Hz". */
+  unsupported?: UnsupportedStream[];
+  /** Set when the worker crashed too often and is no longer restarted: why. */
+  stopped?: string;
 }
 
 export interface EngineStatus {
@@ -175,6 +185,8 @@ export interface EngineStatus {
   streams: StreamInfo[];
   recording: RecordingState | null;
   analysis: AnalysisState;
+  /** The latest failure of a part listening to the live streams (recorder, analysis, live view), which the others survived. */
+  listenerError?: string;
 }
 
 export interface StreamSummary {

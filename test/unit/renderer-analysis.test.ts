@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Numeric, StreamInfo } from '../../src/shared/types';
-import { analysisWarning, formatNumeric, pickNumeric, sourceLabel, tileModels } from '../../src/renderer/src/analysis/numeric-tiles';
+import { analysisWarning, formatNumeric, pickNumeric, sourceLabel, tileModels, unsupportedNotes } from '../../src/renderer/src/analysis/numeric-tiles';
 import { psdMaxHz, psdPoints, psdUnitLabel } from '../../src/renderer/src/analysis/psd-data';
 import { MarkBuffer } from '../../src/renderer/src/live/mark-buffer';
 import { LiveStore, MAX_MARKS, RETENTION_S } from '../../src/renderer/src/live/live-store';
@@ -94,6 +94,12 @@ describe('numeric tiles', () => {
     expect(analysisWarning({ restarts: 0 })).toBeNull();
     expect(analysisWarning(null)).toBeNull();
     expect(analysisWarning({ restarts: 2, error: 'boom' })).toBe('Analysis restarted (2×): boom');
+    expect(analysisWarning({ restarts: 5, error: 'boom', stopped: 'too many crashes' })).toBe('Analysis stopped: too many crashes');
+  });
+
+  it('notes each stream the analysis leaves out, with the reason', () => {
+    expect(unsupportedNotes({ unsupported: [{ key: 'b/ecg', reason: 'ECG at 40 Hz is below 100 Hz' }] })).toEqual(['not analysed: b/ecg: ECG at 40 Hz is below 100 Hz']);
+    expect(unsupportedNotes(null)).toEqual([]);
   });
 });
 

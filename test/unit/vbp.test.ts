@@ -102,10 +102,12 @@ describe('VBP decoder on bad input', () => {
     expect(decoder.errors.cobs).toBe(1);
   });
 
-  it('rejects a HELLO whose JSON is not a descriptor as malformed', () => {
+  it('rejects a HELLO whose JSON is not a descriptor as malformed, naming the field', () => {
     const decoder = new VbpDecoder();
     const body = new TextEncoder().encode('\x01{"device":{}}');
-    expect(decoder.push(encodePacket(PacketType.HELLO, body))).toEqual([]);
+    expect(decoder.push(encodePacket(PacketType.HELLO, body))).toEqual([
+      { type: 'badHello', error: 'HELLO device.name: Invalid input: expected string, received undefined' },
+    ]);
     expect(decoder.errors.malformed).toBe(1);
   });
 

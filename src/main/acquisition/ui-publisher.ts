@@ -29,7 +29,7 @@ export class UiPublisher {
       event: (e) => {
         if ((e.kind === 'beat' || e.kind === 'step') && e.key) this.marks.push({ key: e.key, t: e.t, kind: e.kind });
       },
-    });
+    }, 'live view publisher');
     this.timer = setInterval(() => this.flush(), 1000 / MAX_FRAME_RATE);
   }
 

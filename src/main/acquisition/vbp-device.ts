@@ -76,6 +76,8 @@ export class VbpDevice {
   private rejected = 0;
   private state: DeviceStats['state'] = 'connecting';
   private error: string | undefined;
+  /** Why the board's latest HELLO was rejected; cleared by a valid one. */
+  private helloError: string | undefined;
 
   constructor(private readonly options: VbpDeviceOptions) {
     this.id = options.id;
@@ -140,6 +142,9 @@ export class VbpDevice {
       switch (packet.type) {
         case 'hello':
           this.onHello(packet.descriptor);
+          break;
+        case 'badHello':
+          this.onBadHello(packet.error);
           break;
         case 'data':
           if (!this.descriptor) this.hold(packet, arrival);
@@ -207,7 +212,7 @@ export class VbpDevice {
       label: this.options.label,
       transport: this.options.transport,
       state: this.state,
-      error: this.error,
+      error: this.error ?? this.helloError,
       descriptor: d && { name: d.name, model: d.model, firmware: d.firmware, serial: d.serial },
       clockOffsetMs: fit ? fit.offset * 1000 : 0,
       // The fit's slope is host seconds per device second; the device's own error is its inverse.
@@ -236,6 +241,7 @@ export class VbpDevice {
       this.state = 'streaming';
       return;
     }
+    this.helloError = undefined;
     this.descriptor = descriptor;
     this.streams.clear();
     for (const desc of descriptor.streams) {
@@ -267,9 +273,26 @@ export class VbpDevice {
     for (const { packet, arrival } of held) this.onData(packet, arrival);
   }
 
+  /**
+   * A HELLO we cannot accept: its streams are not published (and any from an earlier HELLO are
+   * withdrawn, as the board now describes itself otherwise); DATA is held for the next valid one.
+   */
+  private onBadHello(error: string): void {
+    this.helloError = error;
+    this.state = 'error';
+    if (this.descriptor) {
+      this.descriptor = null;
+      this.streams.clear();
+      this.options.bus.setStreams(this.id, []);
+    }
+  }
+
   private hold(packet: DataPacket, arrival: number): void {
     this.held.push({ packet, arrival });
-    if (this.held.length > MAX_HELD_PACKETS) this.held.shift();
+    if (this.held.length > MAX_HELD_PACKETS) {
+      this.held.shift();
+      this.rejected++;
+    }
     this.describe(arrival);
   }
 

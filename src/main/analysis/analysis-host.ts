@@ -8,20 +8,49 @@ import type { StreamBus } from '../acquisition/stream-bus';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 const NUMERICS_INTERVAL_MS = 1000;
-const MAX_RESTART_DELAY_MS = 10_000;
 const BUS_OWNER = 'analysis';
+
+/** How a crashed worker is restarted. */
+export interface RestartPolicy {
+  /** Delay before the first restart; it doubles with each crash up to `maxDelayMs`. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** This many crashes within `windowMs` stop the analysis (a crash loop helps nobody). */
+  maxCrashes: number;
+  windowMs: number;
+  /** A worker that ran this long before crashing had recovered: the count and delay start over. */
+  stableMs: number;
+}
+
+export const DEFAULT_RESTART: RestartPolicy = { firstDelayMs: 500, maxDelayMs: 30_000, maxCrashes: 5, windowMs: 60_000, stableMs: 60_000 };
+
+export interface AnalysisHostOptions {
+  restart?: Partial<RestartPolicy>;
+  /** The worker's code (tests: a worker that crashes); the bundled or source entry by default. */
+  entry?: WorkerEntry;
+}
+
+interface WorkerEntry {
+  code: string;
+  eval: boolean;
+}
 
 /**
  * Runs the live analysis in a worker thread: raw chunks go in by transfer (a copy, since the
  * recorder and UI hold the originals), derived streams, beat/step events and numerics come back
- * onto the bus. A crashed worker is restarted with backoff and its error shown; acquisition and
- * recording never wait on it.
+ * onto the bus. A crashed worker is restarted with backoff and its error shown, and after too many
+ * crashes in a short time it is stopped, with the reason in the state; acquisition and recording
+ * never wait on it.
  */
 export class AnalysisHost {
   readonly state: AnalysisState = { restarts: 0, numerics: [] };
   private worker: Worker | null = null;
   private closed = false;
-  private restartDelay = 500;
+  private readonly policy: RestartPolicy;
+  private restartDelay: number;
+  /** performance.now() of the recent crashes, and of the current worker's start. */
+  private crashes: number[] = [];
+  private spawnedAt = 0;
   private nextPsdId = 1;
   private postedStreams = '';
   private readonly pendingPsd = new Map<number, { resolve(r: PsdResult): void; reject(e: Error): void; key: string; channel: number }>();
@@ -32,14 +61,17 @@ export class AnalysisHost {
     private readonly bus: StreamBus,
     private readonly now: HostClock,
     private readonly onChange: () => void = () => undefined,
+    private readonly options: AnalysisHostOptions = {},
   ) {
+    this.policy = { ...DEFAULT_RESTART, ...options.restart };
+    this.restartDelay = this.policy.firstDelayMs;
     this.spawn();
     this.unsubscribe = bus.subscribe({
       streams: () => this.postStreams(),
       chunk: (chunk) => {
         if (chunk.key && !bus.stream(chunk.key)?.derivedFrom) this.postChunk(chunk);
       },
-    });
+    }, 'analysis');
     this.timer = setInterval(() => this.post({ type: 'numerics', now: this.now() }), NUMERICS_INTERVAL_MS);
   }
 
@@ -65,9 +97,10 @@ export class AnalysisHost {
   }
 
   private spawn(): void {
-    const entry = workerEntry();
+    const entry = this.options.entry ?? workerEntry();
     const worker = new Worker(entry.code, { eval: entry.eval });
     this.worker = worker;
+    this.spawnedAt = performance.now();
     worker.on('message', (message: FromWorker) => this.receive(message));
     this.postStreams(true);
     worker.on('error', (error) => {
@@ -81,16 +114,40 @@ export class AnalysisHost {
       if (this.closed) return;
       this.state.error ??= `the analysis worker exited with code ${code}`;
       this.state.restarts++;
-      this.onChange();
       // The new worker starts from nothing: derived streams and numerics come back as it learns.
       this.bus.setStreams(BUS_OWNER, []);
       this.state.numerics = [];
-      setTimeout(() => {
-        if (this.closed) return;
-        this.spawn();
-      }, this.restartDelay).unref();
-      this.restartDelay = Math.min(MAX_RESTART_DELAY_MS, this.restartDelay * 2);
+      this.scheduleRestart();
+      this.onChange();
     });
+  }
+
+  /** Restarts the worker after the backoff delay, or stops the analysis when it keeps crashing. */
+  private scheduleRestart(): void {
+    const p = this.policy;
+    const at = performance.now();
+    if (at - this.spawnedAt >= p.stableMs) {
+      this.crashes = [];
+      this.restartDelay = p.firstDelayMs;
+    }
+    this.crashes = [...this.crashes.filter((t) => at - t < p.windowMs), at];
+    if (this.crashes.length >= p.maxCrashes) {
+      this.state.stopped = `the analysis stopped after ${this.crashes.length} crashes within ${p.windowMs / 1000} s (last: ${this.state.error}); it restarts when the streams change`;
+      return;
+    }
+    setTimeout(() => {
+      if (!this.closed) this.spawn();
+    }, this.restartDelay).unref();
+    this.restartDelay = Math.min(p.maxDelayMs, this.restartDelay * 2);
+  }
+
+  /** A stopped analysis tries again with a new set of streams: the crash may have been the old set's. */
+  private resume(): void {
+    this.state.stopped = undefined;
+    this.state.error = undefined;
+    this.crashes = [];
+    this.restartDelay = this.policy.firstDelayMs;
+    this.spawn();
   }
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): boolean {
@@ -104,6 +161,11 @@ export class AnalysisHost {
     const raw = this.bus.streams.filter((s) => !s.derivedFrom);
     const signature = JSON.stringify(raw);
     if (!force && signature === this.postedStreams) return;
+    if (this.state.stopped && !this.worker) {
+      this.postedStreams = signature;
+      this.resume();
+      return;
+    }
     if (this.post({ type: 'streams', streams: raw })) this.postedStreams = signature;
   }
 
@@ -125,8 +187,10 @@ export class AnalysisHost {
         break;
       case 'numerics':
         this.state.numerics = message.numerics;
-        // A worker that answers again has recovered.
-        this.restartDelay = 500;
+        break;
+      case 'unsupported':
+        this.state.unsupported = message.unsupported;
+        this.onChange();
         break;
       case 'psd': {
         const pending = this.pendingPsd.get(message.id);
@@ -145,7 +209,7 @@ export class AnalysisHost {
  * from a shared chunk), or, when running from source (tests, tsx), the TypeScript entry loaded
  * through tsx's require hook.
  */
-function workerEntry(): { code: string; eval: boolean } {
+function workerEntry(): WorkerEntry {
   if (__filename.endsWith('.ts')) {
     return { code: `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'worker.ts'))});`, eval: true };
   }

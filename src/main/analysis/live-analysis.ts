@@ -1,8 +1,9 @@
-import type { Chunk, Numeric, Quality, SessionEvent, StreamInfo } from '../../shared/types';
+import type { Chunk, Numeric, Quality, SessionEvent, StreamInfo, UnsupportedStream } from '../../shared/types';
 import { butterworth, notch } from './dsp/filters/butterworth';
 import { SosFilter } from './dsp/filters/sos-filter';
 import { welch, type Psd } from './dsp/welch';
 import { EcgPipeline, ImuPipeline, MAX_MISSING, POLARITY_PROBE_S, PpgPipeline, type PpgWindow } from './pipelines';
+import { unsupportedReason } from './stream-support';
 
 /** Where the live analysis sends what it derives (the worker posts these to the engine). */
 export interface AnalysisSink {
@@ -14,6 +15,9 @@ export interface AnalysisSink {
 
 /** Seconds of raw samples kept per stream for PSD requests. */
 const PSD_HISTORY_S = 30;
+/** History caps, whatever a board declares: samples per channel, and values over all channels (16 MB). */
+const MAX_HISTORY_SAMPLES = 2 ** 20;
+const MAX_HISTORY_VALUES = 2 ** 22;
 /** A heart rate older than this (s) is no longer shown. */
 const STALE_S = 5;
 /** Seconds back a beat, step or window may be reported (the PPG polarity probe, plus margin). */
@@ -72,7 +76,7 @@ class Timeline {
   }
 }
 
-/** The last PSD_HISTORY_S seconds of every channel of a stream. */
+/** The last PSD_HISTORY_S seconds of every channel of a stream, at most the caps above. */
 class History {
   private readonly data: Float32Array[];
   private at = 0;
@@ -82,7 +86,7 @@ class History {
     readonly channels: number,
     readonly rate: number,
   ) {
-    const size = Math.max(16, Math.round(rate * PSD_HISTORY_S));
+    const size = Math.max(16, Math.min(Math.round(rate * PSD_HISTORY_S), MAX_HISTORY_SAMPLES, Math.floor(MAX_HISTORY_VALUES / Math.max(1, channels))));
     this.data = Array.from({ length: channels }, () => new Float32Array(size));
   }
 
@@ -361,12 +365,15 @@ export class LiveAnalysis {
   private histories = new Map<string, History>();
   /** Per raw stream, the sample index its next chunk should start at. */
   private nextIndex = new Map<string, number>();
+  /** Streams of an analysable kind that no pipeline can take (too slow, too few channels), with the reason. */
+  unsupported: UnsupportedStream[] = [];
 
   constructor(private readonly sink: AnalysisSink) {}
 
   setStreams(streams: StreamInfo[]): void {
-    const raw = streams.filter((s) => !s.derivedFrom && s.rate > 0);
+    const raw = streams.filter((s) => !s.derivedFrom && s.rate > 0 && Number.isFinite(s.rate) && s.channels.length > 0);
     const next = new Map<string, Tracker>();
+    const unsupported: UnsupportedStream[] = [];
     const signature = (s: StreamInfo) => JSON.stringify([s.kind, s.rate, s.channels]);
     this.histories = new Map(
       raw.map((s) => {
@@ -378,24 +385,40 @@ export class LiveAnalysis {
       const old = this.trackers.get(s.key);
       return old && signature(old.info) === signature(s) ? old : null;
     };
+    // One stream a pipeline cannot take is reported and skipped; the others are analysed as usual.
+    const build = <T extends Tracker>(s: StreamInfo, make: () => T): T | null => {
+      const kept = keep(s) as T | null;
+      if (kept) return kept;
+      const reason = unsupportedReason(s);
+      if (reason) {
+        unsupported.push({ key: s.key, reason });
+        return null;
+      }
+      try {
+        return make();
+      } catch (error) {
+        unsupported.push({ key: s.key, reason: `unsupported: ${(error as Error).message}` });
+        return null;
+      }
+    };
+    const supported = raw.filter((s) => unsupportedReason(s) === null);
     const ppgByDevice = new Map<string, PpgTracker[]>();
     for (const s of raw.filter((x) => x.kind === 'ppg')) {
-      const imu = raw.find((x) => x.deviceId === s.deviceId && x.kind === 'imu');
-      const tracker = (keep(s) as PpgTracker | null) ?? new PpgTracker(s, imu?.rate ?? 0, this.sink);
+      const imu = supported.find((x) => x.deviceId === s.deviceId && x.kind === 'imu');
+      const tracker = build(s, () => new PpgTracker(s, imu?.rate ?? 0, this.sink));
+      if (!tracker) continue;
       next.set(s.key, tracker);
       ppgByDevice.set(s.deviceId, [...(ppgByDevice.get(s.deviceId) ?? []), tracker]);
     }
     for (const s of raw) {
-      if (s.kind === 'ecg') next.set(s.key, keep(s) ?? new EcgTracker(s, this.sink));
-      else if (s.kind === 'imu') {
-        const ppg = ppgByDevice.get(s.deviceId) ?? [];
-        const kept = keep(s) as ImuTracker | null;
-        if (kept) kept.ppg = ppg;
-        next.set(s.key, kept ?? new ImuTracker(s, this.sink, ppg));
-      }
+      const ppg = ppgByDevice.get(s.deviceId) ?? [];
+      const tracker = s.kind === 'ecg' ? build(s, () => new EcgTracker(s, this.sink)) : s.kind === 'imu' ? build(s, () => new ImuTracker(s, this.sink, ppg)) : null;
+      if (tracker instanceof ImuTracker) tracker.ppg = ppg;
+      if (tracker) next.set(s.key, tracker);
     }
     const changed = next.size !== this.trackers.size || [...next].some(([key, t]) => this.trackers.get(key) !== t);
     this.trackers = next;
+    this.unsupported = unsupported;
     if (changed) this.sink.streams([...next.values()].flatMap((t) => (t.filter ? [t.derived, t.filter.info] : [t.derived])));
   }
 

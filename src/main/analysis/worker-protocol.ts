@@ -1,4 +1,4 @@
-import type { Chunk, Numeric, SessionEvent, StreamInfo } from '../../shared/types';
+import type { Chunk, Numeric, SessionEvent, StreamInfo, UnsupportedStream } from '../../shared/types';
 
 /** Messages from the engine to the analysis worker. */
 export type ToWorker =
@@ -13,4 +13,6 @@ export type FromWorker =
   | { type: 'chunk'; chunk: Chunk }
   | { type: 'event'; event: SessionEvent }
   | { type: 'numerics'; numerics: Numeric[] }
+  /** After every stream change: the raw streams of an analysable kind left out, and why. */
+  | { type: 'unsupported'; unsupported: UnsupportedStream[] }
   | { type: 'psd'; id: number; freqs?: Float64Array; psd?: Float64Array; error?: string };

@@ -21,6 +21,7 @@ port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'streams':
       analysis.setStreams(message.streams);
+      post({ type: 'unsupported', unsupported: analysis.unsupported });
       break;
     case 'chunk':
       analysis.push(message.chunk);

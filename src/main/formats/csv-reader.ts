@@ -83,6 +83,7 @@ export function groupCsvStreams(table: CsvTable, options: CsvGroupOptions = {}):
   table.labels.forEach((l, i) => {
     if (timeCol < 0 && TIME_LABELS.has(normaliseLabel(l)) && !overrides.has(normaliseLabel(l))) timeCol = i;
   });
+  if (options.rate !== undefined && !(Number.isFinite(options.rate) && options.rate > 0)) throw new Error(`the sample rate ${options.rate} Hz is not a positive number`);
   let fs = options.rate ?? NaN;
   let t0 = 0;
   if (timeCol >= 0) {
@@ -95,6 +96,7 @@ export function groupCsvStreams(table: CsvTable, options: CsvGroupOptions = {}):
       const dt = diffs[diffs.length >> 1];
       if (!(dt > 0)) throw new Error(`time column "${table.labels[timeCol]}" does not increase; give the sample rate with --rate`);
       fs = 1 / dt;
+      if (!Number.isFinite(fs)) throw new Error(`time column "${table.labels[timeCol]}" steps by ${dt} s, too little to give a sample rate; give it with --rate`);
       // Times printed in decimal give e.g. 100.00000000000213 Hz: snap to a whole rate when that close.
       if (Math.abs(fs - Math.round(fs)) < 1e-6 * fs) fs = Math.round(fs);
     }

@@ -45,7 +45,7 @@ export class Recorder {
       chunk: (c) => this.pendingChunks.push(c),
       event: (e) => this.pendingEvents.push(e),
       streams: (streams) => streams.forEach((s) => this.addStream(s)),
-    });
+    }, 'recorder');
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? FLUSH_INTERVAL_MS);
   }
 

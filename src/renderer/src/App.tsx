@@ -83,6 +83,12 @@ export function App({ api }: { api: RendererApi }) {
     };
   }, [report]);
 
+  // A part of the engine that failed on live data (the others carried on) is shown like a command's error.
+  const listenerError = engine.status?.listenerError;
+  useEffect(() => {
+    if (listenerError) report(listenerError, 'Engine');
+  }, [listenerError, report]);
+
   const streams = useMemo(() => engine.status?.streams ?? [], [engine.status?.streams]);
   const linkOk = !engine.connection || engine.connection.kind === 'open';
 

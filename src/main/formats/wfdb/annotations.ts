@@ -3,6 +3,7 @@
  * words, 6-bit code + 10-bit time increment, with the SKIP (59), NUM (60), SUB (61), CHN (62)
  * and AUX (63) pseudo-codes. Pure: bytes in, annotations out.
  */
+import { WfdbError } from './header';
 
 export interface WfdbAnnotations {
   /** Sample index of each annotation. */
@@ -25,24 +26,30 @@ export function annotationMnemonic(code: number): string {
   return MNEMONICS[code] ?? `#${code}`;
 }
 
+/** Reads an annotation file; a truncated or impossible one is a WfdbError naming the byte offset. */
 export function parseMitAnnotations(bytes: Uint8Array): WfdbAnnotations {
   const out: WfdbAnnotations = { samples: [], codes: [], aux: [] };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const truncated = (what: string, at: number) => new WfdbError(`annotation file is truncated: ${what} at byte ${at} runs past its end (${bytes.length} bytes)`);
   let t = 0;
   let i = 0;
-  while (i + 1 < bytes.length) {
+  while (i < bytes.length) {
+    const at = i;
+    if (i + 1 >= bytes.length) throw truncated('the last word', at);
     const word = view.getUint16(i, true);
     i += 2;
     const code = word >> 10;
     const value = word & 0x3ff;
     if (code === 0 && value === 0) break;
     if (code === 59) {
-      if (i + 3 >= bytes.length) break;
+      if (i + 4 > bytes.length) throw truncated('a SKIP', at);
       // PDP-11 long: high word first, each word little-endian.
       const skip = (view.getInt16(i, true) << 16) | view.getUint16(i + 2, true);
       t += skip;
       i += 4;
+      if (t < 0) throw new WfdbError(`annotation file: the SKIP at byte ${at} moves time to sample ${t}, before the record starts`);
     } else if (code === 63) {
+      if (i + value > bytes.length) throw truncated(`an AUX of ${value} bytes`, at);
       const text = new TextDecoder().decode(bytes.subarray(i, i + value)).replace(/\0+$/, '');
       if (out.aux.length > 0) out.aux[out.aux.length - 1] = text;
       i += value + (value & 1);

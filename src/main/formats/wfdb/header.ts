@@ -57,9 +57,9 @@ export function parseWfdbHeader(text: string): WfdbHeader {
   const signalCount = Number(nsigField);
   if (!Number.isInteger(signalCount) || signalCount < 0) throw new WfdbError(`bad signal count "${nsigField}" in WFDB record line`);
   const fs = fsField === undefined ? 250 : Number(fsField.split('/')[0].replace(/\(.*\)$/, ''));
-  if (!(fs > 0)) throw new WfdbError(`bad sampling frequency "${fsField}" in WFDB record line`);
+  if (!(Number.isFinite(fs) && fs > 0)) throw new WfdbError(`bad sampling frequency "${fsField}" in WFDB record line`);
   const samples = nsampField === undefined ? null : Number(nsampField);
-  if (samples !== null && !Number.isInteger(samples)) throw new WfdbError(`bad sample count "${nsampField}"`);
+  if (samples !== null && !(Number.isInteger(samples) && samples >= 0)) throw new WfdbError(`bad sample count "${nsampField}" in WFDB record line`);
   if (segField !== undefined) {
     const nseg = Number(segField);
     if (!Number.isInteger(nseg) || nseg < 1) throw new WfdbError(`bad segment count "${segField}"`);
@@ -67,7 +67,7 @@ export function parseWfdbHeader(text: string): WfdbHeader {
     const segments = lines.slice(1, 1 + nseg).map((l) => {
       const [name, len] = l.split(/\s+/);
       const n = Number(len);
-      if (!Number.isInteger(n) || n < 0) throw new WfdbError(`bad segment line "${l}"`);
+      if (!Number.isInteger(n) || n < 0) throw new WfdbError(`bad segment line "${l}" in WFDB header`);
       return { name, samples: n };
     });
     return { record, fs, samples, signalCount, signals: [], segments, comments };
@@ -77,28 +77,41 @@ export function parseWfdbHeader(text: string): WfdbHeader {
   return { record, fs, samples, signalCount, signals, segments: null, comments };
 }
 
+/** A whole number from field `name` of a signal line, or the default when the field is absent. */
+function integer(field: string | undefined, name: string, line: string, fallback: number): number {
+  if (field === undefined) return fallback;
+  const n = Number(field);
+  if (!Number.isInteger(n)) throw new WfdbError(`bad ${name} "${field}" in signal line "${line}"`);
+  return n;
+}
+
 function parseSignalLine(line: string): WfdbSignalSpec {
   const f = line.split(/\s+/);
   const fmt = /^(\d+)(?:x(\d+))?(?::(\d+))?(?:\+(\d+))?$/.exec(f[1] ?? '');
   if (!fmt) throw new WfdbError(`bad format field "${f[1]}" in signal line "${line}"`);
+  const samplesPerFrame = fmt[2] ? Number(fmt[2]) : 1;
+  if (samplesPerFrame < 1) throw new WfdbError(`bad samples per frame "${fmt[2]}" in signal line "${line}"`);
   const gainField = f[2] ?? '';
   const g = /^([-+\d.eE]+)?(?:\(([-\d]+)\))?(?:\/(.*))?$/.exec(gainField);
-  const adcZero = f[4] !== undefined ? Number(f[4]) : 0;
-  let gain = g?.[1] !== undefined ? Number(g[1]) : 200;
-  if (!gain) gain = 200;
+  if (!g) throw new WfdbError(`bad gain field "${gainField}" in signal line "${line}"`);
+  const adcZero = integer(f[4], 'ADC zero', line, 0);
+  let gain = g[1] !== undefined ? Number(g[1]) : 200;
+  if (!Number.isFinite(gain)) throw new WfdbError(`bad gain "${g[1]}" in signal line "${line}"`);
+  // WFDB: a gain of 0 means "uncalibrated", read with the default 200.
+  if (gain === 0) gain = 200;
   return {
     fileName: f[0],
     format: Number(fmt[1]),
-    samplesPerFrame: fmt[2] ? Number(fmt[2]) : 1,
+    samplesPerFrame,
     skew: fmt[3] ? Number(fmt[3]) : 0,
     byteOffset: fmt[4] ? Number(fmt[4]) : 0,
     gain,
-    baseline: g?.[2] !== undefined ? Number(g[2]) : adcZero,
-    units: g?.[3] ?? 'mV',
-    adcResolution: f[3] !== undefined ? Number(f[3]) : 12,
+    baseline: integer(g[2], 'baseline', line, adcZero),
+    units: g[3] ?? 'mV',
+    adcResolution: integer(f[3], 'ADC resolution', line, 12),
     adcZero,
-    initialValue: f[5] !== undefined ? Number(f[5]) : 0,
-    checksum: f[6] !== undefined ? Number(f[6]) : null,
+    initialValue: integer(f[5], 'initial value', line, 0),
+    checksum: f[6] !== undefined ? integer(f[6], 'checksum', line, 0) : null,
     description: f.slice(8).join(' '),
   };
 }

@@ -1,12 +1,12 @@
 import { cobsDecode } from './cobs';
 import { crc16 } from './crc16';
-import { DATA_HEADER_BYTES, MAX_PACKET, PacketType, descriptorSchema, type VbpPacket } from './packets';
+import { DATA_HEADER_BYTES, MAX_PACKET, PacketType, parseHello, type VbpPacket } from './packets';
 
 export interface VbpErrorCounts {
   crc: number;
   cobs: number;
   oversize: number;
-  /** Frames that passed CRC but do not parse: unknown type, short body, bad descriptor JSON. */
+  /** Frames that passed CRC but do not parse: unknown type, short body, a HELLO that is rejected. */
   malformed: number;
 }
 
@@ -74,7 +74,7 @@ export class VbpDecoder {
       return null;
     }
     const packet = this.parse(this.packet.slice(0, decoded - 2));
-    if (!packet) this.errors.malformed++;
+    if (!packet || packet.type === 'badHello') this.errors.malformed++;
     return packet;
   }
 
@@ -84,13 +84,14 @@ export class VbpDecoder {
     switch (p[0]) {
       case PacketType.HELLO: {
         if (bodyLength < 1) return null;
+        let json: string;
         try {
-          const json: unknown = JSON.parse(this.text.decode(p.subarray(2)));
-          const parsed = descriptorSchema.safeParse(json);
-          return parsed.success ? { type: 'hello', version: p[1], descriptor: parsed.data } : null;
+          json = this.text.decode(p.subarray(2));
         } catch {
-          return null;
+          return { type: 'badHello', error: 'HELLO descriptor is not UTF-8 text' };
         }
+        const hello = parseHello(p[1], json);
+        return 'error' in hello ? { type: 'badHello', error: hello.error } : { type: 'hello', version: p[1], descriptor: hello.descriptor };
       }
       case PacketType.DATA:
         if (bodyLength < DATA_HEADER_BYTES) return null;

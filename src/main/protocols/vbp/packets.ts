@@ -20,32 +20,88 @@ export const SAMPLE_FORMATS = ['i16', 'i24', 'i32', 'f32'] as const;
 export type SampleFormat = (typeof SAMPLE_FORMATS)[number];
 export const FORMAT_BYTES: Record<SampleFormat, number> = { i16: 2, i24: 3, i32: 4, f32: 4 };
 
+/** The HELLO version byte this host understands (PROTOCOL.md). */
+export const HELLO_VERSION = 1;
+/** Highest sample rate accepted: above it a board is misconfigured, and buffers sized by rate would explode. */
+export const MAX_RATE_HZ = 100_000;
+export const MAX_CHANNELS = 256;
+export const MAX_STREAMS = 256;
+/** Longest label, unit, name or device string: they are shown in the UI and stored per session. */
+export const MAX_TEXT = 64;
+
+const text = (max = MAX_TEXT) => z.string().max(max, { error: (iss) => `"${String(iss.input).slice(0, 20)}..." is longer than ${max} characters` });
+
 const channelSchema = z.looseObject({
-  label: z.string().min(1),
-  unit: z.string().default(''),
+  label: text().min(1, { error: 'must not be empty' }),
+  unit: text().default(''),
   scale: z.number().finite().default(1),
   offset: z.number().finite().default(0),
 });
 
 const streamSchema = z.looseObject({
   id: z.number().int().min(0).max(255),
-  name: z.string().min(1),
+  // The name becomes the stream's key `<device>/<name>`: a slash would make another key's path.
+  name: text()
+    .min(1, { error: 'must not be empty' })
+    .refine((n) => !n.includes('/'), { error: (iss) => `"${String(iss.input)}" contains "/"` }),
   // A kind this version does not know is kept as 'other' rather than rejecting the board.
   kind: z.enum(STREAM_KINDS as [string, ...string[]]).catch('other'),
-  rate: z.number().finite().min(0),
+  rate: z
+    .number()
+    .refine((r) => Number.isFinite(r) && r > 0, { error: (iss) => `${String(iss.input)} Hz is not a positive rate` })
+    .refine((r) => r <= MAX_RATE_HZ, { error: (iss) => `${String(iss.input)} Hz is above ${MAX_RATE_HZ} Hz`, abort: true }),
   format: z.enum(SAMPLE_FORMATS),
-  channels: z.array(channelSchema).min(1).max(64),
+  channels: z
+    .array(channelSchema)
+    .min(1, { error: 'a stream needs at least one channel' })
+    .max(MAX_CHANNELS, { error: (iss) => `${(iss.input as unknown[]).length} channels, at most ${MAX_CHANNELS}` }),
 });
 
 export const descriptorSchema = z.looseObject({
   device: z.looseObject({
-    name: z.string().min(1),
-    model: z.string().optional(),
-    firmware: z.string().optional(),
-    serial: z.string().optional(),
+    name: text(128).min(1, { error: 'must not be empty' }),
+    model: text(128).optional(),
+    firmware: text(128).optional(),
+    serial: text(128).optional(),
   }),
-  streams: z.array(streamSchema).max(256),
+  streams: z
+    .array(streamSchema)
+    .max(MAX_STREAMS)
+    .superRefine((streams, ctx) => {
+      // Two streams with one id or one name would merge into one recorded stream with clashing indices.
+      for (const field of ['id', 'name'] as const) {
+        const first = new Map<unknown, number>();
+        streams.forEach((s, i) => {
+          const at = first.get(s[field]);
+          if (at === undefined) first.set(s[field], i);
+          else ctx.addIssue({ code: 'custom', path: [i, field], message: `${JSON.stringify(s[field])} is also streams[${at}].${field}` });
+        });
+      }
+    }),
 });
+
+/** "streams[1].rate" from zod's ['streams', 1, 'rate']. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('') || 'descriptor';
+}
+
+/**
+ * Checks a HELLO's version byte and descriptor JSON. Returns the descriptor, or a message naming
+ * the field that is wrong, e.g. `HELLO streams[1].rate: 100000000 Hz is above 100000 Hz`.
+ */
+export function parseHello(version: number, json: string): { descriptor: DeviceDescriptor } | { error: string } {
+  if (version !== HELLO_VERSION) return { error: `HELLO version ${version} is not understood (this host reads version ${HELLO_VERSION})` };
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    return { error: `HELLO descriptor is not JSON: ${(error as Error).message}` };
+  }
+  const parsed = descriptorSchema.safeParse(value);
+  if (parsed.success) return { descriptor: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { error: `HELLO ${fieldPath(issue.path)}: ${issue.message}` };
+}
 
 export type DeviceDescriptor = z.infer<typeof descriptorSchema>;
 export type StreamDescriptor = DeviceDescriptor['streams'][number];
@@ -53,6 +109,8 @@ export type ChannelDescriptor = StreamDescriptor['channels'][number];
 
 export type VbpPacket =
   | { type: 'hello'; version: number; descriptor: DeviceDescriptor }
+  /** A HELLO that passed CRC but whose version or descriptor is not acceptable: `error` names the field. */
+  | { type: 'badHello'; error: string }
   | { type: 'data'; streamId: number; seq: number; tDev: number; n: number; samples: Uint8Array }
   | { type: 'event'; tDev: number; code: number; text: string }
   | { type: 'syncReply'; nonce: number; tDev: number }

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { AnalysisState, StreamInfo } from '../../../shared/types';
-import { analysisWarning, tileModels } from './numeric-tiles';
+import { analysisWarning, tileModels, unsupportedNotes } from './numeric-tiles';
 
 interface Props {
   analysis: AnalysisState | null | undefined;
@@ -13,6 +13,7 @@ const QUALITY_TEXT = { good: 'good', fair: 'fair', poor: 'poor' } as const;
 export function NumericTiles({ analysis, streams }: Props) {
   const tiles = useMemo(() => tileModels(analysis?.numerics ?? [], streams), [analysis?.numerics, streams]);
   const warning = analysisWarning(analysis);
+  const notes = unsupportedNotes(analysis);
   return (
     <div className="numerics" data-testid="numeric-tiles">
       <div className="tiles">
@@ -49,6 +50,11 @@ export function NumericTiles({ analysis, streams }: Props) {
           ⚠ {warning}
         </p>
       ) : null}
+      {notes.map((note) => (
+        <p key={note} className="analysis-note" data-testid="analysis-unsupported">
+          {note}
+        </p>
+      ))}
     </div>
   );
 }

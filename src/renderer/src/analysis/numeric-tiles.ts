@@ -1,5 +1,5 @@
 /** Which live numeric each tile shows, and how it reads. Pure: no DOM, no React. */
-import type { Numeric, Quality, StreamInfo } from '../../../shared/types';
+import type { AnalysisState, Numeric, Quality, StreamInfo } from '../../../shared/types';
 
 export type NumericName = Numeric['name'];
 
@@ -105,8 +105,14 @@ export function tileModels(numerics: readonly Numeric[], streams: readonly Strea
   });
 }
 
-/** The warning line when the analysis worker crashed and was restarted; null when all is well. */
-export function analysisWarning(analysis: { error?: string; restarts: number } | null | undefined): string | null {
+/** The warning line when the analysis worker crashed and was restarted, or stopped; null when all is well. */
+export function analysisWarning(analysis: Pick<AnalysisState, 'error' | 'restarts' | 'stopped'> | null | undefined): string | null {
+  if (analysis?.stopped) return `Analysis stopped: ${analysis.stopped}`;
   if (!analysis?.error) return null;
   return `Analysis restarted (${analysis.restarts}×): ${analysis.error}`;
+}
+
+/** One note per raw stream the analysis leaves out, e.g. "not analysed: b/ecg: ECG at 40 Hz is below 100 Hz". */
+export function unsupportedNotes(analysis: Pick<AnalysisState, 'unsupported'> | null | undefined): string[] {
+  return (analysis?.unsupported ?? []).map((u) => `not analysed: ${u.key}: ${u.reason}`);
 }
