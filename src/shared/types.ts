@@ -153,7 +153,7 @@ export interface RecordingQueue {
   /** Bytes of samples queued, all streams. */
   bytes: number;
   budgetBytes: number;
-  /** Seconds until the budget is full at the rate the backlog grew; 0 once new samples are dropped. */
+  /** Seconds until the budget is full at the queued streams' data rates; 0 once new samples are dropped. */
   secondsUntilFull: number | null;
   streams: QueuedStream[];
 }

@@ -53,8 +53,6 @@ export class Recorder {
   private full = false;
   private readonly drops = new Map<string, DropAccount>();
   private readonly droppedTotal = new Map<string, number>();
-  /** When the backlog started (host time of the first failed flush), to estimate its growth. */
-  private failingSince: number | null = null;
   private lastWriteAt = 0;
   private readonly budget: number;
   private readonly unsubscribe: () => void;
@@ -113,13 +111,11 @@ export class Recorder {
     } catch (error) {
       const first = this.lastError?.message !== (error as Error).message;
       this.lastError = error as Error;
-      this.failingSince ??= this.options.now();
       if (first) this.options.onError?.(this.lastError);
       return false;
     }
     this.lastWriteAt = Date.now() / 1000;
     this.lastError = null;
-    this.failingSince = null;
     this.rows = [];
     this.pendingEvents = [];
     this.drops.clear();
@@ -205,8 +201,8 @@ export class Recorder {
       s.bytes += c.data.byteLength;
     }
     for (const key of this.droppedTotal.keys()) entry(key);
-    const elapsed = this.failingSince === null ? 0 : this.options.now() - this.failingSince;
-    const growth = elapsed > 0 ? this.queuedBytes / elapsed : 0;
+    // The backlog grows at the streams' own data rates (bytes per second of signal).
+    const growth = [...perStream.values()].reduce((sum, s) => sum + (s.seconds > 0 ? s.bytes / s.seconds : 0), 0);
     const secondsUntilFull = this.full ? 0 : growth > 0 ? (this.budget - this.queuedBytes) / growth : null;
     return { bytes: this.queuedBytes, budgetBytes: this.budget, secondsUntilFull, streams: [...perStream.values()] };
   }
