@@ -9,13 +9,13 @@ const MB = 1024 * 1024;
 export function describeQueue(queue: RecordingQueue): string {
   const queued = queue.streams
     .filter((s) => s.bytes > 0)
-    .map((s) => `${s.key} ${s.seconds.toFixed(1)} s / ${(s.bytes / MB).toFixed(1)} MB`)
+    .map((s) => `${s.key} ${s.seconds.toFixed(1)} s / ${formatBytes(s.bytes)}`)
     .join(', ');
   const dropped = queue.streams
     .filter((s) => s.droppedSamples > 0)
     .map((s) => `${s.key} ${s.droppedSamples}`)
     .join(', ');
-  const budget = `${(queue.budgetBytes / MB).toFixed(0)} MB`;
+  const budget = formatBytes(queue.budgetBytes);
   const parts: string[] = [];
   if (queued) parts.push(`queued in memory: ${queued}`);
   if (queue.secondsUntilFull === 0) parts.push(`the ${budget} queue is full: new samples are dropped until the library can be written`);
@@ -24,6 +24,10 @@ export function describeQueue(queue: RecordingQueue): string {
   }
   if (dropped) parts.push(`samples dropped in this session: ${dropped} (each stretch is recorded as a gap event)`);
   return parts.join('; ');
+}
+
+function formatBytes(b: number): string {
+  return b < MB ? `${(b / 1024).toFixed(1)} KB` : `${(b / MB).toFixed(1)} MB`;
 }
 
 function formatSeconds(s: number): string {

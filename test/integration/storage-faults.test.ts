@@ -90,7 +90,7 @@ describe('Recorder under storage faults (real SQLite files)', () => {
       ['dev/ppg', 2, 4000, 0],
     ]);
     expect(state.queue!.secondsUntilFull).toBeGreaterThan(0);
-    expect(describeQueue(state.queue!)).toMatch(/queued in memory: dev\/ecg 2\.0 s \/ 0\.0 MB, dev\/ppg 2\.0 s.*queue fills in about/);
+    expect(describeQueue(state.queue!)).toMatch(/queued in memory: dev\/ecg 2\.0 s \/ 7\.8 KB, dev\/ppg 2\.0 s \/ 3\.9 KB; the 35\.2 KB queue fills in about 4 s/);
     // Retries do not re-merge what is queued, and do not report the same error again.
     publishSeconds(4, 12);
     expect(rec.flush()).toBe(false);
