@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeCommand } from './analysis/offline/analyze-command';
-import type { ConnectOptions } from '../shared/types';
+import { describeQueue } from '../shared/recording-queue';
+import type { ConnectOptions, EngineStatus } from '../shared/types';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
 import { createEngine } from './engine';
@@ -18,13 +19,18 @@ Commands:
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             ID: sim, or serial:PATH (a USB serial port
                                                             or any pty, e.g. serial:/dev/ttyACM0)
-  sessions  [--json]                                        list recorded sessions
+            [--durable] [--queue-mb N]                      --durable: every flush survives a power loss
+                                                            (slower); --queue-mb: memory for samples while
+                                                            the library cannot be written (default 256)
+  sessions  [--json]                                        list recorded sessions (status: complete,
+                                                            recovered after a crash, or recording)
   export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv)
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
                                                             prints the pty path on its first line
-  serve     [--port N] [simulator options as for record]    the app in a browser: prints the URL (with token)
+  serve     [--port N] [--durable] [--queue-mb N]           the app in a browser: prints the URL (with token)
+            [simulator options as for record]
   devices   [--json]                                        list devices: serial ports (USB VID:PID,
                                                             manufacturer) and the simulator
   analyze   INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND] --json   analyse a WFDB .hea, .csv or session id
@@ -81,6 +87,24 @@ function simulatorOptions(values: { hr?: string; loss?: string; drift?: string; 
 
 const dbPath = (db: string | undefined) => db ?? defaultDbPath();
 
+const storageFlags = { durable: { type: 'boolean' }, 'queue-mb': { type: 'string' } } as const;
+
+function storageOptions(values: { durable?: boolean; 'queue-mb'?: string }): { durable: boolean; recordQueueBytes: number } {
+  return { durable: values.durable ?? false, recordQueueBytes: number(values['queue-mb'], 'queue-mb', 256, 1, 1_000_000) * 1024 * 1024 };
+}
+
+/** Says on stderr, at once, when the recorder starts or stops failing to write, and what is queued or dropped. */
+function reportRecorderTrouble(status: EngineStatus, last: { error?: string; dropped: number }): void {
+  const rec = status.recording;
+  const dropped = rec?.queue?.streams.reduce((sum, s) => sum + s.droppedSamples, 0) ?? 0;
+  if (rec?.error !== last.error) {
+    if (rec?.error) process.stderr.write(`RECORDING NOT WRITTEN: ${rec.error}${rec.queue ? `; ${describeQueue(rec.queue)}` : ''}\n`);
+    else if (last.error) process.stderr.write(`recording written again: the queued samples are in the library${dropped ? `; ${describeQueue(rec!.queue!)}` : ''}\n`);
+  } else if (dropped > 0 && last.dropped === 0 && rec?.queue) process.stderr.write(`RECORDING NOT WRITTEN: ${describeQueue(rec.queue)}\n`);
+  last.error = rec?.error;
+  last.dropped = dropped;
+}
+
 async function record(args: string[]): Promise<void> {
   const { values } = parse(args, {
     device: { type: 'string', multiple: true },
@@ -91,6 +115,7 @@ async function record(args: string[]): Promise<void> {
     protocol: { type: 'string' },
     rate: { type: 'string' },
     ...simulatorFlags,
+    ...storageFlags,
   });
   const devices = [...new Set(values.device ?? [])];
   if (devices.length === 0) throw new UsageError('--device is required (e.g. --device sim or --device serial:/dev/ttyACM0)');
@@ -106,7 +131,7 @@ async function record(args: string[]): Promise<void> {
     protocol,
     rate: values.rate === undefined ? undefined : number(values.rate, 'rate', 0, 0.001, 1_000_000),
   };
-  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values) });
+  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values) });
   try {
     for (const id of devices) await engine.connect(id, connectOptions);
     // Give every board a moment to describe its streams (HELLO, or a text board's rate estimate).
@@ -129,6 +154,8 @@ async function record(args: string[]): Promise<void> {
       throw new Error(`no streams within 5 s from ${why.join('; ')}`);
     }
     const sessionId = await engine.startRecording({ name: values.name ?? '', participant: values.participant ?? '' });
+    const trouble = { error: undefined as string | undefined, dropped: 0 };
+    const unsubscribe = engine.subscribe({ status: (s) => reportRecorderTrouble(s, trouble) });
     const stopEarly = waitForSignal();
     const started = Date.now();
     let shownListenerError: string | undefined;
@@ -143,11 +170,13 @@ async function record(args: string[]): Promise<void> {
             return devices.length > 1 ? `[${d.deviceId}] ${streams}${state}` : `${streams}${state}`;
           })
           .join(' ');
-        process.stderr.write(`recording ${((Date.now() - started) / 1000).toFixed(0)}/${seconds} s: ${samples}\n`);
+        const queue = s.recording?.queue ? ` | ${describeQueue(s.recording.queue)}` : '';
+        process.stderr.write(`recording ${((Date.now() - started) / 1000).toFixed(0)}/${seconds} s: ${samples}${queue}\n`);
       });
     }, 1000);
     await Promise.race([sleep(seconds * 1000), stopEarly.promise]);
     clearInterval(progress);
+    unsubscribe();
     stopEarly.dispose();
     const summary = await engine.stopRecording();
     for (const s of summary?.streams ?? []) process.stderr.write(`  ${s.name}: ${s.samples} samples at ${s.rate} Hz\n`);
@@ -170,7 +199,7 @@ async function sessions(args: string[]): Promise<void> {
     for (const s of list) {
       const duration = s.endedAt ? `${((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1)} s` : 'unfinished';
       const streams = s.streams.map((st) => `${st.name} ${st.samples}`).join(', ');
-      process.stdout.write(`${s.id}\t${s.startedAt}\t${duration}\t${s.name}\t${s.participant || '-'}\t${streams}\n`);
+      process.stdout.write(`${s.id}\t${s.status}\t${s.startedAt}\t${duration}\t${s.name}\t${s.participant || '-'}\t${streams}\n`);
     }
   } finally {
     library.close();
@@ -211,9 +240,9 @@ async function simulate(args: string[]): Promise<void> {
 }
 
 async function serve(args: string[]): Promise<void> {
-  const { values } = parse(args, { port: { type: 'string' }, ...simulatorFlags });
+  const { values } = parse(args, { port: { type: 'string' }, ...simulatorFlags, ...storageFlags });
   const port = number(values.port, 'port', 5180, 0, 65535);
-  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values) });
+  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values) });
   let face;
   try {
     face = await startWebFace({ engine, port });

@@ -20,4 +20,8 @@ export interface EngineOptions {
    * Electron shell passes its Electron-ABI build here (see scripts/start-electron.mjs).
    */
   nativeBinding?: string;
+  /** synchronous=FULL: each flush also survives a power loss or OS crash, at a cost (bench/results/durable.json). */
+  durable?: boolean;
+  /** Bytes the recorder may queue while the library cannot be written (default 256 MiB). */
+  recordQueueBytes?: number;
 }

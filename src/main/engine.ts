@@ -48,13 +48,15 @@ class VitalsEngine implements Engine {
   private readonly analysis: AnalysisHost;
   private readonly statusTimer: NodeJS.Timeout;
   private recorder: Recorder | null = null;
+  private readonly recordQueueBytes: number | undefined;
   /** Where the UI's exports go: beside the library, so they are easy to find from either face. */
   private readonly exportsDir: string;
 
   constructor(options: EngineOptions & EngineInternals) {
     this.now = options.now ?? hostNow;
     this.exportsDir = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-exports') : join(dirname(options.dbPath), 'exports');
-    this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding });
+    this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding, durable: options.durable });
+    this.recordQueueBytes = options.recordQueueBytes;
     this.catalog = new DeviceCatalog({ simulator: options.simulator, now: this.now, listPorts: options.listPorts });
     this.reconnect = options.reconnect;
     this.publisher = new UiPublisher(this.bus, (frame) => this.emitFrame(frame), this.now);
@@ -138,6 +140,7 @@ class VitalsEngine implements Engine {
           return { key: id, label: stats?.label ?? id, transport: stats?.transport ?? 'sim', descriptor: this.devices.get(id)?.descriptorJson() ?? {} };
         },
         onError: () => this.pushStatus(),
+        queueBudgetBytes: this.recordQueueBytes,
       },
       name.trim() || `Session ${new Date().toLocaleString()}`,
       participant.trim(),
@@ -173,14 +176,16 @@ class VitalsEngine implements Engine {
   async close(): Promise<void> {
     clearInterval(this.statusTimer);
     this.publisher.close();
-    if (this.recorder) await this.stopRecording();
+    // A recording whose end cannot be written still lets everything else close; the error says what was lost.
+    const failure = this.recorder ? await this.stopRecording().then(() => null, (error: unknown) => error) : null;
     await Promise.all([...this.devices.keys()].map((id) => this.disconnect(id)));
     await this.analysis.close();
     this.library.close();
+    if (failure) throw failure;
   }
 
   private status(): EngineStatus {
-    const recording = this.recorder ? { ...this.recorder.state, error: this.recorder.error?.message } : null;
+    const recording = this.recorder ? this.recorder.state : null;
     return { devices: [...this.devices.values()].map((d) => d.stats()), streams: this.bus.streams, recording, analysis: this.analysis.state, listenerError: this.listenerError };
   }
 

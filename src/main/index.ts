@@ -1,6 +1,7 @@
 // The desktop face: an Electron window over the same engine the CLI and the web face drive.
 // Thin on purpose; the window lives in ./window.ts and the IPC bridge in ./ipc.ts.
-//   electron . [--db PATH]       (npm start -- --db PATH)
+//   electron . [--db PATH] [--durable]       (npm start -- --db PATH --durable)
+// --durable (or VITALSCOPE_DURABLE=1): synchronous=FULL, every flush survives a power loss.
 // VITALSCOPE_SQLITE_BINDING names a better-sqlite3 binding built for Electron's ABI
 // (scripts/start-electron.mjs builds one); without it the engine loads node_modules' binding.
 import { app, dialog, type BrowserWindow } from 'electron';
@@ -45,8 +46,9 @@ function attach(window: BrowserWindow, live: Engine): void {
 async function start(): Promise<void> {
   const dbPath = dbPathFromArgv(process.argv) ?? defaultDbPath();
   const nativeBinding = process.env.VITALSCOPE_SQLITE_BINDING || undefined;
+  const durable = process.argv.includes('--durable') || process.env.VITALSCOPE_DURABLE === '1';
   try {
-    engine = await createEngine({ dbPath, nativeBinding });
+    engine = await createEngine({ dbPath, nativeBinding, durable });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     dialog.showErrorBox('Vitalscope could not start', `The engine failed to start with the library ${dbPath}:\n\n${message}`);

@@ -144,6 +144,27 @@ export interface RecordingState {
   startedAt: number;
   /** Set while the recorder cannot write (disk full, I/O error); data stays queued and is retried. */
   error?: string;
+  /** What waits to be written, and what was dropped: present while writes fail or once samples were dropped. */
+  queue?: RecordingQueue;
+}
+
+/** The recorder's backlog while the database refuses writes, bounded by a byte budget. */
+export interface RecordingQueue {
+  /** Bytes of samples queued, all streams. */
+  bytes: number;
+  budgetBytes: number;
+  /** Seconds until the budget is full at the queued streams' data rates; 0 once new samples are dropped. */
+  secondsUntilFull: number | null;
+  streams: QueuedStream[];
+}
+
+export interface QueuedStream {
+  key: string;
+  /** Seconds of samples queued. */
+  seconds: number;
+  bytes: number;
+  /** Samples dropped in this session because the budget was full (or the stream was never described). */
+  droppedSamples: number;
 }
 
 export type Quality = 'good' | 'fair' | 'poor';
@@ -200,8 +221,15 @@ export interface StreamSummary {
   derivedFrom?: string;
 }
 
+/**
+ * 'recording': open, its owner process alive and flushing; 'complete': stopped normally;
+ * 'recovered': left open by a crash and closed at its last committed sample when the library was next opened.
+ */
+export type SessionStatus = 'recording' | 'complete' | 'recovered';
+
 export interface SessionSummary {
   id: number;
+  status: SessionStatus;
   name: string;
   participant: string;
   /** ISO 8601. */

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { SerialPort } from 'serialport';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PacketType, VbpDecoder, encodeCommand } from '../../src/main/protocols/vbp';
+import { Library } from '../../src/main/storage/library';
 import { findTool } from '../helpers/system-tool';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -43,7 +44,7 @@ describe('vitalscope CLI (the built bin)', () => {
     const list = await cli('sessions', '--json');
     const sessions = JSON.parse(list.stdout) as { id: number; name: string; participant: string; startedAt: string; endedAt: string; streams: { name: string; kind: string; rate: number; channels: string[]; samples: number; derivedFrom?: string }[] }[];
     const session = sessions.find((s) => s.id === id)!;
-    expect(session).toMatchObject({ name: 'cli run', participant: 'P7' });
+    expect(session).toMatchObject({ name: 'cli run', participant: 'P7', status: 'complete' });
     expect(new Date(session.startedAt).toISOString()).toBe(session.startedAt);
     expect(session.streams.filter((s) => !s.derivedFrom).map((s) => [s.name, s.kind, s.rate, s.channels])).toEqual([
       ['ecg', 'ecg', 500, ['Lead I']],
@@ -58,8 +59,8 @@ describe('vitalscope CLI (the built bin)', () => {
     expect(ppg[0]).toBe('time_s,red [counts],ir [counts]');
     expect(ppg).toHaveLength(session.streams.find((s) => s.name === 'ppg')!.samples + 1);
     // The analysis' heart rate is recorded and exported like any stream.
-    expect(session.streams.find((s) => s.name === 'ecg.metrics')).toMatchObject({ derivedFrom: 'sim/ecg', channels: ['HR', 'RMSSD'] });
-    expect(readFileSync(join(out, 'ecg.metrics.csv'), 'utf8').split('\n')[0]).toBe('time_s,HR [bpm],RMSSD [ms]');
+    expect(session.streams.find((s) => s.name === 'ecg.metrics')).toMatchObject({ derivedFrom: 'sim/ecg', channels: ['HR', 'RMSSD', 'lost'] });
+    expect(readFileSync(join(out, 'ecg.metrics.csv'), 'utf8').split('\n')[0]).toBe('time_s,HR [bpm],RMSSD [ms],lost [%]');
     const times = ppg.slice(1).map((l) => Number(l.split(',')[0]));
     expect(times.every((t, i) => i === 0 || t > times[i - 1])).toBe(true);
     const events = readFileSync(join(out, 'events.csv'), 'utf8').trim().split('\n');
@@ -69,6 +70,19 @@ describe('vitalscope CLI (the built bin)', () => {
     expect(gaps.length).toBeGreaterThan(0);
     expect(gaps.every((l) => /,gap,(ecg|ppg|imu): \d+ packets? lost/.test(l))).toBe(true);
     expect(events.some((l) => /,beat,ecg: R$/.test(l))).toBe(true);
+  });
+
+  it('says at once on stderr when the library refuses writes, and at the end what was not written', async () => {
+    const full = join(dir.path, 'full.db');
+    const library = new Library(full);
+    library.db.exec(`CREATE TRIGGER full BEFORE INSERT ON chunks BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    library.close();
+    const rec = await cli('record', '--device', 'sim', '--seconds', '2', '--db', full);
+    expect(rec.code).toBe(1);
+    const lines = rec.stderr.trim().split('\n');
+    // The first line, before any progress line: the first failed flush, and what is queued.
+    expect(lines[0]).toMatch(/^RECORDING NOT WRITTEN: database or disk is full; queued in memory: sim\/ecg [\d.]+ s \/ [\d.]+ KB.*the 256\.0 MB queue fills in about/);
+    expect(lines.at(-1)).toMatch(/^vitalscope record: could not write the end of session \d+ \(database or disk is full\); not written: sim\/ecg 2\.\d s/);
   });
 
   it.each([

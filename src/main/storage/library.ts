@@ -1,12 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Chunk, SessionEvent, SessionSummary, StreamInfo, StreamKind } from '../../shared/types';
+import type { Chunk, SessionEvent, SessionStatus, SessionSummary, StreamInfo, StreamKind } from '../../shared/types';
+import { recoverInterrupted } from './crash-recovery';
 import { MIGRATIONS } from './migrations';
+import { NewerSchemaError, prepareLibraryFile, explainOpenFailure } from './open-errors';
 
 export interface LibraryOptions {
   /** A better-sqlite3 binding built for another runtime (Electron); see EngineOptions. */
   nativeBinding?: string;
+  /** synchronous=FULL: a commit also survives a power loss or OS crash, at a cost per flush (see `npm run bench -- durable`). */
+  durable?: boolean;
 }
 
 export interface StoredStream {
@@ -27,6 +30,7 @@ export interface StoredSession {
   participant: string;
   startedAt: number;
   endedAt: number | null;
+  status: SessionStatus;
   streams: StoredStream[];
 }
 
@@ -45,48 +49,104 @@ export interface NewDevice {
   descriptor: unknown;
 }
 
+/** Stamped on every flush of a live recording: who records it, and when it last wrote (wall clock, s). */
+export interface Heartbeat {
+  pid: number;
+  at: number;
+}
+
 /** The library database: one SQLite file (WAL) holding every recorded session. */
 export class Library {
-  readonly db: Database.Database;
+  private connection: Database.Database;
+  /** The file's identity at open, to notice it being deleted or replaced under us. */
+  private inode: number | null = null;
+  /** Sessions a crash had left open, closed as 'recovered' by this open. */
+  readonly recovered: number[];
 
-  constructor(readonly path: string, options: LibraryOptions = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  constructor(
+    readonly path: string,
+    private readonly options: LibraryOptions = {},
+  ) {
+    if (path !== ':memory:') prepareLibraryFile(path);
+    let db: Database.Database | undefined;
     try {
-      this.db = new Database(path, { nativeBinding: options.nativeBinding });
-      this.db.pragma('journal_mode = WAL');
-      // NORMAL in WAL mode: a committed transaction survives an application crash.
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
+      this.connection = db = this.connect();
       this.migrate();
+      this.recovered = recoverInterrupted(db);
     } catch (error) {
-      throw new Error(`cannot open library database ${path}: ${(error as Error).message}`);
+      if (db?.open) db.close();
+      throw new Error(explainOpenFailure(path, error, options.nativeBinding));
     }
+  }
+
+  get db(): Database.Database {
+    return this.connection;
   }
 
   close(): void {
-    this.db.close();
+    this.connection.close();
+  }
+
+  private connect(): Database.Database {
+    const db = new Database(this.path, { nativeBinding: this.options.nativeBinding });
+    db.pragma('journal_mode = WAL');
+    // In WAL mode, NORMAL syncs at checkpoints only: a committed transaction survives an
+    // application crash (it is in the -wal file the OS holds), but a power loss or OS crash can
+    // lose the last commits before the next checkpoint. FULL (--durable) syncs the WAL on every
+    // commit, so a commit survives those too.
+    db.pragma(`synchronous = ${this.options.durable ? 'FULL' : 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+    if (this.path !== ':memory:') this.inode = statSync(this.path).ino;
+    return db;
   }
 
   private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new Error(`it was written by a newer Vitalscope (schema ${version}, this version knows ${MIGRATIONS.length})`);
-    }
+    const version = this.connection.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) throw new NewerSchemaError(version, MIGRATIONS.length);
     for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]);
-        this.db.pragma(`user_version = ${v + 1}`);
+      this.connection.transaction(() => {
+        this.connection.exec(MIGRATIONS[v]);
+        this.connection.pragma(`user_version = ${v + 1}`);
       })();
     }
   }
 
+  /**
+   * When the file was deleted (or replaced) while open, SQLite keeps writing to the unlinked
+   * inode, and all of it would vanish at close. Re-creates the file from this connection, which
+   * still sees every committed row, and reconnects to it; throws when that is impossible.
+   */
+  private ensureFile(): void {
+    if (this.inode === null) return;
+    let ino: number | null = null;
+    try {
+      ino = statSync(this.path).ino;
+    } catch {
+      // missing: restored below
+    }
+    if (ino === this.inode) return;
+    const restoring = `${this.path}.restoring`;
+    try {
+      rmSync(restoring, { force: true });
+      this.connection.prepare('VACUUM INTO ?').run(restoring);
+      // Closing last deletes the old -wal/-shm by name, before the restored file takes the name.
+      this.connection.close();
+      renameSync(restoring, this.path);
+      this.connection = this.connect();
+    } catch (error) {
+      throw new Error(`the library ${this.path} was deleted or replaced while open and could not be re-created: ${(error as Error).message}`);
+    }
+  }
+
   createSession(name: string, participant: string, startedAt: number): number {
-    const r = this.db.prepare('INSERT INTO sessions (name, participant, started_at) VALUES (?, ?, ?)').run(name, participant, startedAt);
+    const r = this.db
+      .prepare(`INSERT INTO sessions (name, participant, started_at, status, owner_pid, last_flush_at) VALUES (?, ?, ?, 'recording', ?, ?)`)
+      .run(name, participant, startedAt, process.pid, Date.now() / 1000);
     return Number(r.lastInsertRowid);
   }
 
   endSession(id: number, endedAt: number): void {
-    this.db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ?').run(endedAt, id);
+    this.db.prepare(`UPDATE sessions SET ended_at = ?, status = 'complete', owner_pid = NULL WHERE id = ?`).run(endedAt, id);
   }
 
   addDevice(sessionId: number, device: NewDevice): number {
@@ -108,8 +168,19 @@ export class Library {
     return Number(r.lastInsertRowid);
   }
 
-  /** Writes chunks and events in one transaction: all of a flush lands, or none of it. */
-  write(sessionId: number, chunks: { streamId: number; chunk: Chunk }[], events: { streamId: number | null; event: SessionEvent }[]): void {
+  /**
+   * Writes chunks and events in one transaction with the session's heartbeat: all of a flush
+   * lands, or none of it. The heartbeat also reclaims a session another process wrongly
+   * recovered while this one could not write.
+   */
+  write(
+    sessionId: number,
+    chunks: { streamId: number; chunk: Chunk }[],
+    events: { streamId: number | null; event: SessionEvent }[],
+    heartbeat: Heartbeat = { pid: process.pid, at: Date.now() / 1000 },
+  ): void {
+    this.ensureFile();
+    const stamp = this.db.prepare(`UPDATE sessions SET status = 'recording', ended_at = NULL, owner_pid = ?, last_flush_at = ? WHERE id = ?`);
     const insertChunk = this.db.prepare('INSERT INTO chunks (stream_id, sample_index, t0, dt, n, dtype, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const count = this.db.prepare('UPDATE streams SET samples = samples + ? WHERE id = ?');
     const insertEvent = this.db.prepare('INSERT INTO events (session_id, stream_id, t, duration, kind, text) VALUES (?, ?, ?, ?, ?, ?)');
@@ -128,6 +199,7 @@ export class Library {
         count.run(chunk.n, streamId);
       }
       for (const { streamId, event } of events) insertEvent.run(sessionId, streamId, event.t, event.duration, event.kind, event.text);
+      stamp.run(heartbeat.pid, heartbeat.at, sessionId);
     })();
   }
 
@@ -137,8 +209,8 @@ export class Library {
   }
 
   session(id: number): StoredSession | null {
-    const row = this.db.prepare('SELECT id, name, participant, started_at, ended_at FROM sessions WHERE id = ?').get(id) as
-      | { id: number; name: string; participant: string; started_at: number; ended_at: number | null }
+    const row = this.db.prepare('SELECT id, name, participant, started_at, ended_at, status FROM sessions WHERE id = ?').get(id) as
+      | { id: number; name: string; participant: string; started_at: number; ended_at: number | null; status: SessionStatus }
       | undefined;
     if (!row) return null;
     const streams = (
@@ -147,7 +219,7 @@ export class Library {
         'channels'
       > & { channels: string })[]
     ).map((s) => ({ ...s, channels: JSON.parse(s.channels) as StoredStream['channels'] }));
-    return { id: row.id, name: row.name, participant: row.participant, startedAt: row.started_at, endedAt: row.ended_at, streams };
+    return { id: row.id, name: row.name, participant: row.participant, startedAt: row.started_at, endedAt: row.ended_at, status: row.status, streams };
   }
 
   /** A stream's chunks in time order, decoded lazily so a long session never sits in memory whole. */
@@ -179,6 +251,7 @@ export class Library {
 export function toSummary(s: StoredSession): SessionSummary {
   return {
     id: s.id,
+    status: s.status,
     name: s.name,
     participant: s.participant,
     startedAt: new Date(s.startedAt * 1000).toISOString(),

@@ -57,4 +57,12 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 2: streams the analysis derives (heart rate, SpO2...) name the stream they come from.
   `ALTER TABLE streams ADD COLUMN derived_from TEXT;`,
+  // 3: crash recovery. The recording process stamps its pid and the time of every flush, so an
+  // open session whose owner is gone can be told from one another process is still recording.
+  `
+  ALTER TABLE sessions ADD COLUMN status TEXT NOT NULL DEFAULT 'complete';  -- 'recording' | 'complete' | 'recovered'
+  ALTER TABLE sessions ADD COLUMN owner_pid INTEGER;
+  ALTER TABLE sessions ADD COLUMN last_flush_at REAL;                         -- wall clock, s since the Unix epoch
+  UPDATE sessions SET status = 'recording' WHERE ended_at IS NULL;
+  `,
 ];

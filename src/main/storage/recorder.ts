@@ -1,11 +1,14 @@
-import type { Chunk, RecordingState, SessionEvent, StreamInfo } from '../../shared/types';
+import type { Chunk, QueuedStream, RecordingQueue, RecordingState, SessionEvent, StreamInfo } from '../../shared/types';
 import { concatRun, contiguousRuns } from '../acquisition/chunk-runs';
 import type { HostClock } from '../acquisition/host-clock';
 import type { StreamBus } from '../acquisition/stream-bus';
+import { HEARTBEAT_S } from './crash-recovery';
 import type { Library, NewDevice } from './library';
 
 /** Commit at least this often: a crash loses less than this much data. */
 export const FLUSH_INTERVAL_MS = 250;
+/** What the queue may hold while the database refuses writes before new samples are dropped. */
+export const DEFAULT_QUEUE_BUDGET_BYTES = 256 * 1024 * 1024;
 
 export interface RecorderOptions {
   library: Library;
@@ -13,24 +16,50 @@ export interface RecorderOptions {
   now: HostClock;
   /** Describes a device of the bus for the devices table. */
   describeDevice(deviceId: string): NewDevice;
-  /** Called when a flush fails (disk full, I/O error); the data stays queued and is retried. */
+  /** Called on the first failed flush (disk full, read-only, I/O error) and whenever the error changes; the data stays queued and is retried. */
   onError?(error: Error): void;
   flushIntervalMs?: number;
+  /** Bytes of samples the queue may hold while writes fail (default 256 MiB). */
+  queueBudgetBytes?: number;
+}
+
+/** Samples dropped from one stream since the queue filled, not yet written down as a gap event. */
+interface DropAccount {
+  reason: string;
+  samples: number;
+  from: number;
+  to: number;
 }
 
 /**
  * Records everything on the bus into one session. Chunks are buffered per stream and written in
  * one transaction every 250 ms; contiguous chunks are merged into one row so rows stay large.
+ * While the database refuses writes, the merged rows stay queued (built once, never re-merged)
+ * up to a byte budget; past it new samples are dropped and counted, and the count is written as
+ * a gap event as soon as writing works again.
  */
 export class Recorder {
-  readonly state: RecordingState;
+  private readonly identity: Pick<RecordingState, 'sessionId' | 'name' | 'participant' | 'startedAt'>;
+  private readonly streamInfo = new Map<string, StreamInfo>();
   private readonly streamRows = new Map<string, number>();
   private readonly deviceRows = new Map<string, number>();
-  private pendingChunks: Chunk[] = [];
+  /** Chunks since the last flush attempt. */
+  private incoming: Chunk[] = [];
+  /** Rows merged by earlier, failed flushes, in order. */
+  private rows: Chunk[] = [];
   private pendingEvents: SessionEvent[] = [];
+  private queuedBytes = 0;
+  /** Set when the budget ran out: no chunk is taken until the backlog is written. */
+  private full = false;
+  private readonly drops = new Map<string, DropAccount>();
+  private readonly droppedTotal = new Map<string, number>();
+  private lastWriteAt = 0;
+  private readonly budget: number;
   private readonly unsubscribe: () => void;
   private readonly timer: NodeJS.Timeout;
   private lastError: Error | null = null;
+  /** Chunks for a stream no device described: nothing to store them under. Sticky for the session. */
+  private orphanError: Error | null = null;
 
   constructor(
     private readonly options: RecorderOptions,
@@ -39,18 +68,25 @@ export class Recorder {
   ) {
     const startedAt = options.now();
     const sessionId = options.library.createSession(name, participant, startedAt);
-    this.state = { sessionId, name, participant, startedAt };
-    for (const s of options.bus.streams) this.addStream(s);
+    this.identity = { sessionId, name, participant, startedAt };
+    this.budget = options.queueBudgetBytes ?? DEFAULT_QUEUE_BUDGET_BYTES;
+    this.learnStreams(options.bus.streams);
     this.unsubscribe = options.bus.subscribe({
-      chunk: (c) => this.pendingChunks.push(c),
+      chunk: (c) => this.take(c),
       event: (e) => this.pendingEvents.push(e),
-      streams: (streams) => streams.forEach((s) => this.addStream(s)),
+      streams: (streams) => this.learnStreams(streams),
     }, 'recorder');
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? FLUSH_INTERVAL_MS);
   }
 
+  get state(): RecordingState {
+    const error = this.lastError ?? this.orphanError;
+    const queue = this.lastError || this.droppedTotal.size > 0 ? this.queue() : undefined;
+    return { ...this.identity, ...(error ? { error: error.message } : {}), ...(queue ? { queue } : {}) };
+  }
+
   get error(): Error | null {
-    return this.lastError;
+    return this.lastError ?? this.orphanError;
   }
 
   addMarker(text: string): void {
@@ -59,41 +95,137 @@ export class Recorder {
 
   /** Writes what is queued. Returns false (keeping the queue) when the database refused it. */
   flush(): boolean {
-    if (this.pendingChunks.length === 0 && this.pendingEvents.length === 0) return true;
-    const chunks = contiguousRuns(this.pendingChunks).flatMap((run) => {
-      const chunk = concatRun(run);
-      const streamId = this.streamRows.get(chunk.key);
-      return streamId === undefined ? [] : [{ streamId, chunk }];
-    });
-    const events = this.pendingEvents.map((event) => ({ streamId: event.key ? (this.streamRows.get(event.key) ?? null) : null, event }));
+    const idle = this.incoming.length === 0 && this.rows.length === 0 && this.pendingEvents.length === 0 && this.drops.size === 0;
+    if (idle && Date.now() / 1000 - this.lastWriteAt < HEARTBEAT_S) return true;
+    // Merge only what arrived since the last attempt; rows already merged stay as they are.
+    for (const run of contiguousRuns(this.incoming)) this.rows.push(concatRun(run));
+    this.incoming = [];
     try {
-      this.options.library.write(this.state.sessionId, chunks, events);
+      for (const info of this.streamInfo.values()) this.addStream(info);
+      const chunks = this.storableRows().map((chunk) => ({ streamId: this.streamRows.get(chunk.key)!, chunk }));
+      const events = [...this.pendingEvents, ...this.dropEvents()].map((event) => ({
+        streamId: event.key ? (this.streamRows.get(event.key) ?? null) : null,
+        event,
+      }));
+      this.options.library.write(this.identity.sessionId, chunks, events);
     } catch (error) {
+      const first = this.lastError?.message !== (error as Error).message;
       this.lastError = error as Error;
-      this.options.onError?.(this.lastError);
+      if (first) this.options.onError?.(this.lastError);
       return false;
     }
+    this.lastWriteAt = Date.now() / 1000;
     this.lastError = null;
-    this.pendingChunks = [];
+    this.rows = [];
     this.pendingEvents = [];
+    this.drops.clear();
+    this.queuedBytes = 0;
+    this.full = false;
     return true;
   }
 
-  /** Stops listening, writes the rest and closes the session. Throws if the rest cannot be written. */
+  /** Stops listening, writes the rest and closes the session. Throws, saying what is lost, if the rest cannot be written. */
   stop(): void {
     clearInterval(this.timer);
     this.unsubscribe();
-    if (!this.flush()) throw new Error(`could not write the end of session ${this.state.sessionId}: ${this.lastError?.message}`);
-    this.options.library.endSession(this.state.sessionId, this.options.now());
+    if (!this.flush()) {
+      const lost = this.queue()
+        .streams.filter((s) => s.bytes > 0)
+        .map((s) => `${s.key} ${s.seconds.toFixed(1)} s`)
+        .join(', ');
+      throw new Error(`could not write the end of session ${this.identity.sessionId} (${this.lastError?.message}); not written: ${lost || 'events only'}`);
+    }
+    this.options.library.endSession(this.identity.sessionId, this.options.now());
   }
 
+  private take(chunk: Chunk): void {
+    if (this.streamInfo.get(chunk.key)?.liveOnly) return;
+    const bytes = chunk.data.byteLength;
+    if (!this.full && this.queuedBytes + bytes <= this.budget) {
+      this.incoming.push(chunk);
+      this.queuedBytes += bytes;
+      return;
+    }
+    this.full = true;
+    this.countDropped(chunk, "the library could not be written and the recorder's queue was full");
+  }
+
+  private countDropped(chunk: Chunk, reason: string): void {
+    const { key, n: samples, t0: from } = chunk;
+    const to = from + chunk.n * chunk.dt;
+    const account = this.drops.get(key);
+    if (account) {
+      account.samples += samples;
+      account.from = Math.min(account.from, from);
+      account.to = Math.max(account.to, to);
+    } else this.drops.set(key, { reason, samples, from, to });
+    this.droppedTotal.set(key, (this.droppedTotal.get(key) ?? 0) + samples);
+  }
+
+  /** The queued rows that have a stream row; rows of a stream no device described are dropped, counted and reported. */
+  private storableRows(): Chunk[] {
+    const orphans = this.rows.filter((c) => !this.streamRows.has(c.key));
+    if (orphans.length === 0) return this.rows;
+    for (const c of orphans) {
+      this.countDropped(c, 'no device described this stream');
+      this.queuedBytes -= c.data.byteLength;
+    }
+    const keys = [...new Set(orphans.map((c) => c.key))].join(', ');
+    this.orphanError = new Error(`samples arrived for ${keys}, a stream no device described: they cannot be stored and are counted as dropped`);
+    this.options.onError?.(this.orphanError);
+    this.rows = this.rows.filter((c) => this.streamRows.has(c.key));
+    return this.rows;
+  }
+
+  /** Gap events for the samples dropped since the last successful write, one per stream. */
+  private dropEvents(): SessionEvent[] {
+    return [...this.drops].map(([key, d]) => ({
+      kind: 'gap' as const,
+      key,
+      t: d.from,
+      duration: d.to - d.from,
+      text: `${d.samples} samples dropped: ${d.reason}`,
+    }));
+  }
+
+  private queue(): RecordingQueue {
+    const perStream = new Map<string, QueuedStream>();
+    const entry = (key: string): QueuedStream => {
+      let s = perStream.get(key);
+      if (!s) perStream.set(key, (s = { key, seconds: 0, bytes: 0, droppedSamples: this.droppedTotal.get(key) ?? 0 }));
+      return s;
+    };
+    for (const c of [...this.rows, ...this.incoming]) {
+      const s = entry(c.key);
+      s.seconds += c.n * c.dt;
+      s.bytes += c.data.byteLength;
+    }
+    for (const key of this.droppedTotal.keys()) entry(key);
+    // The backlog grows at the streams' own data rates (bytes per second of signal).
+    const growth = [...perStream.values()].reduce((sum, s) => sum + (s.seconds > 0 ? s.bytes / s.seconds : 0), 0);
+    const secondsUntilFull = this.full ? 0 : growth > 0 ? (this.budget - this.queuedBytes) / growth : null;
+    return { bytes: this.queuedBytes, budgetBytes: this.budget, secondsUntilFull, streams: [...perStream.values()] };
+  }
+
+  private learnStreams(streams: StreamInfo[]): void {
+    for (const s of streams) {
+      this.streamInfo.set(s.key, s);
+      try {
+        this.addStream(s);
+      } catch {
+        // the database refuses writes: the next flush retries the row and reports the error
+      }
+    }
+  }
+
+  /** Adds the stream's device and stream rows once; throws (to be retried at the next flush) when the database refuses. */
   private addStream(info: StreamInfo): void {
     if (info.liveOnly || this.streamRows.has(info.key)) return;
     let deviceRow = this.deviceRows.get(info.deviceId);
     if (deviceRow === undefined) {
-      deviceRow = this.options.library.addDevice(this.state.sessionId, this.options.describeDevice(info.deviceId));
+      deviceRow = this.options.library.addDevice(this.identity.sessionId, this.options.describeDevice(info.deviceId));
       this.deviceRows.set(info.deviceId, deviceRow);
     }
-    this.streamRows.set(info.key, this.options.library.addStream(this.state.sessionId, deviceRow, info));
+    this.streamRows.set(info.key, this.options.library.addStream(this.identity.sessionId, deviceRow, info));
   }
 }

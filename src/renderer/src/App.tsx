@@ -7,7 +7,7 @@ import { DevicesPanel } from './devices/DevicesPanel';
 import { LiveView } from './live/LiveView';
 import { SessionsTable } from './review/SessionsTable';
 import { SHORTCUT_HELP, shortcutFor } from './shortcuts';
-import { RecordBar } from './study/RecordBar';
+import { RecordBar, RecorderBanner } from './study/RecordBar';
 import { useRecording } from './study/use-recording';
 import { useEngine } from './use-engine';
 
@@ -103,6 +103,7 @@ export function App({ api }: { api: RendererApi }) {
       </header>
       <ConnectionBanner state={engine.connection} onRetry={api.reconnectNow?.bind(api)} />
       <ErrorBanner errors={errors} onDismiss={dismiss} />
+      <RecorderBanner recording={engine.status?.recording ?? null} />
       <main className="workbench">
         <DevicesPanel
           api={api}

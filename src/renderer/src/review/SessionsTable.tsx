@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { SessionSummary } from '../../../shared/types';
+import type { SessionStatus, SessionSummary } from '../../../shared/types';
 import { formatCount, formatDuration, formatLocalTime } from '../format';
 
 interface Props {
@@ -54,7 +54,9 @@ export function SessionsTable({ sessions, onRefresh, onExport }: Props) {
           <tbody>
             {rows.map((s) => (
               <tr key={s.id} data-testid="session-row" data-session-id={s.id}>
-                <td>{s.name}</td>
+                <td>
+                  {s.name} <StatusBadge status={s.status} />
+                </td>
                 <td>{s.participant || <span className="muted">—</span>}</td>
                 <td className="mono">{formatLocalTime(s.startedAt)}</td>
                 <td className="mono num">
@@ -78,8 +80,8 @@ export function SessionsTable({ sessions, onRefresh, onExport }: Props) {
                   <button
                     type="button"
                     data-testid={`export-${s.id}`}
-                    disabled={!s.endedAt || exporting === s.id}
-                    title={s.endedAt ? 'one CSV per stream + events.csv, beside the library' : 'still recording'}
+                    disabled={s.status === 'recording' || exporting === s.id}
+                    title={s.status === 'recording' ? 'still recording' : 'one CSV per stream + events.csv, beside the library'}
                     onClick={() => void exportRow(s.id)}
                   >
                     {exporting === s.id ? 'Exporting…' : 'Export CSV'}
@@ -98,5 +100,21 @@ export function SessionsTable({ sessions, onRefresh, onExport }: Props) {
         </table>
       </div>
     </section>
+  );
+}
+
+const STATUS_TITLES: Record<SessionStatus, string> = {
+  complete: 'stopped normally',
+  recovered: 'left open by a crash; closed at its last committed sample when the library was next opened',
+  recording: 'being recorded (by this or another Vitalscope process)',
+};
+
+/** Complete sessions need no badge; recovered and recording ones say so. */
+function StatusBadge({ status }: { status: SessionStatus }) {
+  if (status === 'complete') return null;
+  return (
+    <span className={`badge status-${status}`} data-testid="session-status" title={STATUS_TITLES[status]}>
+      {status}
+    </span>
   );
 }

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { describeQueue } from '../../../shared/recording-queue';
+import type { RecordingState } from '../../../shared/types';
 import { formatDuration } from '../format';
 import type { Recording } from './use-recording';
 
@@ -75,5 +77,24 @@ function RecordingIndicator({ startedAt, name }: { startedAt: number; name: stri
       <span className="rec-dot" />
       REC <span className="mono">{formatDuration(now - startedAt * 1000)}</span>
     </span>
+  );
+}
+
+/**
+ * While the recorder cannot write the library (disk full, read-only, file gone), or once it had to
+ * drop samples: what is wrong, what is queued in memory and what is or will be lost. Not dismissable:
+ * it clears itself when writing works again and nothing was dropped.
+ */
+export function RecorderBanner({ recording }: { recording: RecordingState | null }) {
+  if (!recording?.error && !recording?.queue) return null;
+  return (
+    <div className="error-banner" role="alert" data-testid="recorder-banner">
+      <div className="error-item">
+        <span className="error-text">
+          {recording.error ? <strong>Recording not written: {recording.error}. </strong> : null}
+          {recording.queue ? describeQueue(recording.queue) : null}
+        </span>
+      </div>
+    </div>
   );
 }
