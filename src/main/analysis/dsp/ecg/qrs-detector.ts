@@ -87,6 +87,7 @@ export class QrsDetector {
   private sbIndex = -1;
   private sbSlope = 0;
   private lastDecay = 0;
+  private offset = 0;
   private out: QrsBeat[] = [];
 
   constructor(fs: number, options: Partial<QrsDetectorOptions> = {}) {
@@ -125,7 +126,11 @@ export class QrsDetector {
   private step(x: number): void {
     const n = this.n;
     const m = this.mask;
-    const v = x === x ? x : 0; // NaN (a gap) as 0
+    // The first value is taken off every sample: an electrode offset or raw ADC counts would
+    // otherwise ring the band-passes from zero into a false first beat. (They pass no DC, so this
+    // is their steady state for that value, and a flat line stays exactly zero.)
+    if (n === 0) this.offset = x === x ? x : 0;
+    const v = x === x ? x - this.offset : 0; // NaN (a gap) as the offset
     const y = this.bandpass.step(v);
     this.bp[n & m] = y;
     // 5-point derivative (Pan-Tompkins): (2y[n] + y[n-1] - y[n-3] - 2y[n-4]) / 8
