@@ -46,6 +46,7 @@ export function webFaceHeaders(port: number): OutgoingHttpHeaders {
     'Cache-Control': 'no-store',
   };
 }
+
 /** Past this much unsent data a slow client skips live frames rather than piling up memory. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Frames larger than this close the socket (1009) before they are read; smaller oversize requests get an error reply. */
@@ -85,11 +86,8 @@ export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
   async function serveFile(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts().includes(req.headers.host ?? '')) return send(res, 403, 'forbidden host');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, `${req.method} is not allowed: the face serves files only`, { Allow: 'GET, HEAD' });
-    const target = req.url ?? '';
-    // The host is checked above and the target must be a path, so `//x` stays a path, never a host.
-    const href = `http://${req.headers.host}${target}`;
-    if (!target.startsWith('/') || !URL.canParse(href)) return send(res, 400, 'the request target must be a path');
-    const url = new URL(href);
+    const url = requestUrl(req.url);
+    if (!url) return send(res, 400, 'the request target must be a path');
     // Decode and resolve first, then judge: an encoded detour (`/assets/..%2findex.html`) is refused
     // and every spelling of the page itself needs the token.
     const path = resolveRendererPath(rendererDir, url.pathname);
@@ -104,10 +102,12 @@ export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
   }
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // A client may reset the connection before it is answered: unheard, that error ends the process.
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(req.url);
     const origin = req.headers.origin;
     const sameOrigin = !origin || allowedHosts().some((h) => origin === `http://${h}`);
-    if (url.pathname !== '/ws' || !tokenMatches(url.searchParams.get('token'), token) || !allowedHosts().includes(req.headers.host ?? '') || !sameOrigin) {
+    if (url?.pathname !== '/ws' || !tokenMatches(url.searchParams.get('token'), token) || !allowedHosts().includes(req.headers.host ?? '') || !sameOrigin) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -129,6 +129,12 @@ export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** The request target as a URL, or null unless it is a path: `//x` stays a path, never a host. */
+function requestUrl(target: string | undefined): URL | null {
+  const href = `http://localhost${target ?? ''}`;
+  return target?.startsWith('/') && URL.canParse(href) ? new URL(href) : null;
 }
 
 /** Sends unless the socket is closing; a send that fails as the socket goes away is dropped. */

@@ -3,6 +3,7 @@
 // carries the security headers, and malformed socket messages get an error reply instead of
 // ending the process.
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +134,38 @@ async function openSocket(): Promise<{ ws: WebSocket; replies: Array<{ id?: numb
   };
   return { ws, replies, next };
 }
+
+/** The status line the face answers a raw WebSocket upgrade request for `target` with. */
+function upgrade(target: string, options: { reset?: boolean } = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(face.port, '127.0.0.1', () => {
+      socket.write(
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${face.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      if (options.reset) socket.resetAndDestroy();
+    });
+    let answer = '';
+    socket.on('data', (data) => {
+      answer += String(data);
+      if (answer.includes('\r\n')) socket.destroy();
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(answer.split('\r\n')[0]));
+  });
+}
+
+describe('web face socket upgrade', () => {
+  it('accepts the token on the socket path only, and survives malformed targets and resets', async () => {
+    expect(await upgrade('/ws?token=tok')).toBe('HTTP/1.1 101 Switching Protocols');
+    for (const target of ['/ws?token=wrong', '/ws', '//ws?token=tok', 'http://x/ws?token=tok', 'http://[', '*']) {
+      expect(await upgrade(target), target).toBe('HTTP/1.1 401 Unauthorized');
+    }
+    // The client goes away before the 401 is written (an unheard ECONNRESET used to end the process).
+    for (let i = 0; i < 5; i++) await upgrade('/ws?token=wrong', { reset: true });
+    expect(await upgrade('/ws?token=tok')).toBe('HTTP/1.1 101 Switching Protocols');
+  });
+});
 
 describe('web face socket', () => {
   it.each([
