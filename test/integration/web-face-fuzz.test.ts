@@ -6,7 +6,9 @@
 // engine's state (connect, disconnect, start/stop recording, export): those would end or replace
 // the recording this test watches. Each generated message is run through the server's own request
 // parser and such a request is dropped before sending (`filtered` counts them). Everything else,
-// well-formed read-only requests and markers included, is sent.
+// well-formed read-only requests and markers included, is sent. Text frames that are not UTF-8
+// and frames past the payload limit end the socket by the WebSocket protocol (1007, 1009), so
+// they are not sent here; web-face.test.ts shows the face survives them.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
