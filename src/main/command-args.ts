@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VITALS_COMMANDS, type VitalsCommand } from '../shared/api';
+import { WS_UNKNOWN_ID, type WsRequest } from '../shared/ws-protocol';
 
 /**
  * Argument schemas of every renderer command: faces validate what arrives over a socket or IPC
@@ -40,4 +41,42 @@ export function parseCommand(method: unknown, args: unknown): { method: VitalsCo
   const parsed = ARGS[command].safeParse(args ?? []);
   if (!parsed.success) throw new Error(`bad arguments for ${command}: ${z.prettifyError(parsed.error)}`);
   return { method: command, args: parsed.data };
+}
+
+/** Longest error text sent back: an error about a huge or deep request must not echo it whole. */
+const MAX_ERROR_CHARS = 2000;
+
+/** Every request over the web face's socket has this shape; its args are then checked by command. */
+const WS_REQUEST = z.strictObject({
+  id: z.number().int(),
+  method: z.string().max(64),
+  args: z.array(z.unknown()),
+});
+const REQUEST_ID = z.object({ id: z.number().int() });
+
+export type ParsedWsRequest = ({ ok: true } & WsRequest) | { ok: false; id: number; error: string };
+
+/**
+ * Reads one text message of the web face: JSON, then the envelope, then the command's arguments.
+ * Never throws: anything malformed comes back as an error for the reply, with the request's id
+ * when that much of it could be read.
+ */
+export function parseWsRequest(text: string): ParsedWsRequest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, id: WS_UNKNOWN_ID, error: `request is not JSON: ${(error as Error).message}`.slice(0, MAX_ERROR_CHARS) };
+  }
+  const recovered = REQUEST_ID.safeParse(json);
+  const id = recovered.success ? recovered.data.id : WS_UNKNOWN_ID;
+  const envelope = WS_REQUEST.safeParse(json);
+  if (!envelope.success) {
+    return { ok: false, id, error: `malformed request (expected {id: integer, method: string, args: array}): ${z.prettifyError(envelope.error)}`.slice(0, MAX_ERROR_CHARS) };
+  }
+  try {
+    return { ok: true, id, ...parseCommand(envelope.data.method, envelope.data.args) };
+  } catch (error) {
+    return { ok: false, id, error: (error as Error).message.slice(0, MAX_ERROR_CHARS) };
+  }
 }

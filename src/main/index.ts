@@ -5,11 +5,16 @@
 // VITALSCOPE_SQLITE_BINDING names a better-sqlite3 binding built for Electron's ABI
 // (scripts/start-electron.mjs builds one); without it the engine loads node_modules' binding.
 import { app, dialog, type BrowserWindow } from 'electron';
+import { rendererSource } from './desktop-security';
 import { createEngine } from './engine';
 import type { Engine } from './engine-api';
 import { handleCommands, pushLiveData } from './ipc';
 import { defaultDbPath } from './storage/paths';
-import { createMainWindow, denyNavigation, installContentSecurityPolicy } from './window';
+import { createMainWindow, denyNavigation, registerAppScheme, secureSession, serveAppProtocol } from './window';
+
+// import.meta.env.DEV is fixed when electron-vite bundles this file (true only for
+// `electron-vite dev`): a built app never takes its renderer from the environment.
+const source = rendererSource(import.meta.env.DEV && !app.isPackaged, process.env.ELECTRON_RENDERER_URL);
 
 /** `--db PATH` or `--db=PATH` anywhere in argv, else null. */
 function dbPathFromArgv(argv: readonly string[]): string | null {
@@ -36,7 +41,7 @@ function closeEngine(): Promise<void> {
 }
 
 function attach(window: BrowserWindow, live: Engine): void {
-  detach.push(handleCommands(live, window), pushLiveData(live, window));
+  detach.push(handleCommands(live, window, source), pushLiveData(live, window, source));
   window.on('closed', () => {
     for (const undo of detach) undo();
     detach = [];
@@ -55,11 +60,13 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  installContentSecurityPolicy();
-  attach(createMainWindow(), engine);
+  serveAppProtocol();
+  secureSession(source);
+  attach(createMainWindow(source), engine);
 }
 
-denyNavigation();
+registerAppScheme();
+denyNavigation(source);
 
 app.on('window-all-closed', () => {
   void closeEngine().then(() => app.quit());

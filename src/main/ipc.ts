@@ -7,6 +7,7 @@ import { ipcMain, MessageChannelMain, type BrowserWindow, type IpcMainInvokeEven
 import { VITALS_COMMANDS, type VitalsCommand } from '../shared/api';
 import type { Engine } from './engine-api';
 import { parseCommand } from './command-args';
+import { isAppUrl, isTrustedIpcSender, type RendererSource } from './desktop-security';
 
 export const COMMAND_CHANNEL_PREFIX = 'vitals:';
 export const PORT_CHANNEL = 'vitals:port';
@@ -22,9 +23,17 @@ type AnyCommand = (...args: unknown[]) => Promise<unknown>;
  * Routes every command from the window's renderer to the engine. A failing command rejects the
  * renderer's invoke with the error's message. Returns a function that removes the handlers.
  */
-export function handleCommands(engine: Engine, window: BrowserWindow): () => void {
-  // Only our window's renderer may drive the engine (navigation away and new windows are denied).
-  const trusted = (event: IpcMainInvokeEvent): boolean => !window.isDestroyed() && event.sender.id === window.webContents.id;
+export function handleCommands(engine: Engine, window: BrowserWindow, source: RendererSource): () => void {
+  // Only our window's main frame, on an app page, may drive the engine: not another window, not
+  // an iframe, not a page the window was somehow navigated to.
+  const trusted = (event: IpcMainInvokeEvent): boolean => {
+    if (window.isDestroyed()) return false;
+    const frame = event.senderFrame;
+    return isTrustedIpcSender(
+      { fromAppWindow: event.sender.id === window.webContents.id, frame: frame ? { url: frame.url, isMainFrame: frame.parent === null } : null },
+      source,
+    );
+  };
 
   for (const command of VITALS_COMMANDS) {
     const run = (engine[command] as AnyCommand).bind(engine);
@@ -49,9 +58,11 @@ export function handleCommands(engine: Engine, window: BrowserWindow): () => voi
  * gets a fresh MessagePort on PORT_CHANNEL, and frames go to its other end. Returns a function
  * that stops the pushes and closes the port.
  */
-export function pushLiveData(engine: Engine, window: BrowserWindow): () => void {
+export function pushLiveData(engine: Engine, window: BrowserWindow, source: RendererSource): () => void {
   const contents = window.webContents;
   let port: MessagePortMain | null = null;
+  // The live data goes to app pages only (navigation away is denied; this holds if it ever were not).
+  const showsApp = (): boolean => !contents.isDestroyed() && isAppUrl(contents.getURL(), source);
 
   const closePort = (): void => {
     port?.close();
@@ -59,6 +70,7 @@ export function pushLiveData(engine: Engine, window: BrowserWindow): () => void 
   };
   const handOverPort = (): void => {
     closePort();
+    if (!showsApp()) return;
     const channel = new MessageChannelMain();
     port = channel.port1;
     contents.postMessage(PORT_CHANNEL, null, [channel.port2]);
@@ -72,7 +84,7 @@ export function pushLiveData(engine: Engine, window: BrowserWindow): () => void 
       port?.postMessage(frame);
     },
     status(status) {
-      if (!contents.isDestroyed()) contents.send(STATUS_CHANNEL, status);
+      if (showsApp()) contents.send(STATUS_CHANNEL, status);
     },
   });
 

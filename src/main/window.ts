@@ -1,60 +1,65 @@
-// The desktop window and its hardening: sandboxed renderer with context isolation, a strict
-// Content-Security-Policy, no new windows, no navigation away, no webviews, no permissions.
+// The desktop window and its hardening: sandboxed renderer with context isolation, served from
+// app://vitalscope/ (only the built renderer folder), a strict Content-Security-Policy, no new
+// windows, no navigation away, no webviews, no permissions. The decisions live in
+// ./desktop-security.ts; this file applies them to Electron.
 import { join } from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, protocol, session } from 'electron';
+import { APP_SCHEME, appProtocolResponse, isAppUrl, type RendererSource } from './desktop-security';
 
-/** The renderer's policy: only the app's own files; inline styles for the charts' layout. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-].join('; ');
+const RENDERER_DIR = join(__dirname, '../renderer');
 
-// `electron-vite dev` serves the renderer with hot reload, which needs an inline preamble script
-// and the dev server's WebSocket. Only in that mode (never in a build) is the policy relaxed.
-const DEV_CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self' ws://localhost:* ws://127.0.0.1:*",
-].join('; ');
-
-/** The dev server's URL when run by `electron-vite dev`; null for the built app. */
-export function devServerUrl(): string | null {
-  const url = process.env.ELECTRON_RENDERER_URL;
-  return !app.isPackaged && url ? url : null;
+/**
+ * Makes app:// a standard, secure scheme (so 'self', origins and fetch work as for https). Must
+ * run before the app is ready.
+ */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
-/** Adds the Content-Security-Policy header to every response of the default session. */
-export function installContentSecurityPolicy(): void {
-  const policy = devServerUrl() ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+/** Serves app:// from the built renderer folder. Call once the app is ready. */
+export function serveAppProtocol(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const response = await appProtocolResponse(RENDERER_DIR, request.url);
+    return new Response(typeof response.body === 'string' ? response.body : new Uint8Array(response.body), { status: response.status, headers: response.headers });
+  });
+}
+
+/** Adds the policy header to every response of the default session and denies every permission. */
+export function secureSession(source: RendererSource): void {
   const ses = session.defaultSession;
   ses.webRequest.onHeadersReceived((details, callback) => {
     const headers: Record<string, string[]> = {};
     for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
       if (name.toLowerCase() !== 'content-security-policy') headers[name] = value;
     }
-    headers['Content-Security-Policy'] = [policy];
+    headers['Content-Security-Policy'] = [source.policy];
     callback({ responseHeaders: headers });
   });
-  // The engine talks to devices; the renderer needs no camera, serial, USB or notifications.
+  // The engine in the main process does all device I/O (serial, Bluetooth, files), so the page
+  // needs no permission at all: camera, microphone, serial, HID, USB, notifications, clipboard
+  // and the rest are refused, both when asked for and when merely checked.
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
 }
 
-/** Denies new windows, navigation away from the app and <webview> in every web contents. */
-export function denyNavigation(): void {
+/**
+ * In every web contents: no new windows (the app opens none, and a child would inherit the
+ * preload), no navigation or redirect away from the app's origin, no <webview>.
+ */
+export function denyNavigation(source: RendererSource): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-navigate', (event) => event.preventDefault());
+    const stayInApp = (event: { preventDefault(): void }, url: string): void => {
+      if (!isAppUrl(url, source)) event.preventDefault();
+    };
+    contents.on('will-navigate', (event) => stayInApp(event, event.url));
+    contents.on('will-redirect', (event) => stayInApp(event, event.url));
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 }
 
-/** The main window, 1400x900, loading the built renderer (or the dev server). */
-export function createMainWindow(): BrowserWindow {
+/** The main window, 1400x900, loading the renderer from its source. */
+export function createMainWindow(source: RendererSource): BrowserWindow {
   const window = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -68,9 +73,6 @@ export function createMainWindow(): BrowserWindow {
       webSecurity: true,
     },
   });
-
-  const url = devServerUrl();
-  if (url) void window.loadURL(url);
-  else void window.loadFile(join(__dirname, '../renderer/index.html'));
+  void window.loadURL(source.url);
   return window;
 }
