@@ -7,6 +7,18 @@ import { WS_UNKNOWN_ID, type WsRequest } from '../shared/ws-protocol';
  * before it reaches the engine, so a bad request gets a clear error instead of a deep failure.
  */
 const text = z.string().max(10_000);
+const sessionId = z.number().int().positive();
+const streamKey = z.string().min(1).max(1000);
+/** Seconds from a session's start: within ±115 days. */
+const seconds = z.number().min(-1e7).max(1e7);
+const beatEdit = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('add'), t: seconds }),
+  z.strictObject({ op: z.literal('delete'), t: seconds }),
+  z.strictObject({ op: z.literal('move'), from: seconds, to: seconds }),
+  z.strictObject({ op: z.literal('reject'), t: seconds }),
+  z.strictObject({ op: z.literal('unreject'), t: seconds }),
+]);
+const newLabel = z.strictObject({ t: seconds, duration: z.number().min(0).max(1e7), text: z.string().min(1).max(200), key: streamKey.optional() });
 const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   listDevices: z.tuple([]),
   connect: z.union([
@@ -31,6 +43,14 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   getRaw: z.tuple([z.string().min(1).max(1000)]),
   exportSession: z.tuple([z.number().int().positive()]),
   getPsd: z.tuple([z.string().min(1).max(1000), z.number().int().min(0).max(1023), z.number().min(2).max(30)]),
+  getSessionDetail: z.tuple([sessionId]),
+  readTrack: z.tuple([sessionId, streamKey, seconds, seconds, z.number().int().min(1).max(20_000)]),
+  getBeats: z.tuple([sessionId, streamKey]),
+  editBeats: z.tuple([sessionId, streamKey, z.array(beatEdit).max(100_000)]),
+  getHrv: z.tuple([sessionId, streamKey, seconds, seconds]),
+  addLabel: z.tuple([sessionId, newLabel]),
+  updateLabel: z.tuple([sessionId, z.number().int().positive(), newLabel]),
+  deleteLabel: z.tuple([sessionId, z.number().int().positive()]),
 };
 
 export function parseCommand(method: unknown, args: unknown): { method: VitalsCommand; args: unknown[] } {

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ExportResult, LiveFrame, PsdResult, RecordOptions } from '../shared/api';
+import type { BeatEdit, BeatSeries, HrvSummary, NewLabel, SessionDetail, TrackData } from '../shared/review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, RawView, SessionSummary } from '../shared/types';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
@@ -8,7 +9,7 @@ import { AnalysisHost } from './analysis/analysis-host';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
-import { Library, Recorder, exportSessionCsv, toSummary } from './storage';
+import { Library, Recorder, detectedBeats, exportSessionCsv, readTrack, sessionDetail, sessionOrThrow, streamOrThrow, toSummary } from './storage';
 
 export type { Engine, EngineOptions } from './engine-api';
 
@@ -109,6 +110,43 @@ class VitalsEngine implements Engine {
     if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
     const dir = join(this.exportsDir, `session-${sessionId}-csv`);
     return { dir, files: exportSessionCsv(this.library, sessionId, dir) };
+  }
+
+  async getSessionDetail(sessionId: number): Promise<SessionDetail> {
+    return sessionDetail(this.library, sessionId);
+  }
+
+  async readTrack(sessionId: number, streamKey: string, t0: number, t1: number, columns: number): Promise<TrackData> {
+    return readTrack(this.library, sessionId, streamKey, t0, t1, columns);
+  }
+
+  async getBeats(sessionId: number, streamKey: string): Promise<BeatSeries> {
+    return detectedBeats(this.library, sessionId, streamKey);
+  }
+
+  async editBeats(sessionId: number, streamKey: string, edits: BeatEdit[]): Promise<BeatSeries> {
+    void edits;
+    throw new Error(`beat editing (session ${sessionId}, ${streamKey}) is not built yet`);
+  }
+
+  async getHrv(sessionId: number, streamKey: string, t0: number, t1: number): Promise<HrvSummary> {
+    throw new Error(`HRV of a review range (session ${sessionId}, ${streamKey}, ${t0}-${t1} s) is not built yet`);
+  }
+
+  async addLabel(sessionId: number, label: NewLabel): Promise<number> {
+    const session = sessionOrThrow(this.library, sessionId);
+    const streamId = label.key ? streamOrThrow(session, label.key).id : null;
+    return this.library.addLabel(sessionId, streamId, session.startedAt + label.t, label.duration, label.text);
+  }
+
+  async updateLabel(sessionId: number, labelId: number, label: NewLabel): Promise<void> {
+    const session = sessionOrThrow(this.library, sessionId);
+    const streamId = label.key ? streamOrThrow(session, label.key).id : null;
+    this.library.updateLabel(sessionId, labelId, streamId, session.startedAt + label.t, label.duration, label.text);
+  }
+
+  async deleteLabel(sessionId: number, labelId: number): Promise<void> {
+    this.library.deleteLabel(sessionId, labelId);
   }
 
   async getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult> {

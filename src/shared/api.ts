@@ -1,3 +1,4 @@
+import type { BeatEdit, BeatSeries, HrvSummary, NewLabel, SessionDetail, TrackData } from './review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
@@ -51,6 +52,20 @@ export interface VitalsCommands {
   exportSession(sessionId: number): Promise<ExportResult>;
   /** Welch power spectral density of the newest `seconds` (<= 30) of one channel of a live stream. */
   getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult>;
+  /** A recorded session for the review view: its streams and its events (times from the session start). */
+  getSessionDetail(sessionId: number): Promise<SessionDetail>;
+  /** One stream of a session over [t0, t1) s from its start, as at most `columns` min/max columns or the raw samples. */
+  readTrack(sessionId: number, streamKey: string, t0: number, t1: number, columns: number): Promise<TrackData>;
+  /** A stream's beats (or steps): the corrected set when the user edited it, else the detected one. */
+  getBeats(sessionId: number, streamKey: string): Promise<BeatSeries>;
+  /** Applies edits to a stream's corrected beat set (made from the detected one on the first edit); returns it. */
+  editBeats(sessionId: number, streamKey: string, edits: BeatEdit[]): Promise<BeatSeries>;
+  /** HR and HRV over [t0, t1) s from the stream's current beat set. */
+  getHrv(sessionId: number, streamKey: string, t0: number, t1: number): Promise<HrvSummary>;
+  /** Adds a label (an interval with a text) to a session; returns its id. */
+  addLabel(sessionId: number, label: NewLabel): Promise<number>;
+  updateLabel(sessionId: number, labelId: number, label: NewLabel): Promise<void>;
+  deleteLabel(sessionId: number, labelId: number): Promise<void>;
 }
 
 export interface ExportResult {
@@ -82,6 +97,14 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'getRaw',
   'getPsd',
   'exportSession',
+  'getSessionDetail',
+  'readTrack',
+  'getBeats',
+  'editBeats',
+  'getHrv',
+  'addLabel',
+  'updateLabel',
+  'deleteLabel',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

@@ -39,7 +39,7 @@ export interface Chunk {
   data: Float32Array | Float64Array;
 }
 
-export type EventKind = 'gap' | 'marker' | 'device' | 'note' | 'beat' | 'step';
+export type EventKind = 'gap' | 'marker' | 'device' | 'note' | 'beat' | 'step' | 'label';
 
 export interface SessionEvent {
   kind: EventKind;

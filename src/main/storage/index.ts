@@ -2,3 +2,4 @@ export { Library, toSummary, type StoredChunk, type StoredSession, type StoredSt
 export { Recorder, FLUSH_INTERVAL_MS } from './recorder';
 export { defaultDbPath } from './paths';
 export { exportSessionCsv, type ExportProgress } from './export-csv';
+export { detectedBeats, readTrack, sessionDetail, sessionOrThrow, streamOrThrow } from './review-queries';

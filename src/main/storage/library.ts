@@ -234,6 +234,32 @@ export class Library {
     }
   }
 
+  /** A stream's chunks that overlap [a, b) (host time), in sample order. */
+  chunksBetween(streamId: number, a: number, b: number): StoredChunk[] {
+    const rows = this.db
+      .prepare('SELECT sample_index AS "index", t0, dt, n, dtype, data FROM chunks WHERE stream_id = ? AND t0 < ? AND t0 + n * dt > ? ORDER BY sample_index')
+      .all(streamId, b, a) as { index: number; t0: number; dt: number; n: number; dtype: string; data: Buffer }[];
+    return rows.map((r) => {
+      const bytes = new Uint8Array(r.data);
+      return { index: r.index, t0: r.t0, dt: r.dt, n: r.n, data: r.dtype === 'f64' ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer) };
+    });
+  }
+
+  /** Adds a label event (host time t); returns its row id. */
+  addLabel(sessionId: number, streamId: number | null, t: number, duration: number, text: string): number {
+    return Number(this.db.prepare("INSERT INTO events (session_id, stream_id, t, duration, kind, text) VALUES (?, ?, ?, ?, 'label', ?)").run(sessionId, streamId, t, duration, text).lastInsertRowid);
+  }
+
+  updateLabel(sessionId: number, labelId: number, streamId: number | null, t: number, duration: number, text: string): void {
+    const changed = this.db.prepare("UPDATE events SET stream_id = ?, t = ?, duration = ?, text = ? WHERE id = ? AND session_id = ? AND kind = 'label'").run(streamId, t, duration, text, labelId, sessionId).changes;
+    if (!changed) throw new Error(`session ${sessionId} has no label ${labelId}`);
+  }
+
+  deleteLabel(sessionId: number, labelId: number): void {
+    const changed = this.db.prepare("DELETE FROM events WHERE id = ? AND session_id = ? AND kind = 'label'").run(labelId, sessionId).changes;
+    if (!changed) throw new Error(`session ${sessionId} has no label ${labelId}`);
+  }
+
   events(sessionId: number): (SessionEvent & { stream: string | null })[] {
     return this.db
       .prepare(
