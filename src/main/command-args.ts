@@ -29,6 +29,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   addMarker: z.tuple([text]),
   getRaw: z.tuple([z.string().min(1).max(1000)]),
   exportSession: z.tuple([z.number().int().positive()]),
+  cancelJob: z.tuple([z.number().int().positive()]),
   getPsd: z.tuple([z.string().min(1).max(1000), z.number().int().min(0).max(1023), z.number().min(2).max(30)]),
 };
 

@@ -1,14 +1,15 @@
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ExportResult, LiveFrame, PsdResult, RecordOptions } from '../shared/api';
-import type { ConnectOptions, DeviceEntry, EngineStatus, RawView, SessionSummary } from '../shared/types';
+import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
+import type { ConnectOptions, DeviceEntry, EngineStatus, JobState, RawView, SessionSummary } from '../shared/types';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
 import { AnalysisHost } from './analysis/analysis-host';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
-import { Library, Recorder, exportSessionCsv, toSummary } from './storage';
+import { JobRunner } from './jobs';
+import { Library, Recorder, toSummary } from './storage';
 
 export type { Engine, EngineOptions } from './engine-api';
 
@@ -41,6 +42,7 @@ class VitalsEngine implements Engine {
   private readonly publisher: UiPublisher;
   private readonly analysis: AnalysisHost;
   private readonly statusTimer: NodeJS.Timeout;
+  private readonly jobs: JobRunner;
   private recorder: Recorder | null = null;
   /** Where the UI's exports go: beside the library, so they are easy to find from either face. */
   private readonly exportsDir: string;
@@ -49,6 +51,7 @@ class VitalsEngine implements Engine {
     this.now = options.now ?? hostNow;
     this.exportsDir = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-exports') : join(dirname(options.dbPath), 'exports');
     this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding });
+    this.jobs = new JobRunner({ dbPath: options.dbPath, nativeBinding: options.nativeBinding, onChange: () => this.pushStatus() });
     this.catalog = new DeviceCatalog({ simulator: options.simulator, now: this.now, listPorts: options.listPorts });
     this.reconnect = options.reconnect;
     this.publisher = new UiPublisher(this.bus, (frame) => this.emitFrame(frame), this.now);
@@ -97,10 +100,15 @@ class VitalsEngine implements Engine {
     return device.raw();
   }
 
-  async exportSession(sessionId: number): Promise<ExportResult> {
+  async exportSession(sessionId: number): Promise<JobState> {
     if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
+    if (!this.library.session(sessionId)) throw new Error(`no session ${sessionId} in ${this.library.path}`);
     const dir = join(this.exportsDir, `session-${sessionId}-csv`);
-    return { dir, files: exportSessionCsv(this.library, sessionId, dir) };
+    return this.jobs.start({ kind: 'export-csv', title: `CSV export of session ${sessionId}`, sessionId, params: { sessionId, dir } });
+  }
+
+  async cancelJob(jobId: number): Promise<void> {
+    this.jobs.cancel(jobId);
   }
 
   async getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult> {
@@ -167,6 +175,7 @@ class VitalsEngine implements Engine {
   async close(): Promise<void> {
     clearInterval(this.statusTimer);
     this.publisher.close();
+    await this.jobs.close();
     if (this.recorder) await this.stopRecording();
     await Promise.all([...this.devices.keys()].map((id) => this.disconnect(id)));
     await this.analysis.close();
@@ -175,7 +184,7 @@ class VitalsEngine implements Engine {
 
   private status(): EngineStatus {
     const recording = this.recorder ? { ...this.recorder.state, error: this.recorder.error?.message } : null;
-    return { devices: [...this.devices.values()].map((d) => d.stats()), streams: this.bus.streams, recording, analysis: this.analysis.state };
+    return { devices: [...this.devices.values()].map((d) => d.stats()), streams: this.bus.streams, recording, analysis: this.analysis.state, jobs: this.jobs.list() };
   }
 
   private pushStatus(): void {

@@ -1,4 +1,4 @@
-import type { ConnectOptions, DeviceEntry, EngineStatus, RawView, SessionSummary, StreamInfo } from './types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, JobState, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
 export interface LiveStreamBlock {
@@ -47,16 +47,16 @@ export interface VitalsCommands {
   addMarker(text: string): Promise<void>;
   /** The last bytes/lines a connected device sent, for the raw view. */
   getRaw(deviceId: string): Promise<RawView>;
-  /** Exports a recorded session as CSV (one file per stream + events.csv) into the library's exports folder. */
-  exportSession(sessionId: number): Promise<ExportResult>;
+  /**
+   * Starts a job exporting a recorded session as CSV (one file per stream + events.csv) into the
+   * library's exports folder. Its progress and outcome (the files, or the error) arrive in
+   * `EngineStatus.jobs`.
+   */
+  exportSession(sessionId: number): Promise<JobState>;
+  /** Cancels a running job: it ends `cancelled` and leaves no partial files. */
+  cancelJob(jobId: number): Promise<void>;
   /** Welch power spectral density of the newest `seconds` (<= 30) of one channel of a live stream. */
   getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult>;
-}
-
-export interface ExportResult {
-  /** The folder written, on the engine's machine. */
-  dir: string;
-  files: string[];
 }
 
 export interface PsdResult {
@@ -82,6 +82,7 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'getRaw',
   'getPsd',
   'exportSession',
+  'cancelJob',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */
@@ -92,4 +93,4 @@ export interface VitalsApi extends VitalsCommands {
   onStatus(listener: (status: EngineStatus) => void): () => void;
 }
 
-export type { ConnectOptions, RawView, StreamInfo };
+export type { ConnectOptions, JobState, RawView, StreamInfo };

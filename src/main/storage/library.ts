@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Chunk, SessionEvent, SessionSummary, StreamInfo, StreamKind } from '../../shared/types';
@@ -7,6 +7,11 @@ import { MIGRATIONS } from './migrations';
 export interface LibraryOptions {
   /** A better-sqlite3 binding built for another runtime (Electron); see EngineOptions. */
   nativeBinding?: string;
+  /**
+   * Open an existing library for reading only (a job's own connection): WAL lets it read while
+   * the recorder writes, and it never migrates or creates anything.
+   */
+  readonly?: boolean;
 }
 
 export interface StoredStream {
@@ -50,6 +55,16 @@ export class Library {
   readonly db: Database.Database;
 
   constructor(readonly path: string, options: LibraryOptions = {}) {
+    if (options.readonly) {
+      if (!existsSync(path)) throw new Error(`there is no library database at ${path}`);
+      try {
+        this.db = new Database(path, { nativeBinding: options.nativeBinding, readonly: true, fileMustExist: true });
+        this.checkVersion();
+      } catch (error) {
+        throw new Error(`cannot open library database ${path} for reading: ${(error as Error).message}`);
+      }
+      return;
+    }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
       this.db = new Database(path, { nativeBinding: options.nativeBinding });
@@ -67,11 +82,17 @@ export class Library {
     this.db.close();
   }
 
-  private migrate(): void {
+  /** The schema version, refused when a newer Vitalscope wrote it. */
+  private checkVersion(): number {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) {
       throw new Error(`it was written by a newer Vitalscope (schema ${version}, this version knows ${MIGRATIONS.length})`);
     }
+    return version;
+  }
+
+  private migrate(): void {
+    const version = this.checkVersion();
     for (let v = version; v < MIGRATIONS.length; v++) {
       this.db.transaction(() => {
         this.db.exec(MIGRATIONS[v]);
