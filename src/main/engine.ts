@@ -51,7 +51,7 @@ class VitalsEngine implements Engine {
     this.now = options.now ?? hostNow;
     this.exportsDir = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-exports') : join(dirname(options.dbPath), 'exports');
     this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding });
-    this.jobs = new JobRunner({ dbPath: options.dbPath, nativeBinding: options.nativeBinding, onChange: () => this.pushStatus() });
+    this.jobs = new JobRunner({ dbPath: options.dbPath, nativeBinding: options.nativeBinding, background: true, onChange: () => this.pushStatus() });
     this.catalog = new DeviceCatalog({ simulator: options.simulator, now: this.now, listPorts: options.listPorts });
     this.reconnect = options.reconnect;
     this.publisher = new UiPublisher(this.bus, (frame) => this.emitFrame(frame), this.now);

@@ -2,13 +2,18 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { JobKind, JobState } from '../../shared/types';
 import { workerEntry } from '../worker-entry';
-import type { FromJob, JobParams, JobWorkerData } from './job-protocol';
+import { PROGRESS_INTERVAL_MS, type FromJob, type JobParams, type JobWorkerData } from './job-protocol';
 
 export interface JobRunnerOptions {
   /** The library file; each job opens its own read-only connection to it. */
   dbPath: string;
   nativeBinding?: string;
-  /** Called when a job starts or ends at once, and for progress at most every NOTIFY_INTERVAL_MS. */
+  /**
+   * Run jobs at the lowest CPU priority (Linux), for a process that also reads devices and draws:
+   * a job then takes only the CPU they leave. The CLI's export, alone in its process, runs at full speed.
+   */
+  background?: boolean;
+  /** Called when a job starts or ends at once, and for progress at most every PROGRESS_INTERVAL_MS. */
   onChange?: () => void;
 }
 
@@ -19,7 +24,6 @@ export interface JobRequest<K extends JobKind> {
   params: JobParams[K];
 }
 
-const NOTIFY_INTERVAL_MS = 100;
 /** A cancelled job that has not stopped by then (stuck in one long call) is terminated. */
 const CANCEL_GRACE_MS = 5000;
 /** Ended jobs kept in the list, so a UI that connects later still sees how its export ended. */
@@ -47,7 +51,14 @@ export class JobRunner {
     if (this.options.dbPath === ':memory:') throw new Error('jobs need a library file: this library is in memory');
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
-    const data: JobWorkerData<K> = { kind: request.kind, params: request.params, dbPath: this.options.dbPath, nativeBinding: this.options.nativeBinding, cancel };
+    const data: JobWorkerData<K> = {
+      kind: request.kind,
+      params: request.params,
+      dbPath: this.options.dbPath,
+      nativeBinding: this.options.nativeBinding,
+      background: this.options.background ?? false,
+      cancel,
+    };
     const entry = workerEntry('job-worker.js', join(__dirname, 'job-worker.ts'));
     const worker = new Worker(entry.code, { eval: entry.eval, workerData: data });
     const state: JobState = {
@@ -126,7 +137,7 @@ export class JobRunner {
     for (const e of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) this.jobs.delete(e.state.id);
   }
 
-  /** Starts and endings are told at once; progress of all jobs together at most every NOTIFY_INTERVAL_MS. */
+  /** Starts and endings are told at once; progress of all jobs together at most every PROGRESS_INTERVAL_MS. */
   private notify(now: boolean): void {
     if (now) {
       if (this.notifyTimer) clearTimeout(this.notifyTimer);
@@ -136,7 +147,7 @@ export class JobRunner {
       this.notifyTimer ??= setTimeout(() => {
         this.notifyTimer = null;
         this.options.onChange?.();
-      }, NOTIFY_INTERVAL_MS);
+      }, PROGRESS_INTERVAL_MS);
     }
   }
 }

@@ -2,13 +2,15 @@
  * Entry of a job's worker thread: opens its own read-only connection to the library, runs one
  * job of JOB_KINDS, posts progress at most every PROGRESS_INTERVAL_MS and then how it ended.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { JobKind } from '../../shared/types';
 import { Library } from '../storage';
 import { JOB_KINDS } from './job-kinds';
-import type { FromJob, JobWorkerData, WorkProgress } from './job-protocol';
+import { PROGRESS_INTERVAL_MS, type FromJob, type JobWorkerData, type WorkProgress } from './job-protocol';
 
-const PROGRESS_INTERVAL_MS = 100;
+/** Nice value of a background job's thread: the lowest, so reading devices and drawing come first. */
+const BACKGROUND_NICE = 19;
 
 class Cancelled extends Error {}
 
@@ -39,4 +41,14 @@ function run<K extends JobKind>(data: JobWorkerData<K>): FromJob {
   }
 }
 
-post(run(workerData as JobWorkerData));
+const data = workerData as JobWorkerData;
+// On Linux a thread has its own nice value and setpriority(0) sets the calling thread's; elsewhere
+// it would lower the whole process (acquisition too), so jobs run at normal priority there.
+if (data.background && process.platform === 'linux') {
+  try {
+    setPriority(0, BACKGROUND_NICE);
+  } catch {
+    // Not allowed here (a sandbox): the job runs at normal priority, only slower for the others.
+  }
+}
+post(run(data));
