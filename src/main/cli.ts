@@ -197,7 +197,7 @@ async function exportCommand(args: string[]): Promise<number> {
   stop.dispose();
   progress.end();
   if (job.state === 'cancelled') {
-    process.stderr.write(`export of session ${id} cancelled: no files left in ${values.out}\n`);
+    process.stderr.write(`export of session ${id} cancelled: its partial files were removed\n`);
     return 130;
   }
   if (job.state !== 'done') throw new Error(job.error);

@@ -103,6 +103,8 @@ class VitalsEngine implements Engine {
   async exportSession(sessionId: number): Promise<JobState> {
     if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
     if (!this.library.session(sessionId)) throw new Error(`no session ${sessionId} in ${this.library.path}`);
+    const running = this.jobs.list().find((j) => j.kind === 'export-csv' && j.sessionId === sessionId && j.state === 'running');
+    if (running) throw new Error(`session ${sessionId} is already being exported (job ${running.id})`);
     const dir = join(this.exportsDir, `session-${sessionId}-csv`);
     return this.jobs.start({ kind: 'export-csv', title: `CSV export of session ${sessionId}`, sessionId, params: { sessionId, dir } });
   }

@@ -29,19 +29,24 @@ function exportJob(runner: JobRunner, sessionId: number, out: string): JobState 
 }
 
 describe('CSV export as a job in a worker thread', () => {
-  it('writes the same bytes as the synchronous export', async () => {
+  it('writes the same bytes as the synchronous export, two jobs at once', async () => {
     const runner = new JobRunner({ dbPath });
-    const out = join(dir.path, 'job-small');
-    const job = await runner.wait(exportJob(runner, small, out).id);
-    expect(job.state).toBe('done');
-    expect(job.progress.fraction).toBe(1);
+    const outs = [join(dir.path, 'job-small-a'), join(dir.path, 'job-small-b')];
+    const started = outs.map((out) => exportJob(runner, small, out));
+    expect(started[0].id).not.toBe(started[1].id);
+    expect(runner.list().map((j) => j.state)).toEqual(['running', 'running']);
+    const jobs = await Promise.all(started.map((j) => runner.wait(j.id)));
 
     const library = new Library(dbPath);
     const reference = exportSessionCsv(library, small, join(dir.path, 'sync-small'));
     library.close();
-    expect(job.output!.files.map((f) => basename(f))).toEqual(reference.map((f) => basename(f)));
-    for (const [i, file] of job.output!.files.entries()) expect(readFileSync(file).equals(readFileSync(reference[i])), file).toBe(true);
-    expect(readdirSync(out).sort()).toEqual(['ecg16.csv', 'events.csv']);
+    for (const [n, job] of jobs.entries()) {
+      expect(job.state).toBe('done');
+      expect(job.progress.fraction).toBe(1);
+      expect(job.output!.files.map((f) => basename(f))).toEqual(reference.map((f) => basename(f)));
+      for (const [i, file] of job.output!.files.entries()) expect(readFileSync(file).equals(readFileSync(reference[i])), file).toBe(true);
+      expect(readdirSync(outs[n]).sort()).toEqual(['ecg16.csv', 'events.csv']);
+    }
   });
 
   it('keeps the event loop responsive and reports monotone progress at a bounded rate', async () => {
@@ -153,6 +158,7 @@ describe('the engine runs exports as jobs', () => {
       );
       const started = await engine.exportSession(small);
       expect(started).toMatchObject({ kind: 'export-csv', sessionId: small, state: 'running' });
+      await expect(engine.exportSession(small)).rejects.toThrow(`session ${small} is already being exported (job ${started.id})`);
       const job = await ended;
       expect(job).toMatchObject({ id: started.id, state: 'done', output: { dir: join(dir.path, 'exports', `session-${small}-csv`) } });
       expect(seen.some((j) => j.id === started.id && j.state === 'running')).toBe(true);

@@ -13,7 +13,7 @@ export interface ExportProgress {
 }
 
 /** Files being written carry this suffix until the whole export is complete. */
-export const PARTIAL_SUFFIX = '.partial';
+const PARTIAL_SUFFIX = '.partial';
 
 /**
  * Writes one `<stream>.csv` per stream and `events.csv` into `dir`, time in seconds from the

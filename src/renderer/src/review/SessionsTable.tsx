@@ -122,7 +122,7 @@ function ExportOutcome({ job }: { job: JobState }) {
   if (job.state === 'cancelled') {
     return (
       <span className="small muted" data-testid="export-result">
-        export of session {job.sessionId} cancelled; no files left
+        export of session {job.sessionId} cancelled: its partial files were removed
       </span>
     );
   }
