@@ -20,7 +20,8 @@ Commands:
                                                             ID: sim, or serial:PATH (a USB serial port
                                                             or any pty, e.g. serial:/dev/ttyACM0)
   sessions  [--json]                                        list recorded sessions
-  export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv)
+  export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv);
+                                                            progress on stderr, Ctrl+C cancels (exit 130)
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
