@@ -6,12 +6,13 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The Electron shell, the plain-Node CLI (which also hosts the web face) and the analysis
-        // worker thread share chunks.
+        // The Electron shell, the plain-Node CLI (which also hosts the web face), the analysis
+        // worker thread and the jobs' worker thread share chunks.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli.ts'),
           'analysis-worker': resolve(__dirname, 'src/main/analysis/worker.ts'),
+          'job-worker': resolve(__dirname, 'src/main/jobs/job-worker.ts'),
         },
       },
     },

@@ -1,12 +1,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import { describeQueue } from '../shared/recording-queue';
-import type { ConnectOptions, EngineStatus } from '../shared/types';
+import type { ConnectOptions, EngineStatus, JobState } from '../shared/types';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
 import { createEngine } from './engine';
 import { startWebFace } from './server';
-import { Library, defaultDbPath, exportSessionCsv, toSummary } from './storage';
+import { JobRunner } from './jobs';
+import { Library, defaultDbPath, toSummary } from './storage';
 
 const HELP = `vitalscope — a workbench for wearable health sensors
 
@@ -24,7 +25,8 @@ Commands:
                                                             the library cannot be written (default 256)
   sessions  [--json]                                        list recorded sessions (status: complete,
                                                             recovered after a crash, or recording)
-  export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv)
+  export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv);
+                                                            progress on stderr, Ctrl+C cancels (exit 130)
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
@@ -206,23 +208,62 @@ async function sessions(args: string[]): Promise<void> {
   }
 }
 
-async function exportCommand(args: string[]): Promise<void> {
+async function exportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' } }, 1);
   if (positionals.length === 0) throw new UsageError('export needs a session id (see `vitalscope sessions`)');
   const id = number(positionals[0], 'session-id', 0, 1);
   if ((values.format ?? 'csv') !== 'csv') throw new UsageError(`--format "${values.format}" is not supported yet; supported: csv`);
   if (!values.out) throw new UsageError('--out DIR is required');
-  const library = new Library(dbPath(values.db));
-  try {
-    let lastReport = Date.now();
-    const files = exportSessionCsv(library, id, values.out, (p) => {
-      if (Date.now() - lastReport < 1000) return;
-      lastReport = Date.now();
-      process.stderr.write(`exporting ${p.stream}: ${Math.round((100 * p.samplesWritten) / Math.max(1, p.samplesTotal))}%\n`);
-    });
-    for (const f of files) process.stdout.write(`${f}\n`);
-  } finally {
-    library.close();
+  // A job in a worker thread, as in the app: this thread stays free to show progress and take Ctrl+C.
+  const progress = new ProgressLine(process.stderr);
+  const runner: JobRunner = new JobRunner({
+    dbPath: dbPath(values.db),
+    onChange: () => {
+      const [job] = runner.list(); // this runner runs one job
+      if (job?.state === 'running' && job.progress.stage) progress.update(describeProgress(job));
+    },
+  });
+  const jobId = runner.start({ kind: 'export-csv', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, dir: values.out } }).id;
+  const stop = waitForSignal();
+  void stop.promise.then(() => runner.cancel(jobId));
+  const job = await runner.wait(jobId);
+  stop.dispose();
+  progress.end();
+  if (job.state === 'cancelled') {
+    process.stderr.write(`export of session ${id} cancelled: its partial files were removed\n`);
+    return 130;
+  }
+  if (job.state !== 'done') throw new Error(job.error);
+  for (const f of job.output!.files) process.stdout.write(`${f}\n`);
+  return 0;
+}
+
+function describeProgress(job: JobState): string {
+  const p = job.progress;
+  const eta = p.etaSeconds === null ? '' : `, ${Math.ceil(p.etaSeconds)} s left`;
+  return `exporting ${p.stage}: ${(100 * p.fraction).toFixed(0)}% (${(p.bytesWritten / 1e6).toFixed(1)} MB${eta})`;
+}
+
+/** A status line on stderr: rewritten in place on a terminal, else one line a second. */
+class ProgressLine {
+  private last = 0;
+  private shown = false;
+
+  constructor(private readonly out: NodeJS.WriteStream) {}
+
+  update(text: string): void {
+    if (this.out.isTTY) {
+      this.out.write(`\r${text}\x1b[K`);
+      this.shown = true;
+    } else if (Date.now() - this.last >= 1000) {
+      this.last = Date.now();
+      this.out.write(`${text}\n`);
+    }
+  }
+
+  end(): void {
+    if (this.shown) this.out.write('\r\x1b[K');
+    this.shown = false;
   }
 }
 
@@ -277,7 +318,8 @@ async function devices(args: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+/** Each command resolves with its exit code, or nothing for 0. */
+const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   record,
   sessions,
   export: exportCommand,
@@ -327,8 +369,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     }
-    await run(rest);
-    return 0;
+    return (await run(rest)) ?? 0;
   } catch (error) {
     const usage = error instanceof UsageError;
     process.stderr.write(`vitalscope${command ? ` ${command}` : ''}: ${(error as Error).message}${usage ? ' (see vitalscope --help)' : ''}\n`);

@@ -42,6 +42,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   addMarker: z.tuple([text]),
   getRaw: z.tuple([z.string().min(1).max(1000)]),
   exportSession: z.tuple([z.number().int().positive()]),
+  cancelJob: z.tuple([z.number().int().positive()]),
   getPsd: z.tuple([z.string().min(1).max(1000), z.number().int().min(0).max(1023), z.number().min(2).max(30)]),
   getSessionDetail: z.tuple([sessionId]),
   readTrack: z.tuple([sessionId, streamKey, seconds, seconds, z.number().int().min(1).max(20_000)]),

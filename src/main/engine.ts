@@ -1,15 +1,16 @@
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ExportResult, LiveFrame, PsdResult, RecordOptions } from '../shared/api';
+import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
 import type { BeatEdit, BeatSeries, HrvSummary, NewLabel, SessionDetail, TrackData } from '../shared/review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, RawView, SessionSummary } from '../shared/types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, JobState, RawView, SessionSummary } from '../shared/types';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
 import { AnalysisHost } from './analysis/analysis-host';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
-import { Library, Recorder, detectedBeats, exportSessionCsv, readTrack, sessionDetail, sessionOrThrow, streamOrThrow, toSummary } from './storage';
+import { JobRunner } from './jobs';
+import { Library, Recorder, detectedBeats, readTrack, sessionDetail, sessionOrThrow, streamOrThrow, toSummary } from './storage';
 
 export type { Engine, EngineOptions } from './engine-api';
 
@@ -48,6 +49,7 @@ class VitalsEngine implements Engine {
   private readonly publisher: UiPublisher;
   private readonly analysis: AnalysisHost;
   private readonly statusTimer: NodeJS.Timeout;
+  private readonly jobs: JobRunner;
   private recorder: Recorder | null = null;
   private readonly recordQueueBytes: number | undefined;
   /** Where the UI's exports go: beside the library, so they are easy to find from either face. */
@@ -58,6 +60,7 @@ class VitalsEngine implements Engine {
     this.exportsDir = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-exports') : join(dirname(options.dbPath), 'exports');
     this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding, durable: options.durable });
     this.recordQueueBytes = options.recordQueueBytes;
+    this.jobs = new JobRunner({ dbPath: options.dbPath, nativeBinding: options.nativeBinding, background: true, onChange: () => this.pushStatus() });
     this.catalog = new DeviceCatalog({ simulator: options.simulator, now: this.now, listPorts: options.listPorts });
     this.reconnect = options.reconnect;
     this.publisher = new UiPublisher(this.bus, (frame) => this.emitFrame(frame), this.now);
@@ -106,10 +109,17 @@ class VitalsEngine implements Engine {
     return device.raw();
   }
 
-  async exportSession(sessionId: number): Promise<ExportResult> {
+  async exportSession(sessionId: number): Promise<JobState> {
     if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
+    if (!this.library.session(sessionId)) throw new Error(`no session ${sessionId} in ${this.library.path}`);
+    const running = this.jobs.list().find((j) => j.kind === 'export-csv' && j.sessionId === sessionId && j.state === 'running');
+    if (running) throw new Error(`session ${sessionId} is already being exported (job ${running.id})`);
     const dir = join(this.exportsDir, `session-${sessionId}-csv`);
-    return { dir, files: exportSessionCsv(this.library, sessionId, dir) };
+    return this.jobs.start({ kind: 'export-csv', title: `CSV export of session ${sessionId}`, sessionId, params: { sessionId, dir } });
+  }
+
+  async cancelJob(jobId: number): Promise<void> {
+    this.jobs.cancel(jobId);
   }
 
   async getSessionDetail(sessionId: number): Promise<SessionDetail> {
@@ -214,6 +224,7 @@ class VitalsEngine implements Engine {
   async close(): Promise<void> {
     clearInterval(this.statusTimer);
     this.publisher.close();
+    await this.jobs.close();
     // A recording whose end cannot be written still lets everything else close; the error says what was lost.
     const failure = this.recorder ? await this.stopRecording().then(() => null, (error: unknown) => error) : null;
     await Promise.all([...this.devices.keys()].map((id) => this.disconnect(id)));
@@ -224,7 +235,14 @@ class VitalsEngine implements Engine {
 
   private status(): EngineStatus {
     const recording = this.recorder ? this.recorder.state : null;
-    return { devices: [...this.devices.values()].map((d) => d.stats()), streams: this.bus.streams, recording, analysis: this.analysis.state, listenerError: this.listenerError };
+    return {
+      devices: [...this.devices.values()].map((d) => d.stats()),
+      streams: this.bus.streams,
+      recording,
+      analysis: this.analysis.state,
+      listenerError: this.listenerError,
+      jobs: this.jobs.list(),
+    };
   }
 
   private pushStatus(): void {

@@ -1,5 +1,5 @@
 import type { BeatEdit, BeatSeries, HrvSummary, NewLabel, SessionDetail, TrackData } from './review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, RawView, SessionSummary, StreamInfo } from './types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, JobState, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
 export interface LiveStreamBlock {
@@ -48,8 +48,14 @@ export interface VitalsCommands {
   addMarker(text: string): Promise<void>;
   /** The last bytes/lines a connected device sent, for the raw view. */
   getRaw(deviceId: string): Promise<RawView>;
-  /** Exports a recorded session as CSV (one file per stream + events.csv) into the library's exports folder. */
-  exportSession(sessionId: number): Promise<ExportResult>;
+  /**
+   * Starts a job exporting a recorded session as CSV (one file per stream + events.csv) into the
+   * library's exports folder. Its progress and outcome (the files, or the error) arrive in
+   * `EngineStatus.jobs`.
+   */
+  exportSession(sessionId: number): Promise<JobState>;
+  /** Cancels a running job: it ends `cancelled` and leaves no partial files. */
+  cancelJob(jobId: number): Promise<void>;
   /** Welch power spectral density of the newest `seconds` (<= 30) of one channel of a live stream. */
   getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult>;
   /** A recorded session for the review view: its streams and its events (times from the session start). */
@@ -66,12 +72,6 @@ export interface VitalsCommands {
   addLabel(sessionId: number, label: NewLabel): Promise<number>;
   updateLabel(sessionId: number, labelId: number, label: NewLabel): Promise<void>;
   deleteLabel(sessionId: number, labelId: number): Promise<void>;
-}
-
-export interface ExportResult {
-  /** The folder written, on the engine's machine. */
-  dir: string;
-  files: string[];
 }
 
 export interface PsdResult {
@@ -97,6 +97,7 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'getRaw',
   'getPsd',
   'exportSession',
+  'cancelJob',
   'getSessionDetail',
   'readTrack',
   'getBeats',
@@ -115,4 +116,4 @@ export interface VitalsApi extends VitalsCommands {
   onStatus(listener: (status: EngineStatus) => void): () => void;
 }
 
-export type { ConnectOptions, RawView, StreamInfo };
+export type { ConnectOptions, JobState, RawView, StreamInfo };

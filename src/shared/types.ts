@@ -208,6 +208,41 @@ export interface EngineStatus {
   analysis: AnalysisState;
   /** The latest failure of a part listening to the live streams (recorder, analysis, live view), which the others survived. */
   listenerError?: string;
+  /** Long work (exports) running in worker threads, and the last ones that ended. */
+  jobs: JobState[];
+}
+
+export type JobKind = 'export-csv';
+
+export interface JobProgress {
+  /** 0..1 of the whole job. */
+  fraction: number;
+  /** What it is working on now (an export: the stream being written). */
+  stage: string;
+  /** Work done and total, in samples per channel summed over streams. */
+  samplesDone: number;
+  samplesTotal: number;
+  bytesWritten: number;
+  /** Seconds left at the rate so far; null until there is a rate. */
+  etaSeconds: number | null;
+}
+
+export interface JobState {
+  id: number;
+  kind: JobKind;
+  /** For the UI: "CSV export of session 3". */
+  title: string;
+  /** The session the job works on. */
+  sessionId: number;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** ms since the Unix epoch. */
+  startedAt: number;
+  endedAt: number | null;
+  progress: JobProgress;
+  /** When done: where the files went (on the engine's machine). */
+  output?: { dir: string; files: string[] };
+  /** When failed: what went wrong, naming the file or session. */
+  error?: string;
 }
 
 export interface StreamSummary {

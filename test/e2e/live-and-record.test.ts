@@ -4,7 +4,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/main/engine';
 import { startWebFace, type WebFace } from '../../src/main/server';
+import { Library } from '../../src/main/storage';
 import { launchChromium } from '../helpers/chromium';
+import { writeSyntheticSession } from '../helpers/synthetic-session';
 import { findTool } from '../helpers/system-tool';
 import { tempDir } from '../helpers/temp-dir';
 import { canvasSignature } from './canvas-signature';
@@ -146,5 +148,24 @@ describe.skipIf(!chromiumPath)('web face in real Chromium', () => {
     const ecgCsv = readFileSync(join(exportDir, 'ecg.csv'), 'utf8').trim().split('\n');
     expect(ecgCsv[0]).toBe('time_s,Lead I [uV]');
     expect(ecgCsv).toHaveLength(session.streams.find((s) => s.name === 'ecg')!.samples + 1);
+  });
+
+  it('shows a long export\'s progress and cancels it from the table', async () => {
+    // 30 min of 16 channels at 1 kHz: an export of many seconds, written beside the engine's connection.
+    const library = new Library(join(dir.path, 'library.db'));
+    const { sessionId } = writeSyntheticSession(library, { seconds: 1800, rate: 1000, channels: 16, name: 'long one' });
+    library.close();
+    await page.getByTestId('sessions-refresh').click();
+    await page.getByTestId(`export-${sessionId}`).click();
+    const progress = page.getByTestId(`export-progress-${sessionId}`);
+    await progress.waitFor({ timeout: 10_000 });
+    await page.waitForFunction((id) => Number(document.querySelector(`[data-testid="export-progress-${id}"] progress`)?.getAttribute('value')) > 0, sessionId);
+    await page.getByTestId(`export-cancel-${sessionId}`).click();
+    const result = page.getByTestId('export-result');
+    await page.waitForFunction(() => document.querySelector('[data-testid="export-result"]')?.textContent?.includes('cancelled'), undefined, { timeout: 10_000 });
+    expect(await result.textContent()).toContain(`export of session ${sessionId} cancelled`);
+    expect(existsSync(join(dir.path, 'exports', `session-${sessionId}-csv`))).toBe(false);
+    // The button is back for another try.
+    await page.getByTestId(`export-${sessionId}`).waitFor();
   });
 });

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PsdResult } from '../../shared/api';
 import type { AnalysisState, Chunk } from '../../shared/types';
 import type { HostClock } from '../acquisition/host-clock';
 import type { StreamBus } from '../acquisition/stream-bus';
+import { workerEntry } from '../worker-entry';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 const NUMERICS_INTERVAL_MS = 1000;
@@ -97,7 +97,7 @@ export class AnalysisHost {
   }
 
   private spawn(): void {
-    const entry = this.options.entry ?? workerEntry();
+    const entry = this.options.entry ?? workerEntry('analysis-worker.js', join(__dirname, 'worker.ts'));
     const worker = new Worker(entry.code, { eval: entry.eval });
     this.worker = worker;
     this.spawnedAt = performance.now();
@@ -202,18 +202,4 @@ export class AnalysisHost {
       }
     }
   }
-}
-
-/**
- * The worker: the bundled `analysis-worker.js` next to the built main process (or one folder up
- * from a shared chunk), or, when running from source (tests, tsx), the TypeScript entry loaded
- * through tsx's require hook.
- */
-function workerEntry(): WorkerEntry {
-  if (__filename.endsWith('.ts')) {
-    return { code: `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'worker.ts'))});`, eval: true };
-  }
-  const file = [join(__dirname, 'analysis-worker.js'), join(__dirname, '..', 'analysis-worker.js')].find((f) => existsSync(f));
-  if (!file) throw new Error(`analysis-worker.js not found beside ${__dirname}: rebuild with \`npm run build\``);
-  return { code: file, eval: false };
 }

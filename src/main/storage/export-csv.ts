@@ -1,57 +1,89 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENTS_HEADER, eventRow, samplesHeader, samplesRows } from '../formats/csv';
 import type { Library } from './library';
 
 export interface ExportProgress {
+  /** The stream being written. */
   stream: string;
-  samplesWritten: number;
+  /** Samples written so far, over all streams. */
+  samplesDone: number;
   samplesTotal: number;
+  bytesWritten: number;
 }
+
+/** Files being written carry this suffix until the whole export is complete. */
+const PARTIAL_SUFFIX = '.partial';
 
 /**
  * Writes one `<stream>.csv` per stream and `events.csv` into `dir`, time in seconds from the
  * session start. When several devices have a stream of the same name, the file names carry the
  * device too (`<device>_<stream>.csv`). Streams are read chunk by chunk, so memory stays flat.
+ *
+ * `onProgress` runs after every chunk and may throw to abort (a cancelled job). Files are written
+ * as `<name>.csv.partial` and renamed only when all are complete, so an earlier export in `dir`
+ * stays whole until then; on any failure the partial files (and `dir`, if this made it) are
+ * removed and a killed process leaves only files marked `.partial`.
  */
 export function exportSessionCsv(library: Library, sessionId: number, dir: string, onProgress?: (p: ExportProgress) => void): string[] {
   const session = library.session(sessionId);
   if (!session) throw new Error(`no session ${sessionId} in ${library.path}`);
-  mkdirSync(dir, { recursive: true });
+  const createdDir = mkdirSync(dir, { recursive: true });
   const files: string[] = [];
-  const origin = session.startedAt;
-  const names = fileNames(session.streams);
-  for (const [i, stream] of session.streams.entries()) {
-    const file = join(dir, `${names[i]}.csv`);
-    withFile(file, (write) => {
-      write(samplesHeader(stream.channels));
-      let written = 0;
-      for (const chunk of library.chunks(stream.id)) {
-        write(samplesRows(chunk.t0, chunk.dt, chunk.n, chunk.data, origin));
-        written += chunk.n;
-        onProgress?.({ stream: stream.name, samplesWritten: written, samplesTotal: stream.samples });
+  try {
+    const origin = session.startedAt;
+    const names = fileNames(session.streams);
+    const progress: ExportProgress = { stream: '', samplesDone: 0, samplesTotal: session.streams.reduce((sum, s) => sum + s.samples, 0), bytesWritten: 0 };
+    const count = (bytes: number): void => {
+      progress.bytesWritten += bytes;
+    };
+    for (const [i, stream] of session.streams.entries()) {
+      const file = join(dir, `${names[i]}.csv`);
+      files.push(file);
+      progress.stream = stream.name;
+      withFile(file, count, (write) => {
+        write(samplesHeader(stream.channels));
+        for (const chunk of library.chunks(stream.id)) {
+          write(samplesRows(chunk.t0, chunk.dt, chunk.n, chunk.data, origin));
+          progress.samplesDone += chunk.n;
+          onProgress?.(progress);
+        }
+      });
+    }
+    const eventsFile = join(dir, 'events.csv');
+    files.push(eventsFile);
+    withFile(eventsFile, count, (write) => {
+      write(EVENTS_HEADER);
+      for (const e of library.events(sessionId)) {
+        const text = e.stream ? `${e.stream}: ${e.text}` : e.text;
+        write(eventRow(e.t, e.duration, e.kind, text, origin));
       }
     });
-    files.push(file);
+    for (const file of files) renameSync(file + PARTIAL_SUFFIX, file);
+    return files;
+  } catch (error) {
+    for (const file of files) rmSync(file + PARTIAL_SUFFIX, { force: true });
+    if (createdDir && readdirSync(dir).length === 0) rmdirSync(dir);
+    throw error;
   }
-  const eventsFile = join(dir, 'events.csv');
-  withFile(eventsFile, (write) => {
-    write(EVENTS_HEADER);
-    for (const e of library.events(sessionId)) {
-      const text = e.stream ? `${e.stream}: ${e.text}` : e.text;
-      write(eventRow(e.t, e.duration, e.kind, text, origin));
-    }
-  });
-  files.push(eventsFile);
-  return files;
 }
 
-function withFile(path: string, body: (write: (text: string) => void) => void): void {
-  const fd = openSync(path, 'w');
+/** Writes `path` + PARTIAL_SUFFIX; an I/O error (a full disk) says which file it hit. */
+function withFile(path: string, count: (bytes: number) => void, body: (write: (text: string) => void) => void): void {
+  const partial = path + PARTIAL_SUFFIX;
+  const fd = io(path, () => openSync(partial, 'w'));
   try {
-    body((text) => writeSync(fd, text));
+    body((text) => count(io(path, () => writeSync(fd, text))));
   } finally {
     closeSync(fd);
+  }
+}
+
+function io<T>(path: string, operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    throw new Error(`cannot write ${path}: ${(error as Error).message}`);
   }
 }
 

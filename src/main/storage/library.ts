@@ -1,4 +1,4 @@
-import { renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Chunk, SessionEvent, SessionStatus, SessionSummary, StreamInfo, StreamKind } from '../../shared/types';
 import { recoverInterrupted } from './crash-recovery';
@@ -10,6 +10,11 @@ export interface LibraryOptions {
   nativeBinding?: string;
   /** synchronous=FULL: a commit also survives a power loss or OS crash, at a cost per flush (see `npm run bench -- durable`). */
   durable?: boolean;
+  /**
+   * Open an existing library for reading only (a job's own connection): WAL lets it read while
+   * the recorder writes, and it never migrates or creates anything.
+   */
+  readonly?: boolean;
 }
 
 export interface StoredStream {
@@ -67,6 +72,17 @@ export class Library {
     readonly path: string,
     private readonly options: LibraryOptions = {},
   ) {
+    if (options.readonly) {
+      if (!existsSync(path)) throw new Error(`there is no library database at ${path}`);
+      try {
+        this.connection = new Database(path, { nativeBinding: options.nativeBinding, readonly: true, fileMustExist: true });
+        this.checkVersion();
+      } catch (error) {
+        throw new Error(`cannot open library database ${path} for reading: ${(error as Error).message}`);
+      }
+      this.recovered = [];
+      return;
+    }
     if (path !== ':memory:') prepareLibraryFile(path);
     let db: Database.Database | undefined;
     try {
@@ -100,9 +116,15 @@ export class Library {
     return db;
   }
 
-  private migrate(): void {
+  /** The schema version, refused when a newer Vitalscope wrote it. */
+  private checkVersion(): number {
     const version = this.connection.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) throw new NewerSchemaError(version, MIGRATIONS.length);
+    return version;
+  }
+
+  private migrate(): void {
+    const version = this.checkVersion();
     for (let v = version; v < MIGRATIONS.length; v++) {
       this.connection.transaction(() => {
         this.connection.exec(MIGRATIONS[v]);

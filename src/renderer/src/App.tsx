@@ -19,14 +19,16 @@ export function App({ api }: { api: RendererApi }) {
   const [filterAll, setFilterAll] = useState(false);
   const toggleFilterAll = useCallback(() => setFilterAll((f) => !f), []);
 
+  // An export is a job: its progress and outcome arrive with the status pushes.
   const exportSession = useCallback(
-    async (sessionId: number): Promise<string | null> => {
-      try {
-        return (await api.exportSession(sessionId)).dir;
-      } catch (error) {
-        report(error, `export of session ${sessionId}`);
-        return null;
-      }
+    (sessionId: number): void => {
+      api.exportSession(sessionId).then(engine.refreshStatus, (error: unknown) => report(error, `export of session ${sessionId}`));
+    },
+    [api, report, engine.refreshStatus],
+  );
+  const cancelJob = useCallback(
+    (jobId: number): void => {
+      api.cancelJob(jobId).catch((error: unknown) => report(error, `cancel job ${jobId}`));
     },
     [api, report],
   );
@@ -121,7 +123,13 @@ export function App({ api }: { api: RendererApi }) {
           filterAll={filterAll}
           onToggleFilterAll={toggleFilterAll}
         />
-        <SessionsTable sessions={engine.sessions} onRefresh={engine.refreshSessions} onExport={exportSession} />
+        <SessionsTable
+          sessions={engine.sessions}
+          jobs={engine.status?.jobs ?? []}
+          onRefresh={engine.refreshSessions}
+          onExport={exportSession}
+          onCancel={cancelJob}
+        />
       </main>
       <footer className="help-line">
         <span>{SHORTCUT_HELP}</span>

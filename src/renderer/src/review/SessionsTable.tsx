@@ -1,38 +1,28 @@
-import { useState } from 'react';
-import type { SessionStatus, SessionSummary } from '../../../shared/types';
+import type { JobState, SessionStatus, SessionSummary } from '../../../shared/types';
 import { formatCount, formatDuration, formatLocalTime } from '../format';
 
 interface Props {
   sessions: readonly SessionSummary[] | null;
+  /** The engine's jobs (from its status): running exports show progress, ended ones their outcome. */
+  jobs: readonly JobState[];
   onRefresh(): void;
-  /** Exports a session as CSV; resolves with the folder written. */
-  onExport(sessionId: number): Promise<string | null>;
+  /** Starts a CSV export job for a session. */
+  onExport(sessionId: number): void;
+  onCancel(jobId: number): void;
 }
 
-/** Recorded sessions, newest first. */
-export function SessionsTable({ sessions, onRefresh, onExport }: Props) {
-  const [exported, setExported] = useState<{ id: number; dir: string } | null>(null);
-  const [exporting, setExporting] = useState<number | null>(null);
-  const exportRow = async (id: number): Promise<void> => {
-    setExporting(id);
-    try {
-      const dir = await onExport(id);
-      if (dir) setExported({ id, dir });
-    } finally {
-      setExporting(null);
-    }
-  };
+/** Recorded sessions, newest first, with their running exports and how the last one ended. */
+export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }: Props) {
+  const exports = jobs.filter((j) => j.kind === 'export-csv');
+  const running = new Map(exports.filter((j) => j.state === 'running').map((j) => [j.sessionId, j]));
+  const lastEnded = exports.filter((j) => j.endedAt !== null).sort((a, b) => b.endedAt! - a.endedAt!)[0];
   const rows = [...(sessions ?? [])].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || b.id - a.id);
   return (
     <section className="panel sessions" aria-label="Sessions">
       <header className="panel-head">
         <h2>Sessions</h2>
         <span className="muted small">{sessions ? `${sessions.length} recorded` : 'loading…'}</span>
-        {exported ? (
-          <span className="small" data-testid="export-result">
-            session {exported.id} exported to <span className="mono">{exported.dir}</span>
-          </span>
-        ) : null}
+        {lastEnded ? <ExportOutcome job={lastEnded} /> : null}
         <span className="spacer" />
         <button type="button" onClick={onRefresh} data-testid="sessions-refresh">
           Refresh
@@ -76,16 +66,20 @@ export function SessionsTable({ sessions, onRefresh, onExport }: Props) {
                     </div>
                   ))}
                 </td>
-                <td>
-                  <button
-                    type="button"
-                    data-testid={`export-${s.id}`}
-                    disabled={s.status === 'recording' || exporting === s.id}
-                    title={s.status === 'recording' ? 'still recording' : 'one CSV per stream + events.csv, beside the library'}
-                    onClick={() => void exportRow(s.id)}
-                  >
-                    {exporting === s.id ? 'Exporting…' : 'Export CSV'}
-                  </button>
+                <td className="export-cell">
+                  {running.has(s.id) ? (
+                    <ExportProgress job={running.get(s.id)!} onCancel={onCancel} />
+                  ) : (
+                    <button
+                      type="button"
+                      data-testid={`export-${s.id}`}
+                      disabled={s.status === 'recording'}
+                      title={s.status === 'recording' ? 'still recording' : 'one CSV per stream + events.csv, beside the library'}
+                      onClick={() => onExport(s.id)}
+                    >
+                      Export CSV
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
@@ -115,6 +109,44 @@ function StatusBadge({ status }: { status: SessionStatus }) {
   return (
     <span className={`badge status-${status}`} data-testid="session-status" title={STATUS_TITLES[status]}>
       {status}
+    </span>
+  );
+}
+
+function ExportProgress({ job, onCancel }: { job: JobState; onCancel(jobId: number): void }) {
+  const { fraction, etaSeconds, stage } = job.progress;
+  const eta = etaSeconds === null ? '' : `, ${formatDuration(etaSeconds * 1000)} left`;
+  return (
+    <span className="export-progress" data-testid={`export-progress-${job.sessionId}`} title={stage ? `writing ${stage}` : 'starting'}>
+      <progress max={1} value={fraction} />
+      <span className="mono small">
+        {(100 * fraction).toFixed(0)}%{eta}
+      </span>
+      <button type="button" data-testid={`export-cancel-${job.sessionId}`} onClick={() => onCancel(job.id)}>
+        Cancel
+      </button>
+    </span>
+  );
+}
+
+function ExportOutcome({ job }: { job: JobState }) {
+  if (job.state === 'done') {
+    return (
+      <span className="small" data-testid="export-result" title={job.output?.files.join('\n')}>
+        session {job.sessionId} exported to <span className="mono">{job.output?.dir}</span>
+      </span>
+    );
+  }
+  if (job.state === 'cancelled') {
+    return (
+      <span className="small muted" data-testid="export-result">
+        export of session {job.sessionId} cancelled: its partial files were removed
+      </span>
+    );
+  }
+  return (
+    <span className="small export-error" data-testid="export-error">
+      {job.error}
     </span>
   );
 }

@@ -1,0 +1,47 @@
+import type { JobKind, JobState } from '../../shared/types';
+
+/**
+ * How often a job's progress is told, at most: each report reaches every UI as a status push, and
+ * a quicker bar would only cost the live view frames.
+ */
+export const PROGRESS_INTERVAL_MS = 200;
+
+/** What each kind of job is given. */
+export interface JobParams {
+  'export-csv': { sessionId: number; dir: string };
+}
+
+/** What each kind of job ends with. */
+export interface JobOutputs {
+  'export-csv': NonNullable<JobState['output']>;
+}
+
+/** The job's `workerData`. */
+export interface JobWorkerData<K extends JobKind = JobKind> {
+  kind: K;
+  params: JobParams[K];
+  dbPath: string;
+  nativeBinding?: string;
+  /** Run at the lowest CPU priority (see JobRunnerOptions.background). */
+  background: boolean;
+  /**
+   * One Int32 the host sets to 1 to cancel. Shared memory, not a message: a job's loop is
+   * synchronous (SQLite reads, file writes), so it reads the flag between chunks.
+   */
+  cancel: SharedArrayBuffer;
+}
+
+/** How far a job is, as the worker sees it; the host adds the fraction and ETA. */
+export interface WorkProgress {
+  stage: string;
+  samplesDone: number;
+  samplesTotal: number;
+  bytesWritten: number;
+}
+
+/** Messages from a job's worker: progress (at most every PROGRESS_INTERVAL_MS), then exactly one ending. */
+export type FromJob =
+  | { type: 'progress'; progress: WorkProgress }
+  | { type: 'done'; output: JobOutputs[JobKind] }
+  | { type: 'failed'; message: string }
+  | { type: 'cancelled' };
