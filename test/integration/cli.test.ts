@@ -81,7 +81,7 @@ describe('vitalscope CLI (the built bin)', () => {
     expect(rec.code).toBe(1);
     const lines = rec.stderr.trim().split('\n');
     // The first line, before any progress line: the first failed flush, and what is queued.
-    expect(lines[0]).toMatch(/^RECORDING NOT WRITTEN: database or disk is full; queued in memory: sim\/ecg [\d.]+ s \/ [\d.]+ KB.*the 256\.0 MB queue fills in about/);
+    expect(lines[0]).toMatch(/^RECORDING NOT WRITTEN: database or disk is full; queued in memory: (\S+ [\d.]+ s \/ [\d.]+ KB, )*sim\/ecg [\d.]+ s \/ [\d.]+ KB.*the 256\.0 MB queue fills in about/);
     expect(lines.at(-1)).toMatch(/^vitalscope record: could not write the end of session \d+ \(database or disk is full\); not written: sim\/ecg 2\.\d s/);
   });
 
