@@ -234,7 +234,7 @@ async function exportCommand(args: string[]): Promise<number> {
     return 130;
   }
   if (job.state !== 'done') throw new Error(job.error);
-  for (const f of job.output!.files) process.stdout.write(`${f}\n`);
+  for (const f of job.output?.files ?? []) process.stdout.write(`${f}\n`);
   return 0;
 }
 

@@ -52,6 +52,18 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   addLabel: z.tuple([sessionId, newLabel]),
   updateLabel: z.tuple([sessionId, z.number().int().positive(), newLabel]),
   deleteLabel: z.tuple([sessionId, z.number().int().positive()]),
+  reanalyzeSession: z.tuple([
+    sessionId,
+    z.strictObject({
+      name: z.string().trim().min(1).max(100),
+      ppgPolarity: z.enum(['auto', 'volume', 'intensity']).optional(),
+      hrvWindowSec: z.number().min(30).max(3600).optional(),
+      hrvStepSec: z.number().min(1).max(3600).optional(),
+    }),
+  ]),
+  listAnalysisRuns: z.tuple([sessionId]),
+  getAnalysisRunBeats: z.tuple([sessionId, z.number().int().positive()]),
+  deleteAnalysisRun: z.tuple([sessionId, z.number().int().positive()]),
 };
 
 export function parseCommand(method: unknown, args: unknown): { method: VitalsCommand; args: unknown[] } {

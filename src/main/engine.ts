@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
-import type { BeatEdit, BeatSeries, HrvSummary, NewLabel, SessionDetail, TrackData } from '../shared/review';
+import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, JobState, RawView, SessionSummary } from '../shared/types';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
@@ -10,7 +10,20 @@ import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
 import { JobRunner } from './jobs';
-import { Library, Recorder, detectedBeats, readTrack, sessionDetail, sessionOrThrow, streamOrThrow, toSummary } from './storage';
+import {
+  Library,
+  Recorder,
+  analysisRunBeats,
+  deleteAnalysisRun,
+  detectedBeats,
+  hasAnalysisRun,
+  listAnalysisRuns,
+  readTrack,
+  sessionDetail,
+  sessionOrThrow,
+  streamOrThrow,
+  toSummary,
+} from './storage';
 
 export type { Engine, EngineOptions } from './engine-api';
 
@@ -157,6 +170,28 @@ class VitalsEngine implements Engine {
 
   async deleteLabel(sessionId: number, labelId: number): Promise<void> {
     this.library.deleteLabel(sessionId, labelId);
+  }
+
+  async reanalyzeSession(sessionId: number, options: ReanalysisOptions): Promise<JobState> {
+    sessionOrThrow(this.library, sessionId);
+    if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
+    const name = options.name.trim();
+    const running = this.jobs.list().some((j) => j.kind === 'reanalyze' && j.sessionId === sessionId && j.state === 'running' && j.title.endsWith(`"${name}"`));
+    if (running || hasAnalysisRun(this.library, sessionId, name)) throw new Error(`session ${sessionId} already has an analysis run named "${name}": pick another name or delete it`);
+    return this.jobs.start({ kind: 'reanalyze', title: `Re-analysis of session ${sessionId} "${name}"`, sessionId, params: { sessionId, options: { ...options, name } } });
+  }
+
+  async listAnalysisRuns(sessionId: number): Promise<AnalysisRunSummary[]> {
+    sessionOrThrow(this.library, sessionId);
+    return listAnalysisRuns(this.library, sessionId);
+  }
+
+  async getAnalysisRunBeats(sessionId: number, runId: number): Promise<AnalysisRunBeats> {
+    return analysisRunBeats(this.library, sessionId, runId);
+  }
+
+  async deleteAnalysisRun(sessionId: number, runId: number): Promise<void> {
+    deleteAnalysisRun(this.library, sessionId, runId);
   }
 
   async getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult> {

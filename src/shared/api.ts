@@ -1,4 +1,4 @@
-import type { BeatEdit, BeatSeries, HrvSummary, NewLabel, SessionDetail, TrackData } from './review';
+import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, JobState, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
@@ -72,6 +72,11 @@ export interface VitalsCommands {
   addLabel(sessionId: number, label: NewLabel): Promise<number>;
   updateLabel(sessionId: number, labelId: number, label: NewLabel): Promise<void>;
   deleteLabel(sessionId: number, labelId: number): Promise<void>;
+  /** Re-runs the analysis over a session with other parameters, as a job; the result is stored as a named run beside the live one. */
+  reanalyzeSession(sessionId: number, options: ReanalysisOptions): Promise<JobState>;
+  listAnalysisRuns(sessionId: number): Promise<AnalysisRunSummary[]>;
+  getAnalysisRunBeats(sessionId: number, runId: number): Promise<AnalysisRunBeats>;
+  deleteAnalysisRun(sessionId: number, runId: number): Promise<void>;
 }
 
 export interface PsdResult {
@@ -106,6 +111,10 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'addLabel',
   'updateLabel',
   'deleteLabel',
+  'reanalyzeSession',
+  'listAnalysisRuns',
+  'getAnalysisRunBeats',
+  'deleteAnalysisRun',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

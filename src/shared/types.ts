@@ -212,7 +212,15 @@ export interface EngineStatus {
   jobs: JobState[];
 }
 
-export type JobKind = 'export-csv';
+export type JobKind = 'export-csv' | 'reanalyze';
+
+/** What a job made. An export: `dir` and `files` (on the engine's machine). A re-analysis: `runId` and `name`. */
+export interface JobOutput {
+  dir?: string;
+  files?: string[];
+  runId?: number;
+  name?: string;
+}
 
 export interface JobProgress {
   /** 0..1 of the whole job. */
@@ -240,7 +248,8 @@ export interface JobState {
   endedAt: number | null;
   progress: JobProgress;
   /** When done: where the files went (on the engine's machine). */
-  output?: { dir: string; files: string[] };
+  /** When done: what it made (which fields, by kind: see JobOutput). */
+  output?: JobOutput;
   /** When failed: what went wrong, naming the file or session. */
   error?: string;
 }

@@ -1,10 +1,15 @@
 import type { JobKind } from '../../shared/types';
-import { exportSessionCsv, type Library } from '../storage';
+import { analyze } from '../analysis/offline/analyze';
+import { loadSessionFrom } from '../analysis/offline/load-input';
+import { exportSessionCsv, writeAnalysisRun, type Library } from '../storage';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
 
 /** What a job gets inside its worker: its own read-only library and a progress/cancel hook. */
 export interface JobContext {
   library: Library;
+  /** The library's file and binding, for a job that stores its result through a connection of its own. */
+  dbPath: string;
+  nativeBinding?: string;
   /** Call often (every chunk): it throws when the job was cancelled, and posts progress at a bounded rate. */
   report(progress: WorkProgress): void;
 }
@@ -19,4 +24,16 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
       report({ stage: p.stream, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten }),
     ),
   }),
+  // The offline analysis (the live pipelines, replayed) with other parameters; stored beside the live results.
+  reanalyze: ({ library, dbPath, nativeBinding, report }, { sessionId, options }) => {
+    report({ stage: 'reading the session', samplesDone: 0, samplesTotal: 1000, bytesWritten: 0 });
+    const input = loadSessionFrom(library, sessionId);
+    const result = analyze(input, {
+      ppgPolarity: options.ppgPolarity,
+      hrvWindowSec: options.hrvWindowSec,
+      hrvStepSec: options.hrvStepSec,
+      onProgress: (f) => report({ stage: 'analysing', samplesDone: Math.round(f * 1000), samplesTotal: 1000, bytesWritten: 0 }),
+    });
+    return { runId: writeAnalysisRun(dbPath, nativeBinding, sessionId, options, result), name: options.name };
+  },
 };

@@ -1,4 +1,5 @@
-import type { JobKind, JobState } from '../../shared/types';
+import type { ReanalysisOptions } from '../../shared/review';
+import type { JobKind, JobOutput } from '../../shared/types';
 
 /**
  * How often a job's progress is told, at most: each report reaches every UI as a status push, and
@@ -9,11 +10,13 @@ export const PROGRESS_INTERVAL_MS = 200;
 /** What each kind of job is given. */
 export interface JobParams {
   'export-csv': { sessionId: number; dir: string };
+  reanalyze: { sessionId: number; options: ReanalysisOptions };
 }
 
 /** What each kind of job ends with. */
 export interface JobOutputs {
-  'export-csv': NonNullable<JobState['output']>;
+  'export-csv': Required<Pick<JobOutput, 'dir' | 'files'>>;
+  reanalyze: Required<Pick<JobOutput, 'runId' | 'name'>>;
 }
 
 /** The job's `workerData`. */

@@ -32,7 +32,7 @@ function run<K extends JobKind>(data: JobWorkerData<K>): FromJob {
   try {
     library = new Library(data.dbPath, { readonly: true, nativeBinding: data.nativeBinding });
     const job = JOB_KINDS[data.kind];
-    return { type: 'done', output: job({ library, report }, data.params) };
+    return { type: 'done', output: job({ library, dbPath: data.dbPath, nativeBinding: data.nativeBinding, report }, data.params) };
   } catch (error) {
     if (error instanceof Cancelled) return { type: 'cancelled' };
     return { type: 'failed', message: (error as Error).message };

@@ -65,4 +65,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN last_flush_at REAL;                         -- wall clock, s since the Unix epoch
   UPDATE sessions SET status = 'recording' WHERE ended_at IS NULL;
   `,
+  // Re-runs of the analysis over a session with other parameters, beside its recorded live results.
+  `
+  CREATE TABLE analysis_runs (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    params TEXT NOT NULL,              -- JSON ReanalysisOptions
+    created_at REAL NOT NULL,          -- ms since the Unix epoch
+    summary TEXT NOT NULL,             -- JSON AnalysisRunSummary without id/name/params/createdAt
+    result TEXT NOT NULL,              -- JSON of what analyze() returned
+    UNIQUE (session_id, name)
+  );
+  `,
 ];

@@ -132,7 +132,7 @@ function ExportProgress({ job, onCancel }: { job: JobState; onCancel(jobId: numb
 function ExportOutcome({ job }: { job: JobState }) {
   if (job.state === 'done') {
     return (
-      <span className="small" data-testid="export-result" title={job.output?.files.join('\n')}>
+      <span className="small" data-testid="export-result" title={job.output?.files?.join('\n')}>
         session {job.sessionId} exported to <span className="mono">{job.output?.dir}</span>
       </span>
     );
