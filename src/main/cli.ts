@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import { describeQueue } from '../shared/recording-queue';
 import type { ConnectOptions, EngineStatus, JobState } from '../shared/types';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
-import { createEngine } from './engine';
+import { MAX_SPEED, MIN_SPEED, playbackSessionId } from './acquisition/playback-device';
+import { createEngine, type Engine } from './engine';
 import { startWebFace } from './server';
 import { JobRunner } from './jobs';
 import { Library, defaultDbPath, toSummary } from './storage';
@@ -18,8 +20,11 @@ Commands:
             [--baud N] [--protocol auto|vbp|text] [--rate HZ]
             [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last.
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
-                                                            ID: sim, or serial:PATH (a USB serial port
-                                                            or any pty, e.g. serial:/dev/ttyACM0)
+                                                            ID: sim, serial:PATH (a USB serial port
+                                                            or any pty, e.g. serial:/dev/ttyACM0), or
+                                                            playback:SESSION-ID (a recorded session
+                                                            replayed live; ends when it has played)
+            [--speed 1-10]                                  playback speed, x real time (default 1)
             [--durable] [--queue-mb N]                      --durable: every flush survives a power loss
                                                             (slower); --queue-mb: memory for samples while
                                                             the library cannot be written (default 256)
@@ -34,7 +39,8 @@ Commands:
   serve     [--port N] [--durable] [--queue-mb N]           the app in a browser: prints the URL (with token)
             [simulator options as for record]
   devices   [--json]                                        list devices: serial ports (USB VID:PID,
-                                                            manufacturer) and the simulator
+                                                            manufacturer), the simulator, and recorded
+                                                            sessions to play back (playback:ID)
   analyze   INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND] --json   analyse a WFDB .hea, .csv or session id
             [--ppg-polarity auto|volume|intensity]          which way up the PPG is (default: detected)
 
@@ -116,13 +122,16 @@ async function record(args: string[]): Promise<void> {
     baud: { type: 'string' },
     protocol: { type: 'string' },
     rate: { type: 'string' },
+    speed: { type: 'string' },
     ...simulatorFlags,
     ...storageFlags,
   });
   const devices = [...new Set(values.device ?? [])];
   if (devices.length === 0) throw new UsageError('--device is required (e.g. --device sim or --device serial:/dev/ttyACM0)');
   for (const id of devices) {
-    if (id !== 'sim' && !/^serial:.+/.test(id)) throw new UsageError(`--device "${id}" is not a device id: use sim or serial:PATH (see vitalscope devices)`);
+    if (id !== 'sim' && !/^serial:.+/.test(id) && playbackSessionId(id) === null) {
+      throw new UsageError(`--device "${id}" is not a device id: use sim, serial:PATH or playback:SESSION-ID (see vitalscope devices)`);
+    }
   }
   if (values.seconds === undefined) throw new UsageError('--seconds is required');
   const seconds = number(values.seconds, 'seconds', 0, 0.1, 7 * 24 * 3600);
@@ -132,6 +141,7 @@ async function record(args: string[]): Promise<void> {
     baud: values.baud === undefined ? undefined : Math.round(number(values.baud, 'baud', 0, 50, 20_000_000)),
     protocol,
     rate: values.rate === undefined ? undefined : number(values.rate, 'rate', 0, 0.001, 1_000_000),
+    speed: number(values.speed, 'speed', MIN_SPEED, MIN_SPEED, MAX_SPEED),
   };
   const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values) });
   try {
@@ -176,7 +186,7 @@ async function record(args: string[]): Promise<void> {
         process.stderr.write(`recording ${((Date.now() - started) / 1000).toFixed(0)}/${seconds} s: ${samples}${queue}\n`);
       });
     }, 1000);
-    await Promise.race([sleep(seconds * 1000), stopEarly.promise]);
+    await Promise.race([sleep(seconds * 1000), stopEarly.promise, playbacksFinished(engine, devices)]);
     clearInterval(progress);
     unsubscribe();
     stopEarly.dispose();
@@ -186,6 +196,14 @@ async function record(args: string[]): Promise<void> {
   } finally {
     await engine.close();
   }
+}
+
+/** Resolves when every device is a playback that reached its end (never, when one is a board). */
+async function playbacksFinished(engine: Engine, devices: string[]): Promise<void> {
+  if (!devices.every((id) => playbackSessionId(id) !== null)) return new Promise(() => undefined);
+  const finished = async () => (await engine.getStatus()).devices.every((d) => d.state === 'finished' || d.state === 'error');
+  while (!(await finished())) await sleep(100);
+  process.stderr.write('playback finished\n');
 }
 
 async function sessions(args: string[]): Promise<void> {
@@ -303,7 +321,9 @@ async function serve(args: string[]): Promise<void> {
 
 async function devices(args: string[]): Promise<void> {
   const { values } = parse(args, { json: { type: 'boolean' } });
-  const engine = await createEngine({ dbPath: ':memory:' });
+  // The library's sessions are playback devices; listing never creates a library that is not there.
+  const library = dbPath(values.db);
+  const engine = await createEngine({ dbPath: existsSync(library) ? library : ':memory:' });
   try {
     const list = await engine.listDevices();
     if (values.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');

@@ -5,6 +5,7 @@ import type { BeatEdit, BeatSeries, HrvSummary, NewLabel, SessionDetail, TrackDa
 import type { ConnectOptions, DeviceEntry, EngineStatus, JobState, RawView, SessionSummary } from '../shared/types';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
+import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';
 import { AnalysisHost } from './analysis/analysis-host';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
@@ -42,7 +43,7 @@ class VitalsEngine implements Engine {
     },
   });
   private readonly catalog: DeviceCatalog;
-  private readonly devices = new Map<string, BoardConnection>();
+  private readonly devices = new Map<string, BoardConnection | PlaybackDevice>();
   private readonly connecting = new Set<string>();
   private readonly reconnect: Partial<ReconnectPolicy> | undefined;
   private readonly listeners = new Set<EngineListener>();
@@ -61,7 +62,12 @@ class VitalsEngine implements Engine {
     this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding, durable: options.durable });
     this.recordQueueBytes = options.recordQueueBytes;
     this.jobs = new JobRunner({ dbPath: options.dbPath, nativeBinding: options.nativeBinding, background: true, onChange: () => this.pushStatus() });
-    this.catalog = new DeviceCatalog({ simulator: options.simulator, now: this.now, listPorts: options.listPorts });
+    this.catalog = new DeviceCatalog({
+      simulator: options.simulator,
+      now: this.now,
+      listPorts: options.listPorts,
+      sessions: () => this.library.sessions().filter((s) => s.status !== 'recording' && s.streams.some((st) => !st.derivedFrom)),
+    });
     this.reconnect = options.reconnect;
     this.publisher = new UiPublisher(this.bus, (frame) => this.emitFrame(frame), this.now);
     this.analysis = new AnalysisHost(this.bus, this.now, () => this.pushStatus());
@@ -78,29 +84,44 @@ class VitalsEngine implements Engine {
     if (this.connecting.has(deviceId)) throw new Error(`${deviceId} is already being connected`);
     this.connecting.add(deviceId);
     try {
-      const opened = await this.catalog.open(deviceId, options);
-      const device = new BoardConnection({
-        id: deviceId,
-        label: opened.label,
-        transport: opened.transport,
-        pipe: opened.pipe,
-        reopen: opened.reopen,
-        port: opened.port,
-        // The embedded simulator speaks VBP; serial boards are detected unless the user says.
-        protocol: opened.transport === 'sim' ? 'vbp' : (options.protocol ?? 'auto'),
-        rate: options.rate,
-        sync: opened.transport === 'sim' ? false : undefined,
-        reconnect: this.reconnect,
-        bus: this.bus,
-        now: this.now,
-        onChange: () => this.pushStatus(),
-      });
+      const device = playbackSessionId(deviceId) === null ? await this.openBoard(deviceId, options) : this.openPlayback(deviceId, options);
       this.devices.set(deviceId, device);
       device.start();
     } finally {
       this.connecting.delete(deviceId);
     }
     this.pushStatus();
+  }
+
+  private async openBoard(deviceId: string, options: ConnectOptions): Promise<BoardConnection> {
+    const opened = await this.catalog.open(deviceId, options);
+    return new BoardConnection({
+      id: deviceId,
+      label: opened.label,
+      transport: opened.transport,
+      pipe: opened.pipe,
+      reopen: opened.reopen,
+      port: opened.port,
+      // The embedded simulator speaks VBP; serial boards are detected unless the user says.
+      protocol: opened.transport === 'sim' ? 'vbp' : (options.protocol ?? 'auto'),
+      rate: options.rate,
+      sync: opened.transport === 'sim' ? false : undefined,
+      reconnect: this.reconnect,
+      bus: this.bus,
+      now: this.now,
+      onChange: () => this.pushStatus(),
+    });
+  }
+
+  /** A recorded session as a device, replayed through the same bus at `options.speed` x real time. */
+  private openPlayback(deviceId: string, options: ConnectOptions): PlaybackDevice {
+    const sessionId = playbackSessionId(deviceId)!;
+    if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is being recorded: stop it before playing it back`);
+    const speed = options.speed ?? MIN_SPEED;
+    if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) throw new Error(`playback speed must be from ${MIN_SPEED} to ${MAX_SPEED}, got ${speed}`);
+    const session = sessionOrThrow(this.library, sessionId);
+    const { duration } = sessionDetail(this.library, sessionId);
+    return new PlaybackDevice({ id: deviceId, library: this.library, session, duration, speed, bus: this.bus, now: this.now, onChange: () => this.pushStatus() });
   }
 
   async getRaw(deviceId: string): Promise<RawView> {
