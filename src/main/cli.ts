@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import { describeQueue } from '../shared/recording-queue';
-import type { ConnectOptions, EngineStatus, JobState } from '../shared/types';
+import type { ConnectOptions, EngineStatus, ExportRange, JobState } from '../shared/types';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
 import { MAX_SPEED, MIN_SPEED, playbackSessionId } from './acquisition/playback-device';
@@ -31,7 +31,8 @@ Commands:
   sessions  [--json]                                        list recorded sessions (status: complete,
                                                             recovered after a crash, or recording)
   export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv);
-                                                            progress on stderr, Ctrl+C cancels (exit 130)
+            [--from S] [--to S]                             progress on stderr, Ctrl+C cancels (exit 130);
+                                                            --from/--to: only [S, S) seconds from its start
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
@@ -227,11 +228,15 @@ async function sessions(args: string[]): Promise<void> {
 }
 
 async function exportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' } }, 1);
+  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 1);
   if (positionals.length === 0) throw new UsageError('export needs a session id (see `vitalscope sessions`)');
   const id = number(positionals[0], 'session-id', 0, 1);
   if ((values.format ?? 'csv') !== 'csv') throw new UsageError(`--format "${values.format}" is not supported yet; supported: csv`);
   if (!values.out) throw new UsageError('--out DIR is required');
+  const range: ExportRange = {};
+  if (values.from !== undefined) range.from = number(values.from, 'from', 0, 0);
+  if (values.to !== undefined) range.to = number(values.to, 'to', 0, 0);
+  if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new UsageError(`--to (${range.to}) must be after --from (${range.from})`);
   // A job in a worker thread, as in the app: this thread stays free to show progress and take Ctrl+C.
   const progress = new ProgressLine(process.stderr);
   const runner: JobRunner = new JobRunner({
@@ -241,7 +246,7 @@ async function exportCommand(args: string[]): Promise<number> {
       if (job?.state === 'running' && job.progress.stage) progress.update(describeProgress(job));
     },
   });
-  const jobId = runner.start({ kind: 'export-csv', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, dir: values.out } }).id;
+  const jobId = runner.start({ kind: 'export-csv', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, dir: values.out, range } }).id;
   const stop = waitForSignal();
   void stop.promise.then(() => runner.cancel(jobId));
   const job = await runner.wait(jobId);

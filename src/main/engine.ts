@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
 import type { BeatEdit, BeatSeries, HrvSummary, NewLabel, SessionDetail, TrackData } from '../shared/review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, JobState, RawView, SessionSummary } from '../shared/types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, RawView, SessionSummary } from '../shared/types';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
 import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';
@@ -11,7 +11,7 @@ import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
 import { JobRunner } from './jobs';
-import { Library, Recorder, detectedBeats, readTrack, sessionDetail, sessionOrThrow, streamOrThrow, toSummary } from './storage';
+import { Library, Recorder, checkExportRange, detectedBeats, readTrack, sessionDetail, sessionOrThrow, streamOrThrow, toSummary } from './storage';
 
 export type { Engine, EngineOptions } from './engine-api';
 
@@ -130,13 +130,18 @@ class VitalsEngine implements Engine {
     return device.raw();
   }
 
-  async exportSession(sessionId: number): Promise<JobState> {
+  async exportSession(sessionId: number, range: ExportRange = {}): Promise<JobState> {
+    checkExportRange(range);
     if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
     if (!this.library.session(sessionId)) throw new Error(`no session ${sessionId} in ${this.library.path}`);
     const running = this.jobs.list().find((j) => j.kind === 'export-csv' && j.sessionId === sessionId && j.state === 'running');
     if (running) throw new Error(`session ${sessionId} is already being exported (job ${running.id})`);
-    const dir = join(this.exportsDir, `session-${sessionId}-csv`);
-    return this.jobs.start({ kind: 'export-csv', title: `CSV export of session ${sessionId}`, sessionId, params: { sessionId, dir } });
+    const ranged = range.from !== undefined || range.to !== undefined;
+    // A range goes to its own folder, so it never replaces the whole session's export.
+    const span = ranged ? `-${range.from ?? 'start'}-${range.to ?? 'end'}s` : '';
+    const dir = join(this.exportsDir, `session-${sessionId}${span}-csv`);
+    const title = `CSV export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
+    return this.jobs.start({ kind: 'export-csv', title, sessionId, params: { sessionId, dir, ...(ranged ? { range } : {}) } });
   }
 
   async cancelJob(jobId: number): Promise<void> {

@@ -226,6 +226,12 @@ export interface EngineStatus {
   jobs: JobState[];
 }
 
+/** A part of a session to export: seconds from its start, [from, to); either end open when absent. */
+export interface ExportRange {
+  from?: number;
+  to?: number;
+}
+
 export type JobKind = 'export-csv';
 
 export interface JobProgress {

@@ -90,6 +90,8 @@ describe('vitalscope CLI (the built bin)', () => {
     [['record', '--device', 'sim', '--seconds', 'abc'], 2, /--seconds must be a number/],
     [['record', '--device', 'nope', '--seconds', '1'], 2, /"nope" is not a device id/],
     [['export', '999', '--out', '/tmp/x'], 1, /no session 999/],
+    [['export', '1', '--out', '/tmp/x', '--from', '5', '--to', '2'], 2, /--to \(2\) must be after --from \(5\)/],
+    [['record', '--device', 'playback:1', '--speed', '20', '--seconds', '1'], 2, /--speed must be a number from 1 to 10/],
     [['frobnicate'], 2, /unknown command "frobnicate"/],
   ])('%j fails with one clear line', async (args, code, message) => {
     const result = await cli(...(args as string[]));

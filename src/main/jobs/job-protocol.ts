@@ -1,4 +1,4 @@
-import type { JobKind, JobState } from '../../shared/types';
+import type { ExportRange, JobKind, JobState } from '../../shared/types';
 
 /**
  * How often a job's progress is told, at most: each report reaches every UI as a status push, and
@@ -8,7 +8,7 @@ export const PROGRESS_INTERVAL_MS = 200;
 
 /** What each kind of job is given. */
 export interface JobParams {
-  'export-csv': { sessionId: number; dir: string };
+  'export-csv': { sessionId: number; dir: string; range?: ExportRange };
 }
 
 /** What each kind of job ends with. */

@@ -275,6 +275,14 @@ export class Library {
     return rows.map(toStoredChunk);
   }
 
+  /** Host times of a stream's first and last chunk starts; null when it has none. */
+  chunkStarts(streamId: number): { first: number; last: number } | null {
+    const r = this.db
+      .prepare('SELECT (SELECT MIN(t0) FROM chunks WHERE stream_id = ?) AS first, (SELECT MAX(t0) FROM chunks WHERE stream_id = ?) AS last')
+      .get(streamId, streamId) as { first: number | null; last: number | null };
+    return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
+  }
+
   /** A session's events of the given kinds at host times [a, b), in time order, with their stream's key. */
   eventsBetween(sessionId: number, kinds: readonly string[], a: number, b: number): SessionEvent[] {
     return (
