@@ -5,7 +5,10 @@ import { describeQueue } from '../shared/recording-queue';
 import type { ConnectOptions, EngineStatus, ExportRange, JobState } from '../shared/types';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
+import { TICK_MS } from './devices/simulator/sim-transport';
+import { hostNow } from './acquisition/host-clock';
 import { MAX_SPEED, MIN_SPEED, playbackSessionId } from './acquisition/playback-device';
+import { VirtualTime } from './acquisition/virtual-time';
 import { createEngine, type Engine } from './engine';
 import { startWebFace } from './server';
 import { JobRunner } from './jobs';
@@ -25,6 +28,9 @@ Commands:
                                                             playback:SESSION-ID (a recorded session
                                                             replayed live; ends when it has played)
             [--speed 1-10]                                  playback speed, x real time (default 1)
+            [--fast]                                        sim only: run on virtual time, as fast as the
+                                                            engine ingests (hours in minutes); progress
+                                                            on stderr
             [--durable] [--queue-mb N]                      --durable: every flush survives a power loss
                                                             (slower); --queue-mb: memory for samples while
                                                             the library cannot be written (default 256)
@@ -124,6 +130,7 @@ async function record(args: string[]): Promise<void> {
     protocol: { type: 'string' },
     rate: { type: 'string' },
     speed: { type: 'string' },
+    fast: { type: 'boolean' },
     ...simulatorFlags,
     ...storageFlags,
   });
@@ -134,6 +141,7 @@ async function record(args: string[]): Promise<void> {
       throw new UsageError(`--device "${id}" is not a device id: use sim, serial:PATH or playback:SESSION-ID (see vitalscope devices)`);
     }
   }
+  if (values.fast && devices.some((id) => id !== 'sim')) throw new UsageError('--fast runs the simulated board on virtual time: use it with --device sim only');
   if (values.seconds === undefined) throw new UsageError('--seconds is required');
   const seconds = number(values.seconds, 'seconds', 0, 0.1, 7 * 24 * 3600);
   const protocol = values.protocol ?? 'auto';
@@ -144,9 +152,12 @@ async function record(args: string[]): Promise<void> {
     rate: values.rate === undefined ? undefined : number(values.rate, 'rate', 0, 0.001, 1_000_000),
     speed: number(values.speed, 'speed', MIN_SPEED, MIN_SPEED, MAX_SPEED),
   };
-  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values) });
+  const virtualTime = values.fast ? new VirtualTime(hostNow()) : undefined;
+  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values), virtualTime });
   try {
     for (const id of devices) await engine.connect(id, connectOptions);
+    // On virtual time the board says HELLO at its first delivery.
+    virtualTime?.step(FAST_STEP_S);
     // Give every board a moment to describe its streams (HELLO, or a text board's rate estimate).
     const hasStreams = async () => {
       const status = await engine.getStatus();
@@ -173,6 +184,7 @@ async function record(args: string[]): Promise<void> {
     const started = Date.now();
     let shownListenerError: string | undefined;
     const progress = setInterval(() => {
+      if (virtualTime) return; // runFast says how far it is
       void engine.getStatus().then((s) => {
         // A part that failed on live data while the rest went on (e.g. the analysis): said once per new message.
         if (s.listenerError && s.listenerError !== shownListenerError) process.stderr.write(`warning: ${(shownListenerError = s.listenerError)}\n`);
@@ -187,7 +199,8 @@ async function record(args: string[]): Promise<void> {
         process.stderr.write(`recording ${((Date.now() - started) / 1000).toFixed(0)}/${seconds} s: ${samples}${queue}\n`);
       });
     }, 1000);
-    await Promise.race([sleep(seconds * 1000), stopEarly.promise, playbacksFinished(engine, devices)]);
+    if (virtualTime) await runFast(engine, virtualTime, seconds, stopEarly.promise);
+    else await Promise.race([sleep(seconds * 1000), stopEarly.promise, playbacksFinished(engine, devices)]);
     clearInterval(progress);
     unsubscribe();
     stopEarly.dispose();
@@ -196,6 +209,37 @@ async function record(args: string[]): Promise<void> {
     process.stdout.write(`${sessionId}\n`);
   } finally {
     await engine.close();
+  }
+}
+
+/** Virtual seconds per step of `record --fast`: the simulator's real-time delivery interval, so the clock model sees the same. */
+const FAST_STEP_S = TICK_MS / 1000;
+/** Simulated seconds between waits for the analysis: bounds its backlog (and memory) to this much data. */
+const FAST_SETTLE_S = 10;
+
+/**
+ * Steps the virtual clock through `seconds` as fast as the engine ingests: every FAST_SETTLE_S
+ * it waits for the analysis worker to catch up and lets timers (the recorder's flush) run.
+ * Progress (simulated time, speed factor) goes to stderr once a second.
+ */
+async function runFast(engine: Engine, clock: VirtualTime, seconds: number, stop: Promise<void>): Promise<void> {
+  let stopped = false;
+  void stop.then(() => (stopped = true));
+  const wallStart = performance.now();
+  let lastReport = wallStart;
+  const steps = Math.round(seconds / FAST_STEP_S);
+  const perSettle = Math.round(FAST_SETTLE_S / FAST_STEP_S);
+  for (let i = 1; i <= steps && !stopped; i++) {
+    clock.step(FAST_STEP_S);
+    if (i % perSettle !== 0 && i !== steps) continue;
+    await engine.settle();
+    await new Promise((resolve) => setImmediate(resolve));
+    const wall = performance.now();
+    if (wall - lastReport >= 1000 || i === steps) {
+      lastReport = wall;
+      const simulated = i * FAST_STEP_S;
+      process.stderr.write(`simulated ${simulated.toFixed(0)}/${seconds} s at ${(simulated / ((wall - wallStart) / 1000)).toFixed(0)}x real time\n`);
+    }
   }
 }
 

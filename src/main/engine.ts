@@ -6,6 +6,7 @@ import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, 
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
 import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';
+import type { VirtualTime } from './acquisition/virtual-time';
 import { AnalysisHost } from './analysis/analysis-host';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
@@ -19,6 +20,8 @@ export interface EngineInternals {
   /** Options for the embedded simulated board (tests and benchmarks pick its profile and faults). */
   simulator?: Partial<SimulatorOptions>;
   now?: HostClock;
+  /** Runs the engine on a virtual clock that the caller steps (`record --fast`); overrides `now`. */
+  virtualTime?: VirtualTime;
   /** Serial port listing override (tests). */
   listPorts?: () => Promise<SerialPortEntry[]>;
   /** Reconnect backoff for lost serial links. */
@@ -57,7 +60,7 @@ class VitalsEngine implements Engine {
   private readonly exportsDir: string;
 
   constructor(options: EngineOptions & EngineInternals) {
-    this.now = options.now ?? hostNow;
+    this.now = options.virtualTime?.now ?? options.now ?? hostNow;
     this.exportsDir = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-exports') : join(dirname(options.dbPath), 'exports');
     this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding, durable: options.durable });
     this.recordQueueBytes = options.recordQueueBytes;
@@ -66,6 +69,7 @@ class VitalsEngine implements Engine {
       simulator: options.simulator,
       now: this.now,
       listPorts: options.listPorts,
+      virtualTime: options.virtualTime,
       sessions: () => this.library.sessions().filter((s) => s.status !== 'recording' && s.streams.some((st) => !st.derivedFrom)),
     });
     this.reconnect = options.reconnect;
@@ -183,6 +187,10 @@ class VitalsEngine implements Engine {
 
   async deleteLabel(sessionId: number, labelId: number): Promise<void> {
     this.library.deleteLabel(sessionId, labelId);
+  }
+
+  settle(): Promise<void> {
+    return this.analysis.settle();
   }
 
   async getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult> {

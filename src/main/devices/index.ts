@@ -4,6 +4,7 @@ import type { SimulatorOptions } from './simulator/board';
 import { SimTransport } from './simulator/sim-transport';
 import type { ByteTransport } from './transport';
 import { PLAYBACK_PREFIX, playbackLabel } from '../acquisition/playback-device';
+import type { VirtualTime } from '../acquisition/virtual-time';
 
 export type { ByteTransport } from './transport';
 export { SimulatedBoard, DEFAULT_SIMULATOR, type SimulatorOptions } from './simulator/board';
@@ -33,6 +34,8 @@ export interface PlayableSession {
 export interface DeviceCatalogOptions {
   simulator?: Partial<SimulatorOptions>;
   now: () => number;
+  /** A virtual clock the simulator delivers on, step by step (`record --fast`); default: a timer. */
+  virtualTime?: VirtualTime;
   /** Finished sessions of the library, listed as `playback:<id>` devices. */
   sessions?: () => PlayableSession[];
   /** Lists serial ports (tests pass a fake); default: the OS's list through serialport. */
@@ -62,7 +65,7 @@ export class DeviceCatalog {
 
   async open(id: string, options: ConnectOptions = {}): Promise<OpenedDevice> {
     if (id === SIMULATOR_ID) {
-      const pipe = new SimTransport(this.options.simulator ?? {}, this.options.now);
+      const pipe = new SimTransport(this.options.simulator ?? {}, this.options.now, this.options.virtualTime);
       return { label: pipe.label, transport: 'sim', pipe };
     }
     if (id.startsWith(SERIAL_PREFIX) && id.length > SERIAL_PREFIX.length) {
