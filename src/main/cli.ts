@@ -1,10 +1,15 @@
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import { describeQueue } from '../shared/recording-queue';
-import type { ConnectOptions, EngineStatus, JobState } from '../shared/types';
+import type { ConnectOptions, EngineStatus, ExportRange, JobState } from '../shared/types';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
-import { createEngine } from './engine';
+import { TICK_MS } from './devices/simulator/sim-transport';
+import { hostNow } from './acquisition/host-clock';
+import { MAX_SPEED, MIN_SPEED, playbackSessionId } from './acquisition/playback-device';
+import { VirtualTime } from './acquisition/virtual-time';
+import { createEngine, type Engine } from './engine';
 import { startWebFace } from './server';
 import { JobRunner } from './jobs';
 import { Library, defaultDbPath, toSummary } from './storage';
@@ -18,15 +23,22 @@ Commands:
             [--baud N] [--protocol auto|vbp|text] [--rate HZ]
             [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last.
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
-                                                            ID: sim, or serial:PATH (a USB serial port
-                                                            or any pty, e.g. serial:/dev/ttyACM0)
+                                                            ID: sim, serial:PATH (a USB serial port
+                                                            or any pty, e.g. serial:/dev/ttyACM0), or
+                                                            playback:SESSION-ID (a recorded session
+                                                            replayed live; ends when it has played)
+            [--speed 1-10]                                  playback speed, x real time (default 1)
+            [--fast]                                        sim only: run on virtual time, as fast as the
+                                                            engine ingests (hours in minutes); progress
+                                                            on stderr
             [--durable] [--queue-mb N]                      --durable: every flush survives a power loss
                                                             (slower); --queue-mb: memory for samples while
                                                             the library cannot be written (default 256)
   sessions  [--json]                                        list recorded sessions (status: complete,
                                                             recovered after a crash, or recording)
   export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv);
-                                                            progress on stderr, Ctrl+C cancels (exit 130)
+            [--from S] [--to S]                             progress on stderr, Ctrl+C cancels (exit 130);
+                                                            --from/--to: only [S, S) seconds from its start
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
@@ -34,7 +46,8 @@ Commands:
   serve     [--port N] [--durable] [--queue-mb N]           the app in a browser: prints the URL (with token)
             [simulator options as for record]
   devices   [--json]                                        list devices: serial ports (USB VID:PID,
-                                                            manufacturer) and the simulator
+                                                            manufacturer), the simulator, and recorded
+                                                            sessions to play back (playback:ID)
   analyze   INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND] --json   analyse a WFDB .hea, .csv or session id
             [--ppg-polarity auto|volume|intensity]          which way up the PPG is (default: detected)
 
@@ -116,14 +129,19 @@ async function record(args: string[]): Promise<void> {
     baud: { type: 'string' },
     protocol: { type: 'string' },
     rate: { type: 'string' },
+    speed: { type: 'string' },
+    fast: { type: 'boolean' },
     ...simulatorFlags,
     ...storageFlags,
   });
   const devices = [...new Set(values.device ?? [])];
   if (devices.length === 0) throw new UsageError('--device is required (e.g. --device sim or --device serial:/dev/ttyACM0)');
   for (const id of devices) {
-    if (id !== 'sim' && !/^serial:.+/.test(id)) throw new UsageError(`--device "${id}" is not a device id: use sim or serial:PATH (see vitalscope devices)`);
+    if (id !== 'sim' && !/^serial:.+/.test(id) && playbackSessionId(id) === null) {
+      throw new UsageError(`--device "${id}" is not a device id: use sim, serial:PATH or playback:SESSION-ID (see vitalscope devices)`);
+    }
   }
+  if (values.fast && devices.some((id) => id !== 'sim')) throw new UsageError('--fast runs the simulated board on virtual time: use it with --device sim only');
   if (values.seconds === undefined) throw new UsageError('--seconds is required');
   const seconds = number(values.seconds, 'seconds', 0, 0.1, 7 * 24 * 3600);
   const protocol = values.protocol ?? 'auto';
@@ -132,10 +150,14 @@ async function record(args: string[]): Promise<void> {
     baud: values.baud === undefined ? undefined : Math.round(number(values.baud, 'baud', 0, 50, 20_000_000)),
     protocol,
     rate: values.rate === undefined ? undefined : number(values.rate, 'rate', 0, 0.001, 1_000_000),
+    speed: number(values.speed, 'speed', MIN_SPEED, MIN_SPEED, MAX_SPEED),
   };
-  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values) });
+  const virtualTime = values.fast ? new VirtualTime(hostNow()) : undefined;
+  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values), virtualTime });
   try {
     for (const id of devices) await engine.connect(id, connectOptions);
+    // On virtual time the board says HELLO at its first delivery.
+    virtualTime?.step(FAST_STEP_S);
     // Give every board a moment to describe its streams (HELLO, or a text board's rate estimate).
     const hasStreams = async () => {
       const status = await engine.getStatus();
@@ -162,6 +184,7 @@ async function record(args: string[]): Promise<void> {
     const started = Date.now();
     let shownListenerError: string | undefined;
     const progress = setInterval(() => {
+      if (virtualTime) return; // runFast says how far it is
       void engine.getStatus().then((s) => {
         // A part that failed on live data while the rest went on (e.g. the analysis): said once per new message.
         if (s.listenerError && s.listenerError !== shownListenerError) process.stderr.write(`warning: ${(shownListenerError = s.listenerError)}\n`);
@@ -176,7 +199,8 @@ async function record(args: string[]): Promise<void> {
         process.stderr.write(`recording ${((Date.now() - started) / 1000).toFixed(0)}/${seconds} s: ${samples}${queue}\n`);
       });
     }, 1000);
-    await Promise.race([sleep(seconds * 1000), stopEarly.promise]);
+    if (virtualTime) await runFast(engine, virtualTime, seconds, stopEarly.promise);
+    else await Promise.race([sleep(seconds * 1000), stopEarly.promise, playbacksFinished(engine, devices)]);
     clearInterval(progress);
     unsubscribe();
     stopEarly.dispose();
@@ -186,6 +210,45 @@ async function record(args: string[]): Promise<void> {
   } finally {
     await engine.close();
   }
+}
+
+/** Virtual seconds per step of `record --fast`: the simulator's real-time delivery interval, so the clock model sees the same. */
+const FAST_STEP_S = TICK_MS / 1000;
+/** Simulated seconds between waits for the analysis: bounds its backlog (and memory) to this much data. */
+const FAST_SETTLE_S = 10;
+
+/**
+ * Steps the virtual clock through `seconds` as fast as the engine ingests: every FAST_SETTLE_S
+ * it waits for the analysis worker to catch up and lets timers (the recorder's flush) run.
+ * Progress (simulated time, speed factor) goes to stderr once a second.
+ */
+async function runFast(engine: Engine, clock: VirtualTime, seconds: number, stop: Promise<void>): Promise<void> {
+  let stopped = false;
+  void stop.then(() => (stopped = true));
+  const wallStart = performance.now();
+  let lastReport = wallStart;
+  const steps = Math.round(seconds / FAST_STEP_S);
+  const perSettle = Math.round(FAST_SETTLE_S / FAST_STEP_S);
+  for (let i = 1; i <= steps && !stopped; i++) {
+    clock.step(FAST_STEP_S);
+    if (i % perSettle !== 0 && i !== steps) continue;
+    await engine.settle();
+    await new Promise((resolve) => setImmediate(resolve));
+    const wall = performance.now();
+    if (wall - lastReport >= 1000 || i === steps) {
+      lastReport = wall;
+      const simulated = i * FAST_STEP_S;
+      process.stderr.write(`simulated ${simulated.toFixed(0)}/${seconds} s at ${(simulated / ((wall - wallStart) / 1000)).toFixed(0)}x real time\n`);
+    }
+  }
+}
+
+/** Resolves when every device is a playback that reached its end (never, when one is a board). */
+async function playbacksFinished(engine: Engine, devices: string[]): Promise<void> {
+  if (!devices.every((id) => playbackSessionId(id) !== null)) return new Promise(() => undefined);
+  const finished = async () => (await engine.getStatus()).devices.every((d) => d.state === 'finished' || d.state === 'error');
+  while (!(await finished())) await sleep(100);
+  process.stderr.write('playback finished\n');
 }
 
 async function sessions(args: string[]): Promise<void> {
@@ -209,11 +272,15 @@ async function sessions(args: string[]): Promise<void> {
 }
 
 async function exportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' } }, 1);
+  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 1);
   if (positionals.length === 0) throw new UsageError('export needs a session id (see `vitalscope sessions`)');
   const id = number(positionals[0], 'session-id', 0, 1);
   if ((values.format ?? 'csv') !== 'csv') throw new UsageError(`--format "${values.format}" is not supported yet; supported: csv`);
   if (!values.out) throw new UsageError('--out DIR is required');
+  const range: ExportRange = {};
+  if (values.from !== undefined) range.from = number(values.from, 'from', 0, 0);
+  if (values.to !== undefined) range.to = number(values.to, 'to', 0, 0);
+  if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new UsageError(`--to (${range.to}) must be after --from (${range.from})`);
   // A job in a worker thread, as in the app: this thread stays free to show progress and take Ctrl+C.
   const progress = new ProgressLine(process.stderr);
   const runner: JobRunner = new JobRunner({
@@ -223,7 +290,7 @@ async function exportCommand(args: string[]): Promise<number> {
       if (job?.state === 'running' && job.progress.stage) progress.update(describeProgress(job));
     },
   });
-  const jobId = runner.start({ kind: 'export-csv', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, dir: values.out } }).id;
+  const jobId = runner.start({ kind: 'export-csv', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, dir: values.out, range } }).id;
   const stop = waitForSignal();
   void stop.promise.then(() => runner.cancel(jobId));
   const job = await runner.wait(jobId);
@@ -303,7 +370,9 @@ async function serve(args: string[]): Promise<void> {
 
 async function devices(args: string[]): Promise<void> {
   const { values } = parse(args, { json: { type: 'boolean' } });
-  const engine = await createEngine({ dbPath: ':memory:' });
+  // The library's sessions are playback devices; listing never creates a library that is not there.
+  const library = dbPath(values.db);
+  const engine = await createEngine({ dbPath: existsSync(library) ? library : ':memory:' });
   try {
     const list = await engine.listDevices();
     if (values.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');

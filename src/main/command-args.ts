@@ -30,6 +30,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
           baud: z.number().int().min(50).max(20_000_000).optional(),
           protocol: z.enum(['auto', 'vbp', 'text']).optional(),
           rate: z.number().positive().max(1_000_000).optional(),
+          speed: z.number().min(1).max(10).optional(),
         })
         .optional(),
     ]),
@@ -41,7 +42,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   listSessions: z.tuple([]),
   addMarker: z.tuple([text]),
   getRaw: z.tuple([z.string().min(1).max(1000)]),
-  exportSession: z.tuple([z.number().int().positive()]),
+  exportSession: z.union([z.tuple([sessionId]), z.tuple([sessionId, z.strictObject({ from: seconds.optional(), to: seconds.optional() }).optional()])]),
   cancelJob: z.tuple([z.number().int().positive()]),
   getPsd: z.tuple([z.string().min(1).max(1000), z.number().int().min(0).max(1023), z.number().min(2).max(30)]),
   getSessionDetail: z.tuple([sessionId]),

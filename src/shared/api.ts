@@ -1,5 +1,5 @@
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, JobState, RawView, SessionSummary, StreamInfo } from './types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
 export interface LiveStreamBlock {
@@ -51,9 +51,9 @@ export interface VitalsCommands {
   /**
    * Starts a job exporting a recorded session as CSV (one file per stream + events.csv) into the
    * library's exports folder. Its progress and outcome (the files, or the error) arrive in
-   * `EngineStatus.jobs`.
+   * `EngineStatus.jobs`. With a range, only the samples and events in it (seconds from the start).
    */
-  exportSession(sessionId: number): Promise<JobState>;
+  exportSession(sessionId: number, range?: ExportRange): Promise<JobState>;
   /** Cancels a running job: it ends `cancelled` and leaves no partial files. */
   cancelJob(jobId: number): Promise<void>;
   /** Welch power spectral density of the newest `seconds` (<= 30) of one channel of a live stream. */

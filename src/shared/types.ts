@@ -52,7 +52,8 @@ export interface SessionEvent {
   key?: string;
 }
 
-export type TransportKind = 'sim' | 'serial' | 'ble';
+/** 'playback': a recorded session replayed as a device (`playback:<session-id>`). */
+export type TransportKind = 'sim' | 'serial' | 'ble' | 'playback';
 
 /** A device the engine can connect to. */
 export interface DeviceEntry {
@@ -74,6 +75,8 @@ export interface ConnectOptions {
   protocol?: ProtocolChoice;
   /** Text lines: the sample rate in Hz; estimated from arrival times when absent. */
   rate?: number;
+  /** Playback devices: how many times real time (1-10, default 1). */
+  speed?: number;
 }
 
 /** The most recent bytes of a device, for debugging firmware: hex for VBP, lines for text. */
@@ -107,8 +110,8 @@ export interface DeviceStats {
   deviceId: string;
   label: string;
   transport: TransportKind;
-  /** 'reconnecting': the link was lost (unplugged) and the engine is trying to reopen it. */
-  state: 'connecting' | 'streaming' | 'reconnecting' | 'disconnected' | 'error';
+  /** 'reconnecting': the link was lost (unplugged) and the engine is trying to reopen it; 'finished': a playback reached its end. */
+  state: 'connecting' | 'streaming' | 'reconnecting' | 'disconnected' | 'error' | 'finished';
   error?: string;
   /** The protocol in use; absent while auto-detection is still looking at the first bytes. */
   protocol?: BoardProtocol;
@@ -134,6 +137,17 @@ export interface DeviceStats {
   driftPpm: number;
   decodeErrors: { crc: number; cobs: number; oversize: number; malformed: number };
   streams: StreamStats[];
+  /** A playback device: where it is in the session it replays. */
+  playback?: PlaybackProgress;
+}
+
+export interface PlaybackProgress {
+  sessionId: number;
+  /** Times real time. */
+  speed: number;
+  /** Seconds of the session played so far, and its length. */
+  position: number;
+  duration: number;
 }
 
 export interface RecordingState {
@@ -210,6 +224,12 @@ export interface EngineStatus {
   listenerError?: string;
   /** Long work (exports) running in worker threads, and the last ones that ended. */
   jobs: JobState[];
+}
+
+/** A part of a session to export: seconds from its start, [from, to); either end open when absent. */
+export interface ExportRange {
+  from?: number;
+  to?: number;
 }
 
 export type JobKind = 'export-csv' | 'reanalyze';

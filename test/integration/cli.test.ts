@@ -72,6 +72,26 @@ describe('vitalscope CLI (the built bin)', () => {
     expect(events.some((l) => /,beat,ecg: R$/.test(l))).toBe(true);
   });
 
+  it('record --fast runs the simulated board on virtual time: every sample and every analysis result of the simulated span', async () => {
+    const rec = await cli('record', '--device', 'sim', '--seconds', '120', '--fast', '--loss', '1');
+    expect(rec.code).toBe(0);
+    expect(rec.stderr).toMatch(/^simulated 120\/120 s at \d+x real time$/m);
+    const id = Number(rec.stdout.trim().split('\n').pop());
+    const library = new Library(db);
+    try {
+      const session = library.session(id)!;
+      expect(session.endedAt! - session.startedAt).toBeCloseTo(120, 1);
+      const ecg = session.streams.find((s) => s.name === 'ecg')!;
+      const gaps = library.events(id).filter((e) => e.kind === 'gap' && e.key === ecg.key);
+      const lost = gaps.reduce((sum, e) => sum + Number(/\((\d+) samples\)/.exec(e.text)![1]), 0);
+      // Received + lost = 120 s at 500 Hz (up to the last packet in flight), and the worker kept up: one HR per simulated second.
+      expect(Math.abs(ecg.samples + lost - 60_000)).toBeLessThanOrEqual(10);
+      expect(session.streams.find((s) => s.name === 'ecg.metrics')!.samples).toBeGreaterThanOrEqual(119);
+    } finally {
+      library.close();
+    }
+  });
+
   it('says at once on stderr when the library refuses writes, and at the end what was not written', async () => {
     const full = join(dir.path, 'full.db');
     const library = new Library(full);
@@ -90,6 +110,9 @@ describe('vitalscope CLI (the built bin)', () => {
     [['record', '--device', 'sim', '--seconds', 'abc'], 2, /--seconds must be a number/],
     [['record', '--device', 'nope', '--seconds', '1'], 2, /"nope" is not a device id/],
     [['export', '999', '--out', '/tmp/x'], 1, /no session 999/],
+    [['export', '1', '--out', '/tmp/x', '--from', '5', '--to', '2'], 2, /--to \(2\) must be after --from \(5\)/],
+    [['record', '--device', 'playback:1', '--speed', '20', '--seconds', '1'], 2, /--speed must be a number from 1 to 10/],
+    [['record', '--device', 'serial:/dev/null', '--fast', '--seconds', '1'], 2, /--fast runs the simulated board on virtual time: use it with --device sim only/],
     [['frobnicate'], 2, /unknown command "frobnicate"/],
   ])('%j fails with one clear line', async (args, code, message) => {
     const result = await cli(...(args as string[]));

@@ -18,10 +18,14 @@ type JobFunction<K extends JobKind> = (context: JobContext, params: JobParams[K]
 
 /** Every kind of job the worker can run. A new kind is one entry here and its types in job-protocol.ts. */
 export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
-  'export-csv': ({ library, report }, { sessionId, dir }) => ({
+  'export-csv': ({ library, report }, { sessionId, dir, range }) => ({
     dir,
-    files: exportSessionCsv(library, sessionId, dir, (p) =>
-      report({ stage: p.stream, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten }),
+    files: exportSessionCsv(
+      library,
+      sessionId,
+      dir,
+      (p) => report({ stage: p.stream, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten }),
+      range,
     ),
   }),
   // The offline analysis (the live pipelines, replayed) with other parameters; stored beside the live results.

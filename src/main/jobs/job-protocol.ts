@@ -1,5 +1,5 @@
 import type { ReanalysisOptions } from '../../shared/review';
-import type { JobKind, JobOutput } from '../../shared/types';
+import type { ExportRange, JobKind, JobOutput } from '../../shared/types';
 
 /**
  * How often a job's progress is told, at most: each report reaches every UI as a status push, and
@@ -9,7 +9,7 @@ export const PROGRESS_INTERVAL_MS = 200;
 
 /** What each kind of job is given. */
 export interface JobParams {
-  'export-csv': { sessionId: number; dir: string };
+  'export-csv': { sessionId: number; dir: string; range?: ExportRange };
   reanalyze: { sessionId: number; options: ReanalysisOptions };
 }
 

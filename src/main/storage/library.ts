@@ -260,11 +260,39 @@ export class Library {
   chunksBetween(streamId: number, a: number, b: number): StoredChunk[] {
     const rows = this.db
       .prepare('SELECT sample_index AS "index", t0, dt, n, dtype, data FROM chunks WHERE stream_id = ? AND t0 < ? AND t0 + n * dt > ? ORDER BY sample_index')
-      .all(streamId, b, a) as { index: number; t0: number; dt: number; n: number; dtype: string; data: Buffer }[];
-    return rows.map((r) => {
-      const bytes = new Uint8Array(r.data);
-      return { index: r.index, t0: r.t0, dt: r.dt, n: r.n, data: r.dtype === 'f64' ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer) };
-    });
+      .all(streamId, b, a) as ChunkRow[];
+    return rows.map(toStoredChunk);
+  }
+
+  /**
+   * A stream's chunks whose first sample falls in [a, b) (host time), in sample order: stepping
+   * [a, b) along a session visits every chunk exactly once, through the (stream, t0) index.
+   */
+  chunksStartingIn(streamId: number, a: number, b: number): StoredChunk[] {
+    const rows = this.db
+      .prepare('SELECT sample_index AS "index", t0, dt, n, dtype, data FROM chunks WHERE stream_id = ? AND t0 >= ? AND t0 < ? ORDER BY sample_index')
+      .all(streamId, a, b) as ChunkRow[];
+    return rows.map(toStoredChunk);
+  }
+
+  /** Host times of a stream's first and last chunk starts; null when it has none. */
+  chunkStarts(streamId: number): { first: number; last: number } | null {
+    const r = this.db
+      .prepare('SELECT (SELECT MIN(t0) FROM chunks WHERE stream_id = ?) AS first, (SELECT MAX(t0) FROM chunks WHERE stream_id = ?) AS last')
+      .get(streamId, streamId) as { first: number | null; last: number | null };
+    return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
+  }
+
+  /** A session's events of the given kinds at host times [a, b), in time order, with their stream's key. */
+  eventsBetween(sessionId: number, kinds: readonly string[], a: number, b: number): SessionEvent[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT e.t, e.duration, e.kind, e.text, s.key AS key FROM events e LEFT JOIN streams s ON s.id = e.stream_id
+           WHERE e.session_id = ? AND e.t >= ? AND e.t < ? AND e.kind IN (${kinds.map(() => '?').join(', ')}) ORDER BY e.t, e.id`,
+        )
+        .all(sessionId, a, b, ...kinds) as (Omit<SessionEvent, 'key'> & { key: string | null })[]
+    ).map(({ key, ...e }) => (key ? { ...e, key } : e));
   }
 
   /** Adds a label event (host time t); returns its row id. */
@@ -294,6 +322,20 @@ export class Library {
         return key ? { ...rest, key } : rest;
       });
   }
+}
+
+interface ChunkRow {
+  index: number;
+  t0: number;
+  dt: number;
+  n: number;
+  dtype: string;
+  data: Buffer;
+}
+
+function toStoredChunk(r: ChunkRow): StoredChunk {
+  const bytes = new Uint8Array(r.data); // copy: aligned, and owned by the caller
+  return { index: r.index, t0: r.t0, dt: r.dt, n: r.n, data: r.dtype === 'f64' ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer) };
 }
 
 export function toSummary(s: StoredSession): SessionSummary {
