@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyBeatEdits } from '../../src/main/analysis/dsp/beat-edits';
 import { beatRangeHrv } from '../../src/main/analysis/dsp/ecg/beat-hrv';
+import { beatTrain as train } from '../helpers/beat-session';
 
-/** Beat times (s) from a first beat at 1 s and the intervals between them (ms). */
-function train(intervalsMs: number[]): number[] {
-  const t = [1];
-  for (const ms of intervalsMs) t.push(+(t[t.length - 1] + ms / 1000).toFixed(6));
-  return t;
-}
 
 const clean = (t: number[]) => ({ t, rejected: t.map(() => false) });
 
