@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { analyze } from '../../src/main/analysis/offline/analyze';
 import { loadInput } from '../../src/main/analysis/offline/load-input';
 import { parseCommand } from '../../src/main/command-args';
 import { PhysiologySimulator } from '../../src/main/devices/simulator/signals';
+import { createEngine } from '../../src/main/engine';
+import { startWebFace } from '../../src/main/server';
 import { Library } from '../../src/main/storage/library';
 import { currentBeats, editBeats, resetBeats } from '../../src/main/storage/corrected-beats';
 import { rangeHrv } from '../../src/main/storage/review-hrv';
@@ -140,5 +143,41 @@ describe('corrected beat sets on a real SQLite library', () => {
     expect(after.hrv.windows[0].nn).toBe(window.nn);
     expect(after.hrv.windows[0].rmssdMs).toBeCloseTo(window.rmssdMs!, 2);
     expect(before.hrv.windows[0].nn).toBeGreaterThan(after.hrv.windows[0].nn!);
+  });
+
+  it('answers getBeats, editBeats, resetBeats and getHrv over the web face, with a clear error for a bad edit', async () => {
+    const path = join(dir.path, 'face.db');
+    const f = writeBeatSession(path, ECTOPIC);
+    f.library.close();
+    const engine = await createEngine({ dbPath: path });
+    const face = await startWebFace({ engine, port: 0, rendererDir: dir.path, token: 'tok' });
+    const ws = new WebSocket(`ws://127.0.0.1:${face.port}/ws?token=tok`);
+    try {
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      let id = 0;
+      const call = (method: string, ...args: unknown[]) =>
+        new Promise<{ result?: unknown; error?: string }>((resolve) => {
+          const mine = ++id;
+          const onMessage = (data: WebSocket.RawData, binary: boolean) => {
+            const message = binary ? null : (JSON.parse(String(data)) as { id?: number; result?: unknown; error?: string });
+            if (message?.id !== mine) return;
+            ws.off('message', onMessage);
+            resolve(message);
+          };
+          ws.on('message', onMessage);
+          ws.send(JSON.stringify({ id: mine, method, args }));
+        });
+      expect((await call('getBeats', f.id, 'd/ecg')).result).toMatchObject({ set: 'detected' });
+      expect((await call('editBeats', f.id, 'd/ecg', [{ op: 'reject', t: ECTOPIC[5] }])).result).toMatchObject({ set: 'corrected' });
+      expect((await call('getHrv', f.id, 'd/ecg', 0, 20)).result).toMatchObject({ set: 'corrected', nn: 8 });
+      expect((await call('editBeats', f.id, 'd/ecg', [{ op: 'delete', t: 30 }])).error).toMatch(/^delete at 30 s: no beat within 150 ms of 30 s/);
+      expect((await call('editBeats', f.id, 'd/ecg', [{ op: 'remove', t: 3 }])).error).toMatch(/^bad arguments for editBeats/);
+      expect((await call('resetBeats', f.id, 'd/ecg')).result).toMatchObject({ set: 'detected' });
+      expect((await call('getHrv', f.id, 'd/ecg', 0, 20)).result).toMatchObject({ set: 'detected', nn: 10 });
+    } finally {
+      ws.close();
+      await face.close();
+      await engine.close();
+    }
   });
 });
