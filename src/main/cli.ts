@@ -328,16 +328,23 @@ async function devices(args: string[]): Promise<void> {
 const BEAT_EDIT_FLAGS = ['add', 'delete', 'move', 'reject', 'unreject'] as const;
 
 /** A session id and --stream KEY: what `beats` and `hrv` work on. */
-function sessionStream(command: string, positionals: string[], stream: string | undefined): { id: number; key: string } {
+function sessionStream(command: string, positionals: string[], stream: string | undefined): { id: number; stream: string } {
   if (positionals.length === 0) throw new UsageError(`${command} needs a session id (see \`vitalscope sessions\`)`);
-  if (!stream) throw new UsageError('--stream KEY is required (the stream keys are in `vitalscope sessions --json` and the review view)');
-  return { id: number(positionals[0], 'session-id', 0, 1), key: stream };
+  if (!stream) throw new UsageError('--stream KEY is required: a stream key (sim/ecg) or name (ecg) of the session');
+  return { id: number(positionals[0], 'session-id', 0, 1), stream };
+}
+
+/** The key of a stream given by key, or by name when one stream of the session has it (`ecg` for `sim/ecg`); else as given, for the query to say which streams there are. */
+function streamKey(library: Library, id: number, given: string): string {
+  const streams = library.session(id)?.streams ?? [];
+  const named = streams.filter((s) => s.name === given);
+  return streams.some((s) => s.key === given) || named.length !== 1 ? given : named[0].key;
 }
 
 async function beats(args: string[]): Promise<void> {
   const flags = Object.fromEntries(BEAT_EDIT_FLAGS.map((f) => [f, { type: 'string', multiple: true }] as const));
   const { values, positionals, tokens } = parse(args, { stream: { type: 'string' }, json: { type: 'boolean' }, reset: { type: 'boolean' }, ...flags }, 1);
-  const { id, key } = sessionStream('beats', positionals, values.stream);
+  const { id, stream } = sessionStream('beats', positionals, values.stream);
   // Edits apply in the order they are given on the command line.
   const edits = tokens.flatMap((t): BeatEdit[] => {
     if (t.kind !== 'option' || !(BEAT_EDIT_FLAGS as readonly string[]).includes(t.name)) return [];
@@ -349,8 +356,10 @@ async function beats(args: string[]): Promise<void> {
   });
   if (values.reset && edits.length) throw new UsageError('--reset drops every edit of the stream: give it without --add/--delete/--move/--reject/--unreject');
   const library = new Library(dbPath(values.db));
+  let key = stream;
   let series: BeatSeries;
   try {
+    key = streamKey(library, id, stream);
     series = values.reset ? resetBeats(library, id, key) : edits.length ? editBeats(library, id, key, edits) : currentBeats(library, id, key);
   } finally {
     library.close();
@@ -364,9 +373,10 @@ async function beats(args: string[]): Promise<void> {
 
 async function hrv(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { stream: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } }, 1);
-  const { id, key } = sessionStream('hrv', positionals, values.stream);
+  const { id, stream } = sessionStream('hrv', positionals, values.stream);
   const library = new Library(dbPath(values.db));
   try {
+    const key = streamKey(library, id, stream);
     const from = number(values.from, 'from', 0, -1e7, 1e7);
     const to = values.to === undefined ? sessionDetail(library, id).duration : number(values.to, 'to', 0, -1e7, 1e7);
     if (!(to > from)) throw new UsageError(`--to (${to} s) must be after --from (${from} s)`);

@@ -39,7 +39,8 @@ describe('vitalscope beats and hrv (the built bin)', () => {
 
   it('prints the beats, applies edits in the order given, and resets them', async () => {
     const id = newSession();
-    const list = await cli('beats', String(id), '--stream', 'd/ecg');
+    // A stream by its name is as good as by its key.
+    const list = await cli('beats', String(id), '--stream', 'ecg');
     expect(list.code).toBe(0);
     expect(list.stdout.trim().split('\n').map(Number)).toEqual(ECTOPIC);
     expect(list.stderr).toBe(`session ${id} d/ecg: detected set, 11 beats, 0 rejected\n`);
