@@ -1,6 +1,6 @@
 /**
- * A user's corrections to a beat series, as in peakdet's editor (Bottenhorn et al., "peakdet:
- * physiological data analysis", Zenodo 2019): add a missed beat, delete a false detection (its
+ * A user's corrections to a beat series, as in the interactive editor of peakdet
+ * (github.com/physiopy/peakdet): add a missed beat, delete a false detection (its
  * two intervals merge into one), move a beat, and reject a beat as artifact (it stays a beat, but
  * both intervals touching it drop out of HR and HRV; see beat-hrv.ts). Times are seconds,
  * ascending. A batch applies whole or not at all: the first edit that does not fit throws.

@@ -5,21 +5,13 @@
  * both intervals touching a beat rejected as artifact (peakdet's "reject", as distinct from
  * deleting a false detection, which merges its two intervals into one).
  */
+import type { HrvSummary } from '../../../../shared/review';
 import { lowerBound } from '../beat-edits';
 import { hrvTime } from './hrv';
 import { intervalsAcrossGaps, rrSeries } from './rr-intervals';
 
-export interface BeatRangeHrv {
-  /** Beats in [t0, t1), rejected ones included. */
-  beats: number;
-  /** NN intervals between two beats of the range. */
-  nn: number;
-  /** 60 / mean NN. */
-  meanHrBpm: number | null;
-  sdnnMs: number | null;
-  rmssdMs: number | null;
-  pnn50: number | null;
-}
+/** The numbers of an HrvSummary: beats in [t0, t1) (rejected ones included), NN intervals between two of them, 60 / mean NN, SDNN, RMSSD, pNN50. */
+export type BeatRangeHrv = Omit<HrvSummary, 'key' | 'set' | 't0' | 't1'>;
 
 /** Neighbours on each side the 20% rule compares an interval with (rrSeries' default). */
 const NEIGHBOURS = 5;
