@@ -18,10 +18,13 @@ import {
   analysisRunBeats,
   checkExportRange,
   deleteAnalysisRun,
-  detectedBeats,
+  currentBeats,
+  editBeats,
+  rangeHrv,
   hasAnalysisRun,
   listAnalysisRuns,
   readTrack,
+  resetBeats,
   sessionDetail,
   sessionOrThrow,
   streamOrThrow,
@@ -175,16 +178,19 @@ class VitalsEngine implements Engine {
   }
 
   async getBeats(sessionId: number, streamKey: string): Promise<BeatSeries> {
-    return detectedBeats(this.library, sessionId, streamKey);
+    return currentBeats(this.library, sessionId, streamKey);
   }
 
   async editBeats(sessionId: number, streamKey: string, edits: BeatEdit[]): Promise<BeatSeries> {
-    void edits;
-    throw new Error(`beat editing (session ${sessionId}, ${streamKey}) is not built yet`);
+    return editBeats(this.library, sessionId, streamKey, edits);
+  }
+
+  async resetBeats(sessionId: number, streamKey: string): Promise<BeatSeries> {
+    return resetBeats(this.library, sessionId, streamKey);
   }
 
   async getHrv(sessionId: number, streamKey: string, t0: number, t1: number): Promise<HrvSummary> {
-    throw new Error(`HRV of a review range (session ${sessionId}, ${streamKey}, ${t0}-${t1} s) is not built yet`);
+    return rangeHrv(this.library, sessionId, streamKey, t0, t1);
   }
 
   async addLabel(sessionId: number, label: NewLabel): Promise<number> {

@@ -4,3 +4,5 @@ export { defaultDbPath } from './paths';
 export { checkExportRange, exportSessionCsv, type ExportProgress } from './export-csv';
 export { detectedBeats, readTrack, sessionDetail, sessionOrThrow, streamOrThrow } from './review-queries';
 export { analysisRunBeats, deleteAnalysisRun, hasAnalysisRun, listAnalysisRuns, summarizeRun, writeAnalysisRun } from './analysis-runs';
+export { correctedBeats, currentBeats, editBeats, resetBeats } from './corrected-beats';
+export { rangeHrv } from './review-hrv';

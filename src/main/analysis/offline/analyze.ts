@@ -4,6 +4,7 @@
  * NaN runs (a session's lost samples, a record's gap segments) reach the pipelines as lost
  * samples, as the live worker announces a chunk's index jump, so both find the same beats.
  */
+import { unusableIntervals } from '../dsp/ecg/beat-hrv';
 import { refineBeats } from '../dsp/ecg/beat-refine';
 import { verifyBeats } from '../dsp/ecg/beat-verify';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
@@ -31,6 +32,8 @@ const round = (x: number, d = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** d
 export interface EcgResult {
   signal: string;
   fs: number;
+  /** The beats HR and HRV come from: the detector's, or the user's corrected set of a recorded session (its rejected beats break their intervals). */
+  beatSet: 'detected' | 'corrected';
   beats: number[];
   /** Lost stretches as [start, end) samples: no RR interval that crosses one is used. */
   gaps: [number, number][];
@@ -71,7 +74,8 @@ function hrvRecord(w: Omit<HrvWindow, 't0' | 't1'> & Partial<Pick<HrvWindow, 't0
   return out;
 }
 
-export function analyzeEcg(channel: InputChannel, options: Partial<EcgPipelineOptions> = {}, tick?: Tick): EcgResult {
+/** `corrected`: a recorded stream's corrected beats (see InputStream), used for HR and HRV instead of the detector's. */
+export function analyzeEcg(channel: InputChannel, corrected?: InputStream['correctedBeats'], options: Partial<EcgPipelineOptions> = {}, tick?: Tick): EcgResult {
   const fs = channel.fs;
   const pipe = new EcgPipeline(fs, options);
   const block = Math.max(1, Math.round(fs));
@@ -101,11 +105,15 @@ export function analyzeEcg(channel: InputChannel, options: Partial<EcgPipelineOp
     );
   }
   const refined = verifyBeats(x, fs, refineBeats(x, fs, beats));
-  const times = refined.map((b) => b / fs);
-  // Intervals across what the pipeline counts as breaks: gaps that could hide a beat, and detections dropped at gaps.
+  const positions = corrected?.positions ?? refined;
+  const times = positions.map((b) => b / fs);
+  // Intervals across what the pipeline counts as breaks: gaps that could hide a beat, and detections
+  // dropped at gaps (the detector's doubt, which a corrected set has settled); and around rejected beats.
   const hiding = Math.round(HIDING_GAP_SEC * fs);
-  const breaks = [...gaps.filter(([a, b]) => b - a >= hiding), ...dropped].sort((p, q) => p[0] - q[0]);
-  const rr = rrSeries(times, 5, 0.2, intervalsAcrossGaps(refined, breaks));
+  const hidingGaps = gaps.filter(([a, b]) => b - a >= hiding);
+  const rr = corrected
+    ? rrSeries(times, 5, 0.2, unusableIntervals(positions, corrected.rejected, hidingGaps))
+    : rrSeries(times, 5, 0.2, intervalsAcrossGaps(refined, [...hidingGaps, ...dropped].sort((p, q) => p[0] - q[0])));
   const lost = gaps.reduce((sum, [a, b]) => sum + b - a, 0);
   const hrT: number[] = [];
   const hrB: number[] = [];
@@ -113,14 +121,16 @@ export function analyzeEcg(channel: InputChannel, options: Partial<EcgPipelineOp
   return {
     signal: channel.label,
     fs,
-    beats: refined,
+    beatSet: corrected ? 'corrected' : 'detected',
+    beats: corrected ? positions.map((p) => Math.round(p)) : refined,
     gaps,
     hr: { t: hrT.map((t) => round(t)), bpm: hrB.map((b) => round(b, 2)) },
     hrv: {
       overall: hrvRecord({ missing: lost / Math.max(1, x.length), ...hrvTime(rr), ...hrvFrequency(rr) }),
       windowSec: pipe.options.hrvWindowSec,
       stepSec: pipe.options.hrvStepSec,
-      windows: windows.map(hrvRecord),
+      // The pipeline's windows, their HRV recomputed from the corrected beats when there are some.
+      windows: windows.map((w) => hrvRecord(corrected ? { ...w, ...hrvTime(rr, w.t0, w.t1), ...hrvFrequency(rr, w.t0, w.t1) } : w)),
     },
   };
 }
@@ -259,7 +269,7 @@ export function analyze(input: LoadedInput, options: AnalyzeOptions = {}): Analy
     return options.onProgress && ((f) => options.onProgress!((done + f * passes[pass]) / total));
   };
   const ecgOptions = { ...(options.hrvWindowSec ? { hrvWindowSec: options.hrvWindowSec } : {}), ...(options.hrvStepSec ? { hrvStepSec: options.hrvStepSec } : {}) };
-  if (ecg) result.ecg = analyzeEcg(pickChannel(input, ecg, options.signal), ecgOptions, tick(0));
+  if (ecg) result.ecg = analyzeEcg(pickChannel(input, ecg, options.signal), ecg.correctedBeats, ecgOptions, tick(0));
   if (ppg) {
     const { windows: _w, ...rest } = analyzePpg(ppg, imu, pickChannel(input, ppg, options.signal), options.ppgPolarity, tick(1));
     result.ppg = rest;
