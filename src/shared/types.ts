@@ -208,11 +208,12 @@ export interface EngineStatus {
   analysis: AnalysisState;
   /** The latest failure of a part listening to the live streams (recorder, analysis, live view), which the others survived. */
   listenerError?: string;
-  /** Long work (exports) running in worker threads, and the last ones that ended. */
+  /** Long work (exports, imports) running in worker threads, and the last ones that ended. */
   jobs: JobState[];
 }
 
-export type JobKind = 'export-csv';
+/** 'export-session-file': one session as its own SQLite library file; 'import-session-file': all sessions of such a file. */
+export type JobKind = 'export-csv' | 'export-session-file' | 'import-session-file';
 
 export interface JobProgress {
   /** 0..1 of the whole job. */
@@ -232,15 +233,15 @@ export interface JobState {
   kind: JobKind;
   /** For the UI: "CSV export of session 3". */
   title: string;
-  /** The session the job works on. */
+  /** The session the job works on; 0 for an import (its sessions get their ids as it runs). */
   sessionId: number;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   /** ms since the Unix epoch. */
   startedAt: number;
   endedAt: number | null;
   progress: JobProgress;
-  /** When done: where the files went (on the engine's machine). */
-  output?: { dir: string; files: string[] };
+  /** When done: where the files went (on the engine's machine); an import: the file read and the ids of the sessions it added. */
+  output?: { dir: string; files: string[]; sessionIds?: number[] };
   /** When failed: what went wrong, naming the file or session. */
   error?: string;
 }
@@ -271,5 +272,11 @@ export interface SessionSummary {
   startedAt: string;
   /** ISO 8601, or null while recording (or after a crash before the end was written). */
   endedAt: string | null;
+  /** Seconds from start to end; null while there is no end. */
+  durationSec: number | null;
+  /** The user's tags, sorted. */
+  tags: string[];
+  /** Labels of the devices recorded. */
+  devices: string[];
   streams: StreamSummary[];
 }

@@ -1,10 +1,13 @@
 import type { JobKind } from '../../shared/types';
-import { exportSessionCsv, type Library } from '../storage';
+import { dirname } from 'node:path';
+import { exportSessionCsv, exportSessionFile, importSessionFile, type CopyProgress, type Library } from '../storage';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
 
-/** What a job gets inside its worker: its own read-only library and a progress/cancel hook. */
+/** What a job gets inside its worker: its own connection to the library (read-only unless WRITING_JOBS has it) and a progress/cancel hook. */
 export interface JobContext {
   library: Library;
+  /** The better-sqlite3 binding, for a job that opens another database file. */
+  nativeBinding?: string;
   /** Call often (every chunk): it throws when the job was cancelled, and posts progress at a bounded rate. */
   report(progress: WorkProgress): void;
 }
@@ -19,4 +22,20 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
       report({ stage: p.stream, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten }),
     ),
   }),
+  'export-session-file': ({ library, report }, { sessionId, file, replace }) => ({
+    dir: dirname(file),
+    files: [exportSessionFile(library, sessionId, file, copyReport(report), replace)],
+  }),
+  'import-session-file': ({ library, report, nativeBinding }, { file }) => ({
+    dir: dirname(file),
+    files: [file],
+    sessionIds: importSessionFile(library, file, copyReport(report), nativeBinding),
+  }),
 };
+
+/** Jobs that write the library: their worker opens a writable connection of its own. */
+export const WRITING_JOBS: ReadonlySet<JobKind> = new Set(['import-session-file']);
+
+function copyReport(report: JobContext['report']): (p: CopyProgress) => void {
+  return (p) => report({ stage: p.stage, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten });
+}

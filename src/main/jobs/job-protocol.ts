@@ -9,11 +9,16 @@ export const PROGRESS_INTERVAL_MS = 200;
 /** What each kind of job is given. */
 export interface JobParams {
   'export-csv': { sessionId: number; dir: string };
+  /** `replace`: an existing `file` is replaced (the engine's own exports folder). */
+  'export-session-file': { sessionId: number; file: string; replace: boolean };
+  'import-session-file': { file: string };
 }
 
 /** What each kind of job ends with. */
 export interface JobOutputs {
   'export-csv': NonNullable<JobState['output']>;
+  'export-session-file': NonNullable<JobState['output']>;
+  'import-session-file': NonNullable<JobState['output']>;
 }
 
 /** The job's `workerData`. */

@@ -3,3 +3,4 @@ export { Recorder, FLUSH_INTERVAL_MS } from './recorder';
 export { defaultDbPath } from './paths';
 export { exportSessionCsv, type ExportProgress } from './export-csv';
 export { detectedBeats, readTrack, sessionDetail, sessionOrThrow, streamOrThrow } from './review-queries';
+export { exportSessionFile, importSessionFile, type CopyProgress } from './session-files';
