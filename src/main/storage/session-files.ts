@@ -9,6 +9,7 @@
  * to the same library interleave with an import instead of waiting for it.
  */
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Library } from './library';
 import { MIGRATIONS } from './migrations';
@@ -65,6 +66,7 @@ export function exportSessionFile(library: Library, sessionId: number, file: str
  * is refused with a message saying so.
  */
 export function importSessionFile(library: Library, file: string, onProgress?: Progress, nativeBinding?: string): number[] {
+  if (resolve(file) === resolve(library.path)) throw new Error(`${file} is this library itself: pick a file exported from another library`);
   const source = openSessionFile(file, nativeBinding);
   const added: number[] = [];
   try {
