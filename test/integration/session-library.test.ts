@@ -2,6 +2,8 @@ import { copyFileSync, existsSync, openSync, readdirSync, writeFileSync, writeSy
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/main/engine';
+import { JobRunner } from '../../src/main/jobs';
 import { Library, exportSessionFile, importSessionFile, toSummary } from '../../src/main/storage';
 import { MIGRATIONS } from '../../src/main/storage/migrations';
 import { writeSyntheticSession } from '../helpers/synthetic-session';
@@ -186,3 +188,78 @@ describe('session library storage (real SQLite files)', () => {
     target.close();
   });
 });
+
+describe('session files as jobs, beside a live recording', () => {
+  it('imports in a worker with its own writable connection while the engine records, and cancels to nothing', async () => {
+    // 4 min of 16 channels at 1 kHz (~60 MB of samples): many commits while the recorder flushes.
+    const sourcePath = fresh('big-source');
+    const source = new Library(sourcePath);
+    const big = writeSyntheticSession(source, { seconds: 240, rate: 1000, channels: 16, name: 'big' }).sessionId;
+    const file = join(dir.path, 'big-export.db');
+    exportSessionFile(source, big, file);
+    const expected = contents(source, big);
+    source.close();
+
+    const dbPath = fresh('live');
+    const engine = await createEngine({ dbPath });
+    let imported = 0;
+    try {
+      await engine.connect('sim');
+      await waitUntil(async () => (await engine.getStatus()).streams.length > 0);
+      const recording = await engine.startRecording({ name: 'live', participant: '' });
+      await expect(engine.deleteSession(recording)).rejects.toThrow(`session ${recording} is being recorded: stop the recording before deleting it`);
+
+      const cancelled = await engine.importSessionFile(file);
+      expect(cancelled).toMatchObject({ kind: 'import-session-file', state: 'running', sessionId: 0 });
+      // At once: an import of this size may take well under the first progress report.
+      await engine.cancelJob(cancelled.id);
+      const job = await waitForJob(engine, cancelled.id);
+      expect(job.state).toBe('cancelled');
+      expect((await engine.listSessions()).map((s) => s.name)).toEqual(['live']);
+
+      const started = await engine.importSessionFile(file);
+      const done = await waitForJob(engine, started.id);
+      expect(done.state).toBe('done');
+      [imported] = done.output!.sessionIds!;
+      const status = await engine.getStatus();
+      expect(status.recording?.error).toBeUndefined();
+      const summary = await engine.stopRecording();
+      expect(summary!.streams.find((s) => s.name === 'ecg')!.samples).toBeGreaterThan(0);
+    } finally {
+      await engine.close();
+    }
+    const library = new Library(dbPath);
+    expect(contents(library, imported)).toEqual(expected);
+    library.close();
+  });
+
+  it('exports in a worker to a file that opens as a library', async () => {
+    const dbPath = fresh('export-job');
+    const library = new Library(dbPath);
+    const { sessionId } = writeSyntheticSession(library, { seconds: 60, rate: 500, channels: 4, name: 'exported' });
+    const expected = contents(library, sessionId);
+    library.close();
+    const runner = new JobRunner({ dbPath });
+    const file = join(dir.path, 'exported.db');
+    const job = runner.start({ kind: 'export-session-file', title: 'export', sessionId, params: { sessionId, file, replace: false } });
+    const ended = await runner.wait(job.id);
+    expect(ended).toMatchObject({ state: 'done', output: { files: [file] } });
+    const alone = new Library(file);
+    expect(contents(alone, alone.sessions()[0].id)).toEqual(expected);
+    alone.close();
+    await runner.close();
+  });
+});
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function waitForJob(engine: Awaited<ReturnType<typeof createEngine>>, id: number) {
+  await waitUntil(async () => (await engine.getStatus()).jobs.find((j) => j.id === id)!.state !== 'running', 60_000);
+  return (await engine.getStatus()).jobs.find((j) => j.id === id)!;
+}

@@ -79,7 +79,7 @@ export function importSessionFile(library: Library, file: string, onProgress?: P
     // The foreign keys cascade: each delete takes everything copied for that session.
     const remove = library.db.prepare('DELETE FROM sessions WHERE id = ?');
     library.db.transaction(() => added.forEach((id) => remove.run(id)))();
-    throw new Error(explainCopyFailure(file, error));
+    throw explainCopyFailure(file, error);
   } finally {
     source.close();
   }
@@ -102,17 +102,17 @@ function openSessionFile(file: string, nativeBinding?: string): Database.Databas
     return db;
   } catch (error) {
     db?.close();
-    throw new Error(explainCopyFailure(file, error));
+    throw explainCopyFailure(file, error);
   }
 }
 
-/** SQLite's codes in words, naming the file; messages already written for the user pass through. */
-function explainCopyFailure(file: string, error: unknown): string {
+/** SQLite's codes in words, naming the file; any other error (one written for the user, a job's cancel) passes as it is. */
+function explainCopyFailure(file: string, error: unknown): unknown {
   const message = (error as Error).message;
   const code = (error as { code?: string }).code ?? '';
-  if (code === 'SQLITE_NOTADB') return `${file} is not an SQLite database (${message})`;
-  if (code.startsWith('SQLITE_CORRUPT')) return `${file} is damaged (${message}): nothing was imported`;
-  return message;
+  if (code === 'SQLITE_NOTADB') return new Error(`${file} is not an SQLite database (${message})`);
+  if (code.startsWith('SQLITE_CORRUPT')) return new Error(`${file} is damaged (${message}): nothing was imported`);
+  return error;
 }
 
 /** Runs `body` in one read transaction on `db`: every table is read from the same snapshot, whatever is written meanwhile. */
