@@ -216,8 +216,7 @@ async function sessions(args: string[]): Promise<void> {
     until: values.until === undefined ? undefined : dateFlag(values.until, 'until', true),
   };
   const filtering = Object.values(filter).some((v) => v !== undefined);
-  const library = new Library(dbPath(values.db));
-  try {
+  withLibrary(values.db, (library) => {
     const list = filterSessions(library.sessions().map(toSummary), filter);
     if (values.json) {
       process.stdout.write(JSON.stringify(list, null, 2) + '\n');
@@ -229,9 +228,7 @@ async function sessions(args: string[]): Promise<void> {
       const streams = s.streams.map((st) => `${st.name} ${st.samples}`).join(', ');
       process.stdout.write(`${s.id}\t${s.status}\t${s.startedAt}\t${duration}\t${s.name}\t${s.participant || '-'}\t${streams}\t${s.tags.join(', ') || '-'}\n`);
     }
-  } finally {
-    library.close();
-  }
+  });
 }
 
 function dateFlag(text: string, flag: string, endOfDay: boolean): number {
