@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import { describeQueue } from '../shared/recording-queue';
-import type { ConnectOptions, EngineStatus, ExportRange, JobState } from '../shared/types';
+import { filterSessions, parseDate, type SessionFilter } from '../shared/session-library';
+import type { ConnectOptions, EngineStatus, ExportRange, JobKind, JobState } from '../shared/types';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
 import { TICK_MS } from './devices/simulator/sim-transport';
@@ -11,7 +13,7 @@ import { MAX_SPEED, MIN_SPEED, playbackSessionId } from './acquisition/playback-
 import { VirtualTime } from './acquisition/virtual-time';
 import { createEngine, type Engine } from './engine';
 import { startWebFace } from './server';
-import { JobRunner } from './jobs';
+import { JobRunner, type JobRequest } from './jobs';
 import type { BeatEdit, BeatSeries } from '../shared/review';
 import { Library, currentBeats, defaultDbPath, editBeats, rangeHrv, resetBeats, sessionDetail, toSummary } from './storage';
 
@@ -35,11 +37,20 @@ Commands:
             [--durable] [--queue-mb N]                      --durable: every flush survives a power loss
                                                             (slower); --queue-mb: memory for samples while
                                                             the library cannot be written (default 256)
-  sessions  [--json]                                        list recorded sessions (status: complete,
-                                                            recovered after a crash, or recording)
+  sessions  [--search TEXT] [--participant P] [--tag T]     list recorded sessions (status: complete,
+            [--since DATE] [--until DATE] [--json]          recovered after a crash, or recording); --search
+                                                            matches name, participant, tags and devices;
+                                                            DATE: YYYY-MM-DD (--until: through that day)
+  rename    <session-id> NAME                               rename a session
+  tag       <session-id> [+TAG|-TAG ...]                    add (+) or remove (-) tags; prints the tags
+  delete    <session-id> --yes                              delete a session and everything recorded in it
   export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv);
             [--from S] [--to S]                             progress on stderr, Ctrl+C cancels (exit 130);
                                                             --from/--to: only [S, S) seconds from its start
+  export    <session-id> --format sqlite --out FILE         export a session as its own library file
+                                                            (opens with --db FILE; importable)
+  import    FILE                                            import every session of a library file under
+                                                            new ids; prints them. Ctrl+C cancels (exit 130)
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
@@ -259,63 +270,182 @@ async function playbacksFinished(engine: Engine, devices: string[]): Promise<voi
 }
 
 async function sessions(args: string[]): Promise<void> {
-  const { values } = parse(args, { json: { type: 'boolean' } });
-  const library = new Library(dbPath(values.db));
-  try {
-    const list = library.sessions().map(toSummary);
+  const { values } = parse(args, {
+    json: { type: 'boolean' },
+    search: { type: 'string' },
+    participant: { type: 'string' },
+    tag: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+  });
+  const filter: SessionFilter = {
+    text: values.search,
+    participant: values.participant,
+    tag: values.tag,
+    since: values.since === undefined ? undefined : dateFlag(values.since, 'since', false),
+    until: values.until === undefined ? undefined : dateFlag(values.until, 'until', true),
+  };
+  const filtering = Object.values(filter).some((v) => v !== undefined);
+  withLibrary(values.db, (library) => {
+    const list = filterSessions(library.sessions().map(toSummary), filter);
     if (values.json) {
       process.stdout.write(JSON.stringify(list, null, 2) + '\n');
       return;
     }
-    if (list.length === 0) process.stdout.write(`no sessions in ${library.path}\n`);
+    if (list.length === 0) process.stdout.write(filtering ? `no sessions in ${library.path} match\n` : `no sessions in ${library.path}\n`);
     for (const s of list) {
-      const duration = s.endedAt ? `${((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1)} s` : 'unfinished';
+      const duration = s.durationSec === null ? 'unfinished' : `${s.durationSec.toFixed(1)} s`;
       const streams = s.streams.map((st) => `${st.name} ${st.samples}`).join(', ');
-      process.stdout.write(`${s.id}\t${s.status}\t${s.startedAt}\t${duration}\t${s.name}\t${s.participant || '-'}\t${streams}\n`);
+      process.stdout.write(`${s.id}\t${s.status}\t${s.startedAt}\t${duration}\t${s.name}\t${s.participant || '-'}\t${streams}\t${s.tags.join(', ') || '-'}\n`);
     }
+  });
+}
+
+function dateFlag(text: string, flag: string, endOfDay: boolean): number {
+  try {
+    return parseDate(text, endOfDay);
+  } catch (error) {
+    throw new UsageError(`--${flag}: ${(error as Error).message}`);
+  }
+}
+
+function sessionIdArg(positionals: string[], command: string): number {
+  const text = positionals[0];
+  if (text === undefined) throw new UsageError(`${command} needs a session id (see \`vitalscope sessions\`)`);
+  if (!/^[1-9]\d{0,15}$/.test(text)) throw new UsageError(`"${text}" is not a session id (see \`vitalscope sessions\`)`);
+  return Number(text);
+}
+
+/** Runs `body` on the library, closing it after. */
+function withLibrary<T>(db: string | undefined, body: (library: Library) => T): T {
+  const library = new Library(dbPath(db));
+  try {
+    return body(library);
   } finally {
     library.close();
   }
 }
 
+async function rename(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, {}, 2);
+  const id = sessionIdArg(positionals, 'rename');
+  if (positionals[1] === undefined) throw new UsageError('rename needs the new name: vitalscope rename ID NAME');
+  const name = withLibrary(values.db, (library) => {
+    library.renameSession(id, positionals[1]);
+    return library.session(id)!.name;
+  });
+  process.stdout.write(`${id}\t${name}\n`);
+}
+
+/** `tag ID +a -b`: parsed by hand, since parseArgs would take `-b` for an option. */
+async function tag(args: string[]): Promise<void> {
+  let db: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--db') db = args[++i];
+    else if (args[i].startsWith('--db=')) db = args[i].slice(5);
+    else rest.push(args[i]);
+  }
+  if (args.includes('--db') && db === undefined) throw new UsageError('--db needs a path');
+  const [first, ...changes] = rest;
+  const id = sessionIdArg(first === undefined ? [] : [first], 'tag');
+  for (const c of changes) if (!/^[+-]./.test(c)) throw new UsageError(`tag changes are +TAG (add) or -TAG (remove), got "${c}"`);
+  const tags = withLibrary(db, (library) => {
+    const session = library.session(id);
+    if (!session) throw new Error(`no session ${id} in ${library.path}`);
+    let tags = session.tags;
+    for (const c of changes) {
+      const name = c.slice(1).trim().toLowerCase();
+      tags = c.startsWith('+') ? [...tags, c.slice(1)] : tags.filter((t) => t.toLowerCase() !== name);
+    }
+    if (changes.length > 0) library.setSessionTags(id, tags);
+    return library.session(id)!.tags;
+  });
+  process.stdout.write(`${id}\t${tags.join(', ')}\n`);
+}
+
+async function deleteCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { yes: { type: 'boolean' } }, 1);
+  const id = sessionIdArg(positionals, 'delete');
+  withLibrary(values.db, (library) => {
+    const session = library.session(id);
+    if (!session) throw new Error(`no session ${id} in ${library.path}`);
+    const summary = toSummary(session);
+    const what = `session ${id} ("${summary.name}", ${summary.durationSec === null ? 'unfinished' : `${summary.durationSec.toFixed(1)} s`})`;
+    if (!values.yes) throw new UsageError(`delete removes ${what} and everything recorded in it for good: add --yes to confirm`);
+    library.deleteSession(id);
+    process.stderr.write(`deleted ${what}\n`);
+  });
+}
+
 async function exportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 1);
-  if (positionals.length === 0) throw new UsageError('export needs a session id (see `vitalscope sessions`)');
-  const id = number(positionals[0], 'session-id', 0, 1);
-  if ((values.format ?? 'csv') !== 'csv') throw new UsageError(`--format "${values.format}" is not supported yet; supported: csv`);
-  if (!values.out) throw new UsageError('--out DIR is required');
+  const id = sessionIdArg(positionals, 'export');
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, sqlite`);
+  if (!values.out) throw new UsageError(format === 'csv' ? '--out DIR is required' : '--out FILE is required');
   const range: ExportRange = {};
   if (values.from !== undefined) range.from = number(values.from, 'from', 0, 0);
   if (values.to !== undefined) range.to = number(values.to, 'to', 0, 0);
   if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new UsageError(`--to (${range.to}) must be after --from (${range.from})`);
-  // A job in a worker thread, as in the app: this thread stays free to show progress and take Ctrl+C.
+  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv; a library file holds the whole session');
+  const job =
+    format === 'csv'
+      ? await runJob(values.db, { kind: 'export-csv', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, dir: values.out, range } }, 'exporting')
+      : await runJob(
+          values.db,
+          { kind: 'export-session-file', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, file: resolve(values.out), replace: false } },
+          'exporting',
+        );
+  if (!job) {
+    process.stderr.write(`export of session ${id} cancelled: its partial ${format === 'csv' ? 'files were' : 'file was'} removed\n`);
+    return 130;
+  }
+  for (const f of job.output?.files ?? []) process.stdout.write(`${f}\n`);
+  return 0;
+}
+
+async function importCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {}, 1);
+  if (positionals[0] === undefined) throw new UsageError('import needs a file: vitalscope import FILE (a library file, e.g. from export --format sqlite)');
+  const file = resolve(positionals[0]);
+  const job = await runJob(values.db, { kind: 'import-session-file', title: `import of ${file}`, sessionId: 0, params: { file } }, 'importing');
+  if (!job) {
+    process.stderr.write(`import of ${file} cancelled: nothing of it was kept\n`);
+    return 130;
+  }
+  for (const id of job.output!.sessionIds!) process.stdout.write(`${id}\n`);
+  return 0;
+}
+
+/**
+ * Runs one job in a worker thread, as the app does: this thread stays free to show progress on
+ * stderr and take Ctrl+C (which cancels it). Resolves with the done job, or null when cancelled.
+ */
+async function runJob<K extends JobKind>(db: string | undefined, request: JobRequest<K>, verb: string): Promise<JobState | null> {
   const progress = new ProgressLine(process.stderr);
   const runner: JobRunner = new JobRunner({
-    dbPath: dbPath(values.db),
+    dbPath: dbPath(db),
     onChange: () => {
       const [job] = runner.list(); // this runner runs one job
-      if (job?.state === 'running' && job.progress.stage) progress.update(describeProgress(job));
+      if (job?.state === 'running' && job.progress.stage) progress.update(describeProgress(verb, job));
     },
   });
-  const jobId = runner.start({ kind: 'export-csv', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, dir: values.out, range } }).id;
+  const jobId = runner.start(request).id;
   const stop = waitForSignal();
   void stop.promise.then(() => runner.cancel(jobId));
   const job = await runner.wait(jobId);
   stop.dispose();
   progress.end();
-  if (job.state === 'cancelled') {
-    process.stderr.write(`export of session ${id} cancelled: its partial files were removed\n`);
-    return 130;
-  }
+  if (job.state === 'cancelled') return null;
   if (job.state !== 'done') throw new Error(job.error);
-  for (const f of job.output?.files ?? []) process.stdout.write(`${f}\n`);
-  return 0;
+  return job;
 }
 
-function describeProgress(job: JobState): string {
+function describeProgress(verb: string, job: JobState): string {
   const p = job.progress;
   const eta = p.etaSeconds === null ? '' : `, ${Math.ceil(p.etaSeconds)} s left`;
-  return `exporting ${p.stage}: ${(100 * p.fraction).toFixed(0)}% (${(p.bytesWritten / 1e6).toFixed(1)} MB${eta})`;
+  return `${verb} ${p.stage}: ${(100 * p.fraction).toFixed(0)}% (${(p.bytesWritten / 1e6).toFixed(1)} MB${eta})`;
 }
 
 /** A status line on stderr: rewritten in place on a terminal, else one line a second. */
@@ -466,7 +596,11 @@ async function hrv(args: string[]): Promise<void> {
 const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   record,
   sessions,
+  rename,
+  tag,
+  delete: deleteCommand,
   export: exportCommand,
+  import: importCommand,
   simulate,
   serve,
   devices,

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, RawView, SessionSummary } from '../shared/types';
@@ -163,6 +164,39 @@ class VitalsEngine implements Engine {
     const dir = join(this.exportsDir, `session-${sessionId}${span}-csv`);
     const title = `CSV export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
     return this.jobs.start({ kind: 'export-csv', title, sessionId, params: { sessionId, dir, ...(ranged ? { range } : {}) } });
+  }
+
+  async renameSession(sessionId: number, name: string): Promise<SessionSummary> {
+    this.library.renameSession(sessionId, name);
+    return toSummary(sessionOrThrow(this.library, sessionId));
+  }
+
+  async setSessionTags(sessionId: number, tags: string[]): Promise<SessionSummary> {
+    this.library.setSessionTags(sessionId, tags);
+    return toSummary(sessionOrThrow(this.library, sessionId));
+  }
+
+  async deleteSession(sessionId: number): Promise<void> {
+    if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is being recorded: stop the recording before deleting it`);
+    // A job reading it would end with part of it: it finishes (or is cancelled) first.
+    const job = this.jobs.list().find((j) => j.sessionId === sessionId && j.state === 'running');
+    if (job) throw new Error(`session ${sessionId} is in use by "${job.title}" (job ${job.id}): cancel it or let it finish first`);
+    this.library.deleteSession(sessionId);
+  }
+
+  async exportSessionFile(sessionId: number): Promise<JobState> {
+    const session = sessionOrThrow(this.library, sessionId);
+    if (session.status === 'recording') throw new Error(`session ${sessionId} is still recording: stop it first`);
+    const running = this.jobs.list().find((j) => j.kind === 'export-session-file' && j.sessionId === sessionId && j.state === 'running');
+    if (running) throw new Error(`session ${sessionId} is already being exported as a file (job ${running.id})`);
+    const file = join(this.exportsDir, `session-${sessionId}.db`);
+    return this.jobs.start({ kind: 'export-session-file', title: `SQLite export of session ${sessionId}`, sessionId, params: { sessionId, file, replace: true } });
+  }
+
+  async importSessionFile(path: string): Promise<JobState> {
+    const file = resolve(path.trim());
+    if (!existsSync(file)) throw new Error(`there is no file ${file} on the engine's machine`);
+    return this.jobs.start({ kind: 'import-session-file', title: `import of ${file}`, sessionId: 0, params: { file } });
   }
 
   async cancelJob(jobId: number): Promise<void> {

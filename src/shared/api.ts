@@ -54,6 +54,22 @@ export interface VitalsCommands {
    * `EngineStatus.jobs`. With a range, only the samples and events in it (seconds from the start).
    */
   exportSession(sessionId: number, range?: ExportRange): Promise<JobState>;
+  /** Renames a session (trimmed, not empty); returns it as listed. */
+  renameSession(sessionId: number, name: string): Promise<SessionSummary>;
+  /** Replaces a session's tags (trimmed, duplicates dropped); returns it as listed. */
+  setSessionTags(sessionId: number, tags: string[]): Promise<SessionSummary>;
+  /** Deletes a session and everything recorded in it. Refused while it is recorded or a job works on it. */
+  deleteSession(sessionId: number): Promise<void>;
+  /**
+   * Starts a job writing a session as its own SQLite library file (`session-<id>.db`, openable
+   * with `--db`, importable) into the library's exports folder; progress in `EngineStatus.jobs`.
+   */
+  exportSessionFile(sessionId: number): Promise<JobState>;
+  /**
+   * Starts a job importing every session of a library file (a path on the engine's machine) under
+   * new ids; its output lists them. Nothing in the library is overwritten.
+   */
+  importSessionFile(path: string): Promise<JobState>;
   /** Cancels a running job: it ends `cancelled` and leaves no partial files. */
   cancelJob(jobId: number): Promise<void>;
   /** Welch power spectral density of the newest `seconds` (<= 30) of one channel of a live stream. */
@@ -104,6 +120,11 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'getRaw',
   'getPsd',
   'exportSession',
+  'renameSession',
+  'setSessionTags',
+  'deleteSession',
+  'exportSessionFile',
+  'importSessionFile',
   'cancelJob',
   'getSessionDetail',
   'readTrack',

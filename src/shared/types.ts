@@ -222,7 +222,7 @@ export interface EngineStatus {
   analysis: AnalysisState;
   /** The latest failure of a part listening to the live streams (recorder, analysis, live view), which the others survived. */
   listenerError?: string;
-  /** Long work (exports) running in worker threads, and the last ones that ended. */
+  /** Long work (exports, imports) running in worker threads, and the last ones that ended. */
   jobs: JobState[];
 }
 
@@ -232,14 +232,16 @@ export interface ExportRange {
   to?: number;
 }
 
-export type JobKind = 'export-csv' | 'reanalyze';
+/** 'export-session-file': one session as its own SQLite library file; 'import-session-file': all sessions of such a file. */
+export type JobKind = 'export-csv' | 'reanalyze' | 'export-session-file' | 'import-session-file';
 
-/** What a job made. An export: `dir` and `files` (on the engine's machine). A re-analysis: `runId` and `name`. */
+/** What a job made. An export: `dir` and `files` (on the engine's machine). A re-analysis: `runId` and `name`. An import: the file read (`dir`, `files`) and the new `sessionIds`. */
 export interface JobOutput {
   dir?: string;
   files?: string[];
   runId?: number;
   name?: string;
+  sessionIds?: number[];
 }
 
 export interface JobProgress {
@@ -260,14 +262,13 @@ export interface JobState {
   kind: JobKind;
   /** For the UI: "CSV export of session 3". */
   title: string;
-  /** The session the job works on. */
+  /** The session the job works on; 0 for an import (its sessions get their ids as it runs). */
   sessionId: number;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   /** ms since the Unix epoch. */
   startedAt: number;
   endedAt: number | null;
   progress: JobProgress;
-  /** When done: where the files went (on the engine's machine). */
   /** When done: what it made (which fields, by kind: see JobOutput). */
   output?: JobOutput;
   /** When failed: what went wrong, naming the file or session. */
@@ -300,5 +301,11 @@ export interface SessionSummary {
   startedAt: string;
   /** ISO 8601, or null while recording (or after a crash before the end was written). */
   endedAt: string | null;
+  /** Seconds from start to end; null while there is no end. */
+  durationSec: number | null;
+  /** The user's tags, sorted. */
+  tags: string[];
+  /** Labels of the devices recorded. */
+  devices: string[];
   streams: StreamSummary[];
 }

@@ -11,12 +11,17 @@ export const PROGRESS_INTERVAL_MS = 200;
 export interface JobParams {
   'export-csv': { sessionId: number; dir: string; range?: ExportRange };
   reanalyze: { sessionId: number; options: ReanalysisOptions };
+  /** `replace`: an existing `file` is replaced (the engine's own exports folder). */
+  'export-session-file': { sessionId: number; file: string; replace: boolean };
+  'import-session-file': { file: string };
 }
 
 /** What each kind of job ends with. */
 export interface JobOutputs {
   'export-csv': Required<Pick<JobOutput, 'dir' | 'files'>>;
   reanalyze: Required<Pick<JobOutput, 'runId' | 'name'>>;
+  'export-session-file': Required<Pick<JobOutput, 'dir' | 'files'>>;
+  'import-session-file': Required<Pick<JobOutput, 'dir' | 'files' | 'sessionIds'>>;
 }
 
 /** The job's `workerData`. */

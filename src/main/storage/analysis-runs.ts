@@ -3,13 +3,9 @@
  * it ran with, a summary for comparing runs, and the full result, beside the session's recorded
  * live results (which are never changed).
  */
-import Database from 'better-sqlite3';
 import type { AnalysisRunBeats, AnalysisRunSummary, ReanalysisOptions } from '../../shared/review';
 import type { AnalysisResult } from '../analysis/offline/analyze';
 import type { Library } from './library';
-
-/** How long a run's writer waits for the recorder's transaction to end, ms. */
-const BUSY_TIMEOUT_MS = 10_000;
 
 type RunFigures = Omit<AnalysisRunSummary, 'id' | 'name' | 'params' | 'createdAt'>;
 
@@ -31,22 +27,12 @@ export function summarizeRun(result: AnalysisResult): RunFigures {
   };
 }
 
-/**
- * Stores a run from a job's worker, on a connection of its own: job connections are read-only,
- * and the recorder may be writing (WAL allows one writer; this one waits its turn).
- */
-export function writeAnalysisRun(dbPath: string, nativeBinding: string | undefined, sessionId: number, params: ReanalysisOptions, result: AnalysisResult): number {
-  const db = new Database(dbPath, { nativeBinding, fileMustExist: true });
-  try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('foreign_keys = ON');
-    const run = db
-      .prepare('INSERT INTO analysis_runs (session_id, name, params, created_at, summary, result) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(sessionId, params.name, JSON.stringify(params), Date.now(), JSON.stringify(summarizeRun(result)), JSON.stringify(result));
-    return Number(run.lastInsertRowid);
-  } finally {
-    db.close();
-  }
+/** Stores a run (from its job's worker, on the job's own writable connection). */
+export function saveAnalysisRun(library: Library, sessionId: number, params: ReanalysisOptions, result: AnalysisResult): number {
+  const run = library.db
+    .prepare('INSERT INTO analysis_runs (session_id, name, params, created_at, summary, result) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(sessionId, params.name, JSON.stringify(params), Date.now(), JSON.stringify(summarizeRun(result)), JSON.stringify(result));
+  return Number(run.lastInsertRowid);
 }
 
 export function listAnalysisRuns(library: Library, sessionId: number): AnalysisRunSummary[] {

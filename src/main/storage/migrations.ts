@@ -87,4 +87,14 @@ export const MIGRATIONS: readonly string[] = [
     edited_at REAL NOT NULL            -- wall clock, s since the Unix epoch
   );
   `,
+  // 6: the session library. Tags per session; and events indexed by stream, so deleting a
+  // session's streams finds their events without a scan of every event in the library.
+  `
+  CREATE TABLE session_tags (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (session_id, tag)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS events_by_stream ON events (stream_id);
+  `,
 ];
