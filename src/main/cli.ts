@@ -14,8 +14,8 @@ import { VirtualTime } from './acquisition/virtual-time';
 import { createEngine, type Engine } from './engine';
 import { startWebFace } from './server';
 import { JobRunner, type JobRequest } from './jobs';
-import type { BeatEdit, BeatSeries } from '../shared/review';
-import { Library, currentBeats, defaultDbPath, editBeats, rangeHrv, resetBeats, sessionDetail, toSummary } from './storage';
+import type { BeatEdit, BeatSeries, ReanalysisOptions } from '../shared/review';
+import { Library, currentBeats, defaultDbPath, deleteAnalysisRun, editBeats, hasAnalysisRun, listAnalysisRuns, rangeHrv, resetBeats, sessionDetail, toSummary } from './storage';
 
 const HELP = `vitalscope — a workbench for wearable health sensors
 
@@ -68,6 +68,10 @@ Commands:
             [--reject T] [--unreject T] [--reset]           detected set is kept; --reset drops the edits
   hrv       <session-id> --stream KEY [--from S] [--to S] [--json]
                                                             HR and HRV (SDNN, RMSSD, pNN50) from the current beats
+  reanalyze <session-id> --name NAME [--ppg-polarity auto|volume|intensity] [--hrv-window S] [--hrv-step S] [--json]
+                                                            re-run the analysis with other parameters (a job:
+                                                            progress on stderr); stored as a named run, prints its id
+  runs      <session-id> [--json] [--delete RUN]            the session's stored analysis runs, side by side
 
 Common options:
   --db PATH     library database (default: $VITALSCOPE_DB, else ${defaultDbPath({})})
@@ -592,6 +596,61 @@ async function hrv(args: string[]): Promise<void> {
   }
 }
 
+async function reanalyze(args: string[]): Promise<number | void> {
+  const { values, positionals } = parse(
+    args,
+    { name: { type: 'string' }, 'ppg-polarity': { type: 'string' }, 'hrv-window': { type: 'string' }, 'hrv-step': { type: 'string' }, json: { type: 'boolean' } },
+    1,
+  );
+  const id = sessionIdArg(positionals, 'reanalyze');
+  const name = values.name?.trim();
+  if (!name) throw new UsageError('--name NAME is required: runs are kept side by side under their names');
+  const polarity = values['ppg-polarity'];
+  if (polarity !== undefined && !['auto', 'volume', 'intensity'].includes(polarity)) throw new UsageError(`--ppg-polarity must be auto, volume or intensity, not "${polarity}"`);
+  const options: ReanalysisOptions = {
+    name,
+    ...(polarity ? { ppgPolarity: polarity as ReanalysisOptions['ppgPolarity'] } : {}),
+    ...(values['hrv-window'] !== undefined ? { hrvWindowSec: number(values['hrv-window'], 'hrv-window', 0, 30, 3600) } : {}),
+    ...(values['hrv-step'] !== undefined ? { hrvStepSec: number(values['hrv-step'], 'hrv-step', 0, 1, 3600) } : {}),
+  };
+  withLibrary(values.db, (library) => {
+    const session = library.session(id);
+    if (!session) throw new Error(`no session ${id} in ${library.path}`);
+    if (session.status === 'recording') throw new Error(`session ${id} is still recording: stop it first`);
+    if (hasAnalysisRun(library, id, name)) throw new Error(`session ${id} already has an analysis run named "${name}": pick another name, or delete it with \`vitalscope runs ${id} --delete RUN\``);
+  });
+  const job = await runJob(values.db, { kind: 'reanalyze', title: `re-analysis of session ${id} "${name}"`, sessionId: id, params: { sessionId: id, options } }, 're-analysing');
+  if (!job) {
+    process.stderr.write(`re-analysis of session ${id} cancelled: nothing was stored\n`);
+    return 130;
+  }
+  if (values.json) {
+    const run = withLibrary(values.db, (l) => listAnalysisRuns(l, id).find((r) => r.id === job.output?.runId));
+    process.stdout.write(JSON.stringify(run) + '\n');
+  } else process.stdout.write(`${job.output?.runId}\n`);
+}
+
+async function runs(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { delete: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  const id = sessionIdArg(positionals, 'runs');
+  withLibrary(values.db, (library) => {
+    if (!library.session(id)) throw new Error(`no session ${id} in ${library.path}`);
+    if (values.delete !== undefined) {
+      deleteAnalysisRun(library, id, number(values.delete, 'delete', 0, 1));
+      return;
+    }
+    const list = listAnalysisRuns(library, id);
+    if (values.json) return void process.stdout.write(JSON.stringify(list) + '\n');
+    if (list.length === 0) process.stdout.write(`session ${id} has no analysis runs (make one: vitalscope reanalyze ${id} --name NAME ...)\n`);
+    const show = (x: number | null | undefined, digits: number) => (x === null || x === undefined ? '-' : x.toFixed(digits));
+    for (const r of list) {
+      process.stdout.write(
+        `${r.id}\t${r.name}\t${JSON.stringify({ ...r.params, name: undefined })}\tECG ${r.ecg ? `${r.ecg.beats} beats, HR ${show(r.ecg.meanHrBpm, 1)}, SDNN ${show(r.ecg.sdnnMs, 1)}, RMSSD ${show(r.ecg.rmssdMs, 1)}` : '-'}\tPPG ${r.ppg ? `${r.ppg.beats} peaks, ${r.ppg.polarity}, HR ${show(r.ppg.meanHrBpm, 1)}` : '-'}\tsteps ${r.imu?.steps ?? '-'}\n`,
+      );
+    }
+  });
+}
+
 /** Each command resolves with its exit code, or nothing for 0. */
 const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   record,
@@ -607,6 +666,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   analyze: analyzeCommand,
   beats,
   hrv,
+  reanalyze,
+  runs,
 };
 
 function sleep(ms: number): Promise<void> {

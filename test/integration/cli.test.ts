@@ -1,29 +1,20 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { SerialPort } from 'serialport';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PacketType, VbpDecoder, encodeCommand } from '../../src/main/protocols/vbp';
 import { Library } from '../../src/main/storage/library';
 import { writeSyntheticSession } from '../helpers/synthetic-session';
 import { findTool } from '../helpers/system-tool';
+import { cliOn } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
 
 const BIN = join(__dirname, '../../bin/vitalscope.js');
-const run = promisify(execFile);
 const dir = tempDir('cli');
 const db = join(dir.path, 'library.db');
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, VITALSCOPE_DB: db } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = cliOn(db);
 
 describe('vitalscope CLI (the built bin)', () => {
   beforeAll(() => {
