@@ -7,7 +7,8 @@ import { startPtyBoard } from './devices/simulator/pty-board';
 import { createEngine } from './engine';
 import { startWebFace } from './server';
 import { JobRunner } from './jobs';
-import { Library, defaultDbPath, toSummary } from './storage';
+import type { BeatEdit, BeatSeries } from '../shared/review';
+import { Library, currentBeats, defaultDbPath, editBeats, rangeHrv, resetBeats, sessionDetail, toSummary } from './storage';
 
 const HELP = `vitalscope — a workbench for wearable health sensors
 
@@ -37,6 +38,12 @@ Commands:
                                                             manufacturer) and the simulator
   analyze   INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND] --json   analyse a WFDB .hea, .csv or session id
             [--ppg-polarity auto|volume|intensity]          which way up the PPG is (default: detected)
+  beats     <session-id> --stream KEY [--json]              a stream's beats (s from the start; the corrected
+                                                            set when edited, else the detected one)
+            [--add T] [--delete T] [--move FROM:TO]         edit them, in the order given, all or none; the
+            [--reject T] [--unreject T] [--reset]           detected set is kept; --reset drops the edits
+  hrv       <session-id> --stream KEY [--from S] [--to S] [--json]
+                                                            HR and HRV (SDNN, RMSSD, pNN50) from the current beats
 
 Common options:
   --db PATH     library database (default: $VITALSCOPE_DB, else ${defaultDbPath({})})
@@ -58,7 +65,7 @@ const simulatorFlags = {
 
 function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, positionals = 0) {
   try {
-    const parsed = parseArgs({ args, options: { ...common, ...options }, allowPositionals: positionals > 0, strict: true });
+    const parsed = parseArgs({ args, options: { ...common, ...options }, allowPositionals: positionals > 0, strict: true, tokens: true });
     if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument "${parsed.positionals[positionals]}"`);
     return parsed;
   } catch (error) {
@@ -318,6 +325,74 @@ async function devices(args: string[]): Promise<void> {
   }
 }
 
+const BEAT_EDIT_FLAGS = ['add', 'delete', 'move', 'reject', 'unreject'] as const;
+
+/** A session id and --stream KEY: what `beats` and `hrv` work on. */
+function sessionStream(command: string, positionals: string[], stream: string | undefined): { id: number; stream: string } {
+  if (positionals.length === 0) throw new UsageError(`${command} needs a session id (see \`vitalscope sessions\`)`);
+  if (!stream) throw new UsageError('--stream KEY is required: a stream key (sim/ecg) or name (ecg) of the session');
+  return { id: number(positionals[0], 'session-id', 0, 1), stream };
+}
+
+/** The key of a stream given by key, or by name when one stream of the session has it (`ecg` for `sim/ecg`); else as given, for the query to say which streams there are. */
+function streamKey(library: Library, id: number, given: string): string {
+  const streams = library.session(id)?.streams ?? [];
+  const named = streams.filter((s) => s.name === given);
+  return streams.some((s) => s.key === given) || named.length !== 1 ? given : named[0].key;
+}
+
+async function beats(args: string[]): Promise<void> {
+  const flags = Object.fromEntries(BEAT_EDIT_FLAGS.map((f) => [f, { type: 'string', multiple: true }] as const));
+  const { values, positionals, tokens } = parse(args, { stream: { type: 'string' }, json: { type: 'boolean' }, reset: { type: 'boolean' }, ...flags }, 1);
+  const { id, stream } = sessionStream('beats', positionals, values.stream);
+  // Edits apply in the order they are given on the command line.
+  const edits = tokens.flatMap((t): BeatEdit[] => {
+    if (t.kind !== 'option' || !(BEAT_EDIT_FLAGS as readonly string[]).includes(t.name)) return [];
+    const op = t.name as (typeof BEAT_EDIT_FLAGS)[number];
+    if (op !== 'move') return [{ op, t: number(t.value, op, 0, -1e7, 1e7) }];
+    const m = /^([^:]+):([^:]+)$/.exec(t.value ?? '');
+    if (!m) throw new UsageError(`--move must be FROM:TO in seconds from the session start, got "${t.value}"`);
+    return [{ op, from: number(m[1], 'move', 0, -1e7, 1e7), to: number(m[2], 'move', 0, -1e7, 1e7) }];
+  });
+  if (values.reset && edits.length) throw new UsageError('--reset drops every edit of the stream: give it without --add/--delete/--move/--reject/--unreject');
+  const library = new Library(dbPath(values.db));
+  let key = stream;
+  let series: BeatSeries;
+  try {
+    key = streamKey(library, id, stream);
+    series = values.reset ? resetBeats(library, id, key) : edits.length ? editBeats(library, id, key, edits) : currentBeats(library, id, key);
+  } finally {
+    library.close();
+  }
+  const rejected = series.rejected.filter(Boolean).length;
+  const done = values.reset ? 'edits discarded: ' : edits.length ? `${edits.length} edit${edits.length === 1 ? '' : 's'} applied: ` : '';
+  process.stderr.write(`session ${id} ${key}: ${done}${series.set} set, ${series.t.length} beats, ${rejected} rejected\n`);
+  if (values.json) process.stdout.write(JSON.stringify(series) + '\n');
+  else process.stdout.write(series.t.map((t, i) => `${+t.toFixed(4)}${series.rejected[i] ? '\trejected' : ''}\n`).join(''));
+}
+
+async function hrv(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { stream: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  const { id, stream } = sessionStream('hrv', positionals, values.stream);
+  const library = new Library(dbPath(values.db));
+  try {
+    const key = streamKey(library, id, stream);
+    const from = number(values.from, 'from', 0, -1e7, 1e7);
+    const to = values.to === undefined ? sessionDetail(library, id).duration : number(values.to, 'to', 0, -1e7, 1e7);
+    if (!(to > from)) throw new UsageError(`--to (${to} s) must be after --from (${from} s)`);
+    const h = rangeHrv(library, id, key, from, to);
+    if (values.json) {
+      process.stdout.write(JSON.stringify(h) + '\n');
+      return;
+    }
+    const show = (x: number | null, digits: number, unit: string) => (x === null ? '-' : `${x.toFixed(digits)}${unit}`);
+    process.stdout.write(`session ${id} ${key} ${+from.toFixed(3)}-${+to.toFixed(3)} s, ${h.set} beats: ${h.beats} beats, ${h.nn} NN intervals\n`);
+    process.stdout.write(`mean HR ${show(h.meanHrBpm, 1, ' bpm')}, SDNN ${show(h.sdnnMs, 1, ' ms')}, RMSSD ${show(h.rmssdMs, 1, ' ms')}, pNN50 ${show(h.pnn50, 1, ' %')}\n`);
+  } finally {
+    library.close();
+  }
+}
+
 /** Each command resolves with its exit code, or nothing for 0. */
 const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   record,
@@ -327,6 +402,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   serve,
   devices,
   analyze: analyzeCommand,
+  beats,
+  hrv,
 };
 
 function sleep(ms: number): Promise<void> {

@@ -48,6 +48,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   readTrack: z.tuple([sessionId, streamKey, seconds, seconds, z.number().int().min(1).max(20_000)]),
   getBeats: z.tuple([sessionId, streamKey]),
   editBeats: z.tuple([sessionId, streamKey, z.array(beatEdit).max(100_000)]),
+  resetBeats: z.tuple([sessionId, streamKey]),
   getHrv: z.tuple([sessionId, streamKey, seconds, seconds]),
   addLabel: z.tuple([sessionId, newLabel]),
   updateLabel: z.tuple([sessionId, z.number().int().positive(), newLabel]),

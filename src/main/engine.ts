@@ -10,7 +10,7 @@ import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
 import { JobRunner } from './jobs';
-import { Library, Recorder, detectedBeats, readTrack, sessionDetail, sessionOrThrow, streamOrThrow, toSummary } from './storage';
+import { Library, Recorder, currentBeats, editBeats, rangeHrv, readTrack, resetBeats, sessionDetail, sessionOrThrow, streamOrThrow, toSummary } from './storage';
 
 export type { Engine, EngineOptions } from './engine-api';
 
@@ -131,16 +131,19 @@ class VitalsEngine implements Engine {
   }
 
   async getBeats(sessionId: number, streamKey: string): Promise<BeatSeries> {
-    return detectedBeats(this.library, sessionId, streamKey);
+    return currentBeats(this.library, sessionId, streamKey);
   }
 
   async editBeats(sessionId: number, streamKey: string, edits: BeatEdit[]): Promise<BeatSeries> {
-    void edits;
-    throw new Error(`beat editing (session ${sessionId}, ${streamKey}) is not built yet`);
+    return editBeats(this.library, sessionId, streamKey, edits);
+  }
+
+  async resetBeats(sessionId: number, streamKey: string): Promise<BeatSeries> {
+    return resetBeats(this.library, sessionId, streamKey);
   }
 
   async getHrv(sessionId: number, streamKey: string, t0: number, t1: number): Promise<HrvSummary> {
-    throw new Error(`HRV of a review range (session ${sessionId}, ${streamKey}, ${t0}-${t1} s) is not built yet`);
+    return rangeHrv(this.library, sessionId, streamKey, t0, t1);
   }
 
   async addLabel(sessionId: number, label: NewLabel): Promise<number> {

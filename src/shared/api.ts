@@ -66,6 +66,8 @@ export interface VitalsCommands {
   getBeats(sessionId: number, streamKey: string): Promise<BeatSeries>;
   /** Applies edits to a stream's corrected beat set (made from the detected one on the first edit); returns it. */
   editBeats(sessionId: number, streamKey: string, edits: BeatEdit[]): Promise<BeatSeries>;
+  /** Discards a stream's corrected beat set, so the detected one is current again; returns it. */
+  resetBeats(sessionId: number, streamKey: string): Promise<BeatSeries>;
   /** HR and HRV over [t0, t1) s from the stream's current beat set. */
   getHrv(sessionId: number, streamKey: string, t0: number, t1: number): Promise<HrvSummary>;
   /** Adds a label (an interval with a text) to a session; returns its id. */
@@ -102,6 +104,7 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'readTrack',
   'getBeats',
   'editBeats',
+  'resetBeats',
   'getHrv',
   'addLabel',
   'updateLabel',

@@ -65,4 +65,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN last_flush_at REAL;                         -- wall clock, s since the Unix epoch
   UPDATE sessions SET status = 'recording' WHERE ended_at IS NULL;
   `,
+  // 4: a stream's beats as the user corrected them, beside the detector's (never overwritten).
+  `
+  CREATE TABLE corrected_beats (
+    stream_id INTEGER PRIMARY KEY REFERENCES streams(id) ON DELETE CASCADE,
+    times BLOB NOT NULL,               -- Float64 little-endian, s from the session start, ascending
+    rejected BLOB NOT NULL,            -- bitmap, bit i (LSB first): beat i rejected as artifact
+    edited_at REAL NOT NULL            -- wall clock, s since the Unix epoch
+  );
+  `,
 ];

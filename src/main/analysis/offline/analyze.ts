@@ -4,6 +4,7 @@
  * NaN runs (a session's lost samples, a record's gap segments) reach the pipelines as lost
  * samples, as the live worker announces a chunk's index jump, so both find the same beats.
  */
+import { unusableIntervals } from '../dsp/ecg/beat-hrv';
 import { refineBeats } from '../dsp/ecg/beat-refine';
 import { verifyBeats } from '../dsp/ecg/beat-verify';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
@@ -23,6 +24,8 @@ const round = (x: number, d = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** d
 export interface EcgResult {
   signal: string;
   fs: number;
+  /** The beats HR and HRV come from: the detector's, or the user's corrected set of a recorded session (its rejected beats break their intervals). */
+  beatSet: 'detected' | 'corrected';
   beats: number[];
   /** Lost stretches as [start, end) samples: no RR interval that crosses one is used. */
   gaps: [number, number][];
@@ -63,7 +66,8 @@ function hrvRecord(w: Omit<HrvWindow, 't0' | 't1'> & Partial<Pick<HrvWindow, 't0
   return out;
 }
 
-export function analyzeEcg(channel: InputChannel): EcgResult {
+/** `corrected`: a recorded stream's corrected beats (see InputStream), used for HR and HRV instead of the detector's. */
+export function analyzeEcg(channel: InputChannel, corrected?: InputStream['correctedBeats']): EcgResult {
   const fs = channel.fs;
   const pipe = new EcgPipeline(fs);
   const block = Math.max(1, Math.round(fs));
@@ -92,11 +96,15 @@ export function analyzeEcg(channel: InputChannel): EcgResult {
     );
   }
   const refined = verifyBeats(x, fs, refineBeats(x, fs, beats));
-  const times = refined.map((b) => b / fs);
-  // Intervals across what the pipeline counts as breaks: gaps that could hide a beat, and detections dropped at gaps.
+  const positions = corrected?.positions ?? refined;
+  const times = positions.map((b) => b / fs);
+  // Intervals across what the pipeline counts as breaks: gaps that could hide a beat, and detections
+  // dropped at gaps (the detector's doubt, which a corrected set has settled); and around rejected beats.
   const hiding = Math.round(HIDING_GAP_SEC * fs);
-  const breaks = [...gaps.filter(([a, b]) => b - a >= hiding), ...dropped].sort((p, q) => p[0] - q[0]);
-  const rr = rrSeries(times, 5, 0.2, intervalsAcrossGaps(refined, breaks));
+  const hidingGaps = gaps.filter(([a, b]) => b - a >= hiding);
+  const rr = corrected
+    ? rrSeries(times, 5, 0.2, unusableIntervals(positions, corrected.rejected, hidingGaps))
+    : rrSeries(times, 5, 0.2, intervalsAcrossGaps(refined, [...hidingGaps, ...dropped].sort((p, q) => p[0] - q[0])));
   const lost = gaps.reduce((sum, [a, b]) => sum + b - a, 0);
   const hrT: number[] = [];
   const hrB: number[] = [];
@@ -104,14 +112,16 @@ export function analyzeEcg(channel: InputChannel): EcgResult {
   return {
     signal: channel.label,
     fs,
-    beats: refined,
+    beatSet: corrected ? 'corrected' : 'detected',
+    beats: corrected ? positions.map((p) => Math.round(p)) : refined,
     gaps,
     hr: { t: hrT.map((t) => round(t)), bpm: hrB.map((b) => round(b, 2)) },
     hrv: {
       overall: hrvRecord({ missing: lost / Math.max(1, x.length), ...hrvTime(rr), ...hrvFrequency(rr) }),
       windowSec: pipe.options.hrvWindowSec,
       stepSec: pipe.options.hrvStepSec,
-      windows: windows.map(hrvRecord),
+      // The pipeline's windows, their HRV recomputed from the corrected beats when there are some.
+      windows: windows.map((w) => hrvRecord(corrected ? { ...w, ...hrvTime(rr, w.t0, w.t1), ...hrvFrequency(rr, w.t0, w.t1) } : w)),
     },
   };
 }
@@ -240,7 +250,7 @@ export function analyze(input: LoadedInput, options: AnalyzeOptions = {}): Analy
     const found = byIndex ?? input.channels.find((c) => c.label.toLowerCase() === options.signal!.toLowerCase());
     if (!found) throw new Error(`--signal ${options.signal}: no such signal; signals: ${input.channels.map((c, i) => `${i}:${c.label}`).join(', ')}`);
   }
-  if (ecg) result.ecg = analyzeEcg(pickChannel(input, ecg, options.signal));
+  if (ecg) result.ecg = analyzeEcg(pickChannel(input, ecg, options.signal), ecg.correctedBeats);
   if (ppg) {
     const { windows: _w, ...rest } = analyzePpg(ppg, imu, pickChannel(input, ppg, options.signal), options.ppgPolarity);
     result.ppg = rest;

@@ -8,7 +8,8 @@ import { dirname, extname, join } from 'node:path';
 import type { StreamKind } from '../../../shared/types';
 import { groupCsvStreams, kindForLabel, parseCsv } from '../../formats/csv-reader';
 import { decodeSamples, demuxSignals, parseWfdbHeader, type WfdbHeader, WfdbError, assertSupportedFormat } from '../../formats/wfdb';
-import { Library } from '../../storage/library';
+import { correctedBeats } from '../../storage/corrected-beats';
+import { Library, type StoredChunk } from '../../storage/library';
 
 export interface InputChannel {
   label: string;
@@ -21,6 +22,8 @@ export interface InputStream {
   kind: StreamKind;
   fs: number;
   channels: InputChannel[];
+  /** A recorded stream's beats as the user corrected them: positions in samples of `channels` (fractional), ascending. */
+  correctedBeats?: { positions: number[]; rejected: boolean[] };
 }
 
 export interface LoadedInput {
@@ -185,10 +188,25 @@ function loadSession(id: number, options: LoadOptions): LoadedInput {
       const chans = st.channels.map((ch, c) => ({ label: ch.label, unit: ch.unit, fs: st.rate, data: cols[c] }));
       channels.push(...chans);
       const kind = options.kinds?.[st.name] ?? st.kind;
-      if (kind === 'ecg' || kind === 'ppg' || kind === 'imu') streams.push({ kind, fs: st.rate, channels: chans });
+      const corrected = correctedBeats(library, st.id);
+      const beats = corrected && { positions: corrected.t.map((t) => samplePosition(chunks, base, session.startedAt + t)), rejected: corrected.rejected };
+      if (kind === 'ecg' || kind === 'ppg' || kind === 'imu') streams.push({ kind, fs: st.rate, channels: chans, ...(beats ? { correctedBeats: beats } : {}) });
     }
     return { source: `session ${id}`, streams, channels, notes };
   } finally {
     library.close();
   }
+}
+
+/** Where host time `t` falls on a stream's sample index (less `base`), from the chunk it lies in: each chunk has its own timing. */
+function samplePosition(chunks: readonly StoredChunk[], base: number, t: number): number {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (chunks[mid].t0 <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  const c = chunks[lo];
+  return c ? c.index - base + (t - c.t0) / c.dt : 0;
 }
