@@ -39,13 +39,14 @@ describe.skipIf(!chromiumPath)('review view in real Chromium', () => {
   let close: () => Promise<void>;
   let page: Page;
   let sessionId: number;
+  let beats: number[];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` before the e2e tests');
     const dbPath = join(dir.path, 'library.db');
     const library = new Library(dbPath);
-    sessionId = writeReviewSession(library).sessionId;
+    ({ sessionId, beats } = writeReviewSession(library));
     library.close();
     engine = await createEngine({ dbPath });
     face = await startWebFace({ engine, port: 0, rendererDir });
@@ -153,6 +154,24 @@ describe.skipIf(!chromiumPath)('review view in real Chromium', () => {
     await item.waitFor({ timeout: 5000 });
     expect((await labels()).map((l) => l.text)).toEqual(['motion']);
 
+    // Select it in the list and type a new text; undo brings the old one back. Delete from the list, undo.
+    await item.getByRole('button', { name: 'motion', exact: true }).click();
+    await page.getByTestId('label-text').fill('bad contact, left arm');
+    await page.getByTestId('label-apply').click();
+    await expect.poll(async () => (await labels()).map((l) => l.text)).toEqual(['bad contact, left arm']);
+    await page.locator('[data-review]').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await labels()).map((l) => l.text)).toEqual(['motion']);
+    await item.getByTestId('label-delete').click();
+    await item.waitFor({ state: 'detached', timeout: 5000 });
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await labels()).map((l) => l.text)).toEqual(['motion']);
+    // The help overlay lists the gestures.
+    await page.keyboard.press('?');
+    expect(await page.getByTestId('review-help').textContent()).toContain('Shift+drag');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('review-help').waitFor({ state: 'detached' });
+
     // Two clicks measure: Δt and the heart rate it implies.
     await page.keyboard.press('+');
     await page.keyboard.press('+');
@@ -167,13 +186,87 @@ describe.skipIf(!chromiumPath)('review view in real Chromium', () => {
     expect(text).toMatch(/7\d\.\d bpm/);
   });
 
+  it('deletes and rejects beats, sees HRV change, undoes both, and resets to the detected set', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('0');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    await page.keyboard.press('Home');
+    const [t0, t1] = await waitDrawn(page, (a, b) => a === 0 && b === 15);
+    const box = (await page.locator('canvas[data-stream="sim/ecg"]').boundingBox())!;
+    const x = (t: number): number => box.x + 64 + ((box.width - 76) * (t - t0)) / (t1 - t0);
+    const hrv = page.getByTestId('hrv-values-sim/ecg');
+    const nn = async (): Promise<number> => Number(await hrv.getAttribute('data-nn'));
+    const beatCount = async (): Promise<[number, number]> => {
+      const el = page.getByTestId('beats-sim/ecg');
+      return [Number(await el.getAttribute('data-count')), Number(await el.getAttribute('data-rejected'))];
+    };
+    // The panel answers for the window shown (it asks again once the window settles).
+    await expect.poll(async () => hrv.getAttribute('data-range')).toBe(`${t0},${t1}`);
+    const nnBefore = await nn();
+    expect(nnBefore).toBeGreaterThan(10);
+    const [countBefore] = await beatCount();
+    expect(countBefore).toBe(beats.length);
+
+    // Click a beat mark, Del: a false detection gone; the merged interval fails the 20 % rule.
+    await page.mouse.click(x(beats[5]) + 2, box.y + 40);
+    await page.getByTestId('selected-beat').waitFor();
+    await page.keyboard.press('Delete');
+    await expect.poll(beatCount).toEqual([countBefore - 1, 0]);
+    await expect.poll(nn).toBeLessThan(nnBefore);
+    expect(await page.getByTestId('hrv-set-sim/ecg').textContent()).toBe('corrected');
+    const nnDeleted = await nn();
+
+    // Another one rejected as artifact (X): still a beat, its intervals leave HRV.
+    await page.mouse.click(x(beats[10]) - 2, box.y + 40);
+    await page.keyboard.press('x');
+    await expect.poll(beatCount).toEqual([countBefore - 1, 1]);
+    await expect.poll(nn).toBeLessThan(nnDeleted);
+    const stored = await engine.getBeats(sessionId, 'sim/ecg');
+    expect(stored.set).toBe('corrected');
+    expect(stored.t).toHaveLength(beats.length - 1);
+    expect(stored.rejected.filter(Boolean)).toHaveLength(1);
+
+    await page.keyboard.press('Control+z');
+    await expect.poll(beatCount).toEqual([countBefore - 1, 0]);
+    await page.keyboard.press('Control+z');
+    await expect.poll(beatCount).toEqual([countBefore, 0]);
+    await expect.poll(nn).toBe(nnBefore);
+    const restored = await engine.getBeats(sessionId, 'sim/ecg');
+    expect(restored.t.map((t) => Number(t.toFixed(4)))).toEqual(beats);
+    expect(restored.rejected.some(Boolean)).toBe(false);
+
+    // Double-click adds a beat; Reset (confirmed) goes back to the detector's beats.
+    await page.mouse.dblclick(x((beats[2] + beats[3]) / 2), box.y + 60);
+    await expect.poll(beatCount).toEqual([countBefore + 1, 0]);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('beats-reset-sim/ecg').click();
+    await expect.poll(beatCount).toEqual([countBefore, 0]);
+    expect((await engine.getBeats(sessionId, 'sim/ecg')).set).toBe('detected');
+  });
+
   it('looks right: axes with units, labels, gaps, beats (screenshot)', async () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('0');
     await page.keyboard.press('+');
     await page.keyboard.press('+');
-    await waitDrawn(page, (t0, t1) => t0 === 45 && t1 === 75);
-    await page.getByTestId('hrv-panel').getByText('computing…').first().waitFor({ state: 'detached', timeout: 5000 });
+    await page.keyboard.press('ArrowLeft');
+    const [t0, t1] = await waitDrawn(page, (a, b) => a === 37.5 && b === 67.5);
+    // A label's end, the gap, a rejected beat, a measurement and the cursor readout in one picture.
+    const box = (await page.locator('canvas[data-stream="sim/ecg"]').boundingBox())!;
+    const x = (t: number): number => box.x + 64 + ((box.width - 76) * (t - t0)) / (t1 - t0);
+    const rejectAt = beats.find((b) => b > 50)!;
+    await page.mouse.click(x(rejectAt), box.y + 40);
+    await page.keyboard.press('x');
+    await expect.poll(async () => page.getByTestId('beats-sim/ecg').getAttribute('data-rejected')).toBe('1');
+    const between = beats.findIndex((b) => b > 55);
+    await page.mouse.click(x((beats[between] + beats[between + 1]) / 2), box.y + 80);
+    await page.mouse.click(x((beats[between + 3] + beats[between + 4]) / 2), box.y + 80);
+    await page.getByTestId('review-measure').waitFor();
+    await page.mouse.move(x(62), box.y + 70);
+    await expect.poll(async () => page.getByTestId('hrv-values-sim/ecg').getAttribute('data-range')).toBe(`${t0},${t1}`);
     const path = join(process.env.VITALSCOPE_SCREENSHOT_DIR ?? dir.path, 'review.png');
     await page.screenshot({ path });
     expect(existsSync(path)).toBe(true);

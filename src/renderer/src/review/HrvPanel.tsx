@@ -59,7 +59,10 @@ export function HrvPanel({ api, sessionId, streams, window: win, version }: Prop
                 HRV is not available here: {r}
               </p>
             ) : (
-              <dl className="kv" data-testid={`hrv-values-${s.key}`} data-nn={r.nn} data-sdnn={r.sdnnMs ?? ''} data-rmssd={r.rmssdMs ?? ''}>
+              <dl
+                className={`kv${r.t0 !== win.t0 || r.t1 !== win.t1 ? ' stale' : ''}`}
+                title={r.t0 !== win.t0 || r.t1 !== win.t1 ? 'updating for the window shown…' : undefined}
+                data-testid={`hrv-values-${s.key}`} data-range={`${r.t0},${r.t1}`} data-nn={r.nn} data-sdnn={r.sdnnMs ?? ''} data-rmssd={r.rmssdMs ?? ''}>
                 <dt>mean HR</dt>
                 <dd>{fmt(r.meanHrBpm, 1, 'bpm')}</dd>
                 <dt>SDNN</dt>
@@ -73,7 +76,7 @@ export function HrvPanel({ api, sessionId, streams, window: win, version }: Prop
                 {r.pnn50 !== null ? (
                   <>
                     <dt>pNN50</dt>
-                    <dd>{fmt(r.pnn50 * 100, 1, '%')}</dd>
+                    <dd>{fmt(r.pnn50, 1, '%')}</dd>
                   </>
                 ) : null}
               </dl>

@@ -131,14 +131,14 @@ export function ReviewView({ api, sessionId, report }: Props) {
     };
   }, [api, sessionId, report]);
 
-  const fetcher = useMemo(
-    () =>
-      keys.length === 0
-        ? null
-        : new TrackFetcher(api, sessionId, keys, () => setDataVersion((v) => v + 1), (e) => report(e, 'Read session data')),
-    [api, sessionId, keys, report],
-  );
-  useEffect(() => () => fetcher?.dispose(), [fetcher]);
+  // Made in an effect (not a memo), so a disposed fetcher is never reused (StrictMode runs effects twice).
+  const [fetcher, setFetcher] = useState<TrackFetcher | null>(null);
+  useEffect(() => {
+    if (keys.length === 0) return;
+    const f = new TrackFetcher(api, sessionId, keys, () => setDataVersion((v) => v + 1), (e) => report(e, 'Read session data'));
+    setFetcher(f);
+    return () => f.dispose();
+  }, [api, sessionId, keys, report]);
   useEffect(() => {
     if (fetcher && width > 0) fetcher.request(win, columns);
   }, [fetcher, win, columns, width]);
@@ -182,6 +182,9 @@ export function ReviewView({ api, sessionId, report }: Props) {
   });
 
   const events = useMemo(() => detail?.events ?? [], [detail]);
+  // Memoised: the HRV panel asks again whenever this list changes.
+  const beatStreamKeys = streams.filter((s) => BEAT_KINDS.has(s.kind) && (beats[s.key]?.t.length ?? 0) > 0).map((s) => s.key).join('\n');
+  const hrvStreams = useMemo(() => streams.filter((s) => beatStreamKeys.split('\n').includes(s.key)), [streams, beatStreamKeys]);
   const labels = useMemo(() => events.filter((e) => e.kind === 'label'), [events]);
   const shownBeats = useCallback(
     (key: string): BeatSeries | null => {
@@ -265,6 +268,18 @@ export function ReviewView({ api, sessionId, report }: Props) {
   const addBeat = (key: string | null, t: number | undefined): void => {
     if (!key || t === undefined) return;
     edits.perform(beatAction(key, { op: 'add', t }));
+  };
+
+  const resetBeats = (s: ReviewStream): void => {
+    if (!window.confirm(`Discard every edit of the ${s.name} beats? The detector's beats become current again; this cannot be undone.`)) return;
+    api.resetBeats(sessionId, s.key).then(
+      (series) => {
+        setBeats((prev) => ({ ...prev, [series.key]: series }));
+        setSelectedBeat(null);
+        setHrvVersion((v) => v + 1);
+      },
+      (e: unknown) => report(e, `Reset the beats of ${s.name}`),
+    );
   };
 
   const applyLabel = (text: string): void => {
@@ -595,6 +610,11 @@ export function ReviewView({ api, sessionId, report }: Props) {
                         {b.t.length} {s.kind === 'imu' ? 'steps' : 'beats'} ({b.set}){b.rejected.some(Boolean) ? `, ${b.rejected.filter(Boolean).length} rejected` : ''}
                       </span>
                     ) : null}
+                    {b?.set === 'corrected' ? (
+                      <button type="button" onClick={() => resetBeats(s)} title="Discard every edit of these beats: the detector's set is current again (cannot be undone)" data-testid={`beats-reset-${s.key}`}>
+                        Reset to detected
+                      </button>
+                    ) : null}
                     <span className="spacer" />
                     <select value={st} onChange={(e) => setMode(s, e.target.value as AmplitudeMode)} title="Amplitude scale" data-testid={`amplitude-${s.key}`}>
                       <option value="auto">auto (shared)</option>
@@ -638,7 +658,7 @@ export function ReviewView({ api, sessionId, report }: Props) {
           </div>
         </div>
         <aside className="review-side">
-          <HrvPanel api={api} sessionId={sessionId} streams={streams.filter((s) => BEAT_KINDS.has(s.kind) && beats[s.key])} window={win} version={hrvVersion} />
+          <HrvPanel api={api} sessionId={sessionId} streams={hrvStreams} window={win} version={hrvVersion} />
           <SelectedBeat beat={selectedBeat} beats={beats} onDelete={deleteBeat} onReject={rejectBeat} />
           <LabelList
             labels={labels}
