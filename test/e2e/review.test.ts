@@ -126,6 +126,33 @@ describe.skipIf(!chromiumPath)('review view in real Chromium', () => {
     expect(after).toBeCloseTo(32, 1);
   });
 
+  it('picks a window length, moves by the overview, selects on the time axis, scales amplitude, and explains a bad route', async () => {
+    await page.getByTestId('review-window').selectOption('10');
+    const [a, b] = await waitDrawn(page, (t0, t1) => t1 - t0 === 10);
+    expect(b - a).toBe(10);
+    // A click on the overview centres the window there.
+    const ov = (await page.getByTestId('review-overview').boundingBox())!;
+    await page.mouse.click(ov.x + 64 + ((ov.width - 76) * 90) / 120, ov.y + ov.height / 2);
+    expect(await waitDrawn(page, (t0) => t0 === 85)).toEqual([85, 95]);
+    // A drag on the time axis selects an interval for a label (no Shift needed there).
+    const axis = (await page.getByTestId('review-axis').boundingBox())!;
+    const ax = (t: number): number => axis.x + 64 + ((axis.width - 76) * (t - 85)) / 10;
+    await page.mouse.move(ax(87), axis.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(ax(89), axis.y + 10, { steps: 3 });
+    await page.mouse.up();
+    expect(await page.getByTestId('label-bar').textContent()).toMatch(/Label 1:2[67]\.\d+ – 1:2[89]\.\d+ \([12](\.\d+)? s\)/);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.locator('.review-head').textContent()).toContain('×1.50');
+    await page.keyboard.press('ArrowDown');
+
+    const other = await page.context().newPage();
+    await other.goto(`${face.url}#/sessions/999`);
+    expect(await other.getByTestId('review-error').textContent()).toMatch(/Session 999 could not be opened: no session 999/);
+    await other.close();
+  });
+
   it('labels a Shift+dragged interval with a hotkey, undoes and redoes it, and measures an interval', async () => {
     await page.keyboard.press('0');
     await waitDrawn(page, (t0, t1) => t0 === 0 && t1 === 120);
