@@ -185,17 +185,21 @@ describe('measurement and values', () => {
 describe('amplitude per track', () => {
   const ppg: TrackData = { key: 'p', t0: 0, t1: 1, mode: 'samples', t: [0, 0.5], values: [[4900, 5100], [9600, 10400]] };
 
-  it("auto: one scale for all channels around each one's centre; per channel: each its own; fixed: frozen", () => {
-    const [red, ir] = laneRanges(ppg, [0, 1], 'auto', 1, null);
+  it("auto: one scale per unit around each channel's centre; per channel: each its own; fixed: frozen", () => {
+    const [red, ir] = laneRanges(ppg, [0, 1], ['au', 'au'], 'auto', 1, null);
     expect(red!.max - red!.min).toBeCloseTo(ir!.max - ir!.min, 9);
     expect((red!.min + red!.max) / 2).toBeCloseTo(5000, 9);
     expect((ir!.min + ir!.max) / 2).toBeCloseTo(10000, 9);
-    const [r2, i2] = laneRanges(ppg, [0, 1], 'per-channel', 1, null);
+    const [r2, i2] = laneRanges(ppg, [0, 1], ['au', 'au'], 'per-channel', 1, null);
     expect(r2!.max - r2!.min).toBeCloseTo((i2!.max - i2!.min) / 4, 9);
-    const frozen = freezeRanges(ppg, [0, 1]);
-    expect(laneRanges(null, [0, 1], 'fixed', 2, frozen)).toEqual(frozen.map((r) => withGain(r!, 2)));
+    // Channels of other units (an IMU's g and dps) never share a scale.
+    const [g, dps] = laneRanges(ppg, [0, 1], ['g', 'dps'], 'auto', 1, null);
+    expect(g!.max - g!.min).toBeCloseTo(r2!.max - r2!.min, 9);
+    expect(dps!.max - dps!.min).toBeCloseTo(i2!.max - i2!.min, 9);
+    const frozen = freezeRanges(ppg, [0, 1], ['au', 'au']);
+    expect(laneRanges(null, [0, 1], ['au', 'au'], 'fixed', 2, frozen)).toEqual(frozen.map((r) => withGain(r!, 2)));
     expect(withGain({ min: 0, max: 10 }, 2)).toEqual({ min: 2.5, max: 7.5 });
-    expect(laneRanges(null, [0], 'auto', 1, null)).toEqual([null]);
+    expect(laneRanges(null, [0], ['au'], 'auto', 1, null)).toEqual([null]);
   });
 });
 

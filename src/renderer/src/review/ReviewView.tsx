@@ -221,9 +221,10 @@ export function ReviewView({ api, sessionId, report }: Props) {
           data,
           channels: s.channels,
           lanes,
-          ranges: laneRanges(data, lanes, st.mode, gain, st.fixed),
+          ranges: laneRanges(data, lanes, s.channels.map((ch) => ch.unit), st.mode, gain, st.fixed),
           window: win,
           beats: shownBeats(s.key),
+          markKind: s.kind === 'imu' ? 'step' : 'beat',
           selectedBeat: selectedBeat?.key === s.key ? selectedBeat.index : null,
           note: data ? (s.samples === 0 ? 'no samples recorded' : null) : 'loading…',
         });
@@ -467,7 +468,7 @@ export function ReviewView({ api, sessionId, report }: Props) {
 
   const setMode = (s: ReviewStream, mode: AmplitudeMode): void => {
     const data = fetcher?.data.get(s.key) ?? null;
-    const fixed = mode === 'fixed' ? freezeRanges(data, s.channels.map((_, c) => c)) : null;
+    const fixed = mode === 'fixed' ? freezeRanges(data, s.channels.map((_, c) => c), s.channels.map((ch) => ch.unit)) : null;
     setTrackState((prev) => ({ ...prev, [s.key]: { mode, fixed } }));
   };
 
@@ -617,7 +618,7 @@ export function ReviewView({ api, sessionId, report }: Props) {
                     ) : null}
                     <span className="spacer" />
                     <select value={st} onChange={(e) => setMode(s, e.target.value as AmplitudeMode)} title="Amplitude scale" data-testid={`amplitude-${s.key}`}>
-                      <option value="auto">auto (shared)</option>
+                      <option value="auto">auto (one scale per unit)</option>
                       <option value="per-channel">per channel</option>
                       <option value="fixed">fixed</option>
                     </select>

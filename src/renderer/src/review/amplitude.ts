@@ -1,6 +1,6 @@
 /**
- * A track's vertical scale: 'auto' gives all its channels one scale (units per pixel, the widest
- * channel's span over the visible window, so amplitudes compare) around each channel's own centre
+ * A track's vertical scale: 'auto' gives its channels of one unit one scale (units per pixel, the
+ * widest such channel's span over the visible window, so amplitudes compare) around each channel's own centre
  * (so offsets do not push traces out of their lanes), 'per-channel' fits each channel on its own, 'fixed' keeps the range it had when
  * chosen while the window moves. A gain (↑/↓) magnifies around the range's centre. Pure.
  */
@@ -42,23 +42,38 @@ export function withGain(r: Range, gain: number): Range {
   return { min: c - half, max: c + half };
 }
 
-/** The range of each shown channel; `fixed` holds the ranges 'fixed' mode froze (see freezeRanges). */
-export function laneRanges(track: TrackData | null, channels: readonly number[], mode: AmplitudeMode, gain: number, fixed: readonly (Range | null)[] | null): (Range | null)[] {
+/**
+ * The range of each shown channel (`units`: each track channel's unit, indexed like the track's
+ * channels); `fixed` holds the ranges 'fixed' mode froze (see freezeRanges).
+ */
+export function laneRanges(
+  track: TrackData | null,
+  channels: readonly number[],
+  units: readonly string[],
+  mode: AmplitudeMode,
+  gain: number,
+  fixed: readonly (Range | null)[] | null,
+): (Range | null)[] {
   if (mode === 'fixed' && fixed) return channels.map((_, i) => (fixed[i] ? withGain(fixed[i], gain) : null));
   if (!track) return channels.map(() => null);
   const extents = channels.map((c) => channelExtent(track, c));
   if (mode === 'per-channel') return extents.map((r) => (r ? withGain(padded(r), gain) : null));
-  const widest = Math.max(0, ...extents.map((r) => (r ? r.max - r.min : 0)));
-  return extents.map((r) => {
+  const widest = new Map<string, number>();
+  extents.forEach((r, i) => {
+    const unit = units[channels[i]] ?? '';
+    if (r) widest.set(unit, Math.max(widest.get(unit) ?? 0, r.max - r.min));
+  });
+  return extents.map((r, i) => {
     if (!r) return null;
     const c = (r.min + r.max) / 2;
-    return withGain(padded({ min: c - widest / 2, max: c + widest / 2 }), gain);
+    const w = widest.get(units[channels[i]] ?? '') ?? 0;
+    return withGain(padded({ min: c - w / 2, max: c + w / 2 }), gain);
   });
 }
 
 /** The ranges 'fixed' mode keeps once chosen: the current auto ranges, without the gain. */
-export function freezeRanges(track: TrackData | null, channels: readonly number[]): (Range | null)[] {
-  return laneRanges(track, channels, 'auto', 1, null);
+export function freezeRanges(track: TrackData | null, channels: readonly number[], units: readonly string[]): (Range | null)[] {
+  return laneRanges(track, channels, units, 'auto', 1, null);
 }
 
 /** ↑/↓ multiply the gain by this. */

@@ -58,6 +58,8 @@ export interface TrackParams extends Overlays {
   ranges: readonly (Range | null)[];
   window: TimeWindow;
   beats: BeatSeries | null;
+  /** IMU streams carry steps, drawn green like the live strip's. */
+  markKind: 'beat' | 'step';
   selectedBeat: number | null;
   /** Text in the plot when there is nothing to draw (loading, an error). */
   note: string | null;
@@ -181,7 +183,7 @@ export function drawTrack(ctx: CanvasRenderingContext2D, layout: CanvasLayout, p
     drawLaneLabel(ctx, text, color, left, laneTop);
   });
 
-  if (p.beats) drawBeats(ctx, p.beats, p.selectedBeat, s, top, bottom, left, right);
+  if (p.beats) drawBeats(ctx, p.beats, p.markKind, p.selectedBeat, s, top, bottom, left, right);
   if (p.note) {
     ctx.font = THEME.font;
     ctx.fillStyle = THEME.text;
@@ -247,8 +249,8 @@ function drawTrace(ctx: CanvasRenderingContext2D, data: TrackData, c: number, s:
   }
 }
 
-/** Beats: a faint line and a triangle; rejected ones hollow red with a cross; the selected one white and taller. */
-function drawBeats(ctx: CanvasRenderingContext2D, beats: BeatSeries, selected: number | null, s: TimeScale, top: number, bottom: number, left: number, right: number): void {
+/** Beats (or steps): a faint line and a triangle; rejected ones hollow red with a cross; the selected one white and taller. */
+function drawBeats(ctx: CanvasRenderingContext2D, beats: BeatSeries, kind: 'beat' | 'step', selected: number | null, s: TimeScale, top: number, bottom: number, left: number, right: number): void {
   const at = (i: number): number => beats.t[i];
   const from = lowerBound(beats.t.length, at, s.t(left));
   const to = lowerBound(beats.t.length, at, s.t(right));
@@ -257,7 +259,7 @@ function drawBeats(ctx: CanvasRenderingContext2D, beats: BeatSeries, selected: n
   for (let i = from; i < to; i++) {
     const x = Math.round(s.x(beats.t[i])) + 0.5;
     const rejected = beats.rejected[i];
-    ctx.strokeStyle = rejected ? 'rgba(248, 113, 113, 0.35)' : THEME.beatLine;
+    ctx.strokeStyle = rejected ? 'rgba(248, 113, 113, 0.35)' : kind === 'step' ? THEME.stepLine : THEME.beatLine;
     vLine(ctx, x, top, bottom);
     ctx.beginPath();
     const h = i === selected ? 10 : 7;
@@ -275,7 +277,7 @@ function drawBeats(ctx: CanvasRenderingContext2D, beats: BeatSeries, selected: n
       ctx.lineTo(x - 3, bottom - 3);
       ctx.stroke();
     } else {
-      ctx.fillStyle = i === selected ? REVIEW.selected : THEME.beatMark;
+      ctx.fillStyle = i === selected ? REVIEW.selected : kind === 'step' ? THEME.stepMark : THEME.beatMark;
       ctx.fill();
     }
     if (i === selected) {
