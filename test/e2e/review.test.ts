@@ -265,6 +265,17 @@ describe.skipIf(!chromiumPath)('review view in real Chromium', () => {
     expect(restored.t.map((t) => Number(t.toFixed(4)))).toEqual(beats);
     expect(restored.rejected.some(Boolean)).toBe(false);
 
+    // Drag a beat mark to move the beat; undo moves it back.
+    const pxPerS = (box.width - 76) / (t1 - t0);
+    await page.mouse.move(x(beats[7]), box.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(x(beats[7]) + 0.1 * pxPerS, box.y + 40, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(async () => (await engine.getBeats(sessionId, 'sim/ecg')).t[7]).toBeCloseTo(beats[7] + 0.1, 1);
+    expect((await engine.getBeats(sessionId, 'sim/ecg')).t).toHaveLength(beats.length);
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await engine.getBeats(sessionId, 'sim/ecg')).t[7]).toBeCloseTo(beats[7], 3);
+
     // Double-click adds a beat; Reset (confirmed) goes back to the detector's beats.
     await page.mouse.dblclick(x((beats[2] + beats[3]) / 2), box.y + 60);
     await expect.poll(beatCount).toEqual([countBefore + 1, 0]);
