@@ -20,15 +20,14 @@ export const SHORTCUT_HELP: Record<Route['view'], string> = {
   review: 'R record/stop · M marker · ? review keys and gestures',
 };
 
-/** Whether a key press belongs to the page rather than to a field being typed in (or a chord). */
-export function isPlainKey(e: KeyLike): boolean {
-  if (e.ctrlKey || e.metaKey || e.altKey) return false;
-  return !(e.targetEditable || e.targetTag === 'INPUT' || e.targetTag === 'TEXTAREA' || e.targetTag === 'SELECT');
+/** Whether the key goes to a field being typed in (or a select), not to the page. */
+export function inField(e: KeyLike): boolean {
+  return e.targetEditable || e.targetTag === 'INPUT' || e.targetTag === 'TEXTAREA' || e.targetTag === 'SELECT';
 }
 
 /** The frame's action a key press triggers on this view, or null (modifiers, auto-repeat, typing in a field). */
 export function shortcutFor(e: KeyLike, view: Route['view'] = 'live'): ShortcutAction | null {
-  if (e.repeat || !isPlainKey(e)) return null;
+  if (e.ctrlKey || e.metaKey || e.altKey || e.repeat || inField(e)) return null;
   switch (e.key) {
     case ' ':
     case 'Spacebar':

@@ -243,7 +243,7 @@ export function ReviewView({ api, sessionId, report }: Props) {
   // ---- navigation and editing, shared by keys, buttons and the mouse
   const winRef = useRef(win);
   winRef.current = win;
-  const navigate = useCallback((next: (w: TimeWindow) => TimeWindow) => setWin((w) => next(w)), []);
+  const moveWindow = useCallback((next: (w: TimeWindow) => TimeWindow) => setWin((w) => next(w)), []);
 
   const beatKeyForAction = (): string | null => {
     if (cursor && BEAT_KINDS.has(kindOf(streams, cursor.key)) && beats[cursor.key]) return cursor.key;
@@ -304,15 +304,15 @@ export function ReviewView({ api, sessionId, report }: Props) {
     e.preventDefault();
     switch (action.kind) {
       case 'pan':
-        return navigate((w) => panBy(w, action.windows, duration));
+        return moveWindow((w) => panBy(w, action.windows, duration));
       case 'zoom':
-        return navigate((w) => zoomAround(w, action.factor, (w.t0 + w.t1) / 2, duration));
+        return moveWindow((w) => zoomAround(w, action.factor, (w.t0 + w.t1) / 2, duration));
       case 'start':
-        return navigate((w) => clampWindow(0, span(w), duration));
+        return moveWindow((w) => clampWindow(0, span(w), duration));
       case 'end':
-        return navigate((w) => clampWindow(duration - span(w), span(w), duration));
+        return moveWindow((w) => clampWindow(duration - span(w), span(w), duration));
       case 'whole':
-        return navigate(() => wholeSession(duration));
+        return moveWindow(() => wholeSession(duration));
       case 'gain':
         return setGain((g) => (action.up ? g * GAIN_STEP : g / GAIN_STEP));
       case 'delete-beat':
@@ -529,13 +529,13 @@ export function ReviewView({ api, sessionId, report }: Props) {
         <span className="mono small" data-testid="review-range" title="The window shown, from the session start">
           {formatElapsed(win.t0, length / 10, elapsedStyle(win.t1))} – {formatElapsed(win.t1, length / 10, elapsedStyle(win.t1))} ({formatLength(length)})
         </span>
-        <button type="button" onClick={() => navigate((w) => zoomAround(w, 0.5, (w.t0 + w.t1) / 2, duration))} title="Zoom in (+)">
+        <button type="button" onClick={() => moveWindow((w) => zoomAround(w, 0.5, (w.t0 + w.t1) / 2, duration))} title="Zoom in (+)">
           +
         </button>
-        <button type="button" onClick={() => navigate((w) => zoomAround(w, 2, (w.t0 + w.t1) / 2, duration))} title="Zoom out (-)">
+        <button type="button" onClick={() => moveWindow((w) => zoomAround(w, 2, (w.t0 + w.t1) / 2, duration))} title="Zoom out (-)">
           −
         </button>
-        <button type="button" onClick={() => navigate(() => wholeSession(duration))} title="Whole session (0)">
+        <button type="button" onClick={() => moveWindow(() => wholeSession(duration))} title="Whole session (0)">
           All
         </button>
         <span className="muted small" title="Amplitude gain (↑/↓)">
@@ -667,7 +667,7 @@ export function ReviewView({ api, sessionId, report }: Props) {
             onSelect={(l) => {
               setSelectedLabel(l.id);
               setSelection(null);
-              navigate((w) => (l.t >= w.t0 && l.t <= w.t1 ? w : centredOn(w, l.t + l.duration / 2, duration)));
+              moveWindow((w) => (l.t >= w.t0 && l.t <= w.t1 ? w : centredOn(w, l.t + l.duration / 2, duration)));
             }}
             onDelete={(l) => edits.perform({ kind: 'label-delete', id: l.id, label: asNewLabel(l) })}
           />

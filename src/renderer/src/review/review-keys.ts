@@ -1,5 +1,5 @@
 /** The review view's keys, as EDFbrowser and MNE users expect them. Pure. */
-import type { KeyLike } from '../shortcuts';
+import { inField, type KeyLike } from '../shortcuts';
 
 export type ReviewKeyAction =
   | { kind: 'pan'; windows: number }
@@ -19,10 +19,6 @@ export type ReviewKeyAction =
 
 export interface ReviewKey extends KeyLike {
   shiftKey: boolean;
-}
-
-function inField(e: ReviewKey): boolean {
-  return e.targetEditable || e.targetTag === 'INPUT' || e.targetTag === 'TEXTAREA' || e.targetTag === 'SELECT';
 }
 
 /** What a key press does in the review view, or null (left to the frame: R, M; or to a field). */
