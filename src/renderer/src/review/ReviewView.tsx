@@ -8,9 +8,11 @@ import { drawOverview, drawTimeAxis, drawTrack, plotColumns, PLOT_LEFT, PLOT_RIG
 import { HelpOverlay } from './HelpOverlay';
 import { HrvPanel } from './HrvPanel';
 import { LabelBar } from './LabelBar';
+import { LabelList } from './LabelList';
 import { loadLabelList, saveLabelList, type LabelChoice } from './label-list';
 import { measure, nearestBeat, valueAt, type MeasurePoint } from './measure';
 import { beatAction } from './review-actions';
+import { SelectedBeat } from './SelectedBeat';
 import { reviewKeyAction } from './review-keys';
 import { elapsedStyle, formatClock, formatElapsed, formatLength } from './time-axis';
 import {
@@ -674,72 +676,6 @@ export function ReviewView({ api, sessionId, report }: Props) {
         </aside>
       </div>
       {help ? <HelpOverlay onClose={() => setHelp(false)} /> : null}
-    </section>
-  );
-}
-
-function SelectedBeat({
-  beat,
-  beats,
-  onDelete,
-  onReject,
-}: {
-  beat: { key: string; index: number } | null;
-  beats: Record<string, BeatSeries>;
-  onDelete(): void;
-  onReject(): void;
-}) {
-  const b = beat ? beats[beat.key] : undefined;
-  const t = beat && b ? b.t[beat.index] : undefined;
-  if (!beat || !b || t === undefined) return null;
-  const rejected = b.rejected[beat.index];
-  return (
-    <section className="review-card" data-testid="selected-beat">
-      <h3>Selected beat</h3>
-      <p className="mono small">
-        {beat.key} at {formatElapsed(t, 0.001)}
-        {rejected ? ' · rejected' : ''}
-      </p>
-      <button type="button" onClick={onDelete} title="A false detection: remove it (Del)" data-testid="beat-delete">
-        Delete (Del)
-      </button>{' '}
-      <button type="button" onClick={onReject} title="An artifact: keep it out of HRV (X)" data-testid="beat-reject">
-        {rejected ? 'Un-reject (X)' : 'Reject (X)'}
-      </button>
-    </section>
-  );
-}
-
-function LabelList({
-  labels,
-  selected,
-  onSelect,
-  onDelete,
-}: {
-  labels: readonly ReviewEvent[];
-  selected: number | null;
-  onSelect(l: ReviewEvent): void;
-  onDelete(l: ReviewEvent): void;
-}) {
-  return (
-    <section className="review-card" data-testid="label-list">
-      <h3>Labels ({labels.length})</h3>
-      {labels.length === 0 ? <p className="muted small">Shift+drag on a track, or drag on the time axis, then pick a label.</p> : null}
-      <ul className="label-list">
-        {labels.map((l) => (
-          <li key={l.id} className={l.id === selected ? 'selected' : ''} data-testid="label-item">
-            <button type="button" className="link" onClick={() => onSelect(l)} title="Select to change its text (type or press its hotkey)">
-              {l.text}
-            </button>
-            <span className="mono small muted">
-              {formatElapsed(l.t, 0.1)} · {formatLength(l.duration)}
-            </span>
-            <button type="button" className="icon" aria-label={`Delete label ${l.text}`} onClick={() => onDelete(l)} data-testid="label-delete">
-              ×
-            </button>
-          </li>
-        ))}
-      </ul>
     </section>
   );
 }
