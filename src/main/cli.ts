@@ -1,14 +1,21 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import { describeQueue } from '../shared/recording-queue';
-import type { ConnectOptions, EngineStatus, JobState } from '../shared/types';
+import { filterSessions, parseDate, type SessionFilter } from '../shared/session-library';
+import type { ConnectOptions, EngineStatus, ExportRange, JobKind, JobState } from '../shared/types';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
-import { createEngine } from './engine';
+import { TICK_MS } from './devices/simulator/sim-transport';
+import { hostNow } from './acquisition/host-clock';
+import { MAX_SPEED, MIN_SPEED, playbackSessionId } from './acquisition/playback-device';
+import { VirtualTime } from './acquisition/virtual-time';
+import { createEngine, type Engine } from './engine';
 import { startWebFace } from './server';
-import { JobRunner } from './jobs';
-import type { BeatEdit, BeatSeries } from '../shared/review';
-import { Library, currentBeats, defaultDbPath, editBeats, rangeHrv, resetBeats, sessionDetail, toSummary } from './storage';
+import { JobRunner, type JobRequest } from './jobs';
+import type { BeatEdit, BeatSeries, ReanalysisOptions } from '../shared/review';
+import { Library, currentBeats, defaultDbPath, deleteAnalysisRun, editBeats, hasAnalysisRun, listAnalysisRuns, rangeHrv, resetBeats, sessionDetail, toSummary } from './storage';
 
 const HELP = `vitalscope — a workbench for wearable health sensors
 
@@ -19,15 +26,31 @@ Commands:
             [--baud N] [--protocol auto|vbp|text] [--rate HZ]
             [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last.
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
-                                                            ID: sim, or serial:PATH (a USB serial port
-                                                            or any pty, e.g. serial:/dev/ttyACM0)
+                                                            ID: sim, serial:PATH (a USB serial port
+                                                            or any pty, e.g. serial:/dev/ttyACM0), or
+                                                            playback:SESSION-ID (a recorded session
+                                                            replayed live; ends when it has played)
+            [--speed 1-10]                                  playback speed, x real time (default 1)
+            [--fast]                                        sim only: run on virtual time, as fast as the
+                                                            engine ingests (hours in minutes); progress
+                                                            on stderr
             [--durable] [--queue-mb N]                      --durable: every flush survives a power loss
                                                             (slower); --queue-mb: memory for samples while
                                                             the library cannot be written (default 256)
-  sessions  [--json]                                        list recorded sessions (status: complete,
-                                                            recovered after a crash, or recording)
+  sessions  [--search TEXT] [--participant P] [--tag T]     list recorded sessions (status: complete,
+            [--since DATE] [--until DATE] [--json]          recovered after a crash, or recording); --search
+                                                            matches name, participant, tags and devices;
+                                                            DATE: YYYY-MM-DD (--until: through that day)
+  rename    <session-id> NAME                               rename a session
+  tag       <session-id> [+TAG|-TAG ...]                    add (+) or remove (-) tags; prints the tags
+  delete    <session-id> --yes                              delete a session and everything recorded in it
   export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv);
-                                                            progress on stderr, Ctrl+C cancels (exit 130)
+            [--from S] [--to S]                             progress on stderr, Ctrl+C cancels (exit 130);
+                                                            --from/--to: only [S, S) seconds from its start
+  export    <session-id> --format sqlite --out FILE         export a session as its own library file
+                                                            (opens with --db FILE; importable)
+  import    FILE                                            import every session of a library file under
+                                                            new ids; prints them. Ctrl+C cancels (exit 130)
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
@@ -36,7 +59,8 @@ Commands:
             [--session ID]                                  --session: the URL opens that session's review
             [simulator options as for record]
   devices   [--json]                                        list devices: serial ports (USB VID:PID,
-                                                            manufacturer) and the simulator
+                                                            manufacturer), the simulator, and recorded
+                                                            sessions to play back (playback:ID)
   analyze   INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND] --json   analyse a WFDB .hea, .csv or session id
             [--ppg-polarity auto|volume|intensity]          which way up the PPG is (default: detected)
   beats     <session-id> --stream KEY [--json]              a stream's beats (s from the start; the corrected
@@ -45,6 +69,10 @@ Commands:
             [--reject T] [--unreject T] [--reset]           detected set is kept; --reset drops the edits
   hrv       <session-id> --stream KEY [--from S] [--to S] [--json]
                                                             HR and HRV (SDNN, RMSSD, pNN50) from the current beats
+  reanalyze <session-id> --name NAME [--ppg-polarity auto|volume|intensity] [--hrv-window S] [--hrv-step S] [--json]
+                                                            re-run the analysis with other parameters (a job:
+                                                            progress on stderr); stored as a named run, prints its id
+  runs      <session-id> [--json] [--delete RUN]            the session's stored analysis runs, side by side
 
 Common options:
   --db PATH     library database (default: $VITALSCOPE_DB, else ${defaultDbPath({})})
@@ -124,14 +152,19 @@ async function record(args: string[]): Promise<void> {
     baud: { type: 'string' },
     protocol: { type: 'string' },
     rate: { type: 'string' },
+    speed: { type: 'string' },
+    fast: { type: 'boolean' },
     ...simulatorFlags,
     ...storageFlags,
   });
   const devices = [...new Set(values.device ?? [])];
   if (devices.length === 0) throw new UsageError('--device is required (e.g. --device sim or --device serial:/dev/ttyACM0)');
   for (const id of devices) {
-    if (id !== 'sim' && !/^serial:.+/.test(id)) throw new UsageError(`--device "${id}" is not a device id: use sim or serial:PATH (see vitalscope devices)`);
+    if (id !== 'sim' && !/^serial:.+/.test(id) && playbackSessionId(id) === null) {
+      throw new UsageError(`--device "${id}" is not a device id: use sim, serial:PATH or playback:SESSION-ID (see vitalscope devices)`);
+    }
   }
+  if (values.fast && devices.some((id) => id !== 'sim')) throw new UsageError('--fast runs the simulated board on virtual time: use it with --device sim only');
   if (values.seconds === undefined) throw new UsageError('--seconds is required');
   const seconds = number(values.seconds, 'seconds', 0, 0.1, 7 * 24 * 3600);
   const protocol = values.protocol ?? 'auto';
@@ -140,10 +173,14 @@ async function record(args: string[]): Promise<void> {
     baud: values.baud === undefined ? undefined : Math.round(number(values.baud, 'baud', 0, 50, 20_000_000)),
     protocol,
     rate: values.rate === undefined ? undefined : number(values.rate, 'rate', 0, 0.001, 1_000_000),
+    speed: number(values.speed, 'speed', MIN_SPEED, MIN_SPEED, MAX_SPEED),
   };
-  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values) });
+  const virtualTime = values.fast ? new VirtualTime(hostNow()) : undefined;
+  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values), virtualTime });
   try {
     for (const id of devices) await engine.connect(id, connectOptions);
+    // On virtual time the board says HELLO at its first delivery.
+    virtualTime?.step(FAST_STEP_S);
     // Give every board a moment to describe its streams (HELLO, or a text board's rate estimate).
     const hasStreams = async () => {
       const status = await engine.getStatus();
@@ -170,6 +207,7 @@ async function record(args: string[]): Promise<void> {
     const started = Date.now();
     let shownListenerError: string | undefined;
     const progress = setInterval(() => {
+      if (virtualTime) return; // runFast says how far it is
       void engine.getStatus().then((s) => {
         // A part that failed on live data while the rest went on (e.g. the analysis): said once per new message.
         if (s.listenerError && s.listenerError !== shownListenerError) process.stderr.write(`warning: ${(shownListenerError = s.listenerError)}\n`);
@@ -184,7 +222,8 @@ async function record(args: string[]): Promise<void> {
         process.stderr.write(`recording ${((Date.now() - started) / 1000).toFixed(0)}/${seconds} s: ${samples}${queue}\n`);
       });
     }, 1000);
-    await Promise.race([sleep(seconds * 1000), stopEarly.promise]);
+    if (virtualTime) await runFast(engine, virtualTime, seconds, stopEarly.promise);
+    else await Promise.race([sleep(seconds * 1000), stopEarly.promise, playbacksFinished(engine, devices)]);
     clearInterval(progress);
     unsubscribe();
     stopEarly.dispose();
@@ -196,60 +235,222 @@ async function record(args: string[]): Promise<void> {
   }
 }
 
+/** Virtual seconds per step of `record --fast`: the simulator's real-time delivery interval, so the clock model sees the same. */
+const FAST_STEP_S = TICK_MS / 1000;
+/** Simulated seconds between waits for the analysis: bounds its backlog (and memory) to this much data. */
+const FAST_SETTLE_S = 10;
+
+/**
+ * Steps the virtual clock through `seconds` as fast as the engine ingests: every FAST_SETTLE_S
+ * it waits for the analysis worker to catch up and lets timers (the recorder's flush) run.
+ * Progress (simulated time, speed factor) goes to stderr once a second.
+ */
+async function runFast(engine: Engine, clock: VirtualTime, seconds: number, stop: Promise<void>): Promise<void> {
+  let stopped = false;
+  void stop.then(() => (stopped = true));
+  const wallStart = performance.now();
+  let lastReport = wallStart;
+  const steps = Math.round(seconds / FAST_STEP_S);
+  const perSettle = Math.round(FAST_SETTLE_S / FAST_STEP_S);
+  for (let i = 1; i <= steps && !stopped; i++) {
+    clock.step(FAST_STEP_S);
+    if (i % perSettle !== 0 && i !== steps) continue;
+    await engine.settle();
+    await new Promise((resolve) => setImmediate(resolve));
+    const wall = performance.now();
+    if (wall - lastReport >= 1000 || i === steps) {
+      lastReport = wall;
+      const simulated = i * FAST_STEP_S;
+      process.stderr.write(`simulated ${simulated.toFixed(0)}/${seconds} s at ${(simulated / ((wall - wallStart) / 1000)).toFixed(0)}x real time\n`);
+    }
+  }
+}
+
+/** Resolves when every device is a playback that reached its end (never, when one is a board). */
+async function playbacksFinished(engine: Engine, devices: string[]): Promise<void> {
+  if (!devices.every((id) => playbackSessionId(id) !== null)) return new Promise(() => undefined);
+  const finished = async () => (await engine.getStatus()).devices.every((d) => d.state === 'finished' || d.state === 'error');
+  while (!(await finished())) await sleep(100);
+  process.stderr.write('playback finished\n');
+}
+
 async function sessions(args: string[]): Promise<void> {
-  const { values } = parse(args, { json: { type: 'boolean' } });
-  const library = new Library(dbPath(values.db));
-  try {
-    const list = library.sessions().map(toSummary);
+  const { values } = parse(args, {
+    json: { type: 'boolean' },
+    search: { type: 'string' },
+    participant: { type: 'string' },
+    tag: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+  });
+  const filter: SessionFilter = {
+    text: values.search,
+    participant: values.participant,
+    tag: values.tag,
+    since: values.since === undefined ? undefined : dateFlag(values.since, 'since', false),
+    until: values.until === undefined ? undefined : dateFlag(values.until, 'until', true),
+  };
+  const filtering = Object.values(filter).some((v) => v !== undefined);
+  withLibrary(values.db, (library) => {
+    const list = filterSessions(library.sessions().map(toSummary), filter);
     if (values.json) {
       process.stdout.write(JSON.stringify(list, null, 2) + '\n');
       return;
     }
-    if (list.length === 0) process.stdout.write(`no sessions in ${library.path}\n`);
+    if (list.length === 0) process.stdout.write(filtering ? `no sessions in ${library.path} match\n` : `no sessions in ${library.path}\n`);
     for (const s of list) {
-      const duration = s.endedAt ? `${((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1)} s` : 'unfinished';
+      const duration = s.durationSec === null ? 'unfinished' : `${s.durationSec.toFixed(1)} s`;
       const streams = s.streams.map((st) => `${st.name} ${st.samples}`).join(', ');
-      process.stdout.write(`${s.id}\t${s.status}\t${s.startedAt}\t${duration}\t${s.name}\t${s.participant || '-'}\t${streams}\n`);
+      process.stdout.write(`${s.id}\t${s.status}\t${s.startedAt}\t${duration}\t${s.name}\t${s.participant || '-'}\t${streams}\t${s.tags.join(', ') || '-'}\n`);
     }
+  });
+}
+
+function dateFlag(text: string, flag: string, endOfDay: boolean): number {
+  try {
+    return parseDate(text, endOfDay);
+  } catch (error) {
+    throw new UsageError(`--${flag}: ${(error as Error).message}`);
+  }
+}
+
+function sessionIdArg(positionals: string[], command: string): number {
+  const text = positionals[0];
+  if (text === undefined) throw new UsageError(`${command} needs a session id (see \`vitalscope sessions\`)`);
+  if (!/^[1-9]\d{0,15}$/.test(text)) throw new UsageError(`"${text}" is not a session id (see \`vitalscope sessions\`)`);
+  return Number(text);
+}
+
+/** Runs `body` on the library, closing it after. */
+function withLibrary<T>(db: string | undefined, body: (library: Library) => T): T {
+  const library = new Library(dbPath(db));
+  try {
+    return body(library);
   } finally {
     library.close();
   }
 }
 
+async function rename(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, {}, 2);
+  const id = sessionIdArg(positionals, 'rename');
+  if (positionals[1] === undefined) throw new UsageError('rename needs the new name: vitalscope rename ID NAME');
+  const name = withLibrary(values.db, (library) => {
+    library.renameSession(id, positionals[1]);
+    return library.session(id)!.name;
+  });
+  process.stdout.write(`${id}\t${name}\n`);
+}
+
+/** `tag ID +a -b`: parsed by hand, since parseArgs would take `-b` for an option. */
+async function tag(args: string[]): Promise<void> {
+  let db: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--db') db = args[++i];
+    else if (args[i].startsWith('--db=')) db = args[i].slice(5);
+    else rest.push(args[i]);
+  }
+  if (args.includes('--db') && db === undefined) throw new UsageError('--db needs a path');
+  const [first, ...changes] = rest;
+  const id = sessionIdArg(first === undefined ? [] : [first], 'tag');
+  for (const c of changes) if (!/^[+-]./.test(c)) throw new UsageError(`tag changes are +TAG (add) or -TAG (remove), got "${c}"`);
+  const tags = withLibrary(db, (library) => {
+    const session = library.session(id);
+    if (!session) throw new Error(`no session ${id} in ${library.path}`);
+    let tags = session.tags;
+    for (const c of changes) {
+      const name = c.slice(1).trim().toLowerCase();
+      tags = c.startsWith('+') ? [...tags, c.slice(1)] : tags.filter((t) => t.toLowerCase() !== name);
+    }
+    if (changes.length > 0) library.setSessionTags(id, tags);
+    return library.session(id)!.tags;
+  });
+  process.stdout.write(`${id}\t${tags.join(', ')}\n`);
+}
+
+async function deleteCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { yes: { type: 'boolean' } }, 1);
+  const id = sessionIdArg(positionals, 'delete');
+  withLibrary(values.db, (library) => {
+    const session = library.session(id);
+    if (!session) throw new Error(`no session ${id} in ${library.path}`);
+    const summary = toSummary(session);
+    const what = `session ${id} ("${summary.name}", ${summary.durationSec === null ? 'unfinished' : `${summary.durationSec.toFixed(1)} s`})`;
+    if (!values.yes) throw new UsageError(`delete removes ${what} and everything recorded in it for good: add --yes to confirm`);
+    library.deleteSession(id);
+    process.stderr.write(`deleted ${what}\n`);
+  });
+}
+
 async function exportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' } }, 1);
-  if (positionals.length === 0) throw new UsageError('export needs a session id (see `vitalscope sessions`)');
-  const id = number(positionals[0], 'session-id', 0, 1);
-  if ((values.format ?? 'csv') !== 'csv') throw new UsageError(`--format "${values.format}" is not supported yet; supported: csv`);
-  if (!values.out) throw new UsageError('--out DIR is required');
-  // A job in a worker thread, as in the app: this thread stays free to show progress and take Ctrl+C.
+  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 1);
+  const id = sessionIdArg(positionals, 'export');
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, sqlite`);
+  if (!values.out) throw new UsageError(format === 'csv' ? '--out DIR is required' : '--out FILE is required');
+  const range: ExportRange = {};
+  if (values.from !== undefined) range.from = number(values.from, 'from', 0, 0);
+  if (values.to !== undefined) range.to = number(values.to, 'to', 0, 0);
+  if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new UsageError(`--to (${range.to}) must be after --from (${range.from})`);
+  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv; a library file holds the whole session');
+  const job =
+    format === 'csv'
+      ? await runJob(values.db, { kind: 'export-csv', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, dir: values.out, range } }, 'exporting')
+      : await runJob(
+          values.db,
+          { kind: 'export-session-file', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, file: resolve(values.out), replace: false } },
+          'exporting',
+        );
+  if (!job) {
+    process.stderr.write(`export of session ${id} cancelled: its partial ${format === 'csv' ? 'files were' : 'file was'} removed\n`);
+    return 130;
+  }
+  for (const f of job.output?.files ?? []) process.stdout.write(`${f}\n`);
+  return 0;
+}
+
+async function importCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {}, 1);
+  if (positionals[0] === undefined) throw new UsageError('import needs a file: vitalscope import FILE (a library file, e.g. from export --format sqlite)');
+  const file = resolve(positionals[0]);
+  const job = await runJob(values.db, { kind: 'import-session-file', title: `import of ${file}`, sessionId: 0, params: { file } }, 'importing');
+  if (!job) {
+    process.stderr.write(`import of ${file} cancelled: nothing of it was kept\n`);
+    return 130;
+  }
+  for (const id of job.output!.sessionIds!) process.stdout.write(`${id}\n`);
+  return 0;
+}
+
+/**
+ * Runs one job in a worker thread, as the app does: this thread stays free to show progress on
+ * stderr and take Ctrl+C (which cancels it). Resolves with the done job, or null when cancelled.
+ */
+async function runJob<K extends JobKind>(db: string | undefined, request: JobRequest<K>, verb: string): Promise<JobState | null> {
   const progress = new ProgressLine(process.stderr);
   const runner: JobRunner = new JobRunner({
-    dbPath: dbPath(values.db),
+    dbPath: dbPath(db),
     onChange: () => {
       const [job] = runner.list(); // this runner runs one job
-      if (job?.state === 'running' && job.progress.stage) progress.update(describeProgress(job));
+      if (job?.state === 'running' && job.progress.stage) progress.update(describeProgress(verb, job));
     },
   });
-  const jobId = runner.start({ kind: 'export-csv', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, dir: values.out } }).id;
+  const jobId = runner.start(request).id;
   const stop = waitForSignal();
   void stop.promise.then(() => runner.cancel(jobId));
   const job = await runner.wait(jobId);
   stop.dispose();
   progress.end();
-  if (job.state === 'cancelled') {
-    process.stderr.write(`export of session ${id} cancelled: its partial files were removed\n`);
-    return 130;
-  }
+  if (job.state === 'cancelled') return null;
   if (job.state !== 'done') throw new Error(job.error);
-  for (const f of job.output!.files) process.stdout.write(`${f}\n`);
-  return 0;
+  return job;
 }
 
-function describeProgress(job: JobState): string {
+function describeProgress(verb: string, job: JobState): string {
   const p = job.progress;
   const eta = p.etaSeconds === null ? '' : `, ${Math.ceil(p.etaSeconds)} s left`;
-  return `exporting ${p.stage}: ${(100 * p.fraction).toFixed(0)}% (${(p.bytesWritten / 1e6).toFixed(1)} MB${eta})`;
+  return `${verb} ${p.stage}: ${(100 * p.fraction).toFixed(0)}% (${(p.bytesWritten / 1e6).toFixed(1)} MB${eta})`;
 }
 
 /** A status line on stderr: rewritten in place on a terminal, else one line a second. */
@@ -315,7 +516,9 @@ async function serve(args: string[]): Promise<void> {
 
 async function devices(args: string[]): Promise<void> {
   const { values } = parse(args, { json: { type: 'boolean' } });
-  const engine = await createEngine({ dbPath: ':memory:' });
+  // The library's sessions are playback devices; listing never creates a library that is not there.
+  const library = dbPath(values.db);
+  const engine = await createEngine({ dbPath: existsSync(library) ? library : ':memory:' });
   try {
     const list = await engine.listDevices();
     if (values.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
@@ -398,17 +601,78 @@ async function hrv(args: string[]): Promise<void> {
   }
 }
 
+async function reanalyze(args: string[]): Promise<number | void> {
+  const { values, positionals } = parse(
+    args,
+    { name: { type: 'string' }, 'ppg-polarity': { type: 'string' }, 'hrv-window': { type: 'string' }, 'hrv-step': { type: 'string' }, json: { type: 'boolean' } },
+    1,
+  );
+  const id = sessionIdArg(positionals, 'reanalyze');
+  const name = values.name?.trim();
+  if (!name) throw new UsageError('--name NAME is required: runs are kept side by side under their names');
+  const polarity = values['ppg-polarity'];
+  if (polarity !== undefined && !['auto', 'volume', 'intensity'].includes(polarity)) throw new UsageError(`--ppg-polarity must be auto, volume or intensity, not "${polarity}"`);
+  const options: ReanalysisOptions = {
+    name,
+    ...(polarity ? { ppgPolarity: polarity as ReanalysisOptions['ppgPolarity'] } : {}),
+    ...(values['hrv-window'] !== undefined ? { hrvWindowSec: number(values['hrv-window'], 'hrv-window', 0, 30, 3600) } : {}),
+    ...(values['hrv-step'] !== undefined ? { hrvStepSec: number(values['hrv-step'], 'hrv-step', 0, 1, 3600) } : {}),
+  };
+  withLibrary(values.db, (library) => {
+    const session = library.session(id);
+    if (!session) throw new Error(`no session ${id} in ${library.path}`);
+    if (session.status === 'recording') throw new Error(`session ${id} is still recording: stop it first`);
+    if (hasAnalysisRun(library, id, name)) throw new Error(`session ${id} already has an analysis run named "${name}": pick another name, or delete it with \`vitalscope runs ${id} --delete RUN\``);
+  });
+  const job = await runJob(values.db, { kind: 'reanalyze', title: `re-analysis of session ${id} "${name}"`, sessionId: id, params: { sessionId: id, options } }, 're-analysing');
+  if (!job) {
+    process.stderr.write(`re-analysis of session ${id} cancelled: nothing was stored\n`);
+    return 130;
+  }
+  if (values.json) {
+    const run = withLibrary(values.db, (l) => listAnalysisRuns(l, id).find((r) => r.id === job.output?.runId));
+    process.stdout.write(JSON.stringify(run) + '\n');
+  } else process.stdout.write(`${job.output?.runId}\n`);
+}
+
+async function runs(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { delete: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  const id = sessionIdArg(positionals, 'runs');
+  withLibrary(values.db, (library) => {
+    if (!library.session(id)) throw new Error(`no session ${id} in ${library.path}`);
+    if (values.delete !== undefined) {
+      deleteAnalysisRun(library, id, number(values.delete, 'delete', 0, 1));
+      return;
+    }
+    const list = listAnalysisRuns(library, id);
+    if (values.json) return void process.stdout.write(JSON.stringify(list) + '\n');
+    if (list.length === 0) process.stdout.write(`session ${id} has no analysis runs (make one: vitalscope reanalyze ${id} --name NAME ...)\n`);
+    const show = (x: number | null | undefined, digits: number) => (x === null || x === undefined ? '-' : x.toFixed(digits));
+    for (const r of list) {
+      process.stdout.write(
+        `${r.id}\t${r.name}\t${JSON.stringify({ ...r.params, name: undefined })}\tECG ${r.ecg ? `${r.ecg.beats} beats, HR ${show(r.ecg.meanHrBpm, 1)}, SDNN ${show(r.ecg.sdnnMs, 1)}, RMSSD ${show(r.ecg.rmssdMs, 1)}` : '-'}\tPPG ${r.ppg ? `${r.ppg.beats} peaks, ${r.ppg.polarity}, HR ${show(r.ppg.meanHrBpm, 1)}` : '-'}\tsteps ${r.imu?.steps ?? '-'}\n`,
+      );
+    }
+  });
+}
+
 /** Each command resolves with its exit code, or nothing for 0. */
 const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   record,
   sessions,
+  rename,
+  tag,
+  delete: deleteCommand,
   export: exportCommand,
+  import: importCommand,
   simulate,
   serve,
   devices,
   analyze: analyzeCommand,
   beats,
   hrv,
+  reanalyze,
+  runs,
 };
 
 function sleep(ms: number): Promise<void> {

@@ -30,6 +30,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
           baud: z.number().int().min(50).max(20_000_000).optional(),
           protocol: z.enum(['auto', 'vbp', 'text']).optional(),
           rate: z.number().positive().max(1_000_000).optional(),
+          speed: z.number().min(1).max(10).optional(),
         })
         .optional(),
     ]),
@@ -41,7 +42,12 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   listSessions: z.tuple([]),
   addMarker: z.tuple([text]),
   getRaw: z.tuple([z.string().min(1).max(1000)]),
-  exportSession: z.tuple([z.number().int().positive()]),
+  exportSession: z.union([z.tuple([sessionId]), z.tuple([sessionId, z.strictObject({ from: seconds.optional(), to: seconds.optional() }).optional()])]),
+  renameSession: z.tuple([sessionId, z.string().max(1000)]),
+  setSessionTags: z.tuple([sessionId, z.array(z.string().max(1000)).max(1000)]),
+  deleteSession: z.tuple([sessionId]),
+  exportSessionFile: z.tuple([sessionId]),
+  importSessionFile: z.tuple([z.string().min(1).max(4096)]),
   cancelJob: z.tuple([z.number().int().positive()]),
   getPsd: z.tuple([z.string().min(1).max(1000), z.number().int().min(0).max(1023), z.number().min(2).max(30)]),
   getSessionDetail: z.tuple([sessionId]),
@@ -53,6 +59,18 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   addLabel: z.tuple([sessionId, newLabel]),
   updateLabel: z.tuple([sessionId, z.number().int().positive(), newLabel]),
   deleteLabel: z.tuple([sessionId, z.number().int().positive()]),
+  reanalyzeSession: z.tuple([
+    sessionId,
+    z.strictObject({
+      name: z.string().trim().min(1).max(100),
+      ppgPolarity: z.enum(['auto', 'volume', 'intensity']).optional(),
+      hrvWindowSec: z.number().min(30).max(3600).optional(),
+      hrvStepSec: z.number().min(1).max(3600).optional(),
+    }),
+  ]),
+  listAnalysisRuns: z.tuple([sessionId]),
+  getAnalysisRunBeats: z.tuple([sessionId, z.number().int().positive()]),
+  deleteAnalysisRun: z.tuple([sessionId, z.number().int().positive()]),
 };
 
 export function parseCommand(method: unknown, args: unknown): { method: VitalsCommand; args: unknown[] } {

@@ -9,6 +9,8 @@ export interface EngineListener {
 /** What every face drives: the renderer's commands plus push subscriptions. */
 export interface Engine extends VitalsCommands {
   subscribe(listener: EngineListener): () => void;
+  /** Resolves once the live analysis has caught up with every chunk so far (runs on a virtual clock wait on it). */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,16 +1,36 @@
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
-import type { BeatEdit, BeatSeries, HrvSummary, NewLabel, SessionDetail, TrackData } from '../shared/review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, JobState, RawView, SessionSummary } from '../shared/types';
+import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
+import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, RawView, SessionSummary } from '../shared/types';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
+import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';
+import type { VirtualTime } from './acquisition/virtual-time';
 import { AnalysisHost } from './analysis/analysis-host';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
 import { JobRunner } from './jobs';
-import { Library, Recorder, currentBeats, editBeats, rangeHrv, readTrack, resetBeats, sessionDetail, sessionOrThrow, streamOrThrow, toSummary } from './storage';
+import {
+  Library,
+  Recorder,
+  analysisRunBeats,
+  checkExportRange,
+  deleteAnalysisRun,
+  currentBeats,
+  editBeats,
+  rangeHrv,
+  hasAnalysisRun,
+  listAnalysisRuns,
+  readTrack,
+  resetBeats,
+  sessionDetail,
+  sessionOrThrow,
+  streamOrThrow,
+  toSummary,
+} from './storage';
 
 export type { Engine, EngineOptions } from './engine-api';
 
@@ -18,6 +38,8 @@ export interface EngineInternals {
   /** Options for the embedded simulated board (tests and benchmarks pick its profile and faults). */
   simulator?: Partial<SimulatorOptions>;
   now?: HostClock;
+  /** Runs the engine on a virtual clock that the caller steps (`record --fast`); overrides `now`. */
+  virtualTime?: VirtualTime;
   /** Serial port listing override (tests). */
   listPorts?: () => Promise<SerialPortEntry[]>;
   /** Reconnect backoff for lost serial links. */
@@ -42,7 +64,7 @@ class VitalsEngine implements Engine {
     },
   });
   private readonly catalog: DeviceCatalog;
-  private readonly devices = new Map<string, BoardConnection>();
+  private readonly devices = new Map<string, BoardConnection | PlaybackDevice>();
   private readonly connecting = new Set<string>();
   private readonly reconnect: Partial<ReconnectPolicy> | undefined;
   private readonly listeners = new Set<EngineListener>();
@@ -56,12 +78,18 @@ class VitalsEngine implements Engine {
   private readonly exportsDir: string;
 
   constructor(options: EngineOptions & EngineInternals) {
-    this.now = options.now ?? hostNow;
+    this.now = options.virtualTime?.now ?? options.now ?? hostNow;
     this.exportsDir = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-exports') : join(dirname(options.dbPath), 'exports');
     this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding, durable: options.durable });
     this.recordQueueBytes = options.recordQueueBytes;
     this.jobs = new JobRunner({ dbPath: options.dbPath, nativeBinding: options.nativeBinding, background: true, onChange: () => this.pushStatus() });
-    this.catalog = new DeviceCatalog({ simulator: options.simulator, now: this.now, listPorts: options.listPorts });
+    this.catalog = new DeviceCatalog({
+      simulator: options.simulator,
+      now: this.now,
+      listPorts: options.listPorts,
+      virtualTime: options.virtualTime,
+      sessions: () => this.library.sessions().filter((s) => s.status !== 'recording' && s.streams.some((st) => !st.derivedFrom)),
+    });
     this.reconnect = options.reconnect;
     this.publisher = new UiPublisher(this.bus, (frame) => this.emitFrame(frame), this.now);
     this.analysis = new AnalysisHost(this.bus, this.now, () => this.pushStatus());
@@ -78,23 +106,7 @@ class VitalsEngine implements Engine {
     if (this.connecting.has(deviceId)) throw new Error(`${deviceId} is already being connected`);
     this.connecting.add(deviceId);
     try {
-      const opened = await this.catalog.open(deviceId, options);
-      const device = new BoardConnection({
-        id: deviceId,
-        label: opened.label,
-        transport: opened.transport,
-        pipe: opened.pipe,
-        reopen: opened.reopen,
-        port: opened.port,
-        // The embedded simulator speaks VBP; serial boards are detected unless the user says.
-        protocol: opened.transport === 'sim' ? 'vbp' : (options.protocol ?? 'auto'),
-        rate: options.rate,
-        sync: opened.transport === 'sim' ? false : undefined,
-        reconnect: this.reconnect,
-        bus: this.bus,
-        now: this.now,
-        onChange: () => this.pushStatus(),
-      });
+      const device = playbackSessionId(deviceId) === null ? await this.openBoard(deviceId, options) : this.openPlayback(deviceId, options);
       this.devices.set(deviceId, device);
       device.start();
     } finally {
@@ -103,19 +115,88 @@ class VitalsEngine implements Engine {
     this.pushStatus();
   }
 
+  private async openBoard(deviceId: string, options: ConnectOptions): Promise<BoardConnection> {
+    const opened = await this.catalog.open(deviceId, options);
+    return new BoardConnection({
+      id: deviceId,
+      label: opened.label,
+      transport: opened.transport,
+      pipe: opened.pipe,
+      reopen: opened.reopen,
+      port: opened.port,
+      // The embedded simulator speaks VBP; serial boards are detected unless the user says.
+      protocol: opened.transport === 'sim' ? 'vbp' : (options.protocol ?? 'auto'),
+      rate: options.rate,
+      sync: opened.transport === 'sim' ? false : undefined,
+      reconnect: this.reconnect,
+      bus: this.bus,
+      now: this.now,
+      onChange: () => this.pushStatus(),
+    });
+  }
+
+  /** A recorded session as a device, replayed through the same bus at `options.speed` x real time. */
+  private openPlayback(deviceId: string, options: ConnectOptions): PlaybackDevice {
+    const sessionId = playbackSessionId(deviceId)!;
+    if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is being recorded: stop it before playing it back`);
+    const speed = options.speed ?? MIN_SPEED;
+    if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) throw new Error(`playback speed must be from ${MIN_SPEED} to ${MAX_SPEED}, got ${speed}`);
+    const session = sessionOrThrow(this.library, sessionId);
+    const { duration } = sessionDetail(this.library, sessionId);
+    return new PlaybackDevice({ id: deviceId, library: this.library, session, duration, speed, bus: this.bus, now: this.now, onChange: () => this.pushStatus() });
+  }
+
   async getRaw(deviceId: string): Promise<RawView> {
     const device = this.devices.get(deviceId);
     if (!device) throw new Error(`${deviceId} is not connected`);
     return device.raw();
   }
 
-  async exportSession(sessionId: number): Promise<JobState> {
+  async exportSession(sessionId: number, range: ExportRange = {}): Promise<JobState> {
+    checkExportRange(range);
     if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
     if (!this.library.session(sessionId)) throw new Error(`no session ${sessionId} in ${this.library.path}`);
     const running = this.jobs.list().find((j) => j.kind === 'export-csv' && j.sessionId === sessionId && j.state === 'running');
     if (running) throw new Error(`session ${sessionId} is already being exported (job ${running.id})`);
-    const dir = join(this.exportsDir, `session-${sessionId}-csv`);
-    return this.jobs.start({ kind: 'export-csv', title: `CSV export of session ${sessionId}`, sessionId, params: { sessionId, dir } });
+    const ranged = range.from !== undefined || range.to !== undefined;
+    // A range goes to its own folder, so it never replaces the whole session's export.
+    const span = ranged ? `-${range.from ?? 'start'}-${range.to ?? 'end'}s` : '';
+    const dir = join(this.exportsDir, `session-${sessionId}${span}-csv`);
+    const title = `CSV export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
+    return this.jobs.start({ kind: 'export-csv', title, sessionId, params: { sessionId, dir, ...(ranged ? { range } : {}) } });
+  }
+
+  async renameSession(sessionId: number, name: string): Promise<SessionSummary> {
+    this.library.renameSession(sessionId, name);
+    return toSummary(sessionOrThrow(this.library, sessionId));
+  }
+
+  async setSessionTags(sessionId: number, tags: string[]): Promise<SessionSummary> {
+    this.library.setSessionTags(sessionId, tags);
+    return toSummary(sessionOrThrow(this.library, sessionId));
+  }
+
+  async deleteSession(sessionId: number): Promise<void> {
+    if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is being recorded: stop the recording before deleting it`);
+    // A job reading it would end with part of it: it finishes (or is cancelled) first.
+    const job = this.jobs.list().find((j) => j.sessionId === sessionId && j.state === 'running');
+    if (job) throw new Error(`session ${sessionId} is in use by "${job.title}" (job ${job.id}): cancel it or let it finish first`);
+    this.library.deleteSession(sessionId);
+  }
+
+  async exportSessionFile(sessionId: number): Promise<JobState> {
+    const session = sessionOrThrow(this.library, sessionId);
+    if (session.status === 'recording') throw new Error(`session ${sessionId} is still recording: stop it first`);
+    const running = this.jobs.list().find((j) => j.kind === 'export-session-file' && j.sessionId === sessionId && j.state === 'running');
+    if (running) throw new Error(`session ${sessionId} is already being exported as a file (job ${running.id})`);
+    const file = join(this.exportsDir, `session-${sessionId}.db`);
+    return this.jobs.start({ kind: 'export-session-file', title: `SQLite export of session ${sessionId}`, sessionId, params: { sessionId, file, replace: true } });
+  }
+
+  async importSessionFile(path: string): Promise<JobState> {
+    const file = resolve(path.trim());
+    if (!existsSync(file)) throw new Error(`there is no file ${file} on the engine's machine`);
+    return this.jobs.start({ kind: 'import-session-file', title: `import of ${file}`, sessionId: 0, params: { file } });
   }
 
   async cancelJob(jobId: number): Promise<void> {
@@ -160,6 +241,32 @@ class VitalsEngine implements Engine {
 
   async deleteLabel(sessionId: number, labelId: number): Promise<void> {
     this.library.deleteLabel(sessionId, labelId);
+  }
+
+  async reanalyzeSession(sessionId: number, options: ReanalysisOptions): Promise<JobState> {
+    sessionOrThrow(this.library, sessionId);
+    if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
+    const name = options.name.trim();
+    const running = this.jobs.list().some((j) => j.kind === 'reanalyze' && j.sessionId === sessionId && j.state === 'running' && j.title.endsWith(`"${name}"`));
+    if (running || hasAnalysisRun(this.library, sessionId, name)) throw new Error(`session ${sessionId} already has an analysis run named "${name}": pick another name or delete it`);
+    return this.jobs.start({ kind: 'reanalyze', title: `Re-analysis of session ${sessionId} "${name}"`, sessionId, params: { sessionId, options: { ...options, name } } });
+  }
+
+  async listAnalysisRuns(sessionId: number): Promise<AnalysisRunSummary[]> {
+    sessionOrThrow(this.library, sessionId);
+    return listAnalysisRuns(this.library, sessionId);
+  }
+
+  async getAnalysisRunBeats(sessionId: number, runId: number): Promise<AnalysisRunBeats> {
+    return analysisRunBeats(this.library, sessionId, runId);
+  }
+
+  async deleteAnalysisRun(sessionId: number, runId: number): Promise<void> {
+    deleteAnalysisRun(this.library, sessionId, runId);
+  }
+
+  settle(): Promise<void> {
+    return this.analysis.settle();
   }
 
   async getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult> {

@@ -1,5 +1,5 @@
-import type { BeatEdit, BeatSeries, HrvSummary, NewLabel, SessionDetail, TrackData } from './review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, JobState, RawView, SessionSummary, StreamInfo } from './types';
+import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
+import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
 export interface LiveStreamBlock {
@@ -51,9 +51,25 @@ export interface VitalsCommands {
   /**
    * Starts a job exporting a recorded session as CSV (one file per stream + events.csv) into the
    * library's exports folder. Its progress and outcome (the files, or the error) arrive in
-   * `EngineStatus.jobs`.
+   * `EngineStatus.jobs`. With a range, only the samples and events in it (seconds from the start).
    */
-  exportSession(sessionId: number): Promise<JobState>;
+  exportSession(sessionId: number, range?: ExportRange): Promise<JobState>;
+  /** Renames a session (trimmed, not empty); returns it as listed. */
+  renameSession(sessionId: number, name: string): Promise<SessionSummary>;
+  /** Replaces a session's tags (trimmed, duplicates dropped); returns it as listed. */
+  setSessionTags(sessionId: number, tags: string[]): Promise<SessionSummary>;
+  /** Deletes a session and everything recorded in it. Refused while it is recorded or a job works on it. */
+  deleteSession(sessionId: number): Promise<void>;
+  /**
+   * Starts a job writing a session as its own SQLite library file (`session-<id>.db`, openable
+   * with `--db`, importable) into the library's exports folder; progress in `EngineStatus.jobs`.
+   */
+  exportSessionFile(sessionId: number): Promise<JobState>;
+  /**
+   * Starts a job importing every session of a library file (a path on the engine's machine) under
+   * new ids; its output lists them. Nothing in the library is overwritten.
+   */
+  importSessionFile(path: string): Promise<JobState>;
   /** Cancels a running job: it ends `cancelled` and leaves no partial files. */
   cancelJob(jobId: number): Promise<void>;
   /** Welch power spectral density of the newest `seconds` (<= 30) of one channel of a live stream. */
@@ -74,6 +90,11 @@ export interface VitalsCommands {
   addLabel(sessionId: number, label: NewLabel): Promise<number>;
   updateLabel(sessionId: number, labelId: number, label: NewLabel): Promise<void>;
   deleteLabel(sessionId: number, labelId: number): Promise<void>;
+  /** Re-runs the analysis over a session with other parameters, as a job; the result is stored as a named run beside the live one. */
+  reanalyzeSession(sessionId: number, options: ReanalysisOptions): Promise<JobState>;
+  listAnalysisRuns(sessionId: number): Promise<AnalysisRunSummary[]>;
+  getAnalysisRunBeats(sessionId: number, runId: number): Promise<AnalysisRunBeats>;
+  deleteAnalysisRun(sessionId: number, runId: number): Promise<void>;
 }
 
 export interface PsdResult {
@@ -99,6 +120,11 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'getRaw',
   'getPsd',
   'exportSession',
+  'renameSession',
+  'setSessionTags',
+  'deleteSession',
+  'exportSessionFile',
+  'importSessionFile',
   'cancelJob',
   'getSessionDetail',
   'readTrack',
@@ -109,6 +135,10 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'addLabel',
   'updateLabel',
   'deleteLabel',
+  'reanalyzeSession',
+  'listAnalysisRuns',
+  'getAnalysisRunBeats',
+  'deleteAnalysisRun',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

@@ -114,3 +114,34 @@ export interface HrvSummary {
   rmssdMs: number | null;
   pnn50: number | null;
 }
+
+/** Parameters of a re-run of the analysis over a recorded session (unset: the live defaults). */
+export interface ReanalysisOptions {
+  /** Shown in the runs list; unique per session. */
+  name: string;
+  /** Which way up the PPG is (the live analysis detects it: 'auto'). */
+  ppgPolarity?: 'auto' | 'volume' | 'intensity';
+  /** HRV window length and step, s (live: 300 and 30). */
+  hrvWindowSec?: number;
+  hrvStepSec?: number;
+}
+
+/** A stored re-run of the analysis, beside the recorded live results, with what it found. */
+export interface AnalysisRunSummary {
+  id: number;
+  name: string;
+  /** The options it ran with. */
+  params: ReanalysisOptions;
+  /** ms since the Unix epoch. */
+  createdAt: number;
+  ecg: { signal: string; beats: number; meanHrBpm: number | null; sdnnMs: number | null; rmssdMs: number | null; hrvWindows: number } | null;
+  ppg: { signal: string; beats: number; polarity: string; meanHrBpm: number | null; quality: Record<string, number> } | null;
+  imu: { steps: number } | null;
+}
+
+/** The beats (s from the session start) a stored run found, to overlay on the review tracks. */
+export interface AnalysisRunBeats {
+  id: number;
+  ecg: number[];
+  ppg: number[];
+}

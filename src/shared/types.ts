@@ -52,7 +52,8 @@ export interface SessionEvent {
   key?: string;
 }
 
-export type TransportKind = 'sim' | 'serial' | 'ble';
+/** 'playback': a recorded session replayed as a device (`playback:<session-id>`). */
+export type TransportKind = 'sim' | 'serial' | 'ble' | 'playback';
 
 /** A device the engine can connect to. */
 export interface DeviceEntry {
@@ -74,6 +75,8 @@ export interface ConnectOptions {
   protocol?: ProtocolChoice;
   /** Text lines: the sample rate in Hz; estimated from arrival times when absent. */
   rate?: number;
+  /** Playback devices: how many times real time (1-10, default 1). */
+  speed?: number;
 }
 
 /** The most recent bytes of a device, for debugging firmware: hex for VBP, lines for text. */
@@ -107,8 +110,8 @@ export interface DeviceStats {
   deviceId: string;
   label: string;
   transport: TransportKind;
-  /** 'reconnecting': the link was lost (unplugged) and the engine is trying to reopen it. */
-  state: 'connecting' | 'streaming' | 'reconnecting' | 'disconnected' | 'error';
+  /** 'reconnecting': the link was lost (unplugged) and the engine is trying to reopen it; 'finished': a playback reached its end. */
+  state: 'connecting' | 'streaming' | 'reconnecting' | 'disconnected' | 'error' | 'finished';
   error?: string;
   /** The protocol in use; absent while auto-detection is still looking at the first bytes. */
   protocol?: BoardProtocol;
@@ -134,6 +137,17 @@ export interface DeviceStats {
   driftPpm: number;
   decodeErrors: { crc: number; cobs: number; oversize: number; malformed: number };
   streams: StreamStats[];
+  /** A playback device: where it is in the session it replays. */
+  playback?: PlaybackProgress;
+}
+
+export interface PlaybackProgress {
+  sessionId: number;
+  /** Times real time. */
+  speed: number;
+  /** Seconds of the session played so far, and its length. */
+  position: number;
+  duration: number;
 }
 
 export interface RecordingState {
@@ -208,11 +222,27 @@ export interface EngineStatus {
   analysis: AnalysisState;
   /** The latest failure of a part listening to the live streams (recorder, analysis, live view), which the others survived. */
   listenerError?: string;
-  /** Long work (exports) running in worker threads, and the last ones that ended. */
+  /** Long work (exports, imports) running in worker threads, and the last ones that ended. */
   jobs: JobState[];
 }
 
-export type JobKind = 'export-csv';
+/** A part of a session to export: seconds from its start, [from, to); either end open when absent. */
+export interface ExportRange {
+  from?: number;
+  to?: number;
+}
+
+/** 'export-session-file': one session as its own SQLite library file; 'import-session-file': all sessions of such a file. */
+export type JobKind = 'export-csv' | 'reanalyze' | 'export-session-file' | 'import-session-file';
+
+/** What a job made. An export: `dir` and `files` (on the engine's machine). A re-analysis: `runId` and `name`. An import: the file read (`dir`, `files`) and the new `sessionIds`. */
+export interface JobOutput {
+  dir?: string;
+  files?: string[];
+  runId?: number;
+  name?: string;
+  sessionIds?: number[];
+}
 
 export interface JobProgress {
   /** 0..1 of the whole job. */
@@ -232,15 +262,15 @@ export interface JobState {
   kind: JobKind;
   /** For the UI: "CSV export of session 3". */
   title: string;
-  /** The session the job works on. */
+  /** The session the job works on; 0 for an import (its sessions get their ids as it runs). */
   sessionId: number;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   /** ms since the Unix epoch. */
   startedAt: number;
   endedAt: number | null;
   progress: JobProgress;
-  /** When done: where the files went (on the engine's machine). */
-  output?: { dir: string; files: string[] };
+  /** When done: what it made (which fields, by kind: see JobOutput). */
+  output?: JobOutput;
   /** When failed: what went wrong, naming the file or session. */
   error?: string;
 }
@@ -271,5 +301,11 @@ export interface SessionSummary {
   startedAt: string;
   /** ISO 8601, or null while recording (or after a crash before the end was written). */
   endedAt: string | null;
+  /** Seconds from start to end; null while there is no end. */
+  durationSec: number | null;
+  /** The user's tags, sorted. */
+  tags: string[];
+  /** Labels of the devices recorded. */
+  devices: string[];
   streams: StreamSummary[];
 }

@@ -67,7 +67,7 @@ describe.skipIf(!chromiumPath)('review view in real Chromium', () => {
     await page.goto(`${face.url}#/sessions`);
     const row = page.locator(`[data-testid="session-row"][data-session-id="${sessionId}"]`);
     await row.waitFor({ timeout: 10_000 });
-    await row.locator('td').first().click();
+    await row.getByTestId(`open-${sessionId}`).click();
     await page.waitForSelector('[data-review]');
     expect(new URL(page.url()).hash).toBe(`#/sessions/${sessionId}`);
     expect(await waitDrawn(page, (t0, t1) => t0 === 0 && t1 === 30)).toEqual([0, 30]);

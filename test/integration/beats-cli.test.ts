@@ -1,25 +1,14 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beatTrain, writeBeatSession } from '../helpers/beat-session';
+import { cliOn } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
 
-const BIN = join(__dirname, '../../bin/vitalscope.js');
-const run = promisify(execFile);
 const dir = tempDir('beats-cli');
 const db = join(dir.path, 'library.db');
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args, '--db', db]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = cliOn(db);
 
 // Alternating 800/820 ms with an ectopic beat (index 5) splitting 800 + 820 into 700 + 920.
 const ECTOPIC = beatTrain([800, 820, 800, 820, 700, 920, 800, 820, 800, 820]);

@@ -43,8 +43,8 @@ describe('CSV export as a job in a worker thread', () => {
     for (const [n, job] of jobs.entries()) {
       expect(job.state).toBe('done');
       expect(job.progress.fraction).toBe(1);
-      expect(job.output!.files.map((f) => basename(f))).toEqual(reference.map((f) => basename(f)));
-      for (const [i, file] of job.output!.files.entries()) expect(readFileSync(file).equals(readFileSync(reference[i])), file).toBe(true);
+      expect(job.output!.files!.map((f) => basename(f))).toEqual(reference.map((f) => basename(f)));
+      for (const [i, file] of job.output!.files!.entries()) expect(readFileSync(file).equals(readFileSync(reference[i])), file).toBe(true);
       expect(readdirSync(outs[n]).sort()).toEqual(['ecg16.csv', 'events.csv']);
     }
   });

@@ -1,3 +1,4 @@
+import { VITALS_COMMANDS } from '../../src/shared/api';
 // The Electron shell's wiring (window.ts, ipc.ts) against a stand-in for the electron module,
 // which cannot run here: every IPC handler checks its caller's frame, navigation and new windows
 // stay in the app, permissions are refused and app:// serves only the renderer folder.
@@ -68,7 +69,7 @@ describe('IPC handlers check the calling frame', () => {
   afterAll(() => engine.close());
 
   it('answers the app window main frame', async () => {
-    expect(electron.handlers.size).toBe(11);
+    expect(electron.handlers.size).toBe(VITALS_COMMANDS.length);
     await expect(call(event(7, mainFrame))).resolves.toEqual([]);
     await expect(electron.handlers.get(commandChannel('getPsd'))!(event(7, mainFrame), 'x', 0, 600)).rejects.toThrow(/bad arguments for getPsd/);
   });

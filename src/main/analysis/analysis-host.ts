@@ -53,6 +53,8 @@ export class AnalysisHost {
   private spawnedAt = 0;
   private nextPsdId = 1;
   private postedStreams = '';
+  private nextSettleId = 1;
+  private readonly pendingSettle = new Map<number, () => void>();
   private readonly pendingPsd = new Map<number, { resolve(r: PsdResult): void; reject(e: Error): void; key: string; channel: number }>();
   private readonly unsubscribe: () => void;
   private readonly timer: NodeJS.Timeout;
@@ -86,6 +88,19 @@ export class AnalysisHost {
     });
   }
 
+  /**
+   * Resolves once the worker has analysed every chunk posted so far and its results are on the
+   * bus (messages keep their order both ways); at once when no worker runs. A run faster than
+   * real time waits on it, so the analysis is never left behind.
+   */
+  settle(): Promise<void> {
+    const id = this.nextSettleId++;
+    return new Promise((resolve) => {
+      if (!this.post({ type: 'settle', id })) return resolve();
+      this.pendingSettle.set(id, resolve);
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
@@ -111,6 +126,8 @@ export class AnalysisHost {
       if (this.worker === worker) this.worker = null;
       for (const p of this.pendingPsd.values()) p.reject(new Error('the analysis worker stopped'));
       this.pendingPsd.clear();
+      for (const resolve of this.pendingSettle.values()) resolve();
+      this.pendingSettle.clear();
       if (this.closed) return;
       this.state.error ??= `the analysis worker exited with code ${code}`;
       this.state.restarts++;
@@ -187,6 +204,10 @@ export class AnalysisHost {
         break;
       case 'numerics':
         this.state.numerics = message.numerics;
+        break;
+      case 'settled':
+        this.pendingSettle.get(message.id)?.();
+        this.pendingSettle.delete(message.id);
         break;
       case 'unsupported':
         this.state.unsupported = message.unsupported;

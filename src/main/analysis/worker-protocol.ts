@@ -5,7 +5,9 @@ export type ToWorker =
   | { type: 'streams'; streams: StreamInfo[] }
   | { type: 'chunk'; chunk: Chunk }
   | { type: 'numerics'; now: number }
-  | { type: 'psd'; id: number; key: string; channel: number; seconds: number };
+  | { type: 'psd'; id: number; key: string; channel: number; seconds: number }
+  /** Answered with `settled` once everything sent before it is analysed and its results posted. */
+  | { type: 'settle'; id: number };
 
 /** Messages from the analysis worker to the engine. */
 export type FromWorker =
@@ -15,4 +17,5 @@ export type FromWorker =
   | { type: 'numerics'; numerics: Numeric[] }
   /** After every stream change: the raw streams of an analysable kind left out, and why. */
   | { type: 'unsupported'; unsupported: UnsupportedStream[] }
-  | { type: 'psd'; id: number; freqs?: Float64Array; psd?: Float64Array; error?: string };
+  | { type: 'psd'; id: number; freqs?: Float64Array; psd?: Float64Array; error?: string }
+  | { type: 'settled'; id: number };

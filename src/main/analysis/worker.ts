@@ -29,6 +29,9 @@ port.on('message', (message: ToWorker) => {
     case 'numerics':
       post({ type: 'numerics', numerics: analysis.numerics(message.now) });
       break;
+    case 'settle':
+      post({ type: 'settled', id: message.id });
+      break;
     case 'psd':
       try {
         const { freqs, psd } = analysis.psd(message.key, message.channel, message.seconds);

@@ -3,6 +3,8 @@ import { DEFAULT_BAUD, SERIAL_PREFIX, findReturnedPort, listSerialPorts, openSer
 import type { SimulatorOptions } from './simulator/board';
 import { SimTransport } from './simulator/sim-transport';
 import type { ByteTransport } from './transport';
+import { PLAYBACK_PREFIX, playbackLabel } from '../acquisition/playback-device';
+import type { VirtualTime } from '../acquisition/virtual-time';
 
 export type { ByteTransport } from './transport';
 export { SimulatedBoard, DEFAULT_SIMULATOR, type SimulatorOptions } from './simulator/board';
@@ -21,9 +23,21 @@ export interface OpenedDevice {
   port?: { path: string; baud: number };
 }
 
+/** A recorded session that can be played back as a device. */
+export interface PlayableSession {
+  id: number;
+  name: string;
+  startedAt: number;
+  endedAt: number | null;
+}
+
 export interface DeviceCatalogOptions {
   simulator?: Partial<SimulatorOptions>;
   now: () => number;
+  /** A virtual clock the simulator delivers on, step by step (`record --fast`); default: a timer. */
+  virtualTime?: VirtualTime;
+  /** Finished sessions of the library, listed as `playback:<id>` devices. */
+  sessions?: () => PlayableSession[];
   /** Lists serial ports (tests pass a fake); default: the OS's list through serialport. */
   listPorts?: () => Promise<SerialPortEntry[]>;
 }
@@ -41,7 +55,7 @@ export class DeviceCatalog {
   async list(): Promise<Omit<DeviceEntry, 'connected'>[]> {
     const sim: Omit<DeviceEntry, 'connected'> = { id: SIMULATOR_ID, label: 'Simulated board', transport: 'sim', detail: 'in-process board speaking VBP' };
     const ports = await this.ports();
-    return [sim, ...ports.map(serialEntry)];
+    return [sim, ...ports.map(serialEntry), ...(this.options.sessions?.() ?? []).map(playbackEntry)];
   }
 
   /** Why the last port scan failed, if it did (shown by `vitalscope devices`). */
@@ -51,7 +65,7 @@ export class DeviceCatalog {
 
   async open(id: string, options: ConnectOptions = {}): Promise<OpenedDevice> {
     if (id === SIMULATOR_ID) {
-      const pipe = new SimTransport(this.options.simulator ?? {}, this.options.now);
+      const pipe = new SimTransport(this.options.simulator ?? {}, this.options.now, this.options.virtualTime);
       return { label: pipe.label, transport: 'sim', pipe };
     }
     if (id.startsWith(SERIAL_PREFIX) && id.length > SERIAL_PREFIX.length) {
@@ -72,7 +86,7 @@ export class DeviceCatalog {
       const label = known ? serialEntry(known).label : path.replace(/^\/dev\//, '');
       return { label, transport: 'serial', pipe, reopen, port: { path, baud } };
     }
-    throw new Error(`unknown device "${id}": expected ${SIMULATOR_ID} or ${SERIAL_PREFIX}<port path> (e.g. ${SERIAL_PREFIX}/dev/ttyACM0)`);
+    throw new Error(`unknown device "${id}": expected ${SIMULATOR_ID}, ${SERIAL_PREFIX}<port path> (e.g. ${SERIAL_PREFIX}/dev/ttyACM0) or ${PLAYBACK_PREFIX}<session id>`);
   }
 
   private async ports(): Promise<SerialPortEntry[]> {
@@ -87,4 +101,15 @@ export class DeviceCatalog {
     }
     return this.cached.ports;
   }
+}
+
+function playbackEntry(s: PlayableSession): Omit<DeviceEntry, 'connected'> {
+  const length = s.endedAt === null ? '' : ` · ${formatLength(s.endedAt - s.startedAt)}`;
+  return { id: `${PLAYBACK_PREFIX}${s.id}`, label: playbackLabel(s), transport: 'playback', detail: `recorded ${new Date(s.startedAt * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC${length}` };
+}
+
+function formatLength(seconds: number): string {
+  if (seconds < 120) return `${seconds.toFixed(0)} s`;
+  if (seconds < 7200) return `${(seconds / 60).toFixed(0)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
 }

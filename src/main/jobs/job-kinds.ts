@@ -1,10 +1,15 @@
 import type { JobKind } from '../../shared/types';
-import { exportSessionCsv, type Library } from '../storage';
+import { dirname } from 'node:path';
+import { analyze } from '../analysis/offline/analyze';
+import { loadSessionFrom } from '../analysis/offline/load-input';
+import { exportSessionCsv, exportSessionFile, importSessionFile, saveAnalysisRun, type CopyProgress, type Library } from '../storage';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
 
-/** What a job gets inside its worker: its own read-only library and a progress/cancel hook. */
+/** What a job gets inside its worker: its own connection to the library (read-only unless WRITING_JOBS has it) and a progress/cancel hook. */
 export interface JobContext {
   library: Library;
+  /** The better-sqlite3 binding, for a job that opens another database file. */
+  nativeBinding?: string;
   /** Call often (every chunk): it throws when the job was cancelled, and posts progress at a bounded rate. */
   report(progress: WorkProgress): void;
 }
@@ -13,10 +18,42 @@ type JobFunction<K extends JobKind> = (context: JobContext, params: JobParams[K]
 
 /** Every kind of job the worker can run. A new kind is one entry here and its types in job-protocol.ts. */
 export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
-  'export-csv': ({ library, report }, { sessionId, dir }) => ({
+  'export-csv': ({ library, report }, { sessionId, dir, range }) => ({
     dir,
-    files: exportSessionCsv(library, sessionId, dir, (p) =>
-      report({ stage: p.stream, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten }),
+    files: exportSessionCsv(
+      library,
+      sessionId,
+      dir,
+      (p) => report({ stage: p.stream, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten }),
+      range,
     ),
   }),
+  'export-session-file': ({ library, report }, { sessionId, file, replace }) => ({
+    dir: dirname(file),
+    files: [exportSessionFile(library, sessionId, file, copyReport(report), replace)],
+  }),
+  'import-session-file': ({ library, report, nativeBinding }, { file }) => ({
+    dir: dirname(file),
+    files: [file],
+    sessionIds: importSessionFile(library, file, copyReport(report), nativeBinding),
+  }),
+  // The offline analysis (the live pipelines, replayed) with other parameters; stored beside the live results.
+  reanalyze: ({ library, report }, { sessionId, options }) => {
+    report({ stage: 'reading the session', samplesDone: 0, samplesTotal: 1000, bytesWritten: 0 });
+    const input = loadSessionFrom(library, sessionId);
+    const result = analyze(input, {
+      ppgPolarity: options.ppgPolarity,
+      hrvWindowSec: options.hrvWindowSec,
+      hrvStepSec: options.hrvStepSec,
+      onProgress: (f) => report({ stage: 'analysing', samplesDone: Math.round(f * 1000), samplesTotal: 1000, bytesWritten: 0 }),
+    });
+    return { runId: saveAnalysisRun(library, sessionId, options, result), name: options.name };
+  },
 };
+
+/** Jobs that write the library: their worker opens a writable connection of its own. */
+export const WRITING_JOBS: ReadonlySet<JobKind> = new Set(['import-session-file', 'reanalyze']);
+
+function copyReport(report: JobContext['report']): (p: CopyProgress) => void {
+  return (p) => report({ stage: p.stage, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten });
+}

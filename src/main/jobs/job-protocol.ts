@@ -1,4 +1,5 @@
-import type { JobKind, JobState } from '../../shared/types';
+import type { ReanalysisOptions } from '../../shared/review';
+import type { ExportRange, JobKind, JobOutput } from '../../shared/types';
 
 /**
  * How often a job's progress is told, at most: each report reaches every UI as a status push, and
@@ -8,12 +9,19 @@ export const PROGRESS_INTERVAL_MS = 200;
 
 /** What each kind of job is given. */
 export interface JobParams {
-  'export-csv': { sessionId: number; dir: string };
+  'export-csv': { sessionId: number; dir: string; range?: ExportRange };
+  reanalyze: { sessionId: number; options: ReanalysisOptions };
+  /** `replace`: an existing `file` is replaced (the engine's own exports folder). */
+  'export-session-file': { sessionId: number; file: string; replace: boolean };
+  'import-session-file': { file: string };
 }
 
 /** What each kind of job ends with. */
 export interface JobOutputs {
-  'export-csv': NonNullable<JobState['output']>;
+  'export-csv': Required<Pick<JobOutput, 'dir' | 'files'>>;
+  reanalyze: Required<Pick<JobOutput, 'runId' | 'name'>>;
+  'export-session-file': Required<Pick<JobOutput, 'dir' | 'files'>>;
+  'import-session-file': Required<Pick<JobOutput, 'dir' | 'files' | 'sessionIds'>>;
 }
 
 /** The job's `workerData`. */

@@ -5,7 +5,7 @@ import { workerEntry } from '../worker-entry';
 import { PROGRESS_INTERVAL_MS, type FromJob, type JobParams, type JobWorkerData } from './job-protocol';
 
 export interface JobRunnerOptions {
-  /** The library file; each job opens its own read-only connection to it. */
+  /** The library file; each job opens its own connection to it (read-only unless the job writes: WRITING_JOBS). */
   dbPath: string;
   nativeBinding?: string;
   /**

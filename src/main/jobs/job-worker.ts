@@ -1,12 +1,13 @@
 /**
- * Entry of a job's worker thread: opens its own read-only connection to the library, runs one
+ * Entry of a job's worker thread: opens its own connection to the library (read-only, unless the
+ * job writes it: WRITING_JOBS), runs one
  * job of JOB_KINDS, posts progress at most every PROGRESS_INTERVAL_MS and then how it ended.
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { JobKind } from '../../shared/types';
 import { Library } from '../storage';
-import { JOB_KINDS } from './job-kinds';
+import { JOB_KINDS, WRITING_JOBS } from './job-kinds';
 import { PROGRESS_INTERVAL_MS, type FromJob, type JobWorkerData, type WorkProgress } from './job-protocol';
 
 /** Nice value of a background job's thread: the lowest, so reading devices and drawing come first. */
@@ -30,9 +31,9 @@ function run<K extends JobKind>(data: JobWorkerData<K>): FromJob {
   };
   let library: Library | null = null;
   try {
-    library = new Library(data.dbPath, { readonly: true, nativeBinding: data.nativeBinding });
+    library = new Library(data.dbPath, { readonly: !WRITING_JOBS.has(data.kind), nativeBinding: data.nativeBinding });
     const job = JOB_KINDS[data.kind];
-    return { type: 'done', output: job({ library, report }, data.params) };
+    return { type: 'done', output: job({ library, report, nativeBinding: data.nativeBinding }, data.params) };
   } catch (error) {
     if (error instanceof Cancelled) return { type: 'cancelled' };
     return { type: 'failed', message: (error as Error).message };

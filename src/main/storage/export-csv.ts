@@ -1,7 +1,9 @@
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENTS_HEADER, eventRow, samplesHeader, samplesRows } from '../formats/csv';
-import type { Library } from './library';
+import type { ExportRange } from '../../shared/types';
+import type { Library, StoredChunk, StoredSession, StoredStream } from './library';
+import { samplesIn } from './review-queries';
 
 export interface ExportProgress {
   /** The stream being written. */
@@ -25,15 +27,20 @@ const PARTIAL_SUFFIX = '.partial';
  * stays whole until then; on any failure the partial files (and `dir`, if this made it) are
  * removed and a killed process leaves only files marked `.partial`.
  */
-export function exportSessionCsv(library: Library, sessionId: number, dir: string, onProgress?: (p: ExportProgress) => void): string[] {
+export function exportSessionCsv(library: Library, sessionId: number, dir: string, onProgress?: (p: ExportProgress) => void, range: ExportRange = {}): string[] {
+  checkExportRange(range);
   const session = library.session(sessionId);
   if (!session) throw new Error(`no session ${sessionId} in ${library.path}`);
   const createdDir = mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   try {
     const origin = session.startedAt;
+    const a = origin + (range.from ?? -Infinity);
+    const b = origin + (range.to ?? Infinity);
+    const ranged = range.from !== undefined || range.to !== undefined;
     const names = fileNames(session.streams);
-    const progress: ExportProgress = { stream: '', samplesDone: 0, samplesTotal: session.streams.reduce((sum, s) => sum + s.samples, 0), bytesWritten: 0 };
+    const samplesTotal = session.streams.reduce((sum, s) => sum + (ranged ? expectedSamples(s, session, range) : s.samples), 0);
+    const progress: ExportProgress = { stream: '', samplesDone: 0, samplesTotal, bytesWritten: 0 };
     const count = (bytes: number): void => {
       progress.bytesWritten += bytes;
     };
@@ -43,7 +50,8 @@ export function exportSessionCsv(library: Library, sessionId: number, dir: strin
       progress.stream = stream.name;
       withFile(file, count, (write) => {
         write(samplesHeader(stream.channels));
-        for (const chunk of library.chunks(stream.id)) {
+        for (const chunk of ranged ? chunksIn(library, stream.id, a, b) : library.chunks(stream.id)) {
+          if (chunk.n === 0) continue;
           write(samplesRows(chunk.t0, chunk.dt, chunk.n, chunk.data, origin));
           progress.samplesDone += chunk.n;
           onProgress?.(progress);
@@ -55,6 +63,8 @@ export function exportSessionCsv(library: Library, sessionId: number, dir: strin
     withFile(eventsFile, count, (write) => {
       write(EVENTS_HEADER);
       for (const e of library.events(sessionId)) {
+        // An interval event belongs to a range it overlaps.
+        if (!(e.t < b && e.t + e.duration >= a)) continue;
         const text = e.stream ? `${e.stream}: ${e.text}` : e.text;
         write(eventRow(e.t, e.duration, e.kind, text, origin));
       }
@@ -66,6 +76,47 @@ export function exportSessionCsv(library: Library, sessionId: number, dir: strin
     if (createdDir && readdirSync(dir).length === 0) rmdirSync(dir);
     throw error;
   }
+}
+
+/** Throws, saying what is wrong, for a range that cannot be exported. */
+export function checkExportRange({ from, to }: ExportRange): void {
+  for (const [name, v] of [['from', from], ['to', to]] as const) {
+    if (v !== undefined && !Number.isFinite(v)) throw new Error(`export range: ${name} must be a number of seconds from the session start, got ${v}`);
+  }
+  if (from !== undefined && to !== undefined && !(to > from)) throw new Error(`export range: to (${to} s) must be after from (${from} s)`);
+}
+
+/** Seconds of chunks read at a time: bounded memory, few queries. */
+const WINDOW_S = 60;
+
+/**
+ * A stream's samples at host times [a, b), chunk by chunk, cut at the range's edges: the chunk
+ * that straddles a, then the chunks starting in [a, b) a window at a time, so memory stays flat.
+ */
+function* chunksIn(library: Library, streamId: number, a: number, b: number): Generator<StoredChunk> {
+  const starts = library.chunkStarts(streamId);
+  if (!starts) return;
+  if (a > starts.first) for (const c of library.chunksBetween(streamId, a, a)) yield cut(c, a, b);
+  for (let w = Math.max(a, starts.first); w <= starts.last && w < b; w += WINDOW_S) {
+    for (const c of library.chunksStartingIn(streamId, w, Math.min(w + WINDOW_S, b))) yield cut(c, a, b);
+  }
+}
+
+function cut(c: StoredChunk, a: number, b: number): StoredChunk {
+  const [i0, i1] = samplesIn(c, a, b);
+  if (i0 === 0 && i1 === c.n) return c;
+  const n = i1 - i0;
+  const channels = c.data.length / c.n;
+  const data = new (c.data instanceof Float64Array ? Float64Array : Float32Array)(n * channels);
+  for (let ch = 0; ch < channels; ch++) data.set(c.data.subarray(ch * c.n + i0, ch * c.n + i1), ch * n);
+  return { index: c.index + i0, t0: c.t0 + i0 * c.dt, dt: c.dt, n, data };
+}
+
+/** About how many samples of a stream a range holds, for the progress bar. */
+function expectedSamples(stream: StoredStream, session: StoredSession, { from = 0, to }: ExportRange): number {
+  const length = (session.endedAt ?? Infinity) - session.startedAt;
+  const seconds = Math.max(0, Math.min(to ?? length, length) - Math.max(0, from));
+  return stream.rate > 0 && Number.isFinite(seconds) ? Math.min(stream.samples, Math.round(seconds * stream.rate)) : stream.samples;
 }
 
 /** Writes `path` + PARTIAL_SUFFIX; an I/O error (a full disk) says which file it hit. */

@@ -1,5 +1,6 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { normalizeTags, sessionName } from '../../shared/session-library';
 import type { Chunk, SessionEvent, SessionStatus, SessionSummary, StreamInfo, StreamKind } from '../../shared/types';
 import { recoverInterrupted } from './crash-recovery';
 import { MIGRATIONS } from './migrations';
@@ -36,6 +37,9 @@ export interface StoredSession {
   startedAt: number;
   endedAt: number | null;
   status: SessionStatus;
+  tags: string[];
+  /** Labels of its devices, in the order they were added. */
+  devices: string[];
   streams: StoredStream[];
 }
 
@@ -241,7 +245,38 @@ export class Library {
         'channels'
       > & { channels: string })[]
     ).map((s) => ({ ...s, channels: JSON.parse(s.channels) as StoredStream['channels'] }));
-    return { id: row.id, name: row.name, participant: row.participant, startedAt: row.started_at, endedAt: row.ended_at, status: row.status, streams };
+    const tags = this.db.prepare('SELECT tag FROM session_tags WHERE session_id = ? ORDER BY tag COLLATE NOCASE').pluck().all(id) as string[];
+    const devices = this.db.prepare('SELECT label FROM devices WHERE session_id = ? ORDER BY id').pluck().all(id) as string[];
+    return { id: row.id, name: row.name, participant: row.participant, startedAt: row.started_at, endedAt: row.ended_at, status: row.status, tags, devices, streams };
+  }
+
+  renameSession(id: number, name: string): void {
+    const changed = this.db.prepare('UPDATE sessions SET name = ? WHERE id = ?').run(sessionName(name), id).changes;
+    if (!changed) throw new Error(`no session ${id} in ${this.path}`);
+  }
+
+  /** Replaces the session's tags with `tags` (normalized: see normalizeTags). */
+  setSessionTags(id: number, tags: readonly string[]): void {
+    const kept = normalizeTags(tags);
+    if (!this.session(id)) throw new Error(`no session ${id} in ${this.path}`);
+    const insert = this.db.prepare('INSERT INTO session_tags (session_id, tag) VALUES (?, ?)');
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM session_tags WHERE session_id = ?').run(id);
+      for (const tag of kept) insert.run(id, tag);
+    })();
+  }
+
+  /**
+   * Deletes a session and everything of it (devices, streams, chunks, events, tags: the foreign
+   * keys cascade) in one transaction. Refused while it is being recorded. The freed pages are
+   * reused by later recordings and imports; the file does not shrink (a VACUUM would rewrite the
+   * whole library, blocking the recorder for as long).
+   */
+  deleteSession(id: number): void {
+    const session = this.session(id);
+    if (!session) throw new Error(`no session ${id} in ${this.path}`);
+    if (session.status === 'recording') throw new Error(`session ${id} ("${session.name}") is being recorded: stop the recording before deleting it`);
+    this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
   }
 
   /** A stream's chunks in time order, decoded lazily so a long session never sits in memory whole. */
@@ -260,11 +295,39 @@ export class Library {
   chunksBetween(streamId: number, a: number, b: number): StoredChunk[] {
     const rows = this.db
       .prepare('SELECT sample_index AS "index", t0, dt, n, dtype, data FROM chunks WHERE stream_id = ? AND t0 < ? AND t0 + n * dt > ? ORDER BY sample_index')
-      .all(streamId, b, a) as { index: number; t0: number; dt: number; n: number; dtype: string; data: Buffer }[];
-    return rows.map((r) => {
-      const bytes = new Uint8Array(r.data);
-      return { index: r.index, t0: r.t0, dt: r.dt, n: r.n, data: r.dtype === 'f64' ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer) };
-    });
+      .all(streamId, b, a) as ChunkRow[];
+    return rows.map(toStoredChunk);
+  }
+
+  /**
+   * A stream's chunks whose first sample falls in [a, b) (host time), in sample order: stepping
+   * [a, b) along a session visits every chunk exactly once, through the (stream, t0) index.
+   */
+  chunksStartingIn(streamId: number, a: number, b: number): StoredChunk[] {
+    const rows = this.db
+      .prepare('SELECT sample_index AS "index", t0, dt, n, dtype, data FROM chunks WHERE stream_id = ? AND t0 >= ? AND t0 < ? ORDER BY sample_index')
+      .all(streamId, a, b) as ChunkRow[];
+    return rows.map(toStoredChunk);
+  }
+
+  /** Host times of a stream's first and last chunk starts; null when it has none. */
+  chunkStarts(streamId: number): { first: number; last: number } | null {
+    const r = this.db
+      .prepare('SELECT (SELECT MIN(t0) FROM chunks WHERE stream_id = ?) AS first, (SELECT MAX(t0) FROM chunks WHERE stream_id = ?) AS last')
+      .get(streamId, streamId) as { first: number | null; last: number | null };
+    return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
+  }
+
+  /** A session's events of the given kinds at host times [a, b), in time order, with their stream's key. */
+  eventsBetween(sessionId: number, kinds: readonly string[], a: number, b: number): SessionEvent[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT e.t, e.duration, e.kind, e.text, s.key AS key FROM events e LEFT JOIN streams s ON s.id = e.stream_id
+           WHERE e.session_id = ? AND e.t >= ? AND e.t < ? AND e.kind IN (${kinds.map(() => '?').join(', ')}) ORDER BY e.t, e.id`,
+        )
+        .all(sessionId, a, b, ...kinds) as (Omit<SessionEvent, 'key'> & { key: string | null })[]
+    ).map(({ key, ...e }) => (key ? { ...e, key } : e));
   }
 
   /** Adds a label event (host time t); returns its row id. */
@@ -296,6 +359,20 @@ export class Library {
   }
 }
 
+interface ChunkRow {
+  index: number;
+  t0: number;
+  dt: number;
+  n: number;
+  dtype: string;
+  data: Buffer;
+}
+
+function toStoredChunk(r: ChunkRow): StoredChunk {
+  const bytes = new Uint8Array(r.data); // copy: aligned, and owned by the caller
+  return { index: r.index, t0: r.t0, dt: r.dt, n: r.n, data: r.dtype === 'f64' ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer) };
+}
+
 export function toSummary(s: StoredSession): SessionSummary {
   return {
     id: s.id,
@@ -304,6 +381,9 @@ export function toSummary(s: StoredSession): SessionSummary {
     participant: s.participant,
     startedAt: new Date(s.startedAt * 1000).toISOString(),
     endedAt: s.endedAt === null ? null : new Date(s.endedAt * 1000).toISOString(),
+    durationSec: s.endedAt === null ? null : s.endedAt - s.startedAt,
+    tags: s.tags,
+    devices: s.devices,
     streams: s.streams.map((st) => ({
       name: st.name,
       kind: st.kind,

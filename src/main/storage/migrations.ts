@@ -65,7 +65,20 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN last_flush_at REAL;                         -- wall clock, s since the Unix epoch
   UPDATE sessions SET status = 'recording' WHERE ended_at IS NULL;
   `,
-  // 4: a stream's beats as the user corrected them, beside the detector's (never overwritten).
+  // 4: re-runs of the analysis over a session with other parameters, beside its recorded live results.
+  `
+  CREATE TABLE analysis_runs (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    params TEXT NOT NULL,              -- JSON ReanalysisOptions
+    created_at REAL NOT NULL,          -- ms since the Unix epoch
+    summary TEXT NOT NULL,             -- JSON AnalysisRunSummary without id/name/params/createdAt
+    result TEXT NOT NULL,              -- JSON of what analyze() returned
+    UNIQUE (session_id, name)
+  );
+  `,
+  // 5: a stream's beats as the user corrected them, beside the detector's (never overwritten).
   `
   CREATE TABLE corrected_beats (
     stream_id INTEGER PRIMARY KEY REFERENCES streams(id) ON DELETE CASCADE,
@@ -73,5 +86,15 @@ export const MIGRATIONS: readonly string[] = [
     rejected BLOB NOT NULL,            -- bitmap, bit i (LSB first): beat i rejected as artifact
     edited_at REAL NOT NULL            -- wall clock, s since the Unix epoch
   );
+  `,
+  // 6: the session library. Tags per session; and events indexed by stream, so deleting a
+  // session's streams finds their events without a scan of every event in the library.
+  `
+  CREATE TABLE session_tags (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (session_id, tag)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS events_by_stream ON events (stream_id);
   `,
 ];

@@ -115,7 +115,7 @@ export function detectedBeats(library: Library, sessionId: number, key: string):
 const EDGE_SAMPLES = 1e-3;
 
 /** The sample range [i0, i1) of a chunk whose times fall in [a, b) (host time). */
-function samplesIn(c: { t0: number; dt: number; n: number }, a: number, b: number): [number, number] {
+export function samplesIn(c: { t0: number; dt: number; n: number }, a: number, b: number): [number, number] {
   const i0 = Math.max(0, Math.ceil((a - c.t0) / c.dt - EDGE_SAMPLES));
   const i1 = Math.min(c.n, Math.ceil((b - c.t0) / c.dt - EDGE_SAMPLES));
   return [i0, Math.max(i0, i1)];

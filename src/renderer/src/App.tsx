@@ -120,8 +120,7 @@ export function App({ api }: { api: RendererApi }) {
         </main>
       ) : route.view === 'sessions' ? (
         <main className="page" data-route="sessions">
-          {/* A click on a session's row (not on its buttons) opens its review. */}
-          <div className="page-fill" onClick={(e) => openRow(e, navigate)}>
+          <div className="page-fill">
             <SessionsTable
               sessions={engine.sessions}
               jobs={engine.status?.jobs ?? []}
@@ -133,7 +132,7 @@ export function App({ api }: { api: RendererApi }) {
         </main>
       ) : (
         <main className="page" data-route="review">
-          <ReviewView key={route.sessionId} api={api} sessionId={route.sessionId} report={report} />
+          <ReviewView key={route.sessionId} api={api} sessionId={route.sessionId} jobs={engine.status?.jobs ?? []} report={report} />
         </main>
       )}
       <footer className="help-line">
@@ -161,12 +160,4 @@ function RouteTabs({ route }: { route: Route }) {
       ))}
     </nav>
   );
-}
-
-function openRow(e: React.MouseEvent, navigate: (r: Route) => void): void {
-  const target = e.target instanceof Element ? e.target : null;
-  if (!target || target.closest('button, a, input, select, progress')) return;
-  const row = target.closest('[data-session-id]');
-  const id = Number(row?.getAttribute('data-session-id'));
-  if (Number.isInteger(id) && id > 0) navigate({ view: 'review', sessionId: id });
 }

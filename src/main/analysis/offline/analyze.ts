@@ -9,7 +9,7 @@ import { refineBeats } from '../dsp/ecg/beat-refine';
 import { verifyBeats } from '../dsp/ecg/beat-verify';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
 import { intervalsAcrossGaps, rrSeries } from '../dsp/ecg/rr-intervals';
-import { EcgPipeline, HIDING_GAP_SEC, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgPipelineOptions, type PpgWindow } from '../pipelines';
+import { EcgPipeline, HIDING_GAP_SEC, type EcgPipelineOptions, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgPipelineOptions, type PpgWindow } from '../pipelines';
 import type { InputChannel, InputStream, LoadedInput } from './load-input';
 
 export interface AnalyzeOptions {
@@ -17,7 +17,15 @@ export interface AnalyzeOptions {
   signal?: string;
   /** Which way up the PPG is; 'auto' (the default) detects it from the pulse shape. */
   ppgPolarity?: PpgPipelineOptions['polarity'];
+  /** HRV window length and step, s (defaults: DEFAULT_ECG_PIPELINE). */
+  hrvWindowSec?: number;
+  hrvStepSec?: number;
+  /** Called every block with the share (0-1) of the whole analysis done; it may throw to stop it. */
+  onProgress?(fraction: number): void;
 }
+
+/** Progress of one stream's pass: the share of its samples done. */
+type Tick = (fraction: number) => void;
 
 const round = (x: number, d = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 
@@ -67,9 +75,9 @@ function hrvRecord(w: Omit<HrvWindow, 't0' | 't1'> & Partial<Pick<HrvWindow, 't0
 }
 
 /** `corrected`: a recorded stream's corrected beats (see InputStream), used for HR and HRV instead of the detector's. */
-export function analyzeEcg(channel: InputChannel, corrected?: InputStream['correctedBeats']): EcgResult {
+export function analyzeEcg(channel: InputChannel, corrected?: InputStream['correctedBeats'], options: Partial<EcgPipelineOptions> = {}, tick?: Tick): EcgResult {
   const fs = channel.fs;
-  const pipe = new EcgPipeline(fs);
+  const pipe = new EcgPipeline(fs, options);
   const block = Math.max(1, Math.round(fs));
   const beats: number[] = [];
   const windows: HrvWindow[] = [];
@@ -77,6 +85,7 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
   const dropped: [number, number][] = [];
   const x = channel.data;
   for (let i = 0; i < x.length; i += block) {
+    tick?.(i / x.length);
     forEachRun(
       x,
       i,
@@ -139,7 +148,7 @@ export interface PpgResult {
   windows: PpgWindow[];
 }
 
-export function analyzePpg(stream: InputStream, acc: InputStream | undefined, first: InputChannel, wanted: AnalyzeOptions['ppgPolarity'] = 'auto'): PpgResult {
+export function analyzePpg(stream: InputStream, acc: InputStream | undefined, first: InputChannel, wanted: AnalyzeOptions['ppgPolarity'] = 'auto', tick?: Tick): PpgResult {
   const fs = stream.fs;
   const chans = [first, ...stream.channels.filter((c) => c !== first)];
   const accFs = acc?.fs ?? 0;
@@ -151,6 +160,7 @@ export function analyzePpg(stream: InputStream, acc: InputStream | undefined, fi
   const beats: number[] = [];
   const windows: PpgWindow[] = [];
   for (let i = 0; i < len; i += block) {
+    tick?.(i / len);
     const n = Math.min(block, len - i);
     if (useAcc) {
       const a0 = Math.round((i / fs) * accFs);
@@ -199,7 +209,7 @@ export interface ImuResult {
   intensity: { t: (number | null)[]; enmo: (number | null)[]; class: string[]; motion: boolean[]; missing: (number | null)[] };
 }
 
-export function analyzeImu(stream: InputStream): ImuResult {
+export function analyzeImu(stream: InputStream, tick?: Tick): ImuResult {
   const fs = stream.fs;
   const axes = stream.channels.filter((c) => !/^(gyro|g[xyz])/i.test(c.label)).slice(0, 3);
   if (axes.length < 3) throw new Error(`IMU stream needs three accelerometer axes, found ${axes.map((a) => a.label).join(', ') || 'none'}`);
@@ -209,6 +219,7 @@ export function analyzeImu(stream: InputStream): ImuResult {
   const steps: number[] = [];
   const windows: ImuWindow[] = [];
   for (let i = 0; i < len; i += block) {
+    tick?.(i / len);
     forEachRun(
       axes[0].data,
       i,
@@ -250,14 +261,22 @@ export function analyze(input: LoadedInput, options: AnalyzeOptions = {}): Analy
     const found = byIndex ?? input.channels.find((c) => c.label.toLowerCase() === options.signal!.toLowerCase());
     if (!found) throw new Error(`--signal ${options.signal}: no such signal; signals: ${input.channels.map((c, i) => `${i}:${c.label}`).join(', ')}`);
   }
-  if (ecg) result.ecg = analyzeEcg(pickChannel(input, ecg, options.signal), ecg.correctedBeats);
+  // Progress weighs each pass by its samples.
+  const passes = [ecg, ppg, imu].map((s) => (s ? s.channels[0].data.length : 0));
+  const total = passes.reduce((a, b) => a + b, 0) || 1;
+  const tick = (pass: number): Tick | undefined => {
+    const done = passes.slice(0, pass).reduce((a, b) => a + b, 0);
+    return options.onProgress && ((f) => options.onProgress!((done + f * passes[pass]) / total));
+  };
+  const ecgOptions = { ...(options.hrvWindowSec ? { hrvWindowSec: options.hrvWindowSec } : {}), ...(options.hrvStepSec ? { hrvStepSec: options.hrvStepSec } : {}) };
+  if (ecg) result.ecg = analyzeEcg(pickChannel(input, ecg, options.signal), ecg.correctedBeats, ecgOptions, tick(0));
   if (ppg) {
-    const { windows: _w, ...rest } = analyzePpg(ppg, imu, pickChannel(input, ppg, options.signal), options.ppgPolarity);
+    const { windows: _w, ...rest } = analyzePpg(ppg, imu, pickChannel(input, ppg, options.signal), options.ppgPolarity, tick(1));
     result.ppg = rest;
   }
   if (imu) {
     try {
-      result.imu = analyzeImu(imu);
+      result.imu = analyzeImu(imu, tick(2));
     } catch (error) {
       result.notes.push((error as Error).message);
     }

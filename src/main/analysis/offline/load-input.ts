@@ -168,34 +168,39 @@ function loadSession(id: number, options: LoadOptions): LoadedInput {
   if (!options.db) throw new Error(`"${id}" is not a file; to analyse session ${id} give its library with --db PATH`);
   const library = new Library(options.db);
   try {
-    const session = library.session(id);
-    if (!session) throw new Error(`no session ${id} in ${options.db}`);
-    const streams: InputStream[] = [];
-    const channels: InputChannel[] = [];
-    const notes: string[] = [];
-    for (const st of session.streams) {
-      const nch = st.channels.length;
-      // Sample indices count lost samples too: the input runs from the first recorded sample to the
-      // last, and lost stretches stay NaN (a gap), never filled.
-      const chunks = [...library.chunks(st.id)];
-      const base = chunks[0]?.index ?? 0;
-      const length = chunks.reduce((end, c) => Math.max(end, c.index + c.n), base) - base;
-      const cols = st.channels.map(() => new Float32Array(length).fill(NaN));
-      for (const chunk of chunks) {
-        for (let c = 0; c < nch; c++) cols[c].set(chunk.data.subarray(c * chunk.n, (c + 1) * chunk.n), chunk.index - base);
-      }
-      if (length > st.samples) notes.push(`${st.name}: ${length - st.samples} lost samples are gaps (NaN)`);
-      const chans = st.channels.map((ch, c) => ({ label: ch.label, unit: ch.unit, fs: st.rate, data: cols[c] }));
-      channels.push(...chans);
-      const kind = options.kinds?.[st.name] ?? st.kind;
-      const corrected = correctedBeats(library, st.id);
-      const beats = corrected && { positions: corrected.t.map((t) => samplePosition(chunks, base, session.startedAt + t)), rejected: corrected.rejected };
-      if (kind === 'ecg' || kind === 'ppg' || kind === 'imu') streams.push({ kind, fs: st.rate, channels: chans, ...(beats ? { correctedBeats: beats } : {}) });
-    }
-    return { source: `session ${id}`, streams, channels, notes };
+    return loadSessionFrom(library, id, options.kinds);
   } finally {
     library.close();
   }
+}
+
+/** A recorded session's raw streams from an open library (a job's read-only one, say). */
+export function loadSessionFrom(library: Library, id: number, kinds?: LoadOptions['kinds']): LoadedInput {
+  const session = library.session(id);
+  if (!session) throw new Error(`no session ${id} in ${library.path}`);
+  const streams: InputStream[] = [];
+  const channels: InputChannel[] = [];
+  const notes: string[] = [];
+  for (const st of session.streams) {
+    const nch = st.channels.length;
+    // Sample indices count lost samples too: the input runs from the first recorded sample to the
+    // last, and lost stretches stay NaN (a gap), never filled.
+    const chunks = [...library.chunks(st.id)];
+    const base = chunks[0]?.index ?? 0;
+    const length = chunks.reduce((end, c) => Math.max(end, c.index + c.n), base) - base;
+    const cols = st.channels.map(() => new Float32Array(length).fill(NaN));
+    for (const chunk of chunks) {
+      for (let c = 0; c < nch; c++) cols[c].set(chunk.data.subarray(c * chunk.n, (c + 1) * chunk.n), chunk.index - base);
+    }
+    if (length > st.samples) notes.push(`${st.name}: ${length - st.samples} lost samples are gaps (NaN)`);
+    const chans = st.channels.map((ch, c) => ({ label: ch.label, unit: ch.unit, fs: st.rate, data: cols[c] }));
+    channels.push(...chans);
+    const kind = kinds?.[st.name] ?? st.kind;
+    const corrected = correctedBeats(library, st.id);
+    const beats = corrected && { positions: corrected.t.map((t) => samplePosition(chunks, base, session.startedAt + t)), rejected: corrected.rejected };
+    if (kind === 'ecg' || kind === 'ppg' || kind === 'imu') streams.push({ kind, fs: st.rate, channels: chans, ...(beats ? { correctedBeats: beats } : {}) });
+  }
+  return { source: `session ${id}`, streams, channels, notes };
 }
 
 /** Where host time `t` falls on a stream's sample index (less `base`), from the chunk it lies in: each chunk has its own timing. */

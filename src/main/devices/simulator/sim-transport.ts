@@ -1,8 +1,9 @@
+import type { VirtualTime } from '../../acquisition/virtual-time';
 import type { ByteTransport } from '../transport';
 import { SimulatedBoard, type SimulatorOptions } from './board';
 
 /** How often the embedded board hands over its bytes, ms: like a USB CDC poll interval. */
-const TICK_MS = 10;
+export const TICK_MS = 10;
 
 /**
  * The embedded simulated board as a byte pipe: a timer advances the board to the current host
@@ -15,10 +16,13 @@ export class SimTransport implements ByteTransport {
   private dataListener: ((bytes: Uint8Array) => void) | null = null;
   private closeListener: ((error?: Error) => void) | null = null;
   private readonly startedAt: number;
+  private unstep: (() => void) | null = null;
 
+  /** `steps`: deliver at each step of a virtual clock instead of on a timer (runs faster than real time). */
   constructor(
     options: Partial<SimulatorOptions>,
     private readonly now: () => number,
+    private readonly steps?: VirtualTime,
   ) {
     this.board = new SimulatedBoard(options);
     this.startedAt = now();
@@ -30,7 +34,8 @@ export class SimTransport implements ByteTransport {
 
   onData(listener: (bytes: Uint8Array) => void): void {
     this.dataListener = listener;
-    this.timer ??= setInterval(() => this.tick(), TICK_MS);
+    if (this.steps) this.unstep ??= this.steps.onStep(() => this.tick());
+    else this.timer ??= setInterval(() => this.tick(), TICK_MS);
   }
 
   onClose(listener: (error?: Error) => void): void {
@@ -40,6 +45,8 @@ export class SimTransport implements ByteTransport {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.unstep?.();
+    this.unstep = null;
     this.closeListener?.();
   }
 

@@ -1,5 +1,5 @@
-import type { DeviceStats, StreamInfo } from '../../../shared/types';
-import { formatCount, formatFixed, lossPercent } from '../format';
+import type { DeviceStats, PlaybackProgress, StreamInfo } from '../../../shared/types';
+import { formatCount, formatDuration, formatFixed, lossPercent } from '../format';
 
 interface Props {
   stats: DeviceStats;
@@ -15,6 +15,7 @@ export function DeviceStatsCard({ stats, streams }: Props) {
   return (
     <div className="stats-card" data-testid={`device-stats-${stats.deviceId}`}>
       {stats.error ? <p className="stats-error">{stats.error}</p> : null}
+      {stats.playback ? <PlaybackPosition progress={stats.playback} deviceId={stats.deviceId} /> : null}
       <dl className="kv">
         <dt>Board</dt>
         <dd>
@@ -46,35 +47,39 @@ export function DeviceStatsCard({ stats, streams }: Props) {
             </dd>
           </>
         ) : null}
-        <dt>Clock offset</dt>
-        {/* Host minus board clock: its origin is the board's power-up, so the change tells, not the size. */}
-        <dd className="mono" title="host clock minus board clock (the board's clock starts at its power-up)">
-          {formatFixed(stats.clockOffsetMs / 1000, 3)} s
-        </dd>
-        <dt>Drift</dt>
-        <dd className="mono">{formatFixed(stats.driftPpm, 1)} ppm</dd>
-        {stats.protocol === 'vbp' ? (
+        {stats.playback ? null : (
           <>
-            <dt title="SYNC round trip (median of the kept low-latency exchanges)">Round trip</dt>
-            <dd className="mono" data-testid={`rtt-${stats.deviceId}`}>
-              {stats.rttMs !== undefined ? `${formatFixed(stats.rttMs, 2)} ms (${formatCount(stats.syncReplies ?? 0)} syncs)` : 'no SYNC replies: clock from arrival times'}
+            <dt>Clock offset</dt>
+            {/* Host minus board clock: its origin is the board's power-up, so the change tells, not the size. */}
+            <dd className="mono" title="host clock minus board clock (the board's clock starts at its power-up)">
+              {formatFixed(stats.clockOffsetMs / 1000, 3)} s
+            </dd>
+            <dt>Drift</dt>
+            <dd className="mono">{formatFixed(stats.driftPpm, 1)} ppm</dd>
+            {stats.protocol === 'vbp' ? (
+              <>
+                <dt title="SYNC round trip (median of the kept low-latency exchanges)">Round trip</dt>
+                <dd className="mono" data-testid={`rtt-${stats.deviceId}`}>
+                  {stats.rttMs !== undefined ? `${formatFixed(stats.rttMs, 2)} ms (${formatCount(stats.syncReplies ?? 0)} syncs)` : 'no SYNC replies: clock from arrival times'}
+                </dd>
+              </>
+            ) : null}
+            {stats.parseErrors !== undefined ? (
+              <>
+                <dt>Unparsed lines</dt>
+                <dd className={`mono ${stats.parseErrors > 0 ? 'warn-text' : ''}`} data-testid={`parse-errors-${stats.deviceId}`}>
+                  {formatCount(stats.parseErrors)}
+                </dd>
+              </>
+            ) : null}
+            <dt>Decode errors</dt>
+            <dd className={`mono ${errorTotal > 0 ? 'warn-text' : ''}`} title="CRC / COBS / oversize / malformed">
+              {errorTotal === 0
+                ? '0'
+                : `${formatCount(errorTotal)} (crc ${errors.crc}, cobs ${errors.cobs}, oversize ${errors.oversize}, malformed ${errors.malformed})`}
             </dd>
           </>
-        ) : null}
-        {stats.parseErrors !== undefined ? (
-          <>
-            <dt>Unparsed lines</dt>
-            <dd className={`mono ${stats.parseErrors > 0 ? 'warn-text' : ''}`} data-testid={`parse-errors-${stats.deviceId}`}>
-              {formatCount(stats.parseErrors)}
-            </dd>
-          </>
-        ) : null}
-        <dt>Decode errors</dt>
-        <dd className={`mono ${errorTotal > 0 ? 'warn-text' : ''}`} title="CRC / COBS / oversize / malformed">
-          {errorTotal === 0
-            ? '0'
-            : `${formatCount(errorTotal)} (crc ${errors.crc}, cobs ${errors.cobs}, oversize ${errors.oversize}, malformed ${errors.malformed})`}
-        </dd>
+        )}
       </dl>
       {stats.streams.length > 0 ? (
         <table className="mini-table">
@@ -83,7 +88,7 @@ export function DeviceStatsCard({ stats, streams }: Props) {
               <th>Stream</th>
               <th title="Nominal / measured sample rate">Hz nom / meas</th>
               <th>Samples</th>
-              <th>Lost</th>
+              <th>{stats.playback ? 'Gaps' : 'Lost'}</th>
             </tr>
           </thead>
           <tbody>
@@ -99,7 +104,8 @@ export function DeviceStatsCard({ stats, streams }: Props) {
                   </td>
                   <td className="mono num">{formatCount(s.samples)}</td>
                   <td className={`mono num ${s.packetsLost > 0 ? 'warn-text' : ''}`}>
-                    {formatCount(s.packetsLost)} ({loss.toFixed(loss > 0 && loss < 0.1 ? 2 : 1)}%)
+                    {formatCount(s.packetsLost)}
+                    {stats.playback ? '' : ` (${loss.toFixed(loss > 0 && loss < 0.1 ? 2 : 1)}%)`}
                   </td>
                 </tr>
               );
@@ -108,5 +114,16 @@ export function DeviceStatsCard({ stats, streams }: Props) {
         </table>
       ) : null}
     </div>
+  );
+}
+
+/** Where a playback is in its session: position / duration at its speed. */
+function PlaybackPosition({ progress, deviceId }: { progress: PlaybackProgress; deviceId: string }) {
+  const { position, duration, speed } = progress;
+  return (
+    <p className="playback-position" data-testid={`playback-position-${deviceId}`}>
+      <progress max={duration || 1} value={position} /> <span className="mono">{formatDuration(position * 1000)} / {formatDuration(duration * 1000)}</span>{' '}
+      <span className="muted small">at {speed}x</span>
+    </p>
   );
 }

@@ -6,6 +6,9 @@ import { DEFAULT_SETTINGS, OpenByPath, SerialSettingsForm, toConnectOptions, typ
 import { DeviceStatsCard } from './DeviceStatsCard';
 import { RawView } from './RawView';
 
+/** Speeds a playback can be connected at, x real time. */
+const PLAYBACK_SPEEDS = [1, 2, 5, 10] as const;
+
 /** Ports plugged in or pulled out show up within this (the issue asks for 2 s). */
 const HOTPLUG_POLL_MS = 1500;
 
@@ -30,6 +33,7 @@ export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Prop
   const [devices, setDevices] = useState<DeviceEntry[] | null>(null);
   const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
   const [settings, setSettings] = useState<Record<string, SerialSettings>>({});
+  const [speeds, setSpeeds] = useState<Record<string, number>>({});
 
   const refresh = useCallback(() => {
     api.listDevices().then(setDevices, (e: unknown) => isEngineLinkError(e) || report(e, 'List devices'));
@@ -87,7 +91,9 @@ export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Prop
             const state = stateText(stats, d.connected);
             const pending = busy.has(d.id);
             const serial = d.transport === 'serial';
+            const playback = d.transport === 'playback';
             const own = settings[d.id] ?? DEFAULT_SETTINGS;
+            const speed = speeds[d.id] ?? 1;
             return (
               <li key={d.id} className="device" data-testid={`device-${d.id}`}>
                 <div className="device-row">
@@ -110,13 +116,30 @@ export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Prop
                       type="button"
                       className="primary"
                       disabled={pending}
-                      onClick={() => void act(d.id, true, serial ? toConnectOptions(own) : undefined)}
+                      onClick={() => void act(d.id, true, serial ? toConnectOptions(own) : playback ? { speed } : undefined)}
                       data-testid={`connect-${d.id}`}
                     >
                       Connect
                     </button>
                   )}
                 </div>
+                {playback && !connected ? (
+                  <label className="small">
+                    Speed{' '}
+                    <select
+                      value={speed}
+                      disabled={pending}
+                      onChange={(e) => setSpeeds((all) => ({ ...all, [d.id]: Number(e.target.value) }))}
+                      data-testid={`speed-${d.id}`}
+                    >
+                      {PLAYBACK_SPEEDS.map((x) => (
+                        <option key={x} value={x}>
+                          {x}x
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                ) : null}
                 {serial && !connected ? (
                   <SerialSettingsForm id={d.id} settings={own} onChange={(next) => setSettings((all) => ({ ...all, [d.id]: next }))} disabled={pending} />
                 ) : null}

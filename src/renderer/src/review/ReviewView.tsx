@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
-import type { BeatSeries, NewLabel, ReviewEvent, ReviewStream, SessionDetail, TrackData } from '../../../shared/review';
+import type { AnalysisRunBeats, BeatSeries, NewLabel, ReviewEvent, ReviewStream, SessionDetail, TrackData } from '../../../shared/review';
+import type { JobState } from '../../../shared/types';
 import { errorMessage } from '../format';
 import { keyOf } from '../key-event';
 import { freezeRanges, GAIN_STEP, laneRanges, type AmplitudeMode, type Range } from './amplitude';
 import { drawOverview, drawTimeAxis, drawTrack, plotColumns, PLOT_LEFT, PLOT_RIGHT_PAD, type CanvasLayout, type Overlays } from './draw-review';
 import { HelpOverlay } from './HelpOverlay';
+import { AnalysisRuns } from './AnalysisRuns';
 import { HrvPanel } from './HrvPanel';
 import { LabelBar } from './LabelBar';
 import { LabelList } from './LabelList';
@@ -37,6 +39,8 @@ import { useReviewEdits } from './use-review-edits';
 interface Props {
   api: VitalsApi;
   sessionId: number;
+  /** The engine's jobs: a re-analysis of this session shows its progress. */
+  jobs: readonly JobState[];
   report(error: unknown, context: string): void;
 }
 
@@ -65,13 +69,14 @@ function laneHeight(channels: number): number {
 }
 
 /** Session review: synchronised tracks of every stream, overview, navigation, labels, beat editing, HRV. */
-export function ReviewView({ api, sessionId, report }: Props) {
+export function ReviewView({ api, sessionId, jobs, report }: Props) {
   const [detail, setDetail] = useState<SessionDetail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [win, setWin] = useState<TimeWindow>({ t0: 0, t1: 1 });
   const [gain, setGain] = useState(1);
   const [trackState, setTrackState] = useState<Record<string, TrackState>>({});
   const [beats, setBeats] = useState<Record<string, BeatSeries>>({});
+  const [runBeats, setRunBeats] = useState<AnalysisRunBeats | null>(null);
   const [selectedBeat, setSelectedBeat] = useState<{ key: string; index: number } | null>(null);
   const [dragBeat, setDragBeat] = useState<{ key: string; index: number; t: number } | null>(null);
   const [selection, setSelection] = useState<{ t0: number; t1: number } | null>(null);
@@ -226,6 +231,7 @@ export function ReviewView({ api, sessionId, report }: Props) {
           ranges: laneRanges(data, lanes, s.channels.map((ch) => ch.unit), st.mode, gain, st.fixed),
           window: win,
           beats: shownBeats(s.key),
+          runBeats: runBeats && !s.derivedFrom && (s.kind === 'ecg' || s.kind === 'ppg') ? runBeats[s.kind] : null,
           markKind: s.kind === 'imu' ? 'step' : 'beat',
           selectedBeat: selectedBeat?.key === s.key ? selectedBeat.index : null,
           note: data ? (s.samples === 0 ? 'no samples recorded' : null) : 'loading…',
@@ -675,6 +681,7 @@ export function ReviewView({ api, sessionId, report }: Props) {
           />
         </aside>
       </div>
+      <AnalysisRuns api={api} sessionId={sessionId} jobs={jobs} onShowBeats={setRunBeats} />
       {help ? <HelpOverlay onClose={() => setHelp(false)} /> : null}
     </section>
   );

@@ -1,9 +1,14 @@
-import type { JobState, SessionStatus, SessionSummary } from '../../../shared/types';
-import { formatCount, formatDuration, formatLocalTime } from '../format';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { filterSessions, parseDate, type SessionFilter } from '../../../shared/session-library';
+import type { JobState, SessionSummary } from '../../../shared/types';
+import { getApi } from '../api';
+import { errorMessage } from '../format';
+import { DeleteSessionDialog } from './DeleteSessionDialog';
+import { JobProgress, SessionRow, type RowActions } from './SessionRow';
 
 interface Props {
   sessions: readonly SessionSummary[] | null;
-  /** The engine's jobs (from its status): running exports show progress, ended ones their outcome. */
+  /** The engine's jobs (from its status): running exports and imports show progress, ended ones their outcome. */
   jobs: readonly JobState[];
   onRefresh(): void;
   /** Starts a CSV export job for a session. */
@@ -11,136 +16,236 @@ interface Props {
   onCancel(jobId: number): void;
 }
 
-/** Recorded sessions, newest first, with their running exports and how the last one ended. */
+type SortColumn = 'name' | 'participant' | 'start' | 'duration' | 'samples';
+
+const SORT_KEYS: Record<SortColumn, (s: SessionSummary) => string | number> = {
+  name: (s) => s.name.toLowerCase(),
+  participant: (s) => s.participant.toLowerCase(),
+  start: (s) => Date.parse(s.startedAt),
+  // Open sessions last when longest first.
+  duration: (s) => s.durationSec ?? -1,
+  samples: (s) => s.streams.reduce((sum, st) => sum + st.samples, 0),
+};
+
+/**
+ * The session library: search and filters, sortable columns, and per session rename, tags,
+ * exports (CSV, SQLite file), Open (the review view) and delete with confirmation; an import of a
+ * session file. Renames, tags, deletes and file jobs go to the engine API directly; CSV export
+ * and cancel through the props, as before.
+ */
 export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }: Props) {
-  const exports = jobs.filter((j) => j.kind === 'export-csv');
-  const running = new Map(exports.filter((j) => j.state === 'running').map((j) => [j.sessionId, j]));
-  const lastEnded = exports.filter((j) => j.endedAt !== null).sort((a, b) => b.endedAt! - a.endedAt!)[0];
-  const rows = [...(sessions ?? [])].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || b.id - a.id);
+  const api = getApi();
+  const [search, setSearch] = useState('');
+  const [since, setSince] = useState('');
+  const [until, setUntil] = useState('');
+  const [minMinutes, setMinMinutes] = useState('');
+  const [tag, setTag] = useState('');
+  const [sort, setSort] = useState<{ column: SortColumn; descending: boolean }>({ column: 'start', descending: true });
+  const [deleting, setDeleting] = useState<SessionSummary | null>(null);
+  const [importPath, setImportPath] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  const fail = useCallback((what: string) => (e: unknown) => setError(`${what}: ${errorMessage(e)}`), []);
+  const run = useCallback(
+    (what: string, work: Promise<unknown>): void => {
+      setError(null);
+      work.then(onRefresh, fail(what));
+    },
+    [onRefresh, fail],
+  );
+
+  // A finished import adds sessions: list them.
+  const seenEnded = useRef(new Set<number>());
+  useEffect(() => {
+    const ended = jobs.filter((j) => j.kind === 'import-session-file' && j.state === 'done' && !seenEnded.current.has(j.id));
+    ended.forEach((j) => seenEnded.current.add(j.id));
+    if (ended.length > 0) onRefresh();
+  }, [jobs, onRefresh]);
+
+  const filter = useMemo((): SessionFilter => {
+    const date = (text: string, endOfDay: boolean): number | undefined => {
+      try {
+        return text ? parseDate(text, endOfDay) : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const minutes = Number(minMinutes);
+    return { text: search, tag: tag || undefined, since: date(since, false), until: date(until, true), minDurationSec: minutes > 0 ? minutes * 60 : undefined };
+  }, [search, tag, since, until, minMinutes]);
+
+  const rows = useMemo(() => {
+    const key = SORT_KEYS[sort.column];
+    const sign = sort.descending ? -1 : 1;
+    return filterSessions(sessions ?? [], filter).sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return sign * (ka < kb ? -1 : ka > kb ? 1 : a.id - b.id);
+    });
+  }, [sessions, filter, sort]);
+  const allTags = useMemo(() => [...new Set((sessions ?? []).flatMap((s) => s.tags))].sort((a, b) => a.localeCompare(b)), [sessions]);
+
+  // The library's own jobs: exports and imports (a re-analysis shows in its session's review view).
+  const libraryJobs = jobs.filter((j) => j.kind !== 'reanalyze');
+  const running = libraryJobs.filter((j) => j.state === 'running');
+  const lastEnded = libraryJobs.filter((j) => j.endedAt !== null).sort((a, b) => b.endedAt! - a.endedAt!)[0];
+
+  const actions: RowActions = {
+    onRename: (s, name) => run(`rename session ${s.id}`, api.renameSession(s.id, name)),
+    onSetTags: (s, tags) => run(`tags of session ${s.id}`, api.setSessionTags(s.id, tags)),
+    onDelete: setDeleting,
+    onExportCsv: onExport,
+    onExportFile: (id) => run(`SQLite export of session ${id}`, api.exportSessionFile(id)),
+    onCancel,
+  };
+
+  const sortHeader = (column: SortColumn, label: string, className?: string) => {
+    const active = sort.column === column;
+    return (
+      <th className={className} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+        <button
+          type="button"
+          className="sort"
+          data-testid={`sort-${column}`}
+          onClick={() => setSort({ column, descending: active ? !sort.descending : column === 'start' || column === 'duration' || column === 'samples' })}
+        >
+          {label}
+          {active ? (sort.descending ? ' ▾' : ' ▴') : ''}
+        </button>
+      </th>
+    );
+  };
+
+  const startImport = (): void => {
+    const path = importPath.trim();
+    if (!path) {
+      setError('import: type the path of a session file (.db) on the engine’s machine');
+      return;
+    }
+    setError(null);
+    api.importSessionFile(path).then(() => setImportPath(''), fail('import'));
+  };
+
   return (
     <section className="panel sessions" aria-label="Sessions">
       <header className="panel-head">
         <h2>Sessions</h2>
-        <span className="muted small">{sessions ? `${sessions.length} recorded` : 'loading…'}</span>
-        {lastEnded ? <ExportOutcome job={lastEnded} /> : null}
+        <span className="muted small" data-testid="sessions-count">
+          {sessions ? (rows.length === sessions.length ? `${sessions.length} recorded` : `${rows.length} of ${sessions.length}`) : 'loading…'}
+        </span>
+        {lastEnded ? <JobOutcome job={lastEnded} /> : null}
         <span className="spacer" />
         <button type="button" onClick={onRefresh} data-testid="sessions-refresh">
           Refresh
         </button>
       </header>
+      <div className="library-tools">
+        <input type="search" placeholder="Search name, participant, tag, device" aria-label="Search sessions" data-testid="library-search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <label className="field-inline">
+          from <input type="date" aria-label="Started on or after" data-testid="library-since" value={since} onChange={(e) => setSince(e.target.value)} />
+        </label>
+        <label className="field-inline">
+          to <input type="date" aria-label="Started on or before" data-testid="library-until" value={until} onChange={(e) => setUntil(e.target.value)} />
+        </label>
+        <label className="field-inline">
+          ≥ <input type="number" min={0} className="minutes" aria-label="Minimum duration in minutes" data-testid="library-min-minutes" value={minMinutes} onChange={(e) => setMinMinutes(e.target.value)} /> min
+        </label>
+        <select aria-label="Tag" data-testid="library-tag" value={tag} onChange={(e) => setTag(e.target.value)}>
+          <option value="">any tag</option>
+          {allTags.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+        <span className="spacer" />
+        <form
+          className="field-inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            startImport();
+          }}
+        >
+          <input type="text" placeholder="/path/to/session.db" aria-label="Session file to import (a path on the engine’s machine)" data-testid="import-path" value={importPath} onChange={(e) => setImportPath(e.target.value)} />
+          <button type="submit" data-testid="import-start" title="import every session of a Vitalscope library file under new ids">
+            Import
+          </button>
+        </form>
+        {running
+          .filter((j) => j.kind === 'import-session-file')
+          .map((j) => (
+            <JobProgress key={j.id} job={j} testId={`import-progress-${j.id}`} cancelTestId={`import-cancel-${j.id}`} onCancel={onCancel} />
+          ))}
+      </div>
+      {error ? (
+        <div className="library-error" role="alert" data-testid="library-error">
+          {error}
+          <button type="button" className="icon" aria-label="Dismiss" onClick={() => setError(null)}>
+            ×
+          </button>
+        </div>
+      ) : null}
       <div className="panel-body table-scroll">
         <table className="table" data-testid="sessions-table">
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Participant</th>
-              <th>Start</th>
-              <th className="num">Duration</th>
+              {sortHeader('name', 'Name')}
+              {sortHeader('participant', 'Participant')}
+              {sortHeader('start', 'Start')}
+              {sortHeader('duration', 'Duration', 'num')}
+              <th>Tags</th>
               <th>Streams</th>
-              <th>Samples</th>
+              {sortHeader('samples', 'Samples')}
               <th />
             </tr>
           </thead>
           <tbody>
             {rows.map((s) => (
-              <tr key={s.id} data-testid="session-row" data-session-id={s.id}>
-                <td>
-                  {s.name} <StatusBadge status={s.status} />
-                </td>
-                <td>{s.participant || <span className="muted">—</span>}</td>
-                <td className="mono">{formatLocalTime(s.startedAt)}</td>
-                <td className="mono num">
-                  {s.endedAt ? formatDuration(Date.parse(s.endedAt) - Date.parse(s.startedAt)) : <span className="muted">open</span>}
-                </td>
-                <td>
-                  {s.streams.map((st) => (
-                    <span key={st.name} className="tag" title={`${st.kind}, ${st.rate > 0 ? `${st.rate} Hz` : 'irregular'}, ${st.channels.join(', ')}`}>
-                      {st.name}
-                    </span>
-                  ))}
-                </td>
-                <td className="mono small">
-                  {s.streams.map((st) => (
-                    <div key={st.name}>
-                      {st.name}: {formatCount(st.samples)}
-                    </div>
-                  ))}
-                </td>
-                <td className="export-cell">
-                  {running.has(s.id) ? (
-                    <ExportProgress job={running.get(s.id)!} onCancel={onCancel} />
-                  ) : (
-                    <button
-                      type="button"
-                      data-testid={`export-${s.id}`}
-                      disabled={s.status === 'recording'}
-                      title={s.status === 'recording' ? 'still recording' : 'one CSV per stream + events.csv, beside the library'}
-                      onClick={() => onExport(s.id)}
-                    >
-                      Export CSV
-                    </button>
-                  )}
-                </td>
-              </tr>
+              <SessionRow key={s.id} session={s} jobs={running.filter((j) => j.sessionId === s.id)} {...actions} />
             ))}
             {sessions && rows.length === 0 ? (
               <tr>
-                <td colSpan={7} className="empty">
-                  No sessions yet. Connect a device, then press Record.
+                <td colSpan={8} className="empty">
+                  {sessions.length === 0 ? 'No sessions yet. Connect a device, then press Record.' : 'No session matches the search and filters.'}
                 </td>
               </tr>
             ) : null}
           </tbody>
         </table>
       </div>
+      {deleting ? (
+        <DeleteSessionDialog
+          session={deleting}
+          onClose={() => setDeleting(null)}
+          onConfirm={() => {
+            setDeleting(null);
+            run(`delete session ${deleting.id}`, api.deleteSession(deleting.id));
+          }}
+        />
+      ) : null}
     </section>
   );
 }
 
-const STATUS_TITLES: Record<SessionStatus, string> = {
-  complete: 'stopped normally',
-  recovered: 'left open by a crash; closed at its last committed sample when the library was next opened',
-  recording: 'being recorded (by this or another Vitalscope process)',
-};
-
-/** Complete sessions need no badge; recovered and recording ones say so. */
-function StatusBadge({ status }: { status: SessionStatus }) {
-  if (status === 'complete') return null;
-  return (
-    <span className={`badge status-${status}`} data-testid="session-status" title={STATUS_TITLES[status]}>
-      {status}
-    </span>
-  );
-}
-
-function ExportProgress({ job, onCancel }: { job: JobState; onCancel(jobId: number): void }) {
-  const { fraction, etaSeconds, stage } = job.progress;
-  const eta = etaSeconds === null ? '' : `, ${formatDuration(etaSeconds * 1000)} left`;
-  return (
-    <span className="export-progress" data-testid={`export-progress-${job.sessionId}`} title={stage ? `writing ${stage}` : 'starting'}>
-      <progress max={1} value={fraction} />
-      <span className="mono small">
-        {(100 * fraction).toFixed(0)}%{eta}
-      </span>
-      <button type="button" data-testid={`export-cancel-${job.sessionId}`} onClick={() => onCancel(job.id)}>
-        Cancel
-      </button>
-    </span>
-  );
-}
-
-function ExportOutcome({ job }: { job: JobState }) {
+/** How the latest job ended: where its files went, what it imported, or its error. */
+function JobOutcome({ job }: { job: JobState }) {
   if (job.state === 'done') {
+    const text =
+      job.kind === 'import-session-file'
+        ? `imported ${job.output?.sessionIds?.length ?? 0} session(s) from `
+        : `session ${job.sessionId} exported to `;
+    const where = job.kind === 'export-csv' ? job.output?.dir : job.output?.files?.[0];
     return (
-      <span className="small" data-testid="export-result" title={job.output?.files.join('\n')}>
-        session {job.sessionId} exported to <span className="mono">{job.output?.dir}</span>
+      <span className="small" data-testid="export-result" title={job.output?.files?.join('\n')}>
+        {text}
+        <span className="mono">{where}</span>
       </span>
     );
   }
   if (job.state === 'cancelled') {
     return (
       <span className="small muted" data-testid="export-result">
-        export of session {job.sessionId} cancelled: its partial files were removed
+        {job.kind === 'import-session-file' ? `${job.title} cancelled: nothing of it was kept` : `export of session ${job.sessionId} cancelled: its partial files were removed`}
       </span>
     );
   }

@@ -22,6 +22,8 @@ const REVIEW = {
   labelEdge: 'rgba(192, 132, 252, 0.7)',
   labelText: '#e9d5ff',
   marker: '#38bdf8',
+  /** Beats of a stored analysis run, overlaid to compare with the current set. */
+  runBeat: '#fbbf24',
   selection: 'rgba(250, 250, 250, 0.12)',
   selectionEdge: 'rgba(250, 250, 250, 0.6)',
   measure: '#f472b6',
@@ -58,6 +60,8 @@ export interface TrackParams extends Overlays {
   ranges: readonly (Range | null)[];
   window: TimeWindow;
   beats: BeatSeries | null;
+  /** Beats (s) of a stored analysis run shown for comparison, drawn as ticks along the bottom. */
+  runBeats: readonly number[] | null;
   /** IMU streams carry steps, drawn green like the live strip's. */
   markKind: 'beat' | 'step';
   selectedBeat: number | null;
@@ -184,6 +188,7 @@ export function drawTrack(ctx: CanvasRenderingContext2D, layout: CanvasLayout, p
   });
 
   if (p.beats) drawBeats(ctx, p.beats, p.markKind, p.selectedBeat, s, top, bottom, left, right);
+  if (p.runBeats) drawRunBeats(ctx, p.runBeats, s, bottom, left, right);
   if (p.note) {
     ctx.font = THEME.font;
     ctx.fillStyle = THEME.text;
@@ -247,6 +252,17 @@ function drawTrace(ctx: CanvasRenderingContext2D, data: TrackData, c: number, s:
       if (v !== null && v !== undefined) ctx.fillRect(s.x(data.t[i]) - 1.5, yOf(v) - 1.5, 3, 3);
     }
   }
+}
+
+/** A run's beats: amber ticks rising from the bottom, so they stand beside the current set's marks at the top. */
+function drawRunBeats(ctx: CanvasRenderingContext2D, t: readonly number[], s: TimeScale, bottom: number, left: number, right: number): void {
+  const from = lowerBound(t.length, (i) => t[i], s.t(left));
+  const to = lowerBound(t.length, (i) => t[i], s.t(right));
+  if (to - from > (right - left) / 2) return;
+  ctx.strokeStyle = REVIEW.runBeat;
+  ctx.lineWidth = 2;
+  for (let i = from; i < to; i++) vLine(ctx, Math.round(s.x(t[i])) + 0.5, bottom - 12, bottom);
+  ctx.lineWidth = 1;
 }
 
 /** Beats (or steps): a faint line and a triangle; rejected ones hollow red with a cross; the selected one white and taller. */
