@@ -55,7 +55,8 @@ Commands:
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
                                                             prints the pty path on its first line
-  serve     [--port N] [--durable] [--queue-mb N]           the app in a browser: prints the URL (with token)
+  serve     [--port N] [--durable] [--queue-mb N]           the app in a browser: prints the URL (with token);
+            [--session ID]                                  --session: the URL opens that session's review
             [simulator options as for record]
   devices   [--json]                                        list devices: serial ports (USB VID:PID,
                                                             manufacturer), the simulator, and recorded
@@ -489,18 +490,22 @@ async function simulate(args: string[]): Promise<void> {
 }
 
 async function serve(args: string[]): Promise<void> {
-  const { values } = parse(args, { port: { type: 'string' }, ...simulatorFlags, ...storageFlags });
+  const { values } = parse(args, { port: { type: 'string' }, session: { type: 'string' }, ...simulatorFlags, ...storageFlags });
   const port = number(values.port, 'port', 5180, 0, 65535);
+  const session = values.session === undefined ? null : number(values.session, 'session', 0, 1);
   const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values) });
   let face;
   try {
+    // A session that is not there is said before any URL is printed.
+    if (session !== null) await engine.getSessionDetail(session);
     face = await startWebFace({ engine, port });
   } catch (error) {
     await engine.close();
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(code === 'EADDRINUSE' ? `port ${port} is in use: pick another with --port N (0 = any free port)` : (error as Error).message);
   }
-  process.stdout.write(`${face.url}\n`);
+  // The review route of the session (#/sessions/<id>), or the app's default view.
+  process.stdout.write(`${face.url}${session !== null ? `#/sessions/${session}` : ''}\n`);
   process.stderr.write(`Vitalscope web face on 127.0.0.1 only; open the URL above. Ctrl+C to stop.\n`);
   const stop = waitForSignal();
   await stop.promise;

@@ -125,6 +125,8 @@ describe.skipIf(!chromiumPath)('web face in real Chromium', () => {
     await page.getByTestId('record-start').click();
     await page.waitForTimeout(5000);
     await page.getByTestId('record-stop').click();
+    // The record bar is on every view; the library is the Sessions tab.
+    await page.getByTestId('tab-sessions').click();
     const row = page.getByTestId('session-row').filter({ hasText: 'e2e run' });
     await row.waitFor({ timeout: 10_000 });
     expect(await row.textContent()).toContain('P-E2E');

@@ -139,6 +139,7 @@ describe.skipIf(!chromiumPath || !socatPath)('serial board through the web face 
     await expect.poll(async () => (await engine.getStatus()).recording !== null, { timeout: 5000, interval: 100 }).toBe(true);
     await page.waitForTimeout(3000);
     await page.getByTestId('record-stop').click();
+    await page.getByTestId('tab-sessions').click();
     const row = page.getByTestId('session-row').filter({ hasText: 'serial e2e' });
     await row.waitFor({ timeout: 10_000 });
 
@@ -153,6 +154,7 @@ describe.skipIf(!chromiumPath || !socatPath)('serial board through the web face 
     // A packet's worth of samples may sit on either side of the start and stop instants.
     expect(Math.abs(ecg!.samples - 500 * seconds)).toBeLessThan(500 * seconds * 0.15);
     expect(await row.textContent()).toContain(ecg!.samples.toLocaleString('en-US'));
+    await page.getByTestId('tab-live').click();
   });
 
   it('shows the link as reconnecting when the board is unplugged', async () => {

@@ -5,15 +5,21 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { useErrors } from './components/use-errors';
 import { DevicesPanel } from './devices/DevicesPanel';
 import { LiveView } from './live/LiveView';
+import { DeviceSummary } from './devices/DeviceSummary';
+import { keyOf } from './key-event';
+import { ReviewView } from './review/ReviewView';
 import { SessionsTable } from './review/SessionsTable';
+import { ROUTE_TABS, routeHash, type Route } from './routes';
 import { SHORTCUT_HELP, shortcutFor } from './shortcuts';
 import { RecordBar, RecorderBanner } from './study/RecordBar';
 import { useRecording } from './study/use-recording';
 import { useEngine } from './use-engine';
+import { useRoute } from './use-route';
 
 export function App({ api }: { api: RendererApi }) {
   const { errors, report, dismiss } = useErrors();
   const engine = useEngine(api, report);
+  const [route, navigate] = useRoute();
   const [paused, setPaused] = useState(false);
   const togglePause = useCallback(() => setPaused((p) => !p), []);
   const [filterAll, setFilterAll] = useState(false);
@@ -42,25 +48,16 @@ export function App({ api }: { api: RendererApi }) {
   });
 
   // Keyboard shortcuts; the handler reads the latest state through a ref.
-  const actions = useRef({ togglePause, toggleFilterAll, rec });
+  const actions = useRef({ togglePause, toggleFilterAll, rec, view: route.view });
   useEffect(() => {
-    actions.current = { togglePause, toggleFilterAll, rec };
+    actions.current = { togglePause, toggleFilterAll, rec, view: route.view };
   });
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      const target = e.target instanceof HTMLElement ? e.target : null;
-      const action = shortcutFor({
-        key: e.key,
-        ctrlKey: e.ctrlKey,
-        metaKey: e.metaKey,
-        altKey: e.altKey,
-        repeat: e.repeat,
-        targetTag: target?.tagName ?? '',
-        targetEditable: target?.isContentEditable ?? false,
-      });
+      const a = actions.current;
+      const action = shortcutFor(keyOf(e), a.view);
       if (!action) return;
       e.preventDefault();
-      const a = actions.current;
       if (action === 'pause') a.togglePause();
       else if (action === 'record') void a.rec.toggle();
       else if (action === 'filter') a.toggleFilterAll();
@@ -101,39 +98,66 @@ export function App({ api }: { api: RendererApi }) {
           Vitalscope
           <span className={`link-dot ${linkOk ? 'ok' : 'down'}`} title={linkOk ? 'Connected to engine' : 'Not connected to engine'} />
         </h1>
+        <RouteTabs route={route} />
+        <DeviceSummary devices={engine.status?.devices ?? []} onOpen={() => navigate({ view: 'live' })} />
         <RecordBar rec={rec} />
       </header>
       <ConnectionBanner state={engine.connection} onRetry={api.reconnectNow?.bind(api)} />
       <ErrorBanner errors={errors} onDismiss={dismiss} />
       <RecorderBanner recording={engine.status?.recording ?? null} />
-      <main className="workbench">
-        <DevicesPanel
-          api={api}
-          status={engine.status}
-          epoch={engine.epoch}
-          report={report}
-          refreshStatus={engine.refreshStatus}
-        />
-        <LiveView
-          api={api}
-          streams={streams}
-          paused={paused}
-          onTogglePause={togglePause}
-          analysis={engine.status?.analysis ?? null}
-          filterAll={filterAll}
-          onToggleFilterAll={toggleFilterAll}
-        />
-        <SessionsTable
-          sessions={engine.sessions}
-          jobs={engine.status?.jobs ?? []}
-          onRefresh={engine.refreshSessions}
-          onExport={exportSession}
-          onCancel={cancelJob}
-        />
-      </main>
+      {route.view === 'live' ? (
+        <main className="workbench" data-route="live">
+          <DevicesPanel api={api} status={engine.status} epoch={engine.epoch} report={report} refreshStatus={engine.refreshStatus} />
+          <LiveView
+            api={api}
+            streams={streams}
+            paused={paused}
+            onTogglePause={togglePause}
+            analysis={engine.status?.analysis ?? null}
+            filterAll={filterAll}
+            onToggleFilterAll={toggleFilterAll}
+          />
+        </main>
+      ) : route.view === 'sessions' ? (
+        <main className="page" data-route="sessions">
+          <div className="page-fill">
+            <SessionsTable
+              sessions={engine.sessions}
+              jobs={engine.status?.jobs ?? []}
+              onRefresh={engine.refreshSessions}
+              onExport={exportSession}
+              onCancel={cancelJob}
+            />
+          </div>
+        </main>
+      ) : (
+        <main className="page" data-route="review">
+          <ReviewView key={route.sessionId} api={api} sessionId={route.sessionId} jobs={engine.status?.jobs ?? []} report={report} />
+        </main>
+      )}
       <footer className="help-line">
-        <span>{SHORTCUT_HELP}</span>
+        <span>{SHORTCUT_HELP[route.view]}</span>
       </footer>
     </div>
+  );
+}
+
+/** The route tabs; the open session's review gets a tab of its own. */
+function RouteTabs({ route }: { route: Route }) {
+  const tabs = route.view === 'review' ? [...ROUTE_TABS, { route, label: `Session ${route.sessionId}` }] : ROUTE_TABS;
+  return (
+    <nav className="route-tabs" aria-label="Views">
+      {tabs.map((t) => (
+        <a
+          key={t.label}
+          href={routeHash(t.route)}
+          className={t.route.view === route.view ? 'active' : ''}
+          aria-current={t.route.view === route.view ? 'page' : undefined}
+          data-testid={`tab-${t.route.view}`}
+        >
+          {t.label}
+        </a>
+      ))}
+    </nav>
   );
 }

@@ -1,4 +1,5 @@
-/** Keyboard shortcuts of the workbench. Pure. */
+/** Keyboard shortcuts of the workbench frame, scoped to the active view. Pure. */
+import type { Route } from './routes';
 
 export type ShortcutAction = 'pause' | 'record' | 'marker' | 'filter';
 
@@ -13,17 +14,25 @@ export interface KeyLike {
   targetEditable: boolean;
 }
 
-export const SHORTCUT_HELP = 'Space pause/resume · R record/stop · M marker · F filtered/raw traces';
+export const SHORTCUT_HELP: Record<Route['view'], string> = {
+  live: 'Space pause/resume · R record/stop · M marker · F filtered/raw traces',
+  sessions: 'R record/stop · M marker',
+  review: 'R record/stop · M marker · ? review keys and gestures',
+};
 
-/** The action a key press triggers, or null (modifiers, auto-repeat, typing in a field). */
-export function shortcutFor(e: KeyLike): ShortcutAction | null {
-  if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) return null;
-  if (e.targetEditable || e.targetTag === 'INPUT' || e.targetTag === 'TEXTAREA' || e.targetTag === 'SELECT') return null;
+/** Whether the key goes to a field being typed in (or a select), not to the page. */
+export function inField(e: KeyLike): boolean {
+  return e.targetEditable || e.targetTag === 'INPUT' || e.targetTag === 'TEXTAREA' || e.targetTag === 'SELECT';
+}
+
+/** The frame's action a key press triggers on this view, or null (modifiers, auto-repeat, typing in a field). */
+export function shortcutFor(e: KeyLike, view: Route['view'] = 'live'): ShortcutAction | null {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.repeat || inField(e)) return null;
   switch (e.key) {
     case ' ':
     case 'Spacebar':
       // Space on a focused button activates that button; leave it alone.
-      return e.targetTag === 'BUTTON' ? null : 'pause';
+      return view === 'live' && e.targetTag !== 'BUTTON' ? 'pause' : null;
     case 'r':
     case 'R':
       return 'record';
@@ -32,7 +41,7 @@ export function shortcutFor(e: KeyLike): ShortcutAction | null {
       return 'marker';
     case 'f':
     case 'F':
-      return 'filter';
+      return view === 'live' ? 'filter' : null;
     default:
       return null;
   }

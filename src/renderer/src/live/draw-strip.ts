@@ -6,7 +6,7 @@ import { formatTick, niceStep, ticksWithin } from './ticks';
 
 export const CHANNEL_COLORS = ['#4fc3f7', '#f48fb1', '#aed581', '#ffb74d', '#ce93d8', '#4db6ac', '#e57373', '#fff59d'];
 
-const THEME = {
+export const THEME = {
   background: '#0b1016',
   plot: '#0f161e',
   grid: 'rgba(148, 163, 184, 0.12)',
@@ -128,7 +128,6 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
     const view = isFiltered ? filtView : rawView;
     const gapS = isFiltered ? filtGapS : rawGapS;
     const laneTop = top + laneIndex * laneH;
-    const laneBottom = laneTop + laneH;
     const channel = p.info.channels[c];
     const color = CHANNEL_COLORS[c % CHANNEL_COLORS.length];
     if (laneIndex > 0) {
@@ -146,24 +145,7 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
       const innerH = laneH - 6;
       const yOf = (v: number): number => innerTop + (1 - (v - min) / (max - min)) * innerH;
 
-      // Y grid and tick labels.
-      let target = Math.max(2, Math.floor(laneH / 26));
-      let ticks = ticksWithin(min, max, target);
-      if (ticks.length < 2) ticks = ticksWithin(min, max, (target *= 2));
-      const step = niceStep(max - min, target);
-      ctx.font = THEME.font;
-      ctx.textAlign = 'right';
-      ctx.textBaseline = 'middle';
-      for (const v of ticks) {
-        const py = Math.round(yOf(v)) + 0.5;
-        if (py < laneTop + 5 || py > laneBottom - 5) continue;
-        ctx.strokeStyle = THEME.grid;
-        hLine(ctx, left, right, py);
-        ctx.strokeStyle = THEME.axis;
-        hLine(ctx, left - 4, left, py);
-        ctx.fillStyle = THEME.text;
-        ctx.fillText(formatTick(v, step), left - 6, py);
-      }
+      drawYTicks(ctx, min, max, yOf, laneTop, laneH, left, right);
 
       // The trace.
       const series = decimateMinMax({ n: view.n, x: view.t, y }, tStart, tEnd, columns, p.scratch);
@@ -210,16 +192,7 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
     // Channel label with its unit, top-left of the lane.
     const name = channel?.label ?? `ch ${c}`;
     const label = `${unit ? `${name} [${unit}]` : name}${isFiltered ? ' (filtered)' : ''}`;
-    ctx.font = THEME.labelFont;
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'top';
-    const w = ctx.measureText(label).width;
-    ctx.fillStyle = 'rgba(11, 16, 22, 0.75)';
-    ctx.fillRect(left + 4, laneTop + 3, w + 8, 15);
-    ctx.fillStyle = color;
-    ctx.fillRect(left + 4, laneTop + 3, 2, 15);
-    ctx.fillStyle = THEME.label;
-    ctx.fillText(label, left + 9, laneTop + 5);
+    drawLaneLabel(ctx, label, color, left, laneTop);
   });
 
   // A small downward triangle at the top of every lane per mark, all in one path.
@@ -268,7 +241,42 @@ function drawTimeAxis(ctx: CanvasRenderingContext2D, windowS: number, left: numb
   }
 }
 
-function hLine(ctx: CanvasRenderingContext2D, x0: number, x1: number, y: number): void {
+/** A lane's y grid and round tick labels in the left gutter. */
+export function drawYTicks(ctx: CanvasRenderingContext2D, min: number, max: number, yOf: (v: number) => number, laneTop: number, laneH: number, left: number, right: number): void {
+  let target = Math.max(2, Math.floor(laneH / 26));
+  let ticks = ticksWithin(min, max, target);
+  if (ticks.length < 2) ticks = ticksWithin(min, max, (target *= 2));
+  const step = niceStep(max - min, target);
+  ctx.font = THEME.font;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const v of ticks) {
+    const py = Math.round(yOf(v)) + 0.5;
+    if (py < laneTop + 5 || py > laneTop + laneH - 5) continue;
+    ctx.strokeStyle = THEME.grid;
+    hLine(ctx, left, right, py);
+    ctx.strokeStyle = THEME.axis;
+    hLine(ctx, left - 4, left, py);
+    ctx.fillStyle = THEME.text;
+    ctx.fillText(formatTick(v, step), left - 6, py);
+  }
+}
+
+/** A lane's channel name (with its unit) top-left, on a dark tab with the channel's colour. */
+export function drawLaneLabel(ctx: CanvasRenderingContext2D, label: string, color: string, left: number, laneTop: number): void {
+  ctx.font = THEME.labelFont;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'top';
+  const w = ctx.measureText(label).width;
+  ctx.fillStyle = 'rgba(11, 16, 22, 0.75)';
+  ctx.fillRect(left + 4, laneTop + 3, w + 8, 15);
+  ctx.fillStyle = color;
+  ctx.fillRect(left + 4, laneTop + 3, 2, 15);
+  ctx.fillStyle = THEME.label;
+  ctx.fillText(label, left + 9, laneTop + 5);
+}
+
+export function hLine(ctx: CanvasRenderingContext2D, x0: number, x1: number, y: number): void {
   ctx.beginPath();
   ctx.moveTo(x0, y);
   ctx.lineTo(x1, y);

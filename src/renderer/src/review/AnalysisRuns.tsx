@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AnalysisRunBeats, AnalysisRunSummary, ReanalysisOptions } from '../../../shared/review';
+import type { VitalsApi } from '../../../shared/api';
 import type { JobState } from '../../../shared/types';
-import { getApi } from '../api';
 import { errorMessage, formatDuration } from '../format';
 
 interface Props {
+  api: VitalsApi;
   sessionId: number;
   /** The engine's jobs (from its status): a running re-analysis of this session shows its progress. */
   jobs: readonly JobState[];
@@ -18,8 +19,7 @@ const show = (x: number | null | undefined, digits = 1) => (x === null || x === 
  * Re-runs of the session's analysis with other parameters: a form to start one (a job, with
  * progress and Cancel), and the stored runs side by side with what each found, to compare or delete.
  */
-export function AnalysisRuns({ sessionId, jobs, onShowBeats }: Props) {
-  const api = getApi();
+export function AnalysisRuns({ api, sessionId, jobs, onShowBeats }: Props) {
   const [runs, setRuns] = useState<AnalysisRunSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [shown, setShown] = useState<number | null>(null);
