@@ -310,4 +310,22 @@ describe.skipIf(!chromiumPath)('review view in real Chromium', () => {
     expect(existsSync(path)).toBe(true);
     expect(pageErrors).toEqual([]);
   });
+
+  it('re-runs the analysis with another HRV window from the review view and lists the run beside the others', async () => {
+    await page.goto(`${face.url}#/sessions/${sessionId}`);
+    await page.getByTestId('analysis-runs').waitFor();
+    await page.getByTestId('run-name').fill('HRV 60 s');
+    await page.getByTestId('run-hrv-window').fill('60');
+    await page.getByTestId('run-start').click();
+    const row = page.locator('[data-testid="run-row"]', { hasText: 'HRV 60 s' });
+    await row.waitFor({ timeout: 30_000 });
+    const cells = await row.locator('td').allTextContents();
+    expect(cells[1]).toContain('HRV 60/30 s');
+    // Two minutes of the fixture's beats (one second lost): about 150 R peaks found again.
+    expect(Number(cells[2])).toBeGreaterThan(130);
+    expect(Number(cells[6])).toBeGreaterThanOrEqual(2); // 60 s windows every 30 s over 120 s
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.waitFor({ state: 'detached' });
+  });
 });

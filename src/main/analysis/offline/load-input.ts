@@ -198,7 +198,8 @@ export function loadSessionFrom(library: Library, id: number, kinds?: LoadOption
     const kind = kinds?.[st.name] ?? st.kind;
     const corrected = correctedBeats(library, st.id);
     const beats = corrected && { positions: corrected.t.map((t) => samplePosition(chunks, base, session.startedAt + t)), rejected: corrected.rejected };
-    if (kind === 'ecg' || kind === 'ppg' || kind === 'imu') streams.push({ kind, fs: st.rate, channels: chans, ...(beats ? { correctedBeats: beats } : {}) });
+    // Derived streams (HR series, metrics) are results, not signals to analyse again.
+    if (!st.derivedFrom && (kind === 'ecg' || kind === 'ppg' || kind === 'imu')) streams.push({ kind, fs: st.rate, channels: chans, ...(beats ? { correctedBeats: beats } : {}) });
   }
   return { source: `session ${id}`, streams, channels, notes };
 }
