@@ -1,0 +1,94 @@
+/**
+ * Re-timing on close. Live, a device's clock model only knows the past, so the first seconds after
+ * a connect are placed from a few observations. Once the session has ended, every chunk's device
+ * time is mapped again with a fit that sees the whole session, before and after it (as pyxdf does
+ * on import): the lower envelope of arrival - device time (ClockModel) over a window centred on
+ * the chunk. The online times stay in `t0_live`/`dt_live`; the fits go into `clock_fits`.
+ */
+import type Database from 'better-sqlite3';
+import { ClockModel, type ClockFit } from '../acquisition/clock-model';
+
+/** Chunks are re-timed in segments of this much device time, each by its own fit... */
+const SEGMENT_S = 600;
+/** ...over the observations this far either side of the segment, so slow clock wander is followed. */
+const REACH_S = 600;
+
+interface Observation {
+  dev: number;
+  host: number;
+}
+
+/** Re-times the chunks (and pyramid rows) of a session's device streams. Idempotent: the online times are kept from the first run. */
+export function retimeSession(db: Database.Database, sessionId: number): void {
+  const streams = db.prepare('SELECT id, device_id AS deviceId, rate FROM streams WHERE session_id = ? AND device_id IS NOT NULL AND rate > 0').all(sessionId) as {
+    id: number;
+    deviceId: number;
+    rate: number;
+  }[];
+  const observations = db.prepare('SELECT clock_epoch AS epoch, obs_dev AS dev, arrival AS host FROM chunks WHERE stream_id = ? AND obs_dev IS NOT NULL');
+  const perClock = new Map<string, Observation[]>();
+  for (const s of streams) {
+    for (const o of observations.iterate(s.id) as Iterable<Observation & { epoch: number }>) {
+      const key = `${s.deviceId}:${o.epoch}`;
+      let list = perClock.get(key);
+      if (!list) perClock.set(key, (list = []));
+      list.push({ dev: o.dev, host: o.host });
+    }
+  }
+  if (perClock.size === 0) return;
+  const fits = new Map<string, Map<number, ClockFit>>();
+  for (const [key, list] of perClock) fits.set(key, segmentFits(list));
+
+  const chunks = db.prepare('SELECT id, clock_epoch AS epoch, dev0 FROM chunks WHERE stream_id = ? AND dev0 IS NOT NULL');
+  const update = db.prepare('UPDATE chunks SET t0_live = COALESCE(t0_live, t0), dt_live = COALESCE(dt_live, dt), t0 = ?, dt = ? WHERE id = ?');
+  // A pyramid row starts at a sample of some chunk: it takes that chunk's new time.
+  const pyramid = db.prepare(
+    `UPDATE pyramid SET (t0, dt) = (SELECT c.t0 + (pyramid.first_index - c.sample_index) * c.dt, c.dt FROM chunks c
+       WHERE c.stream_id = pyramid.stream_id AND c.sample_index <= pyramid.first_index ORDER BY c.sample_index DESC LIMIT 1)
+     WHERE stream_id = ?`,
+  );
+  const clearFits = db.prepare("DELETE FROM clock_fits WHERE device_id = ? AND source = 'session'");
+  const addFit = db.prepare("INSERT INTO clock_fits (device_id, epoch, source, t, dev, offset, drift) VALUES (?, ?, 'session', ?, ?, ?, ?)");
+  db.transaction(() => {
+    for (const s of streams) {
+      const rows = chunks.all(s.id) as { id: number; epoch: number; dev0: number }[];
+      for (const r of rows) {
+        const fit = fitAt(fits.get(`${s.deviceId}:${r.epoch}`), r.dev0);
+        if (fit) update.run(r.dev0 + fit.offset + fit.drift * r.dev0, (1 + fit.drift) / s.rate, r.id);
+      }
+      pyramid.run(s.id);
+    }
+    for (const deviceId of new Set(streams.map((s) => s.deviceId))) clearFits.run(deviceId);
+    for (const [key, segments] of fits) {
+      const [deviceId, epoch] = key.split(':').map(Number);
+      for (const [segment, fit] of segments) {
+        const dev = segment * SEGMENT_S;
+        addFit.run(deviceId, epoch, dev + fit.offset + fit.drift * dev, dev, fit.offset, fit.drift);
+      }
+    }
+  })();
+}
+
+/** Per segment of device time that has observations, the envelope fit over it and REACH_S either side. */
+function segmentFits(observations: Observation[]): Map<number, ClockFit> {
+  observations.sort((a, b) => a.dev - b.dev);
+  const fits = new Map<number, ClockFit>();
+  let from = 0;
+  for (const o of observations) {
+    const segment = Math.floor(o.dev / SEGMENT_S);
+    if (fits.has(segment)) continue;
+    const lo = segment * SEGMENT_S - REACH_S;
+    const hi = (segment + 1) * SEGMENT_S + REACH_S;
+    while (observations[from].dev < lo) from++;
+    const model = new ClockModel({ windowSeconds: Infinity });
+    for (let i = from; i < observations.length && observations[i].dev < hi; i++) model.observe(observations[i].dev, observations[i].host);
+    fits.set(segment, model.current()!);
+  }
+  return fits;
+}
+
+/** The fit of dev's segment; a chunk starting just before its first observation's segment takes that one. */
+function fitAt(segments: Map<number, ClockFit> | undefined, dev: number): ClockFit | undefined {
+  const segment = Math.floor(dev / SEGMENT_S);
+  return segments?.get(segment) ?? segments?.get(segment + 1) ?? segments?.get(segment - 1);
+}
