@@ -359,7 +359,9 @@ export class Library {
     for (const r of this.db.prepare('SELECT times FROM marks WHERE stream_id = ? ORDER BY first_t').all(streamId) as { times: Buffer }[]) {
       times.push(...new Float64Array(new Uint8Array(r.times).buffer));
     }
-    const legacy = this.db.prepare("SELECT t FROM events WHERE stream_id = ? AND kind IN ('beat', 'step') ORDER BY t").all(streamId) as { t: number }[];
+    const legacy = this.db
+      .prepare("SELECT t FROM events WHERE session_id = (SELECT session_id FROM streams WHERE id = @streamId) AND stream_id = @streamId AND kind IN ('beat', 'step') ORDER BY t")
+      .all({ streamId }) as { t: number }[];
     for (const r of legacy) times.push(r.t);
     return legacy.length ? times.sort((x, y) => x - y) : times;
   }
@@ -392,7 +394,7 @@ export class Library {
         return { ...rest, ...(key ? { key } : {}), ...(lost !== null ? { lost } : {}) };
       });
     const marks = this.db
-      .prepare('SELECT m.kind, m.text, m.times, s.name AS stream, s.key AS key FROM marks m JOIN streams s ON s.id = m.stream_id WHERE s.session_id = ? ORDER BY m.stream_id, m.first_t')
+      .prepare('SELECT m.kind, m.text, m.times, s.name AS stream, s.key AS key FROM marks m JOIN streams s ON s.id = m.stream_id WHERE s.session_id = ?')
       .all(sessionId) as { kind: SessionEvent['kind']; text: string; times: Buffer; stream: string; key: string }[];
     if (marks.length === 0) return rows;
     const all: (SessionEvent & { stream: string | null })[] = [...rows];

@@ -163,6 +163,11 @@ export class PyramidBuilder {
     return this.levels.flatMap((level) => level.pending());
   }
 
+  /** Whether `pending()` has anything. */
+  hasPending(): boolean {
+    return this.levels.some((level) => level.closed.length > 0 || (level.dirty && level.row !== null));
+  }
+
   /** The rows `pending()` gave were committed. */
   written(): void {
     for (const level of this.levels) level.written();

@@ -104,7 +104,12 @@ export class Recorder {
 
   /** Writes what is queued. Returns false (keeping the queue) when the database refused it. */
   flush(): boolean {
-    const idle = this.incoming.length === 0 && this.rows.length === 0 && this.pendingEvents.length === 0 && this.drops.size === 0;
+    const idle =
+      this.incoming.length === 0 &&
+      this.rows.length === 0 &&
+      this.pendingEvents.length === 0 &&
+      this.drops.size === 0 &&
+      ![...this.pyramids.values()].some((p) => p.hasPending());
     if (idle && Date.now() / 1000 - this.lastWriteAt < HEARTBEAT_S) return true;
     // Merge only what arrived since the last attempt; rows already merged stay as they are.
     for (const run of contiguousRuns(this.incoming)) {
