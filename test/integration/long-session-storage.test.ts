@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StreamBus } from '../../src/main/acquisition/stream-bus';
 import { Prng } from '../../src/main/devices/simulator/signals/prng';
+import { recoverInterrupted } from '../../src/main/storage/crash-recovery';
 import { Library } from '../../src/main/storage/library';
 import { Recorder } from '../../src/main/storage/recorder';
 import { detectedBeats, readTrack, sessionDetail } from '../../src/main/storage/review-queries';
@@ -231,6 +232,36 @@ describe('the pyramid the recorder writes', () => {
       library.db.prepare('UPDATE streams SET pyramid = 0').run();
       library.ensurePyramid(sessionId);
       expect(rows()).toEqual(written);
+    } finally {
+      library.close();
+    }
+  });
+});
+
+describe('a session a crash left open', () => {
+  const dir = tempDir('crashed');
+  afterAll(() => dir.cleanup());
+
+  it('is re-timed when recovered, and its pyramid is built at the first review read', () => {
+    const library = new Library(join(dir.path, 'c.db'));
+    try {
+      const sessionId = library.createSession('crashed', '', START);
+      const device = library.addDevice(sessionId, { key: 'w', label: 'W', transport: 'sim', descriptor: {} });
+      const stream = library.addStream(sessionId, device, info);
+      for (let k = 0; k < 100; k++) {
+        const index = k * CHUNK;
+        const obsDev = devTime(index + CHUNK - 1);
+        const clock = { dev0: devTime(index), epoch: 0, obsDev, arrival: START + trueTime(index + CHUNK - 1), offset: 0, drift: 0 };
+        const chunk = { key: info.key, index, t0: START + trueTime(index) + 0.001, dt: 1 / RATE, n: CHUNK, data: new Float32Array(CHUNK).fill(k), clock };
+        library.write(sessionId, [{ streamId: stream, chunk }], []);
+      }
+      expect(recoverInterrupted(library.db, () => false)).toEqual([sessionId]);
+      const worst = library.db.prepare('SELECT MAX(ABS(t0 - (? + sample_index / ?))) AS worst FROM chunks').get(START, RATE * (1 + DRIFT)) as { worst: number };
+      expect(worst.worst).toBeLessThan(2e-6);
+      expect(library.hasPyramid(stream)).toBe(false);
+      const track = readTrack(library, sessionId, info.key, 0, 1000, 100);
+      expect(track.mode === 'minmax' && [track.level, track.min[0][0], track.max[0][99]]).toEqual([4096, 0, 99]);
+      expect(library.hasPyramid(stream)).toBe(true);
     } finally {
       library.close();
     }

@@ -24,6 +24,8 @@ export interface RecorderOptions {
   flushIntervalMs?: number;
   /** Bytes of samples the queue may hold while writes fail (default 256 MiB). */
   queueBudgetBytes?: number;
+  /** false: write no min/max pyramid (the first review read builds it); the review-storage bench measures its upkeep so. */
+  pyramid?: boolean;
 }
 
 /** Samples dropped from one stream since the queue filled, not yet written down as a gap event. */
@@ -115,7 +117,7 @@ export class Recorder {
     for (const run of contiguousRuns(this.incoming)) {
       const row = concatRun(run);
       this.rows.push(row);
-      this.pyramidOf(row).add(row);
+      if (this.options.pyramid !== false) this.pyramidOf(row).add(row);
     }
     this.incoming = [];
     try {
@@ -162,7 +164,7 @@ export class Recorder {
         .join(', ');
       throw new Error(`could not write the end of session ${this.identity.sessionId} (${this.lastError?.message}); not written: ${lost || 'events only'}`);
     }
-    this.options.library.endSession(this.identity.sessionId, this.options.now(), true);
+    this.options.library.endSession(this.identity.sessionId, this.options.now(), this.options.pyramid !== false);
   }
 
   private take(chunk: Chunk): void {
