@@ -35,7 +35,7 @@ const firstAt = (t: number) => Math.ceil(t * RATE * (1 + DRIFT) - 1e-6);
  * listed in `lost` (by chunk number), with a beat every second. Each chunk carries its device
  * times, arriving without delay, and an online time up to 0.4 ms off, which re-timing corrects.
  */
-function record(library: Library, seconds: number, lost: ReadonlySet<number>, chunkSamples: (k: number) => number = () => CHUNK) {
+function record(library: Library, seconds: number, lost: ReadonlySet<number>, chunkSamples: (k: number) => number = () => CHUNK, stop = true): Recorder {
   const bus = new StreamBus();
   bus.setStreams('w', [info]);
   let now = START;
@@ -56,8 +56,8 @@ function record(library: Library, seconds: number, lost: ReadonlySet<number>, ch
     for (; nextBeat < now - START; nextBeat++) bus.publishEvent({ kind: 'beat', key: info.key, t: START + nextBeat, duration: 0, text: 'R' });
     recorder.flush();
   }
-  recorder.stop();
-  return recorder.state.sessionId;
+  if (stop) recorder.stop();
+  return recorder;
 }
 
 /** Counts the rows the library's chunk reads return, and the SQL of every statement it prepares. */
@@ -103,7 +103,7 @@ describe('a 24-hour session in the library', () => {
   const lost = new Set([3000, 7000, 7001]);
   const library = new Library(join(dir.path, 'day.db'));
   const seen = instrument(library);
-  const sessionId = record(library, DAY, lost);
+  const sessionId = record(library, DAY, lost).state.sessionId;
   afterAll(() => library.close());
 
   it('re-timed the chunks on close from their device times, keeping the online times', () => {
@@ -225,7 +225,7 @@ describe('the pyramid the recorder writes', () => {
       const random = new Prng(3);
       const sizes = Array.from({ length: 4000 }, () => 1 + Math.floor(random.next() * 700));
       const lost = new Set(Array.from({ length: 40 }, () => Math.floor(random.next() * 4000)));
-      const sessionId = record(library, 2000, lost, (k) => sizes[k % sizes.length]);
+      const sessionId = record(library, 2000, lost, (k) => sizes[k % sizes.length]).state.sessionId;
       const rows = () => library.db.prepare('SELECT level, first_index, t0, dt, n, samples, hex(data) AS data FROM pyramid ORDER BY level, first_index').all();
       const written = rows();
       expect(written.length).toBeGreaterThan(100);
@@ -233,6 +233,32 @@ describe('the pyramid the recorder writes', () => {
       library.ensurePyramid(sessionId);
       expect(rows()).toEqual(written);
     } finally {
+      library.close();
+    }
+  });
+});
+
+describe('a session still being recorded', () => {
+  const dir = tempDir('recording');
+  afterAll(() => dir.cleanup());
+
+  it('is read from the pyramid rows written so far, and from the samples no row covers yet', () => {
+    const library = new Library(join(dir.path, 'r.db'));
+    const recorder = record(library, 600, new Set(), () => 1234, false);
+    try {
+      const sessionId = recorder.state.sessionId;
+      expect(library.session(sessionId)!.status).toBe('recording');
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let k = 0; k < 600 * RATE; k++) [lo, hi] = [Math.min(lo, value(k)), Math.max(hi, value(k))];
+      // One 262144-sample point is written; the last 37856 samples come from the chunks.
+      const whole = readTrack(library, sessionId, info.key, 0, 600, 1);
+      expect(whole.mode === 'minmax' && [whole.level, whole.min[0][0], whole.max[0][0]]).toEqual([262144, lo, hi]);
+      const track = readTrack(library, sessionId, info.key, 0, 600, 500);
+      expect(track.mode === 'minmax' && track.level).toBe(64);
+      if (track.mode === 'minmax') expect(track.max[0].every((v) => v !== null)).toBe(true);
+    } finally {
+      recorder.stop();
       library.close();
     }
   });

@@ -3,15 +3,19 @@
  * every 4096 and of every 262144, so a view of any length is drawn from a few thousand points and
  * an overview of a day never touches the raw samples. A point never spans lost samples: a run of
  * consecutive sample indices ends at a gap, and so do its points (the last one is shorter).
- * Points are stored in rows of up to ROW_POINTS consecutive points; the open row of each level is
- * rewritten as it grows.
+ * Points are stored in rows of consecutive points, each written once: when it is full, or a gap or
+ * the end closes it. Until then a row stays in memory, and a reader of a session still being
+ * recorded takes what no row covers yet from the samples (at most one row's span per level).
  */
 import type Database from 'better-sqlite3';
 import type { StoredChunk } from './library';
 
 export const PYRAMID_LEVELS = [64, 4096, 262144] as const;
-/** Points per stored row: rows stay a few KB, and a day at 64x is a few thousand rows. */
-const ROW_POINTS = 256;
+/**
+ * Points per stored row, per level: rows of a few KB (a day at 64x is ~2,600 rows of an ECG), and
+ * what a row not yet written spans stays small (16,384, 65,536 and 262,144 samples).
+ */
+const ROW_POINTS = [256, 16, 1];
 
 /** One stored row: `n` points from sample `firstIndex` on, each of `level` samples but the last (the rest of `samples`). */
 export interface PyramidRow {
@@ -44,13 +48,12 @@ class Level {
   t0 = 0;
   dt = 0;
   row: OpenRow | null = null;
-  /** Whether the open row changed since it was last written. */
-  dirty = false;
   /** Full rows, and rows a gap ended, not written yet. */
   closed: PyramidRow[] = [];
 
   constructor(
     readonly size: number,
+    private readonly rowPoints: number,
     private readonly channels: number,
   ) {
     this.min = new Float64Array(channels).fill(Infinity);
@@ -77,30 +80,18 @@ class Level {
       row.max[ch].push(this.max[ch]);
     }
     row.samples += this.samples;
-    this.dirty = true;
     this.samples = 0;
     this.min.fill(Infinity);
     this.max.fill(-Infinity);
-    if (row.min[0].length === ROW_POINTS) this.closeRow();
+    if (row.min[0].length === this.rowPoints) this.closeRow();
   }
 
   closeRow(): void {
-    if (this.row) this.closed.push(this.snapshot(this.row));
+    if (this.row) this.closed.push(this.encode(this.row));
     this.row = null;
-    this.dirty = false;
   }
 
-  /** Rows to write: the closed ones and the open one if it changed. */
-  pending(): PyramidRow[] {
-    return this.dirty && this.row ? [...this.closed, this.snapshot(this.row)] : this.closed;
-  }
-
-  written(): void {
-    this.closed = [];
-    this.dirty = false;
-  }
-
-  private snapshot(row: OpenRow): PyramidRow {
+  private encode(row: OpenRow): PyramidRow {
     const n = row.min[0].length;
     const data = new Float32Array(2 * this.channels * n);
     for (let ch = 0; ch < this.channels; ch++) {
@@ -121,7 +112,7 @@ export class PyramidBuilder {
   private nextIndex: number | null = null;
 
   constructor(private readonly channels: number) {
-    this.levels = PYRAMID_LEVELS.map((size) => new Level(size, channels));
+    this.levels = PYRAMID_LEVELS.map((size, k) => new Level(size, ROW_POINTS[k], channels));
   }
 
   add(chunk: Pick<StoredChunk, 'index' | 't0' | 'dt' | 'n' | 'data'>): void {
@@ -159,18 +150,18 @@ export class PyramidBuilder {
     this.nextIndex = null;
   }
 
+  /** Closed rows not written yet. */
   pending(): PyramidRow[] {
-    return this.levels.flatMap((level) => level.pending());
+    return this.levels.flatMap((level) => level.closed);
   }
 
-  /** Whether `pending()` has anything. */
   hasPending(): boolean {
-    return this.levels.some((level) => level.closed.length > 0 || (level.dirty && level.row !== null));
+    return this.levels.some((level) => level.closed.length > 0);
   }
 
   /** The rows `pending()` gave were committed. */
   written(): void {
-    for (const level of this.levels) level.written();
+    for (const level of this.levels) level.closed = [];
   }
 
   /** Level k's point is done: into its row, and folded into level k + 1's point. */
@@ -191,8 +182,8 @@ export class PyramidBuilder {
 }
 
 export function writePyramidRows(db: Database.Database, streamId: number, rows: readonly PyramidRow[]): void {
-  const upsert = db.prepare('INSERT OR REPLACE INTO pyramid (stream_id, level, first_index, t0, dt, n, samples, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  for (const r of rows) upsert.run(streamId, r.level, r.firstIndex, r.t0, r.dt, r.n, r.samples, Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength));
+  const insert = db.prepare('INSERT INTO pyramid (stream_id, level, first_index, t0, dt, n, samples, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  for (const r of rows) insert.run(streamId, r.level, r.firstIndex, r.t0, r.dt, r.n, r.samples, Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength));
 }
 
 /**
