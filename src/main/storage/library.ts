@@ -270,8 +270,6 @@ export class Library {
     );
     const count = this.db.prepare('UPDATE streams SET samples = samples + ? WHERE id = ?');
     const insertEvent = this.db.prepare('INSERT INTO events (session_id, stream_id, t, duration, kind, text, lost) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const insertMarks = this.db.prepare('INSERT INTO marks (stream_id, kind, text, first_t, count, times) VALUES (?, ?, ?, ?, ?, ?)');
-    const insertFit = this.db.prepare("INSERT INTO clock_fits (device_id, epoch, source, t, dev, offset, drift) VALUES (?, ?, 'live', ?, ?, ?, ?)");
     const marks = new Map<string, { streamId: number; kind: string; text: string; times: number[] }>();
     this.db.transaction(() => {
       for (const { streamId, chunk } of chunks) {
@@ -299,12 +297,19 @@ export class Library {
           series.times.push(event.t);
         } else insertEvent.run(sessionId, streamId, event.t, event.duration, event.kind, event.text, event.lost ?? null);
       }
-      for (const m of marks.values()) {
-        const times = Float64Array.from(m.times).sort();
-        insertMarks.run(m.streamId, m.kind, m.text, times[0], times.length, Buffer.from(times.buffer));
+      // Prepared only when needed: most flushes have no marks, pyramid rows or fits, and a prepare costs as much as a small insert.
+      if (marks.size > 0) {
+        const insertMarks = this.db.prepare('INSERT INTO marks (stream_id, kind, text, first_t, count, times) VALUES (?, ?, ?, ?, ?, ?)');
+        for (const m of marks.values()) {
+          const times = Float64Array.from(m.times).sort();
+          insertMarks.run(m.streamId, m.kind, m.text, times[0], times.length, Buffer.from(times.buffer));
+        }
       }
-      for (const p of extras.pyramid ?? []) writePyramidRows(this.db, p.streamId, p.rows);
-      for (const f of extras.fits ?? []) insertFit.run(f.deviceRowId, f.epoch, f.t, f.dev, f.offset, f.drift);
+      for (const p of extras.pyramid ?? []) if (p.rows.length > 0) writePyramidRows(this.db, p.streamId, p.rows);
+      if (extras.fits?.length) {
+        const insertFit = this.db.prepare("INSERT INTO clock_fits (device_id, epoch, source, t, dev, offset, drift) VALUES (?, ?, 'live', ?, ?, ?, ?)");
+        for (const f of extras.fits) insertFit.run(f.deviceRowId, f.epoch, f.t, f.dev, f.offset, f.drift);
+      }
       stamp.run(heartbeat.pid, heartbeat.at, sessionId);
     })();
   }
