@@ -39,7 +39,11 @@ export function retimeSession(db: Database.Database, sessionId: number): void {
   const fits = new Map<string, Map<number, ClockFit>>();
   for (const [key, list] of perClock) fits.set(key, segmentFits(list));
 
-  const chunks = db.prepare('SELECT id, clock_epoch AS epoch, dev0 FROM chunks WHERE stream_id = ? AND dev0 IS NOT NULL');
+  const chunks = db.prepare('SELECT id, clock_epoch AS epoch, dev0, t0 FROM chunks WHERE stream_id = ? AND dev0 IS NOT NULL ORDER BY t0');
+  const events = db.prepare('SELECT id, t FROM events WHERE session_id = ? AND stream_id = ?');
+  const moveEvent = db.prepare('UPDATE events SET t = ? WHERE id = ?');
+  const marks = db.prepare('SELECT id, times FROM marks WHERE stream_id = ?');
+  const moveMarks = db.prepare('UPDATE marks SET first_t = ?, times = ? WHERE id = ?');
   const update = db.prepare('UPDATE chunks SET t0_live = COALESCE(t0_live, t0), dt_live = COALESCE(dt_live, dt), t0 = ?, dt = ? WHERE id = ?');
   // A pyramid row starts at a sample of some chunk: it takes that chunk's new time.
   const pyramid = db.prepare(
@@ -51,12 +55,24 @@ export function retimeSession(db: Database.Database, sessionId: number): void {
   const addFit = db.prepare("INSERT INTO clock_fits (device_id, epoch, source, t, dev, offset, drift) VALUES (?, ?, 'session', ?, ?, ?, ?)");
   db.transaction(() => {
     for (const s of streams) {
-      const rows = chunks.all(s.id) as { id: number; epoch: number; dev0: number }[];
-      for (const r of rows) {
+      const rows = chunks.all(s.id) as { id: number; epoch: number; dev0: number; t0: number }[];
+      if (rows.length === 0) continue;
+      const moves = new Float64Array(rows.length);
+      rows.forEach((r, i) => {
         const fit = fitAt(fits.get(`${s.deviceId}:${r.epoch}`), r.dev0);
-        if (fit) update.run(r.dev0 + fit.offset + fit.drift * r.dev0, (1 + fit.drift) / s.rate, r.id);
-      }
+        if (!fit) return;
+        const t0 = r.dev0 + fit.offset + fit.drift * r.dev0;
+        moves[i] = t0 - r.t0;
+        update.run(t0, (1 + fit.drift) / s.rate, r.id);
+      });
       pyramid.run(s.id);
+      // The stream's gaps and beats were placed by the same online times: they move with their chunk.
+      const move = (t: number) => t + moves[chunkAt(rows, t)];
+      for (const e of events.all(sessionId, s.id) as { id: number; t: number }[]) moveEvent.run(move(e.t), e.id);
+      for (const m of marks.all(s.id) as { id: number; times: Buffer }[]) {
+        const times = new Float64Array(new Uint8Array(m.times).buffer).map(move);
+        moveMarks.run(times[0], Buffer.from(times.buffer), m.id);
+      }
     }
     for (const deviceId of new Set(streams.map((s) => s.deviceId))) clearFits.run(deviceId);
     for (const [key, segments] of fits) {
@@ -67,6 +83,18 @@ export function retimeSession(db: Database.Database, sessionId: number): void {
       }
     }
   })();
+}
+
+/** The last of the chunks (by t0, ascending) starting at or before t; the first when t is before all. */
+function chunkAt(rows: readonly { t0: number }[], t: number): number {
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (rows[mid].t0 <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Per segment of device time that has observations, the envelope fit over it and REACH_S either side. */
