@@ -32,9 +32,10 @@ function blocks(info: StreamInfo, n: number): Float32Array[] {
 /**
  * Records `seconds` of the wearable board through a Recorder on virtual time, committing every
  * 250 ms of data as the live recorder does; `packetsPerSecond` chunks per stream arrive between.
- * Returns the session and the seconds the recording took.
+ * Returns the session, the seconds the recording took, and of those the stop (the pyramid's tail
+ * and the re-timing of every chunk).
  */
-function record(library: Library, seconds: number, packetsPerSecond: number, pyramid: boolean): { sessionId: number; seconds: number } {
+function record(library: Library, seconds: number, packetsPerSecond: number, pyramid: boolean): { sessionId: number; seconds: number; stopSeconds: number } {
   const bus = new StreamBus();
   bus.setStreams('w', STREAMS);
   let now = START;
@@ -53,15 +54,21 @@ function record(library: Library, seconds: number, packetsPerSecond: number, pyr
     for (let p = 0; p < perFlush; p++) {
       for (const plan of plans) {
         const { info, n } = plan;
-        bus.publish({ key: info.key, index: plan.index, t0: START + plan.index / info.rate, dt: 1 / info.rate, n, data: plan.data[(plan.index / n) % 16] });
+        // The board's clock: device seconds from 0, its packets arriving 1 ms after their last sample.
+        const dev0 = plan.index / info.rate;
+        const obsDev = dev0 + (n - 1) / info.rate;
+        const clock = { dev0, epoch: 0, obsDev, arrival: START + obsDev + 0.001, offset: START, drift: 0 };
+        bus.publish({ key: info.key, index: plan.index, t0: START + dev0, dt: 1 / info.rate, n, data: plan.data[(plan.index / n) % 16], clock });
         plan.index += n;
       }
     }
     now = START + (flush + 1) / 4;
     recorder.flush();
   }
+  const stopping = performance.now();
   recorder.stop();
-  return { sessionId: recorder.state.sessionId, seconds: (performance.now() - started) / 1000 };
+  const ended = performance.now();
+  return { sessionId: recorder.state.sessionId, seconds: (ended - started) / 1000, stopSeconds: (ended - stopping) / 1000 };
 }
 
 function percentile(values: number[], p: number): number {
@@ -123,6 +130,7 @@ const reviewStorage: BenchCase = {
         overviewReadMedian: { value: percentile(overviewMs, 0.5), unit: 'ms' },
         overviewLevelEcg: { value: level, unit: 'samples/pt' },
         recordDaySeconds: { value: day.seconds, unit: 's' },
+        stopAndRetimeDaySeconds: { value: day.stopSeconds, unit: 's' },
         ingestWithPyramid: { value: withRate, unit: 'samples/s' },
         ingestWithoutPyramid: { value: withoutRate, unit: 'samples/s' },
         pyramidUpkeep: { value: (withoutRate / withRate - 1) * 100, unit: '% of ingest', target: '< 10' },

@@ -39,12 +39,16 @@ export function retimeSession(db: Database.Database, sessionId: number): void {
   const fits = new Map<string, Map<number, ClockFit>>();
   for (const [key, list] of perClock) fits.set(key, segmentFits(list));
 
-  const chunks = db.prepare('SELECT id, clock_epoch AS epoch, dev0, t0 FROM chunks WHERE stream_id = ? AND dev0 IS NOT NULL ORDER BY t0');
+  const chunks = db.prepare('SELECT sample_index AS k, clock_epoch AS epoch, dev0, t0 FROM chunks WHERE stream_id = ? AND dev0 IS NOT NULL ORDER BY t0');
   const events = db.prepare('SELECT id, t FROM events WHERE session_id = ? AND stream_id = ?');
   const moveEvent = db.prepare('UPDATE events SET t = ? WHERE id = ?');
   const marks = db.prepare('SELECT id, times FROM marks WHERE stream_id = ?');
   const moveMarks = db.prepare('UPDATE marks SET first_t = ?, times = ? WHERE id = ?');
-  const update = db.prepare('UPDATE chunks SET t0_live = COALESCE(t0_live, t0), dt_live = COALESCE(dt_live, dt), t0 = ?, dt = ? WHERE id = ?');
+  // One statement per run of chunks under one fit: a million chunks a day take a few hundred statements, not a million.
+  const update = db.prepare(
+    `UPDATE chunks SET t0_live = COALESCE(t0_live, t0), dt_live = COALESCE(dt_live, dt), t0 = dev0 + @offset + @drift * dev0, dt = @dt
+     WHERE stream_id = @streamId AND sample_index BETWEEN @from AND @to AND dev0 IS NOT NULL`,
+  );
   // A pyramid row starts at a sample of some chunk: it takes that chunk's new time.
   const pyramid = db.prepare(
     `UPDATE pyramid SET (t0, dt) = (SELECT c.t0 + (pyramid.first_index - c.sample_index) * c.dt, c.dt FROM chunks c
@@ -55,16 +59,22 @@ export function retimeSession(db: Database.Database, sessionId: number): void {
   const addFit = db.prepare("INSERT INTO clock_fits (device_id, epoch, source, t, dev, offset, drift) VALUES (?, ?, 'session', ?, ?, ?, ?)");
   db.transaction(() => {
     for (const s of streams) {
-      const rows = chunks.all(s.id) as { id: number; epoch: number; dev0: number; t0: number }[];
+      const rows = chunks.all(s.id) as { k: number; epoch: number; dev0: number; t0: number }[];
       if (rows.length === 0) continue;
       const moves = new Float64Array(rows.length);
+      let run: { fit: ClockFit; from: number; to: number } | null = null;
+      const flush = () => run && update.run({ offset: run.fit.offset, drift: run.fit.drift, dt: (1 + run.fit.drift) / s.rate, streamId: s.id, from: run.from, to: run.to });
       rows.forEach((r, i) => {
         const fit = fitAt(fits.get(`${s.deviceId}:${r.epoch}`), r.dev0);
         if (!fit) return;
-        const t0 = r.dev0 + fit.offset + fit.drift * r.dev0;
-        moves[i] = t0 - r.t0;
-        update.run(t0, (1 + fit.drift) / s.rate, r.id);
+        moves[i] = r.dev0 + fit.offset + fit.drift * r.dev0 - r.t0;
+        if (run?.fit === fit) run.to = r.k;
+        else {
+          flush();
+          run = { fit, from: r.k, to: r.k };
+        }
       });
+      flush();
       pyramid.run(s.id);
       // The stream's gaps and beats were placed by the same online times: they move with their chunk.
       const move = (t: number) => t + moves[chunkAt(rows, t)];
