@@ -37,6 +37,22 @@ export interface Chunk {
   dt: number;
   n: number;
   data: Float32Array | Float64Array;
+  /** What the device's clock model knew when it placed this chunk (absent for derived streams): stored so timing is auditable and re-fitted when the session ends. */
+  clock?: ChunkClock;
+}
+
+/** A chunk's device-clock record. Device times are seconds of the board's own (unwrapped) clock. */
+export interface ChunkClock {
+  /** Device time of the first sample. */
+  dev0: number;
+  /** Counts restarts of the device's clock (a reboot): device times compare only within one epoch. */
+  epoch: number;
+  /** The pairing the fit was fed: device time `obsDev` arrived no earlier than host time `arrival` (of a merged chunk's packets, the lowest arrival - device time). */
+  obsDev: number;
+  arrival: number;
+  /** The online fit that placed the chunk: host = dev + offset + drift * dev. */
+  offset: number;
+  drift: number;
 }
 
 export type EventKind = 'gap' | 'marker' | 'device' | 'note' | 'beat' | 'step' | 'label';
@@ -50,6 +66,8 @@ export interface SessionEvent {
   text: string;
   /** The stream it concerns, if any. */
   key?: string;
+  /** For a gap: the samples lost, where known. */
+  lost?: number;
 }
 
 /** 'playback': a recorded session replayed as a device (`playback:<session-id>`). */

@@ -25,7 +25,7 @@ function fixture(path: string) {
     id,
     [],
     [
-      { streamId: stream, event: { kind: 'gap', key: info.key, t: START + 4, duration: 1, text: '5 packets lost (100 samples)' } },
+      { streamId: stream, event: { kind: 'gap', key: info.key, t: START + 4, duration: 1, text: '5 packets lost (100 samples)', lost: 100 } },
       ...Array.from({ length: 9 }, (_, b) => ({ streamId: stream, event: { kind: 'beat' as const, key: info.key, t: START + b + 1, duration: 0, text: 'R' } })),
     ],
   );
@@ -38,15 +38,37 @@ describe('review queries on a real SQLite library', () => {
   let library: Library | undefined;
   afterEach(() => library?.close());
 
-  it('reads min/max columns over a range, with no data in the lost second', () => {
+  it('reads exact min/max columns from the samples below 64 samples a column, with no data in the lost second', () => {
     const f = fixture(join(dir.path, 'a.db'));
+    library = f.library;
+    const track = readTrack(library, f.id, 'd/ecg', 0, 10, 20);
+    expect(track.mode).toBe('minmax');
+    if (track.mode !== 'minmax') return;
+    expect(track.level).toBe(1);
+    const starts = Array.from({ length: 20 }, (_, k) => (k === 8 || k === 9 ? null : k * 50));
+    expect(track.min[0]).toEqual(starts);
+    expect(track.max[0]).toEqual(starts.map((v) => (v === null ? null : v + 49)));
+    expect(track.min[1][19]).toBe(-999);
+  });
+
+  it('reads min/max from the 64x pyramid (built on first read) when it has a point per column: enclosing each column, none in the lost second', () => {
+    const f = fixture(join(dir.path, 'a2.db'));
     library = f.library;
     const track = readTrack(library, f.id, 'd/ecg', 0, 10, 10);
     expect(track.mode).toBe('minmax');
     if (track.mode !== 'minmax') return;
-    expect(track.min[0]).toEqual([0, 100, 200, 300, null, 500, 600, 700, 800, 900]);
-    expect(track.max[0]).toEqual([99, 199, 299, 399, null, 599, 699, 799, 899, 999]);
-    expect(track.min[1][9]).toBe(-999);
+    expect(track.level).toBe(64);
+    for (let k = 0; k < 10; k++) {
+      if (k === 4) {
+        expect([track.min[0][k], track.max[0][k]]).toEqual([null, null]);
+        continue;
+      }
+      // A point spans at most 64 samples: a column's envelope reaches no further past its own samples.
+      expect(track.min[0][k]).toBeLessThanOrEqual(k * 100);
+      expect(track.min[0][k]).toBeGreaterThan(k * 100 - 64);
+      expect(track.max[0][k]).toBeGreaterThanOrEqual(k * 100 + 99);
+      expect(track.max[0][k]).toBeLessThan(k * 100 + 99 + 64);
+    }
   });
 
   it('gives the samples themselves when zoomed in, with a null where a gap lies between them', () => {

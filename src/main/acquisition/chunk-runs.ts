@@ -1,4 +1,4 @@
-import type { Chunk } from '../../shared/types';
+import type { Chunk, ChunkClock } from '../../shared/types';
 
 /**
  * Groups chunks by stream and splits each stream's chunks into runs that follow on each other:
@@ -48,5 +48,15 @@ export function concatRun(run: Chunk[], ArrayType?: Float32ArrayConstructor | Fl
     for (let ch = 0; ch < channels; ch++) data.set(c.data.subarray(ch * c.n, ch * c.n + c.n), ch * n + at);
     at += c.n;
   }
-  return { key: first.key, index: first.index, t0: first.t0, dt: first.dt, n, data };
+  const clock = mergedClock(run);
+  return { key: first.key, index: first.index, t0: first.t0, dt: first.dt, n, data, ...(clock ? { clock } : {}) };
+}
+
+/** The first chunk's clock record, with the run's best pairing (lowest arrival - device time): the one the lower envelope keeps. */
+function mergedClock(run: Chunk[]): ChunkClock | undefined {
+  const first = run[0].clock;
+  if (!first) return undefined;
+  let best = first;
+  for (const c of run) if (c.clock && c.clock.arrival - c.clock.obsDev < best.arrival - best.obsDev) best = c.clock;
+  return { ...first, obsDev: best.obsDev, arrival: best.arrival };
 }

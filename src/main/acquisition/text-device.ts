@@ -72,13 +72,15 @@ export class TextDevice {
 
   /** The link came back after `lostAt`..`restoredAt`: a gap event, and the sample clock moves on by the downtime. */
   linkRestored(lostAt: number, restoredAt: number, attempts: number): void {
+    const lost = this.rate ? Math.max(0, Math.round((restoredAt - this.lastArrival) * this.rate)) : undefined;
     this.options.bus.publishEvent({
       kind: 'gap',
       t: lostAt,
       duration: Math.max(0, restoredAt - lostAt),
       text: `${this.options.label}: link lost for ${(restoredAt - lostAt).toFixed(1)} s, reconnected after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+      ...(lost !== undefined ? { lost } : {}),
     });
-    if (this.rate) this.index += Math.max(0, Math.round((restoredAt - this.lastArrival) * this.rate));
+    this.index += lost ?? 0;
   }
 
   detach(): void {
@@ -126,14 +128,20 @@ export class TextDevice {
     const channels = this.info.channels.length;
     const n = batch.length;
     const data = new Float64Array(n * channels);
+    // The line with the lowest arrival - "device time" is the pairing stored for re-timing.
+    let obsDev = 0;
+    let arrivalOfObs = Infinity;
     for (let i = 0; i < n; i++) {
       const { values, arrival } = batch[i];
       for (let c = 0; c < channels; c++) data[c * n + i] = values[c];
-      this.clock.observe((this.index + i) / rate, arrival);
+      const lineDev = (this.index + i) / rate;
+      this.clock.observe(lineDev, arrival);
+      if (arrival - lineDev < arrivalOfObs - obsDev) [obsDev, arrivalOfObs] = [lineDev, arrival];
     }
     const fit = this.clock.current()!;
     const dev = this.index / rate;
-    this.options.bus.publish({ key: this.info.key, index: this.index, t0: dev + fit.offset + fit.drift * dev, dt: (1 + fit.drift) / rate, n, data });
+    const clock = { dev0: dev, epoch: 0, obsDev, arrival: arrivalOfObs, offset: fit.offset, drift: fit.drift };
+    this.options.bus.publish({ key: this.info.key, index: this.index, t0: dev + fit.offset + fit.drift * dev, dt: (1 + fit.drift) / rate, n, data, clock });
     this.index += n;
     this.samples += n;
     this.meter.add(batch[n - 1].arrival, n);

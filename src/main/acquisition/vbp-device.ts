@@ -60,6 +60,8 @@ export class VbpDevice {
   readonly id: string;
   private readonly decoder = new VbpDecoder();
   private clock = new SyncedClock();
+  /** Restarts of the board's clock seen (a reboot after a reconnect): stored with each chunk. */
+  private clockEpoch = 0;
   private readonly sync: SyncOptions | null;
   private readonly pendingSync = new Map<number, number>();
   private nextNonce = 1;
@@ -314,7 +316,8 @@ export class VbpDevice {
     if (this.checkClock) this.checkClockAfterReconnect(packet.tDev, (packet.n - 1) / rate, arrival);
     const dev = this.clock.unwrap(packet.tDev);
     // A packet leaves the board after its last sample: that is the instant its arrival bounds.
-    this.clock.observe(dev + (packet.n - 1) / rate, arrival);
+    const obsDev = dev + (packet.n - 1) / rate;
+    this.clock.observe(obsDev, arrival);
     if (s.nextSeq !== null) {
       const jump = (packet.seq - s.nextSeq) & 0xffff;
       if (jump >= 0x8000) {
@@ -326,8 +329,9 @@ export class VbpDevice {
     }
     s.resumed = false;
     if (packet.n > 0) {
-      const drift = this.clock.current()!.drift;
-      this.options.bus.publish({ key: s.info.key, index: s.index, t0: this.clock.toHost(dev), dt: (1 + drift) / rate, n: packet.n, data: values });
+      const { offset, drift } = this.clock.current()!;
+      const clock = { dev0: dev, epoch: this.clockEpoch, obsDev, arrival, offset, drift };
+      this.options.bus.publish({ key: s.info.key, index: s.index, t0: this.clock.toHost(dev), dt: (1 + drift) / rate, n: packet.n, data: values, clock });
     }
     s.index += packet.n;
     s.samples += packet.n;
@@ -351,6 +355,7 @@ export class VbpDevice {
       t: this.clock.toHost(s.nextDev),
       duration: (lostSamples / rate) * (1 + drift),
       text: `${packets} packet${packets === 1 ? '' : 's'} lost (${lostSamples} samples)`,
+      lost: lostSamples,
     });
   }
 
@@ -365,6 +370,7 @@ export class VbpDevice {
     const predicted = this.predictArrival(tDev, lastSampleOffset);
     if (predicted !== null && Math.abs(predicted - arrival) < 2) return;
     this.clock = new SyncedClock();
+    this.clockEpoch++;
     for (const s of this.streams.values()) {
       s.index += Math.max(0, Math.round((arrival - this.lastArrival) * s.desc.rate));
       s.nextSeq = null;

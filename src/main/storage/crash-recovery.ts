@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { retimeSession } from './retime';
 
 /**
  * A recording process stamps `last_flush_at` at least this often (s), even with nothing to write;
@@ -19,7 +20,7 @@ export function processAlive(pid: number): boolean {
 
 /**
  * Closes the sessions a crash left open: ended at their last committed sample (or event), status
- * 'recovered'. A session whose owner process is alive and flushed recently is another process'
+ * 'recovered', re-timed as a stopped session is (their pyramids are rebuilt at the first read). A session whose owner process is alive and flushed recently is another process'
  * live recording (the CLI recording while the app is open) and is left alone. Returns the ids closed.
  */
 export function recoverInterrupted(db: Database.Database, alive: (pid: number) => boolean = processAlive, nowS = Date.now() / 1000): number[] {
@@ -35,6 +36,11 @@ export function recoverInterrupted(db: Database.Database, alive: (pid: number) =
        COALESCE((SELECT MAX(e.t + e.duration) FROM events e WHERE e.session_id = sessions.id), started_at))
      WHERE id = ?`,
   );
-  db.transaction(() => orphans.forEach((s) => close.run(s.id)))();
+  db.transaction(() => {
+    for (const s of orphans) {
+      close.run(s.id);
+      retimeSession(db, s.id);
+    }
+  })();
   return orphans.map((s) => s.id);
 }

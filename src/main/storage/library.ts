@@ -5,6 +5,8 @@ import type { Chunk, SessionEvent, SessionStatus, SessionSummary, StreamInfo, St
 import { recoverInterrupted } from './crash-recovery';
 import { MIGRATIONS } from './migrations';
 import { NewerSchemaError, prepareLibraryFile, explainOpenFailure } from './open-errors';
+import { PyramidBuilder, writePyramidRows, type PyramidRow } from './pyramid';
+import { retimeSession } from './retime';
 
 export interface LibraryOptions {
   /** A better-sqlite3 binding built for another runtime (Electron); see EngineOptions. */
@@ -63,6 +65,27 @@ export interface Heartbeat {
   pid: number;
   at: number;
 }
+
+/** A device's online clock fit at host time `t` (see `clock_fits`). */
+export interface LiveClockFit {
+  deviceRowId: number;
+  epoch: number;
+  t: number;
+  dev: number;
+  offset: number;
+  drift: number;
+}
+
+/** What a flush writes beside chunks and events. */
+export interface WriteExtras {
+  heartbeat?: Heartbeat;
+  /** Pyramid rows per stream row, new or grown since the last write. */
+  pyramid?: { streamId: number; rows: readonly PyramidRow[] }[];
+  fits?: readonly LiveClockFit[];
+}
+
+/** Event kinds stored as compact per-stream series (`marks`), not one row each. */
+const MARK_KINDS: ReadonlySet<string> = new Set(['beat', 'step']);
 
 /** The library database: one SQLite file (WAL) holding every recorded session. */
 export class Library {
@@ -171,8 +194,45 @@ export class Library {
     return Number(r.lastInsertRowid);
   }
 
-  endSession(id: number, endedAt: number): void {
-    this.db.prepare(`UPDATE sessions SET ended_at = ?, status = 'complete', owner_pid = NULL WHERE id = ?`).run(endedAt, id);
+  /**
+   * Closes the session and re-times its device streams with the clock fit of the whole session
+   * (see retime.ts). `pyramidBuilt`: the recorder wrote every stream's pyramid to the end.
+   */
+  endSession(id: number, endedAt: number, pyramidBuilt = false): void {
+    this.db.transaction(() => {
+      this.db.prepare(`UPDATE sessions SET ended_at = ?, status = 'complete', owner_pid = NULL WHERE id = ?`).run(endedAt, id);
+      if (pyramidBuilt) this.db.prepare('UPDATE streams SET pyramid = 1 WHERE session_id = ?').run(id);
+      retimeSession(this.db, id);
+    })();
+  }
+
+  /**
+   * Builds the pyramid of every stream of a closed session that lacks a complete one (an older
+   * library, an imported file, a session a crash ended), from its chunks. Long for a long
+   * session: a job's work where that matters. A session still recording is left to its recorder.
+   */
+  ensurePyramid(sessionId: number): void {
+    const streams = this.db
+      .prepare(
+        `SELECT s.id, s.channels FROM streams s JOIN sessions se ON se.id = s.session_id
+         WHERE s.session_id = ? AND s.pyramid = 0 AND s.rate > 0 AND se.status != 'recording'`,
+      )
+      .all(sessionId) as { id: number; channels: string }[];
+    for (const s of streams) {
+      const builder = new PyramidBuilder((JSON.parse(s.channels) as unknown[]).length);
+      for (const chunk of this.chunks(s.id)) builder.add(chunk);
+      builder.end();
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM pyramid WHERE stream_id = ?').run(s.id);
+        writePyramidRows(this.db, s.id, builder.pending());
+        this.db.prepare('UPDATE streams SET pyramid = 1 WHERE id = ?').run(s.id);
+      })();
+    }
+  }
+
+  /** Whether the stream's pyramid covers all of its chunks. */
+  hasPyramid(streamId: number): boolean {
+    return (this.db.prepare('SELECT pyramid FROM streams WHERE id = ?').get(streamId) as { pyramid: number } | undefined)?.pyramid === 1;
   }
 
   addDevice(sessionId: number, device: NewDevice): number {
@@ -195,24 +255,29 @@ export class Library {
   }
 
   /**
-   * Writes chunks and events in one transaction with the session's heartbeat: all of a flush
-   * lands, or none of it. The heartbeat also reclaims a session another process wrongly
+   * Writes chunks, events, pyramid rows and clock fits in one transaction with the session's
+   * heartbeat: all of a flush lands, or none of it. Beats and steps go into `marks`, one row per
+   * stream and text per flush. The heartbeat also reclaims a session another process wrongly
    * recovered while this one could not write.
    */
   write(
     sessionId: number,
     chunks: { streamId: number; chunk: Chunk }[],
     events: { streamId: number | null; event: SessionEvent }[],
-    heartbeat: Heartbeat = { pid: process.pid, at: Date.now() / 1000 },
+    extras: WriteExtras = {},
   ): void {
     this.ensureFile();
+    const heartbeat = extras.heartbeat ?? { pid: process.pid, at: Date.now() / 1000 };
     const stamp = this.db.prepare(`UPDATE sessions SET status = 'recording', ended_at = NULL, owner_pid = ?, last_flush_at = ? WHERE id = ?`);
-    const insertChunk = this.db.prepare('INSERT INTO chunks (stream_id, sample_index, t0, dt, n, dtype, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insertChunk = this.db.prepare(
+      'INSERT INTO chunks (stream_id, sample_index, t0, dt, n, dtype, data, dev0, clock_epoch, obs_dev, arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const count = this.db.prepare('UPDATE streams SET samples = samples + ? WHERE id = ?');
-    const insertEvent = this.db.prepare('INSERT INTO events (session_id, stream_id, t, duration, kind, text) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertEvent = this.db.prepare('INSERT INTO events (session_id, stream_id, t, duration, kind, text, lost) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const marks = new Map<string, { streamId: number; kind: string; text: string; times: number[] }>();
     this.db.transaction(() => {
       for (const { streamId, chunk } of chunks) {
-        const { data } = chunk;
+        const { data, clock } = chunk;
         insertChunk.run(
           streamId,
           chunk.index,
@@ -221,10 +286,34 @@ export class Library {
           chunk.n,
           data instanceof Float64Array ? 'f64' : 'f32',
           Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+          clock?.dev0 ?? null,
+          clock?.epoch ?? null,
+          clock?.obsDev ?? null,
+          clock?.arrival ?? null,
         );
         count.run(chunk.n, streamId);
       }
-      for (const { streamId, event } of events) insertEvent.run(sessionId, streamId, event.t, event.duration, event.kind, event.text);
+      for (const { streamId, event } of events) {
+        if (streamId !== null && MARK_KINDS.has(event.kind)) {
+          const key = `${streamId}\n${event.kind}\n${event.text}`;
+          let series = marks.get(key);
+          if (!series) marks.set(key, (series = { streamId, kind: event.kind, text: event.text, times: [] }));
+          series.times.push(event.t);
+        } else insertEvent.run(sessionId, streamId, event.t, event.duration, event.kind, event.text, event.lost ?? null);
+      }
+      // Prepared only when needed: most flushes have no marks, pyramid rows or fits, and a prepare costs as much as a small insert.
+      if (marks.size > 0) {
+        const insertMarks = this.db.prepare('INSERT INTO marks (stream_id, kind, text, first_t, count, times) VALUES (?, ?, ?, ?, ?, ?)');
+        for (const m of marks.values()) {
+          const times = Float64Array.from(m.times).sort();
+          insertMarks.run(m.streamId, m.kind, m.text, times[0], times.length, Buffer.from(times.buffer));
+        }
+      }
+      for (const p of extras.pyramid ?? []) if (p.rows.length > 0) writePyramidRows(this.db, p.streamId, p.rows);
+      if (extras.fits?.length) {
+        const insertFit = this.db.prepare("INSERT INTO clock_fits (device_id, epoch, source, t, dev, offset, drift) VALUES (?, ?, 'live', ?, ?, ?, ?)");
+        for (const f of extras.fits) insertFit.run(f.deviceRowId, f.epoch, f.t, f.dev, f.offset, f.drift);
+      }
       stamp.run(heartbeat.pid, heartbeat.at, sessionId);
     })();
   }
@@ -284,19 +373,24 @@ export class Library {
     const rows = this.db
       .prepare('SELECT sample_index AS "index", t0, dt, n, dtype, data FROM chunks WHERE stream_id = ? ORDER BY sample_index')
       .iterate(streamId) as Iterable<{ index: number; t0: number; dt: number; n: number; dtype: string; data: Buffer }>;
-    for (const r of rows) {
-      const bytes = new Uint8Array(r.data); // copy: aligned, and owned past the iterator step
-      const data = r.dtype === 'f64' ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
-      yield { index: r.index, t0: r.t0, dt: r.dt, n: r.n, data };
-    }
+    for (const r of rows) yield decodeChunk(r);
   }
 
-  /** A stream's chunks that overlap [a, b) (host time), in sample order. */
+  /**
+   * A stream's chunks that overlap [a, b) (host time), in time order. Through the time index it
+   * reads only those: the last chunk starting at or before `a` (a stream's chunks do not overlap)
+   * and the ones starting before `b`.
+   */
   chunksBetween(streamId: number, a: number, b: number): StoredChunk[] {
     const rows = this.db
-      .prepare('SELECT sample_index AS "index", t0, dt, n, dtype, data FROM chunks WHERE stream_id = ? AND t0 < ? AND t0 + n * dt > ? ORDER BY sample_index')
-      .all(streamId, b, a) as ChunkRow[];
-    return rows.map(toStoredChunk);
+      .prepare(
+        `SELECT sample_index AS "index", t0, dt, n, dtype, data FROM chunks
+         WHERE stream_id = @streamId AND t0 < @b
+           AND t0 >= COALESCE((SELECT t0 FROM chunks WHERE stream_id = @streamId AND t0 <= @a ORDER BY t0 DESC LIMIT 1), @a)
+         ORDER BY t0`,
+      )
+      .all({ streamId, a, b }) as ChunkRow[];
+    return rows.filter((r) => r.t0 + r.n * r.dt > a).map(decodeChunk);
   }
 
   /**
@@ -307,7 +401,7 @@ export class Library {
     const rows = this.db
       .prepare('SELECT sample_index AS "index", t0, dt, n, dtype, data FROM chunks WHERE stream_id = ? AND t0 >= ? AND t0 < ? ORDER BY sample_index')
       .all(streamId, a, b) as ChunkRow[];
-    return rows.map(toStoredChunk);
+    return rows.map(decodeChunk);
   }
 
   /** Host times of a stream's first and last chunk starts; null when it has none. */
@@ -330,6 +424,19 @@ export class Library {
     ).map(({ key, ...e }) => (key ? { ...e, key } : e));
   }
 
+  /** A stream's beat or step times (host time, ascending): its mark series, and the event rows of a library from before them. */
+  markTimes(streamId: number): number[] {
+    const times: number[] = [];
+    for (const r of this.db.prepare('SELECT times FROM marks WHERE stream_id = ? ORDER BY first_t').all(streamId) as { times: Buffer }[]) {
+      times.push(...new Float64Array(new Uint8Array(r.times).buffer));
+    }
+    const legacy = this.db
+      .prepare("SELECT t FROM events WHERE session_id = (SELECT session_id FROM streams WHERE id = @streamId) AND stream_id = @streamId AND kind IN ('beat', 'step') ORDER BY t")
+      .all({ streamId }) as { t: number }[];
+    for (const r of legacy) times.push(r.t);
+    return legacy.length ? times.sort((x, y) => x - y) : times;
+  }
+
   /** Adds a label event (host time t); returns its row id. */
   addLabel(sessionId: number, streamId: number | null, t: number, duration: number, text: string): number {
     return Number(this.db.prepare("INSERT INTO events (session_id, stream_id, t, duration, kind, text) VALUES (?, ?, ?, ?, 'label', ?)").run(sessionId, streamId, t, duration, text).lastInsertRowid);
@@ -345,17 +452,28 @@ export class Library {
     if (!changed) throw new Error(`session ${sessionId} has no label ${labelId}`);
   }
 
+  /** All of a session's events in time order, beats and steps from their mark series included. */
   events(sessionId: number): (SessionEvent & { stream: string | null })[] {
-    return this.db
+    const rows = this.db
       .prepare(
-        `SELECT e.t, e.duration, e.kind, e.text, s.name AS stream, s.key AS key FROM events e
+        `SELECT e.t, e.duration, e.kind, e.text, e.lost, s.name AS stream, s.key AS key FROM events e
          LEFT JOIN streams s ON s.id = e.stream_id WHERE e.session_id = ? ORDER BY e.t, e.id`,
       )
       .all(sessionId)
       .map((r) => {
-        const { key, ...rest } = r as SessionEvent & { stream: string | null; key: string | null };
-        return key ? { ...rest, key } : rest;
+        const { key, lost, ...rest } = r as SessionEvent & { stream: string | null; key: string | null; lost: number | null };
+        return { ...rest, ...(key ? { key } : {}), ...(lost !== null ? { lost } : {}) };
       });
+    const marks = this.db
+      .prepare('SELECT m.kind, m.text, m.times, s.name AS stream, s.key AS key FROM marks m JOIN streams s ON s.id = m.stream_id WHERE s.session_id = ?')
+      .all(sessionId) as { kind: SessionEvent['kind']; text: string; times: Buffer; stream: string; key: string }[];
+    if (marks.length === 0) return rows;
+    const all: (SessionEvent & { stream: string | null })[] = [...rows];
+    for (const m of marks) {
+      for (const t of new Float64Array(new Uint8Array(m.times).buffer)) all.push({ t, duration: 0, kind: m.kind, text: m.text, stream: m.stream, key: m.key });
+    }
+    // Stable: at equal times, events keep their row order before the marks.
+    return all.sort((x, y) => x.t - y.t);
   }
 }
 
@@ -368,8 +486,9 @@ interface ChunkRow {
   data: Buffer;
 }
 
-function toStoredChunk(r: ChunkRow): StoredChunk {
-  const bytes = new Uint8Array(r.data); // copy: aligned, and owned by the caller
+/** A stored chunk row decoded; the copy makes the samples aligned and owned past the statement. */
+function decodeChunk(r: ChunkRow): StoredChunk {
+  const bytes = new Uint8Array(r.data);
   return { index: r.index, t0: r.t0, dt: r.dt, n: r.n, data: r.dtype === 'f64' ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer) };
 }
 

@@ -97,4 +97,52 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS events_by_stream ON events (stream_id);
   `,
+  // 7: storage for long sessions. Chunks are read in sample order and by time range: index both.
+  // The clock model's record per chunk and its fits over time, with the online times kept beside
+  // the ones re-fitted at the session's end. Gaps carry their lost samples; beats and steps are
+  // compact per-stream series; a min/max pyramid per stream draws any zoom from few points.
+  `
+  CREATE INDEX chunks_by_stream_index ON chunks (stream_id, sample_index);
+  ALTER TABLE chunks ADD COLUMN dev0 REAL;          -- device clock (s) of the first sample
+  ALTER TABLE chunks ADD COLUMN clock_epoch INTEGER; -- device clock restarts (reboots) so far
+  ALTER TABLE chunks ADD COLUMN obs_dev REAL;       -- the fit's pairing: device time obs_dev...
+  ALTER TABLE chunks ADD COLUMN arrival REAL;       -- ...arrived at host time arrival
+  ALTER TABLE chunks ADD COLUMN t0_live REAL;       -- the online fit's t0/dt, once t0/dt are re-timed
+  ALTER TABLE chunks ADD COLUMN dt_live REAL;
+  CREATE TABLE clock_fits (
+    id INTEGER PRIMARY KEY,
+    device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    epoch INTEGER NOT NULL,
+    source TEXT NOT NULL,              -- 'live': the online model at host time t; 'session': the re-fit at the end, valid from device time dev
+    t REAL NOT NULL,
+    dev REAL NOT NULL,
+    offset REAL NOT NULL,              -- host = dev + offset + drift * dev
+    drift REAL NOT NULL
+  );
+  CREATE INDEX clock_fits_by_device ON clock_fits (device_id, source, dev);
+  ALTER TABLE events ADD COLUMN lost INTEGER;
+  CREATE TABLE marks (
+    id INTEGER PRIMARY KEY,
+    stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                -- 'beat' | 'step'
+    text TEXT NOT NULL,
+    first_t REAL NOT NULL,             -- host time of the first mark
+    count INTEGER NOT NULL,
+    times BLOB NOT NULL                -- Float64 host times, ascending
+  );
+  CREATE INDEX marks_by_stream_time ON marks (stream_id, first_t);
+  CREATE TABLE pyramid (
+    stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,
+    level INTEGER NOT NULL,            -- samples per point
+    first_index INTEGER NOT NULL,      -- sample index of the first point's first sample
+    t0 REAL NOT NULL,                  -- host time of that sample
+    dt REAL NOT NULL,                  -- seconds per sample
+    n INTEGER NOT NULL,                -- points; each covers level samples but the last, which covers the rest of samples
+    samples INTEGER NOT NULL,
+    data BLOB NOT NULL,                -- Float32 min[ch][n] then max[ch][n]
+    PRIMARY KEY (stream_id, level, first_index)
+  ) WITHOUT ROWID;
+  CREATE INDEX pyramid_by_time ON pyramid (stream_id, level, t0);
+  ALTER TABLE streams ADD COLUMN pyramid INTEGER NOT NULL DEFAULT 0;  -- 1: the pyramid covers every chunk
+  `,
 ];

@@ -3,10 +3,13 @@ import { concatRun, contiguousRuns } from '../acquisition/chunk-runs';
 import type { HostClock } from '../acquisition/host-clock';
 import type { StreamBus } from '../acquisition/stream-bus';
 import { HEARTBEAT_S } from './crash-recovery';
-import type { Library, NewDevice } from './library';
+import type { LiveClockFit, Library, NewDevice } from './library';
+import { PyramidBuilder } from './pyramid';
 
 /** Commit at least this often: a crash loses less than this much data. */
 export const FLUSH_INTERVAL_MS = 250;
+/** A device's online clock fit is stored at most this often (host s), and whenever its clock restarts. */
+const FIT_EVERY_S = 10;
 /** What the queue may hold while the database refuses writes before new samples are dropped. */
 export const DEFAULT_QUEUE_BUDGET_BYTES = 256 * 1024 * 1024;
 
@@ -21,6 +24,8 @@ export interface RecorderOptions {
   flushIntervalMs?: number;
   /** Bytes of samples the queue may hold while writes fail (default 256 MiB). */
   queueBudgetBytes?: number;
+  /** false: write no min/max pyramid (the first review read builds it); the review-storage bench measures its upkeep so. */
+  pyramid?: boolean;
 }
 
 /** Samples dropped from one stream since the queue filled, not yet written down as a gap event. */
@@ -36,7 +41,9 @@ interface DropAccount {
  * one transaction every 250 ms; contiguous chunks are merged into one row so rows stay large.
  * While the database refuses writes, the merged rows stay queued (built once, never re-merged)
  * up to a byte budget; past it new samples are dropped and counted, and the count is written as
- * a gap event as soon as writing works again.
+ * a gap event as soon as writing works again. As rows are merged they go into each stream's
+ * min/max pyramid, whose new points are written with the rows; and the devices' clock fits are
+ * kept every FIT_EVERY_S.
  */
 export class Recorder {
   private readonly identity: Pick<RecordingState, 'sessionId' | 'name' | 'participant' | 'startedAt'>;
@@ -54,6 +61,10 @@ export class Recorder {
   private readonly drops = new Map<string, DropAccount>();
   private readonly droppedTotal = new Map<string, number>();
   private lastWriteAt = 0;
+  private readonly pyramids = new Map<string, PyramidBuilder>();
+  /** Clock fits not written yet, and per device the last one taken. */
+  private fits: LiveClockFit[] = [];
+  private readonly lastFit = new Map<number, LiveClockFit>();
   private readonly budget: number;
   private readonly unsubscribe: () => void;
   private readonly timer: NodeJS.Timeout;
@@ -95,19 +106,33 @@ export class Recorder {
 
   /** Writes what is queued. Returns false (keeping the queue) when the database refused it. */
   flush(): boolean {
-    const idle = this.incoming.length === 0 && this.rows.length === 0 && this.pendingEvents.length === 0 && this.drops.size === 0;
+    const idle =
+      this.incoming.length === 0 &&
+      this.rows.length === 0 &&
+      this.pendingEvents.length === 0 &&
+      this.drops.size === 0 &&
+      ![...this.pyramids.values()].some((p) => p.hasPending());
     if (idle && Date.now() / 1000 - this.lastWriteAt < HEARTBEAT_S) return true;
     // Merge only what arrived since the last attempt; rows already merged stay as they are.
-    for (const run of contiguousRuns(this.incoming)) this.rows.push(concatRun(run));
+    for (const run of contiguousRuns(this.incoming)) {
+      const row = concatRun(run);
+      this.rows.push(row);
+      if (this.options.pyramid !== false) this.pyramidOf(row).add(row);
+    }
     this.incoming = [];
     try {
       for (const info of this.streamInfo.values()) this.addStream(info);
       const chunks = this.storableRows().map((chunk) => ({ streamId: this.streamRows.get(chunk.key)!, chunk }));
+      for (const { chunk } of chunks) this.takeFit(chunk);
       const events = [...this.pendingEvents, ...this.dropEvents()].map((event) => ({
         streamId: event.key ? (this.streamRows.get(event.key) ?? null) : null,
         event,
       }));
-      this.options.library.write(this.identity.sessionId, chunks, events);
+      const pyramid = [...this.pyramids].flatMap(([key, builder]) => {
+        const streamId = this.streamRows.get(key);
+        return streamId === undefined ? [] : [{ streamId, rows: builder.pending() }];
+      });
+      this.options.library.write(this.identity.sessionId, chunks, events, { pyramid, fits: this.fits });
     } catch (error) {
       const first = this.lastError?.message !== (error as Error).message;
       this.lastError = error as Error;
@@ -116,6 +141,8 @@ export class Recorder {
     }
     this.lastWriteAt = Date.now() / 1000;
     this.lastError = null;
+    for (const builder of this.pyramids.values()) builder.written();
+    this.fits = [];
     this.rows = [];
     this.pendingEvents = [];
     this.drops.clear();
@@ -128,6 +155,8 @@ export class Recorder {
   stop(): void {
     clearInterval(this.timer);
     this.unsubscribe();
+    // The partial blocks of the pyramids become their last points.
+    for (const builder of this.pyramids.values()) builder.end();
     if (!this.flush()) {
       const lost = this.queue()
         .streams.filter((s) => s.bytes > 0)
@@ -135,7 +164,7 @@ export class Recorder {
         .join(', ');
       throw new Error(`could not write the end of session ${this.identity.sessionId} (${this.lastError?.message}); not written: ${lost || 'events only'}`);
     }
-    this.options.library.endSession(this.identity.sessionId, this.options.now());
+    this.options.library.endSession(this.identity.sessionId, this.options.now(), this.options.pyramid !== false);
   }
 
   private take(chunk: Chunk): void {
@@ -185,7 +214,27 @@ export class Recorder {
       t: d.from,
       duration: d.to - d.from,
       text: `${d.samples} samples dropped: ${d.reason}`,
+      lost: d.samples,
     }));
+  }
+
+  private pyramidOf(chunk: Chunk): PyramidBuilder {
+    let builder = this.pyramids.get(chunk.key);
+    if (!builder) this.pyramids.set(chunk.key, (builder = new PyramidBuilder(chunk.data.length / chunk.n)));
+    return builder;
+  }
+
+  /** Keeps the chunk's online clock fit when its device's last kept one is FIT_EVERY_S old or of another clock epoch. */
+  private takeFit(chunk: Chunk): void {
+    const clock = chunk.clock;
+    const deviceId = this.streamInfo.get(chunk.key)?.deviceId;
+    const deviceRowId = deviceId === undefined ? undefined : this.deviceRows.get(deviceId);
+    if (!clock || deviceRowId === undefined) return;
+    const last = this.lastFit.get(deviceRowId);
+    if (last && last.epoch === clock.epoch && chunk.t0 - last.t < FIT_EVERY_S) return;
+    const fit: LiveClockFit = { deviceRowId, epoch: clock.epoch, t: chunk.t0, dev: clock.dev0, offset: clock.offset, drift: clock.drift };
+    this.lastFit.set(deviceRowId, fit);
+    this.fits.push(fit);
   }
 
   private queue(): RecordingQueue {

@@ -5,7 +5,8 @@
  */
 import type { BeatSeries, ReviewEvent, SessionDetail, TrackData } from '../../shared/review';
 import type { EventKind } from '../../shared/types';
-import type { Library, StoredSession, StoredStream } from './library';
+import type { Library, StoredChunk, StoredSession, StoredStream } from './library';
+import { PYRAMID_LEVELS, pyramidEnd, pyramidRowsBetween, type PyramidRow } from './pyramid';
 
 /** Event kinds the review view lists; beats and steps come as series (`beatSeries`). */
 const LISTED_KINDS: readonly EventKind[] = ['gap', 'marker', 'device', 'note', 'label'];
@@ -25,19 +26,29 @@ export function streamOrThrow(session: StoredSession, key: string): StoredStream
 export function sessionDetail(library: Library, sessionId: number): SessionDetail {
   const session = sessionOrThrow(library, sessionId);
   const origin = session.startedAt;
-  const lastSample = library.db.prepare('SELECT MAX(c.t0 + c.n * c.dt) AS last FROM chunks c JOIN streams s ON s.id = c.stream_id WHERE s.session_id = ?').get(sessionId) as { last: number | null };
+  // Each stream's last chunk by the time index, not a scan of all of them.
+  const lastSample = library.db
+    .prepare('SELECT MAX((SELECT c.t0 + c.n * c.dt FROM chunks c WHERE c.stream_id = s.id ORDER BY c.t0 DESC LIMIT 1)) AS last FROM streams s WHERE s.session_id = ?')
+    .get(sessionId) as { last: number | null };
   const end = Math.max(lastSample.last ?? origin, session.endedAt ?? origin);
   const events = (
     library.db
       .prepare(
-        `SELECT e.id, e.t, e.duration, e.kind, e.text, s.key AS key FROM events e LEFT JOIN streams s ON s.id = e.stream_id
+        `SELECT e.id, e.t, e.duration, e.kind, e.text, e.lost, s.key AS key FROM events e LEFT JOIN streams s ON s.id = e.stream_id
          WHERE e.session_id = ? AND e.kind IN (${LISTED_KINDS.map(() => '?').join(', ')}) ORDER BY e.t, e.id`,
       )
-      .all(sessionId, ...LISTED_KINDS) as { id: number; t: number; duration: number; kind: EventKind; text: string; key: string | null }[]
-  ).map((e): ReviewEvent => {
-    const lost = e.kind === 'gap' ? /(\d+) (?:lost )?samples?/.exec(e.text) : null;
-    return { id: e.id, kind: e.kind, t: e.t - origin, duration: e.duration, text: e.text, ...(e.key ? { key: e.key } : {}), ...(lost ? { lost: Number(lost[1]) } : {}) };
-  });
+      .all(sessionId, ...LISTED_KINDS) as { id: number; t: number; duration: number; kind: EventKind; text: string; lost: number | null; key: string | null }[]
+  ).map(
+    (e): ReviewEvent => ({
+      id: e.id,
+      kind: e.kind,
+      t: e.t - origin,
+      duration: e.duration,
+      text: e.text,
+      ...(e.key ? { key: e.key } : {}),
+      ...(e.lost !== null ? { lost: e.lost } : {}),
+    }),
+  );
   return {
     id: session.id,
     name: session.name,
@@ -50,65 +61,126 @@ export function sessionDetail(library: Library, sessionId: number): SessionDetai
   };
 }
 
-/** One stream over [t0, t1) s from the session start: min/max per column, or the samples when fewer than `columns`. */
+/**
+ * One stream over [t0, t1) s from the session start: min/max per column, or the samples when
+ * fewer than `columns`. Min/max come from the coarsest pyramid level that still has a point per
+ * column (built first for a closed session that lacks it), from raw samples only below 64x.
+ */
 export function readTrack(library: Library, sessionId: number, key: string, t0: number, t1: number, columns: number): TrackData {
   if (!(t1 > t0)) throw new Error(`readTrack: the range ${t0}..${t1} s is empty`);
   const session = sessionOrThrow(library, sessionId);
   const stream = streamOrThrow(session, key);
   const origin = session.startedAt;
+  const a = origin + t0;
+  const b = origin + t1;
   const nch = stream.channels.length;
-  const chunks = library.chunksBetween(stream.id, origin + t0, origin + t1);
+  const level = PYRAMID_LEVELS.findLast((l) => ((t1 - t0) * stream.rate) / l >= columns);
+  if (level !== undefined) {
+    if (session.status !== 'recording') library.ensurePyramid(sessionId);
+    const grid = new ColumnGrid(nch, columns, a, b);
+    for (const row of pyramidRowsBetween(library.db, stream.id, level, a, b)) grid.addPoints(row);
+    // A stream still being recorded: what its pyramid has no point for yet comes from the samples.
+    if (!library.hasPyramid(stream.id)) {
+      const covered = pyramidEnd(library.db, stream.id, level) ?? a;
+      if (covered < b) for (const c of library.chunksBetween(stream.id, Math.max(a, covered), b)) grid.addSamples(c, Math.max(a, covered), b);
+    }
+    return { key, t0, t1, mode: 'minmax', columns, level, min: grid.min, max: grid.max };
+  }
+  const chunks = library.chunksBetween(stream.id, a, b);
   let count = 0;
   for (const c of chunks) {
-    const [i0, i1] = samplesIn(c, origin + t0, origin + t1);
+    const [i0, i1] = samplesIn(c, a, b);
     count += i1 - i0;
   }
-  if (count <= columns) {
-    const t: number[] = [];
-    const values: (number | null)[][] = Array.from({ length: nch }, () => []);
-    let nextIndex = -1;
-    for (const c of chunks) {
-      const [i0, i1] = samplesIn(c, origin + t0, origin + t1);
-      if (i1 <= i0) continue;
-      if (nextIndex >= 0 && c.index + i0 !== nextIndex) {
-        // A gap between chunks: a null point, so no line joins across it.
-        t.push(c.t0 + (i0 - 0.5) * c.dt - origin);
-        for (const v of values) v.push(null);
-      }
-      for (let i = i0; i < i1; i++) {
-        t.push(c.t0 + i * c.dt - origin);
-        for (let ch = 0; ch < nch; ch++) values[ch].push(finite(c.data[ch * c.n + i]));
-      }
-      nextIndex = c.index + i1;
-    }
-    return { key, t0, t1, mode: 'samples', t, values };
+  if (count > columns) {
+    const grid = new ColumnGrid(nch, columns, a, b);
+    for (const c of chunks) grid.addSamples(c, a, b);
+    return { key, t0, t1, mode: 'minmax', columns, level: 1, min: grid.min, max: grid.max };
   }
-  const min: (number | null)[][] = Array.from({ length: nch }, () => new Array<number | null>(columns).fill(null));
-  const max: (number | null)[][] = Array.from({ length: nch }, () => new Array<number | null>(columns).fill(null));
-  const width = (t1 - t0) / columns;
+  const t: number[] = [];
+  const values: (number | null)[][] = Array.from({ length: nch }, () => []);
+  let nextIndex = -1;
   for (const c of chunks) {
-    const [i0, i1] = samplesIn(c, origin + t0, origin + t1);
-    for (let i = i0; i < i1; i++) {
-      const col = Math.min(columns - 1, Math.floor((c.t0 + i * c.dt - origin - t0) / width));
-      for (let ch = 0; ch < nch; ch++) {
-        const v = c.data[ch * c.n + i];
-        if (v !== v) continue;
-        const lo = min[ch][col];
-        const hi = max[ch][col];
-        if (lo === null || v < lo) min[ch][col] = v;
-        if (hi === null || v > hi) max[ch][col] = v;
-      }
+    const [i0, i1] = samplesIn(c, a, b);
+    if (i1 <= i0) continue;
+    if (nextIndex >= 0 && c.index + i0 !== nextIndex) {
+      // A gap between chunks: a null point, so no line joins across it.
+      t.push(c.t0 + (i0 - 0.5) * c.dt - origin);
+      for (const v of values) v.push(null);
     }
+    for (let i = i0; i < i1; i++) {
+      t.push(c.t0 + i * c.dt - origin);
+      for (let ch = 0; ch < nch; ch++) values[ch].push(finite(c.data[ch * c.n + i]));
+    }
+    nextIndex = c.index + i1;
   }
-  return { key, t0, t1, mode: 'minmax', columns, level: 1, min, max };
+  return { key, t0, t1, mode: 'samples', t, values };
 }
 
-/** The detected beats (or steps) of a stream, from its beat or step events. */
+/** Min/max per channel over `columns` equal columns of [a, b) (host time); null where nothing fell. */
+class ColumnGrid {
+  readonly min: (number | null)[][];
+  readonly max: (number | null)[][];
+  private readonly width: number;
+
+  constructor(
+    private readonly channels: number,
+    private readonly columns: number,
+    private readonly a: number,
+    b: number,
+  ) {
+    this.min = Array.from({ length: channels }, () => new Array<number | null>(columns).fill(null));
+    this.max = Array.from({ length: channels }, () => new Array<number | null>(columns).fill(null));
+    this.width = (b - a) / columns;
+  }
+
+  /** The chunk's samples within [a, b), each into its column. */
+  addSamples(c: StoredChunk, a: number, b: number): void {
+    const [i0, i1] = samplesIn(c, a, b);
+    for (let i = i0; i < i1; i++) {
+      const col = this.column(c.t0 + i * c.dt);
+      for (let ch = 0; ch < this.channels; ch++) this.put(ch, col, c.data[ch * c.n + i], c.data[ch * c.n + i]);
+    }
+  }
+
+  /** A pyramid row's points, each into every column its samples reach. */
+  addPoints(row: PyramidRow): void {
+    const { n, level, dt } = row;
+    for (let k = 0; k < n; k++) {
+      const start = row.t0 + k * level * dt;
+      const count = k < n - 1 ? level : row.samples - (n - 1) * level;
+      const c0 = this.column(start);
+      const c1 = this.column(start + (count - 1) * dt);
+      if (c1 < 0 || c0 >= this.columns) continue;
+      for (let ch = 0; ch < this.channels; ch++) {
+        const lo = row.data[ch * n + k];
+        const hi = row.data[(this.channels + ch) * n + k];
+        for (let col = Math.max(0, c0); col <= Math.min(this.columns - 1, c1); col++) this.put(ch, col, lo, hi);
+      }
+    }
+  }
+
+  /** The column of host time t; -1 before a, `columns` at or past b. */
+  private column(t: number): number {
+    const col = Math.floor((t - this.a) / this.width + EDGE_SAMPLES * 1e-3);
+    return col < 0 ? -1 : Math.min(col, this.columns);
+  }
+
+  private put(ch: number, col: number, lo: number, hi: number): void {
+    if (col < 0 || col >= this.columns || !(lo <= hi)) return;
+    const min = this.min[ch][col];
+    const max = this.max[ch][col];
+    if (min === null || lo < min) this.min[ch][col] = lo;
+    if (max === null || hi > max) this.max[ch][col] = hi;
+  }
+}
+
+/** The detected beats (or steps) of a stream, from its mark series. */
 export function detectedBeats(library: Library, sessionId: number, key: string): BeatSeries {
   const session = sessionOrThrow(library, sessionId);
   const stream = streamOrThrow(session, key);
-  const rows = library.db.prepare("SELECT t FROM events WHERE session_id = ? AND stream_id = ? AND kind IN ('beat', 'step') ORDER BY t").all(sessionId, stream.id) as { t: number }[];
-  return { key, set: 'detected', t: rows.map((r) => r.t - session.startedAt), rejected: rows.map(() => false) };
+  const t = library.markTimes(stream.id).map((x) => x - session.startedAt);
+  return { key, set: 'detected', t, rejected: t.map(() => false) };
 }
 
 /** Host epoch seconds carry ~0.2 µs of rounding: a sample this close to a range edge is on it. */
