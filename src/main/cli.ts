@@ -176,7 +176,8 @@ async function record(args: string[]): Promise<void> {
     speed: number(values.speed, 'speed', MIN_SPEED, MIN_SPEED, MAX_SPEED),
   };
   const virtualTime = values.fast ? new VirtualTime(hostNow()) : undefined;
-  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values), virtualTime });
+  // The process exits right after: the session is re-timed at stop, not in a job that exit would cancel.
+  const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values), virtualTime, finishSessionsInJobs: false });
   try {
     for (const id of devices) await engine.connect(id, connectOptions);
     // On virtual time the board says HELLO at its first delivery.

@@ -26,4 +26,10 @@ export interface EngineOptions {
   durable?: boolean;
   /** Bytes the recorder may queue while the library cannot be written (default 256 MiB). */
   recordQueueBytes?: number;
+  /**
+   * Re-time a stopped session and build missing pyramids in background jobs (default), so the
+   * thread that reads devices never waits on them; false: at stop, in place (the CLI's record,
+   * which exits right after).
+   */
+  finishSessionsInJobs?: boolean;
 }

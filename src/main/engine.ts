@@ -47,6 +47,8 @@ export interface EngineInternals {
 }
 
 const STATUS_INTERVAL_MS = 1000;
+/** Up to this many samples, a session without its pyramid or re-timing is finished in place on its first review read (well under a second). */
+const FINISH_IN_PLACE_SAMPLES = 5_000_000;
 
 /** Builds the engine every face drives: devices, acquisition, analysis, recorder and library. */
 export async function createEngine(options: EngineOptions & EngineInternals): Promise<Engine> {
@@ -74,6 +76,7 @@ class VitalsEngine implements Engine {
   private readonly jobs: JobRunner;
   private recorder: Recorder | null = null;
   private readonly recordQueueBytes: number | undefined;
+  private readonly finishInJobs: boolean;
   /** Where the UI's exports go: beside the library, so they are easy to find from either face. */
   private readonly exportsDir: string;
 
@@ -82,6 +85,7 @@ class VitalsEngine implements Engine {
     this.exportsDir = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-exports') : join(dirname(options.dbPath), 'exports');
     this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding, durable: options.durable });
     this.recordQueueBytes = options.recordQueueBytes;
+    this.finishInJobs = options.finishSessionsInJobs !== false;
     this.jobs = new JobRunner({ dbPath: options.dbPath, nativeBinding: options.nativeBinding, background: true, onChange: () => this.pushStatus() });
     this.catalog = new DeviceCatalog({
       simulator: options.simulator,
@@ -94,6 +98,8 @@ class VitalsEngine implements Engine {
     this.publisher = new UiPublisher(this.bus, (frame) => this.emitFrame(frame), this.now);
     this.analysis = new AnalysisHost(this.bus, this.now, () => this.pushStatus());
     this.statusTimer = setInterval(() => this.pushStatus(), STATUS_INTERVAL_MS);
+    // What an earlier run left: sessions stopped while their re-timing job ran, imported ones without a pyramid.
+    this.finishSessions();
   }
 
   async listDevices(): Promise<DeviceEntry[]> {
@@ -208,7 +214,23 @@ class VitalsEngine implements Engine {
   }
 
   async readTrack(sessionId: number, streamKey: string, t0: number, t1: number, columns: number): Promise<TrackData> {
+    const unfinished = this.library.unfinishedSessions().find((s) => s.id === sessionId);
+    if (unfinished && unfinished.samples > FINISH_IN_PLACE_SAMPLES) {
+      this.finishSessions();
+      throw new Error(`session ${sessionId} is being re-timed and its overview built (a background job, see its progress): its tracks are drawn when that is done`);
+    }
+    // A short session is finished in place: a fraction of a second.
+    if (unfinished) this.library.finishSession(sessionId);
     return readTrack(this.library, sessionId, streamKey, t0, t1, columns);
+  }
+
+  /** Starts a job for every closed session whose re-timing or pyramid is still to do and has none running. */
+  private finishSessions(): void {
+    if (!this.finishInJobs) return;
+    const running = new Set(this.jobs.list().flatMap((j) => (j.kind === 'finish-session' && j.state === 'running' ? [j.sessionId] : [])));
+    for (const { id } of this.library.unfinishedSessions()) {
+      if (!running.has(id)) this.jobs.start({ kind: 'finish-session', title: `Re-timing and overview of session ${id}`, sessionId: id, params: { sessionId: id } });
+    }
   }
 
   async getBeats(sessionId: number, streamKey: string): Promise<BeatSeries> {
@@ -299,6 +321,7 @@ class VitalsEngine implements Engine {
         },
         onError: () => this.pushStatus(),
         queueBudgetBytes: this.recordQueueBytes,
+        retimeOnClose: !this.finishInJobs,
       },
       name.trim() || `Session ${new Date().toLocaleString()}`,
       participant.trim(),
@@ -312,6 +335,7 @@ class VitalsEngine implements Engine {
     if (!recorder) return null;
     recorder.stop();
     this.recorder = null;
+    this.finishSessions();
     this.pushStatus();
     return toSummary(this.library.session(recorder.state.sessionId)!);
   }

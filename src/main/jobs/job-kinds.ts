@@ -37,6 +37,11 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
     files: [file],
     sessionIds: importSessionFile(library, file, copyReport(report), nativeBinding),
   }),
+  'finish-session': ({ library, report }, { sessionId }) => {
+    report({ stage: 're-timing and building the overview', samplesDone: 0, samplesTotal: 1, bytesWritten: 0 });
+    library.finishSession(sessionId);
+    return {};
+  },
   // The offline analysis (the live pipelines, replayed) with other parameters; stored beside the live results.
   reanalyze: ({ library, report }, { sessionId, options }) => {
     report({ stage: 'reading the session', samplesDone: 0, samplesTotal: 1000, bytesWritten: 0 });
@@ -52,7 +57,7 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
 };
 
 /** Jobs that write the library: their worker opens a writable connection of its own. */
-export const WRITING_JOBS: ReadonlySet<JobKind> = new Set(['import-session-file', 'reanalyze']);
+export const WRITING_JOBS: ReadonlySet<JobKind> = new Set(['import-session-file', 'reanalyze', 'finish-session']);
 
 function copyReport(report: JobContext['report']): (p: CopyProgress) => void {
   return (p) => report({ stage: p.stage, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten });

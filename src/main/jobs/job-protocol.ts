@@ -11,6 +11,8 @@ export const PROGRESS_INTERVAL_MS = 200;
 export interface JobParams {
   'export-csv': { sessionId: number; dir: string; range?: ExportRange };
   reanalyze: { sessionId: number; options: ReanalysisOptions };
+  /** Re-timing and pyramid of a closed session (see Library.finishSession). */
+  'finish-session': { sessionId: number };
   /** `replace`: an existing `file` is replaced (the engine's own exports folder). */
   'export-session-file': { sessionId: number; file: string; replace: boolean };
   'import-session-file': { file: string };
@@ -20,6 +22,7 @@ export interface JobParams {
 export interface JobOutputs {
   'export-csv': Required<Pick<JobOutput, 'dir' | 'files'>>;
   reanalyze: Required<Pick<JobOutput, 'runId' | 'name'>>;
+  'finish-session': JobOutput;
   'export-session-file': Required<Pick<JobOutput, 'dir' | 'files'>>;
   'import-session-file': Required<Pick<JobOutput, 'dir' | 'files' | 'sessionIds'>>;
 }

@@ -195,15 +195,35 @@ export class Library {
   }
 
   /**
-   * Closes the session and re-times its device streams with the clock fit of the whole session
-   * (see retime.ts). `pyramidBuilt`: the recorder wrote every stream's pyramid to the end.
+   * Closes the session and, unless `retime` is false (then `finishSession` does it, in a job),
+   * re-times its device streams with the clock fit of the whole session (see retime.ts).
+   * `pyramidBuilt`: the recorder wrote every stream's pyramid to the end.
    */
-  endSession(id: number, endedAt: number, pyramidBuilt = false): void {
+  endSession(id: number, endedAt: number, pyramidBuilt = false, retime = true): void {
     this.db.transaction(() => {
-      this.db.prepare(`UPDATE sessions SET ended_at = ?, status = 'complete', owner_pid = NULL WHERE id = ?`).run(endedAt, id);
+      this.db.prepare(`UPDATE sessions SET ended_at = ?, status = 'complete', owner_pid = NULL, retimed = ? WHERE id = ?`).run(endedAt, retime ? 1 : 0, id);
       if (pyramidBuilt) this.db.prepare('UPDATE streams SET pyramid = 1 WHERE session_id = ?').run(id);
-      retimeSession(this.db, id);
+      if (retime) retimeSession(this.db, id);
     })();
+  }
+
+  /** What closing left for later: the re-timing (when the recorder left it to a job) and the pyramid. Long for a long session. */
+  finishSession(id: number): void {
+    this.db.transaction(() => {
+      retimeSession(this.db, id);
+      this.db.prepare('UPDATE sessions SET retimed = 1 WHERE id = ?').run(id);
+    })();
+    this.ensurePyramid(id);
+  }
+
+  /** Closed sessions whose re-timing or pyramid is still to do (see finishSession), with their samples. */
+  unfinishedSessions(): { id: number; samples: number }[] {
+    return this.db
+      .prepare(
+        `SELECT se.id, COALESCE(SUM(s.samples), 0) AS samples FROM sessions se JOIN streams s ON s.session_id = se.id
+         WHERE se.status != 'recording' AND (se.retimed = 0 OR (s.pyramid = 0 AND s.rate > 0)) GROUP BY se.id`,
+      )
+      .all() as { id: number; samples: number }[];
   }
 
   /**

@@ -145,4 +145,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX pyramid_by_time ON pyramid (stream_id, level, t0);
   ALTER TABLE streams ADD COLUMN pyramid INTEGER NOT NULL DEFAULT 0;  -- 1: the pyramid covers every chunk
   `,
+  // 8: whether a closed session was re-timed. The app re-times in a job after the recording stops
+  // (a day takes many seconds); a job cut short by quitting is run again at the next start.
+  `ALTER TABLE sessions ADD COLUMN retimed INTEGER NOT NULL DEFAULT 1;`,
 ];

@@ -26,6 +26,8 @@ export interface RecorderOptions {
   queueBudgetBytes?: number;
   /** false: write no min/max pyramid (the first review read builds it); the review-storage bench measures its upkeep so. */
   pyramid?: boolean;
+  /** false: leave the re-timing on close to `Library.finishSession` (the app runs it in a job). */
+  retimeOnClose?: boolean;
 }
 
 /** Samples dropped from one stream since the queue filled, not yet written down as a gap event. */
@@ -164,7 +166,7 @@ export class Recorder {
         .join(', ');
       throw new Error(`could not write the end of session ${this.identity.sessionId} (${this.lastError?.message}); not written: ${lost || 'events only'}`);
     }
-    this.options.library.endSession(this.identity.sessionId, this.options.now(), this.options.pyramid !== false);
+    this.options.library.endSession(this.identity.sessionId, this.options.now(), this.options.pyramid !== false, this.options.retimeOnClose !== false);
   }
 
   private take(chunk: Chunk): void {

@@ -146,9 +146,14 @@ export function ReviewView({ api, sessionId, jobs, report }: Props) {
     setFetcher(f);
     return () => f.dispose();
   }, [api, sessionId, keys, report]);
+  // Re-timing and the overview are finished by a background job after a recording stops: read again when it ends.
+  const finishedJob = jobs.filter((j) => j.kind === 'finish-session' && j.sessionId === sessionId && j.state === 'done').at(-1)?.id ?? null;
+  useEffect(() => {
+    if (finishedJob !== null) fetcher?.invalidate();
+  }, [fetcher, finishedJob]);
   useEffect(() => {
     if (fetcher && width > 0) fetcher.request(win, columns);
-  }, [fetcher, win, columns, width]);
+  }, [fetcher, win, columns, width, finishedJob]);
 
   // The overview: one stream of the whole session, read again only when the width changes.
   useEffect(() => {

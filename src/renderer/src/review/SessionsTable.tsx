@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { filterSessions, parseDate, type SessionFilter } from '../../../shared/session-library';
-import type { JobState, SessionSummary } from '../../../shared/types';
+import type { JobKind, JobState, SessionSummary } from '../../../shared/types';
 import { getApi } from '../api';
 import { errorMessage } from '../format';
 import { DeleteSessionDialog } from './DeleteSessionDialog';
@@ -33,6 +33,8 @@ const SORT_KEYS: Record<SortColumn, (s: SessionSummary) => string | number> = {
  * session file. Renames, tags, deletes and file jobs go to the engine API directly; CSV export
  * and cancel through the props, as before.
  */
+const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-session-file', 'import-session-file']);
+
 export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }: Props) {
   const api = getApi();
   const [search, setSearch] = useState('');
@@ -85,8 +87,8 @@ export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }:
   }, [sessions, filter, sort]);
   const allTags = useMemo(() => [...new Set((sessions ?? []).flatMap((s) => s.tags))].sort((a, b) => a.localeCompare(b)), [sessions]);
 
-  // The library's own jobs: exports and imports (a re-analysis shows in its session's review view).
-  const libraryJobs = jobs.filter((j) => j.kind !== 'reanalyze');
+  // The library's own jobs: exports and imports (re-analysis and re-timing show in the session's review).
+  const libraryJobs = jobs.filter((j) => LIBRARY_JOBS.has(j.kind));
   const running = libraryJobs.filter((j) => j.state === 'running');
   const lastEnded = libraryJobs.filter((j) => j.endedAt !== null).sort((a, b) => b.endedAt! - a.endedAt!)[0];
 

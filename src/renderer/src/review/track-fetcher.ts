@@ -46,6 +46,12 @@ export class TrackFetcher {
     return sameRequest(this.applied, { window, columns });
   }
 
+  /** Forgets what was fetched, so the next request goes out even for the same window (the stored data changed). */
+  invalidate(): void {
+    this.applied = null;
+    this.lastIssued = null;
+  }
+
   dispose(): void {
     this.disposed = true;
     if (this.frame !== null) cancelAnimationFrame(this.frame);
@@ -68,7 +74,11 @@ export class TrackFetcher {
         for (const t of tracks) this.data.set(t.key, t);
         this.applied = want;
         this.onData();
-      }, (e: unknown) => this.disposed || this.onError(e))
+      }, (e: unknown) => {
+        // A failed window may be asked again (after a background job finished, say).
+        if (sameRequest(this.lastIssued, want)) this.lastIssued = null;
+        if (!this.disposed) this.onError(e);
+      })
       .finally(() => {
         this.inFlight--;
         if (this.wanted && !this.disposed && this.frame === null) this.frame = requestAnimationFrame(this.issue);
