@@ -43,7 +43,7 @@ describe.skipIf(!chromiumPath)('session library in real Chromium through the web
     const chromium = await launchChromium(chromiumPath!);
     close = chromium.close;
     page = await chromium.context.newPage();
-    await page.goto(face.url);
+    await page.goto(`${face.url}#/sessions`);
     await page.getByTestId('session-row').first().waitFor({ timeout: 10_000 });
   });
 

@@ -151,7 +151,7 @@ describe('the engine runs exports as jobs', () => {
         engine.subscribe({
           status: (s) => {
             seen.push(...s.jobs);
-            const job = s.jobs.find((j) => j.sessionId === small && j.state !== 'running');
+            const job = s.jobs.find((j) => j.kind === 'export-csv' && j.sessionId === small && j.state !== 'running');
             if (job) resolve(job);
           },
         }),

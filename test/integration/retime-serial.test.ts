@@ -38,6 +38,15 @@ describe.skipIf(!socat)('re-timing a session on close (real ptys, real time)', (
       sessionId = await engine.startRecording({ name: 'drift 500 ppm', participant: '' });
       await sleep(12_000);
       await engine.stopRecording();
+      // The re-timing runs in a background job after Stop (closing the engine would cancel it).
+      for (;;) {
+        const job = (await engine.getStatus()).jobs.find((j) => j.kind === 'finish-session' && j.sessionId === sessionId);
+        if (job && job.state !== 'running') {
+          expect(job.state, job.error).toBe('done');
+          break;
+        }
+        await sleep(50);
+      }
     } finally {
       await engine.close();
       for (const b of boards) {
