@@ -1,7 +1,8 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { normalizeTags, sessionName } from '../../shared/session-library';
-import type { Chunk, SessionEvent, SessionStatus, SessionSummary, StreamInfo, StreamKind } from '../../shared/types';
+import type { ReviewStream } from '../../shared/review';
+import type { Chunk, SessionEvent, SessionStatus, SessionSummary, StreamInfo } from '../../shared/types';
 import { recoverInterrupted } from './crash-recovery';
 import { MIGRATIONS } from './migrations';
 import { NewerSchemaError, prepareLibraryFile, explainOpenFailure } from './open-errors';
@@ -20,16 +21,9 @@ export interface LibraryOptions {
   readonly?: boolean;
 }
 
-export interface StoredStream {
+/** A stored stream: what the review view is told of it (`derivedFrom`: for a stream the analysis derived, its source's key), and its row id. */
+export interface StoredStream extends ReviewStream {
   id: number;
-  key: string;
-  name: string;
-  kind: StreamKind;
-  rate: number;
-  channels: { label: string; unit: string }[];
-  samples: number;
-  /** For a stream the analysis derived: the key of its source stream. */
-  derivedFrom: string | null;
 }
 
 export interface StoredSession {
