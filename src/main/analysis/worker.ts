@@ -24,7 +24,8 @@ const analysis = new LiveAnalysis({
 async function loadModel(message: Extract<ToWorker, { type: 'model' }>): Promise<void> {
   let host: ModelHost | null = null;
   try {
-    host = await ModelHost.load(message.file);
+    // One thread per live model: its runs are small, and the cores are the devices' and the other analysis' too.
+    host = await ModelHost.load(message.file, { threads: 1 });
     if (!message.attach) {
       post({ type: 'model', id: message.id, info: modelInfo(host) });
       await host.close();

@@ -43,8 +43,11 @@ export class ModelHost {
     return this.manifest.name;
   }
 
-  /** Loads `file` and its sidecar manifest (`file` + ".json"), or throws an Error naming the file and what is wrong. */
-  static async load(file: string): Promise<ModelHost> {
+  /**
+   * Loads `file` and its sidecar manifest (`file` + ".json"), or throws an Error naming the file and
+   * what is wrong. `threads`: onnxruntime's intra-op threads (its default: one per core).
+   */
+  static async load(file: string, options: { threads?: number } = {}): Promise<ModelHost> {
     if (!existsSync(file)) throw new Error(`${file}: no such model file`);
     const sidecar = `${file}.json`;
     if (!existsSync(sidecar)) throw new Error(`${file}: no manifest ${basename(sidecar)} beside it (see the README's model manifest)`);
@@ -64,7 +67,7 @@ export class ModelHost {
     let session: InferenceSession;
     try {
       // Severity 4 (fatal only): onnxruntime's own log lines would reach the user's stderr.
-      session = await InferenceSession.create(readFileSync(file), { logSeverityLevel: 4 });
+      session = await InferenceSession.create(readFileSync(file), { logSeverityLevel: 4, ...(options.threads ? { intraOpNumThreads: options.threads } : {}) });
     } catch (error) {
       throw new Error(`${file}: ${loadFailure((error as Error).message)}`);
     }
