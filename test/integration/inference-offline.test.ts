@@ -122,6 +122,25 @@ describe('a model over a whole input', () => {
     await model.close();
   });
 
+  it('keeps the RR values across a lost stretch too short to hide a beat, as HR does', async () => {
+    const model = await ModelHost.load(join(MODELS, 'beat-rr.onnx'));
+    const { input, data } = ecgInput(250, 20, 3);
+    const clean = analyzeEcg(input.streams[0].channels[0]).beats;
+    const whole = await inferInput(model, input);
+    // 40 ms lost midway between beats 10 and 11, away from both beats' windows.
+    const mid = Math.round((clean[10] + clean[11]) / 2);
+    data.fill(NaN, mid - 5, mid + 5);
+    const r = await inferInput(model, input);
+    expect(r.skipped).toEqual(whole.skipped);
+    expect(r.outputs.map((o) => o.sample)).toContain(clean[11]);
+    // 80 ms could hide a beat: the intervals across it are broken, so beat 11 has no pre RR and beat 10 no post.
+    data.fill(NaN, mid - 10, mid + 10);
+    const broken = await inferInput(model, input);
+    expect(broken.skipped).toEqual({ ...whole.skipped, rr: whole.skipped.rr + 2 });
+    expect(broken.outputs.map((o) => o.sample)).not.toContain(clean[11]);
+    await model.close();
+  });
+
   it('is the CLI contract: --json and --csv outputs, and a broken model is one line on stderr with exit 1', async () => {
     const cli = cliOn(join(dir.path, 'lib.db'));
     const { data } = ecgInput(250, 20, 5);

@@ -4,6 +4,7 @@
  * pipeline (`analyzeEcg`), the one the live analysis runs.
  */
 import { analyzeEcg } from '../offline/analyze';
+import { HIDING_GAP_SEC } from '../pipelines';
 import type { InputStream, LoadedInput } from '../offline/load-input';
 import type { ModelHost, ModelResult, ModelWindow } from './model-host';
 import { cutWindow, resamplePlan, rrValues, type WindowRefusal } from './windowing';
@@ -62,7 +63,8 @@ export async function inferInput(model: ModelHost, input: LoadedInput, options: 
   if (trigger.type === 'beats') {
     if (stream.kind !== 'ecg') throw new Error(`${model.file}: trigger: "beats" needs an ECG stream (beats come from the ECG detector), the model's input is ${stream.kind}`);
     const ecg = analyzeEcg(channels[0]);
-    gaps = ecg.gaps;
+    // As for HR: only a gap that could hide a beat breaks an RR interval (see pipelines/gap-bridge.ts).
+    gaps = ecg.gaps.filter(([a, b]) => b - a >= HIDING_GAP_SEC * fs);
     beatsSec = ecg.beats.map((b) => b / fs);
     ecg.beats.forEach((p, beat) => triggers.push({ p, beat }));
   } else {

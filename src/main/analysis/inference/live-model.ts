@@ -8,6 +8,7 @@
  */
 import { quantile } from '../../../shared/quantile';
 import type { Chunk, ModelInfo, ModelState, SessionEvent, StreamInfo } from '../../../shared/types';
+import { HIDING_GAP_SEC } from '../pipelines';
 import { Timeline } from '../timeline';
 import type { ModelHost, ModelResult, ModelWindow } from './model-host';
 import { cutWindow, resamplePlan, rrValues, windowSpan, type ResamplePlan } from './windowing';
@@ -195,8 +196,10 @@ export class LiveModel {
     const rr = this.host.rr;
     const needsPost = rr?.values.some((v) => v.startsWith('post')) ?? false;
     const times = this.beats.map((p) => p / this.fs);
-    // As offline: a lost stretch between the two beats, or a break of unknown length there.
-    const broken = (a: number, b: number) => this.gaps.some(([g0, g1]) => g0 < this.beats[b] && (g1 > this.beats[a] || (g0 === g1 && g0 >= this.beats[a])));
+    // As offline: a lost stretch that could hide a beat between the two, or a break of unknown length there.
+    const hiding = HIDING_GAP_SEC * this.fs;
+    const broken = (a: number, b: number) =>
+      this.gaps.some(([g0, g1]) => g0 < this.beats[b] && (g0 === g1 ? g0 >= this.beats[a] : g1 > this.beats[a] && g1 - g0 >= hiding));
     while (this.nextBeat < this.beats.length && this.ready(this.beats[this.nextBeat]) && (!needsPost || this.nextBeat + 1 < this.beats.length)) {
       const i = this.nextBeat++;
       const window = this.cut(this.beats[i]);
