@@ -13,7 +13,7 @@ import { Timeline } from '../timeline';
 import type { ModelHost, ModelResult, ModelWindow } from './model-host';
 import { cutWindow, resamplePlan, rrValues, windowSpan, type ResamplePlan } from './windowing';
 
-/** Windows waiting for a run at most; more are dropped as `skippedSlow`. */
+/** Windows waiting for a run or in one, at most; more are dropped as `skippedSlow`. */
 export const MAX_QUEUE = 32;
 /** Runs the latency figures are taken over. */
 const LATENCY_RUNS = 500;
@@ -60,6 +60,8 @@ export class LiveModel {
   private nextBeat = 0;
   private queue: { window: ModelWindow; sample: number }[] = [];
   private running = false;
+  /** Windows of the run in flight: still unanswered, so they count in the queue depth. */
+  private inFlight = 0;
   private closed = false;
   private latencies: number[] = [];
   private derivedIndex = 0;
@@ -142,7 +144,7 @@ export class LiveModel {
       ...(this.closed ? {} : { outputKey: this.output.key }),
       ...(this.error ? { error: this.error } : {}),
       ...this.counts,
-      queue: this.queue.length,
+      queue: this.queue.length + this.inFlight,
       latencyMs: Number.isNaN(p50) ? null : { p50: round(p50), p99: round(quantile(this.latencies, 0.99)) },
     };
   }
@@ -214,7 +216,7 @@ export class LiveModel {
   }
 
   private enqueue(window: ModelWindow, sample: number): void {
-    if (this.queue.length >= MAX_QUEUE) this.counts.skippedSlow++;
+    if (this.queue.length + this.inFlight >= MAX_QUEUE) this.counts.skippedSlow++;
     else this.queue.push({ window, sample });
   }
 
@@ -222,10 +224,12 @@ export class LiveModel {
     if (this.running || this.closed || this.queue.length === 0) return;
     this.running = true;
     const batch = this.queue.splice(0, this.host.maxBatch);
+    this.inFlight = batch.length;
     const started = performance.now();
     this.host.run(batch.map((b) => b.window)).then(
       (results) => {
         this.running = false;
+        this.inFlight = 0;
         this.latencies.push(performance.now() - started);
         if (this.latencies.length > LATENCY_RUNS) this.latencies.shift();
         this.counts.windows += results.length;
@@ -234,6 +238,7 @@ export class LiveModel {
       },
       (error: Error) => {
         this.running = false;
+        this.inFlight = 0;
         this.error = error.message;
         void this.close();
         this.sink.failed(this);
