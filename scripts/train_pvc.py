@@ -227,7 +227,9 @@ def write_fixture(model, width):
 
 def write_card(m, meta):
     cv = m['cv']
-    rows = '\n'.join(f'| {r} | {s["tp"] + s["fn"]} | {s["tp"]} | {s["fn"]} | {s["fp"]} | {s["se"]:.1f} | {s["ppv"]:.1f} |' for r, s in cv['records'].items())
+    pct = lambda v, n: f'{v:.1f}' if n > 0 else '-'
+    rows = '\n'.join(f'| {r} | {s["tp"] + s["fn"]} | {s["tp"]} | {s["fn"]} | {s["fp"]} | {pct(s["se"], s["tp"] + s["fn"])} | {pct(s["ppv"], s["tp"] + s["fp"])} |' for r, s in cv['records'].items())
+    worst = lambda key: ', '.join(f'{r} ({s[key]})' for r, s in sorted(cv['records'].items(), key=lambda kv: -kv[1][key])[:3])
     grid = '\n'.join(f'| {g["width"]} | {g["n_share"]} | {g["weight_power"]} | {g["epochs"]} | {g["se"]:.1f} | {g["ppv"]:.1f} | {g["f1"]:.1f} |' for g in cv['grid'])
     sm = m['smoke']
     s = cv['setting']
@@ -306,8 +308,9 @@ independently; the cross-validation above is what this card can say about it.
 
 ## Known failure modes
 
-- Records whose V beats look like their normal beats in MLII, or whose normal beats are wide (bundle
-  branch block: L, R in DS1 are N) are where cross-validation errs most: see the per-record table.
+- Most false V out of fold: {worst('fp')}; most missed V: {worst('fn')}. Wide normal beats (bundle
+  branch block: L and R count as N) and V beats that look like the record's normal beats in MLII are
+  where it errs; inter-patient, a new patient's morphology is the main risk, and +P is the weak side.
 - Noise and motion artefact (record 105): a noisy stretch gives wide, odd windows and irregular RR, read
   as V. Our detector's false beats in noise get a label too.
 - The RR features come from detected beats: a missed or extra detection changes pre/post of its
