@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { inferCommand } from './analysis/inference/infer-command';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import { describeQueue } from '../shared/recording-queue';
 import { filterSessions, parseDate, type SessionFilter } from '../shared/session-library';
@@ -63,6 +64,8 @@ Commands:
                                                             sessions to play back (playback:ID)
   analyze   INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND] --json   analyse a WFDB .hea, .csv or session id
             [--ppg-polarity auto|volume|intensity]          which way up the PPG is (default: detected)
+  infer     MODEL INPUT [--json|--csv] [--rate HZ]          run an ONNX model (manifest MODEL.json beside it) over a
+                                                            WFDB .hea, .csv or session id: one output per window
   beats     <session-id> --stream KEY [--json]              a stream's beats (s from the start; the corrected
                                                             set when edited, else the detected one)
             [--add T] [--delete T] [--move FROM:TO]         edit them, in the order given, all or none; the
@@ -670,6 +673,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   serve,
   devices,
   analyze: analyzeCommand,
+  infer: inferCommand,
   beats,
   hrv,
   reanalyze,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, RawView, SessionSummary } from '../shared/types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
 import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';
@@ -293,6 +293,18 @@ class VitalsEngine implements Engine {
 
   async getPsd(streamKey: string, channel: number, seconds: number): Promise<PsdResult> {
     return this.analysis.psd(streamKey, channel, seconds);
+  }
+
+  inspectModel(path: string): Promise<ModelInfo> {
+    return this.analysis.inspectModel(path);
+  }
+
+  attachModel(path: string, streamKey: string): Promise<ModelState> {
+    return this.analysis.attachModel(path, streamKey);
+  }
+
+  async detachModel(modelId: string): Promise<void> {
+    this.analysis.detachModel(modelId);
   }
 
   async disconnect(deviceId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, RawView, SessionSummary, StreamInfo } from './types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
 export interface LiveStreamBlock {
@@ -95,6 +95,12 @@ export interface VitalsCommands {
   listAnalysisRuns(sessionId: number): Promise<AnalysisRunSummary[]>;
   getAnalysisRunBeats(sessionId: number, runId: number): Promise<AnalysisRunBeats>;
   deleteAnalysisRun(sessionId: number, runId: number): Promise<void>;
+  /** Loads an ONNX model (a path on the engine's machine) and its `.onnx.json` manifest, checks them against each other and releases it: its manifest, or an Error naming the file and the field. */
+  inspectModel(path: string): Promise<ModelInfo>;
+  /** Runs a model on a live stream in the analysis worker; its outputs are the derived stream `<stream>.<model>`, its figures in `EngineStatus.analysis.models`. */
+  attachModel(path: string, streamKey: string): Promise<ModelState>;
+  /** Stops an attached model (or forgets a failed one). */
+  detachModel(modelId: string): Promise<void>;
 }
 
 export interface PsdResult {
@@ -139,6 +145,9 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'listAnalysisRuns',
   'getAnalysisRunBeats',
   'deleteAnalysisRun',
+  'inspectModel',
+  'attachModel',
+  'detachModel',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */
@@ -149,4 +158,4 @@ export interface VitalsApi extends VitalsCommands {
   onStatus(listener: (status: EngineStatus) => void): () => void;
 }
 
-export type { ConnectOptions, JobState, RawView, StreamInfo };
+export type { ConnectOptions, JobState, ModelInfo, ModelState, RawView, StreamInfo };

@@ -231,6 +231,38 @@ export interface AnalysisState {
   unsupported?: UnsupportedStream[];
   /** Set when the worker crashed too often and is no longer restarted: why. */
   stopped?: string;
+  /** ONNX models attached to live streams. */
+  models?: ModelState[];
+}
+
+/** An ONNX model and its manifest as loaded (see `inspectModel`). */
+export interface ModelInfo {
+  file: string;
+  name: string;
+  /** The manifest as parsed (JSON), for display. */
+  manifest: unknown;
+  /** `classes` outputs: the labels, one derived channel each; `regression`: the unit of its one channel. */
+  labels?: string[];
+  unit?: string;
+  trigger: 'beats' | 'sliding';
+}
+
+/** A model attached to a live stream, running in the analysis worker. */
+export interface ModelState extends ModelInfo {
+  id: string;
+  streamKey: string;
+  /** The derived stream of its outputs (`<stream>.<model>`), while it runs. */
+  outputKey?: string;
+  /** Set when it threw: it was unloaded, and this says why. */
+  error?: string;
+  /** Windows run, and windows skipped: touching lost samples, or dropped because the model fell behind real time. */
+  windows: number;
+  skippedGap: number;
+  skippedSlow: number;
+  /** Windows waiting for the model now. */
+  queue: number;
+  /** Milliseconds per run (a run takes the windows queued, up to its batch size), over the recent runs. */
+  latencyMs: { p50: number; p99: number } | null;
 }
 
 export interface EngineStatus {

@@ -3,8 +3,10 @@
 // exactly one reply, and the recording keeps growing and ends cleanly in the library.
 //
 // The fuzzer never sends a request the server would accept and that legitimately changes the
-// engine's state (connect, disconnect, start/stop recording, export): those would end or replace
-// the recording this test watches. Each generated message is run through the server's own request
+// engine's state (connect, disconnect, start/stop recording, exports, deletes, edits): those
+// would end or replace the recording this test watches, or the library it checks. Only the
+// read-only commands and markers pass (an allow-list, so a command added later is held back
+// until it is listed). Each generated message is run through the server's own request
 // parser and such a request is dropped before sending (`filtered` counts them). Everything else,
 // well-formed read-only requests and markers included, is sent. Text frames that are not UTF-8
 // and frames past the payload limit end the socket by the WebSocket protocol (1007, 1009), so
@@ -23,7 +25,20 @@ import { tempDir } from '../helpers/temp-dir';
 const MESSAGES = 100_000;
 const BATCH = 1000;
 const SEED = 0x5eed_f00d;
-const STATE_CHANGING: ReadonlySet<VitalsCommand> = new Set(['connect', 'disconnect', 'startRecording', 'stopRecording', 'exportSession']);
+const SENT_WHEN_VALID: ReadonlySet<VitalsCommand> = new Set([
+  'getStatus',
+  'listDevices',
+  'listSessions',
+  'getRaw',
+  'getPsd',
+  'addMarker',
+  'getSessionDetail',
+  'readTrack',
+  'getBeats',
+  'getHrv',
+  'listAnalysisRuns',
+  'getAnalysisRunBeats',
+]);
 
 const VALID_REQUESTS: Array<{ method: string; args: unknown[] }> = [
   { method: 'getStatus', args: [] },
@@ -37,6 +52,14 @@ const VALID_REQUESTS: Array<{ method: string; args: unknown[] }> = [
   { method: 'startRecording', args: [{ name: 'again', participant: 'P2' }] },
   { method: 'stopRecording', args: [] },
   { method: 'exportSession', args: [1] },
+  { method: 'getSessionDetail', args: [1] },
+  { method: 'readTrack', args: [1, 'sim/ecg', 0, 2, 300] },
+  { method: 'getBeats', args: [1, 'sim/ecg'] },
+  { method: 'getHrv', args: [1, 'sim/ecg', 0, 10] },
+  { method: 'listAnalysisRuns', args: [1] },
+  { method: 'editBeats', args: [1, 'sim/ecg', [{ op: 'delete', t: 1 }]] },
+  { method: 'deleteSession', args: [1] },
+  { method: 'addLabel', args: [1, { t: 1, duration: 1, text: 'motion' }] },
 ];
 const STRINGS = ['', 'sim', 'sim/ecg', '\u0000', '𝄞🫀', '\u202e\u200b', '\ud800', 'a'.repeat(10_001), '__proto__', 'constructor', '%s%n', '../../etc/passwd'];
 const NUMBERS = [0, -1, 1, 1.5, -0, 2 ** 53, 2 ** 53 + 2, -(2 ** 63), 1e308, -1e308, 5e-324, 1023, 1024, 30, 31];
@@ -214,7 +237,7 @@ describe('web face under 10^5 fuzzed messages', () => {
         const message = fuzzer.next();
         if (!message.binary) {
           const parsed = parseWsRequest(String(message.data));
-          if (parsed.ok && STATE_CHANGING.has(parsed.method)) {
+          if (parsed.ok && !SENT_WHEN_VALID.has(parsed.method)) {
             filtered++;
             continue;
           }

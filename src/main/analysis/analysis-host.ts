@@ -1,7 +1,7 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PsdResult } from '../../shared/api';
-import type { AnalysisState, Chunk } from '../../shared/types';
+import type { AnalysisState, Chunk, ModelInfo, ModelState } from '../../shared/types';
 import type { HostClock } from '../acquisition/host-clock';
 import type { StreamBus } from '../acquisition/stream-bus';
 import { workerEntry } from '../worker-entry';
@@ -43,7 +43,7 @@ interface WorkerEntry {
  * never wait on it.
  */
 export class AnalysisHost {
-  readonly state: AnalysisState = { restarts: 0, numerics: [] };
+  readonly state: AnalysisState = { restarts: 0, numerics: [], models: [] };
   private worker: Worker | null = null;
   private closed = false;
   private readonly policy: RestartPolicy;
@@ -55,6 +55,11 @@ export class AnalysisHost {
   private postedStreams = '';
   private nextSettleId = 1;
   private readonly pendingSettle = new Map<number, () => void>();
+  private nextModelRequest = 1;
+  private nextModelId = 1;
+  private readonly pendingModel = new Map<number, { resolve(r: Extract<FromWorker, { type: 'model' }>): void; reject(e: Error): void }>();
+  /** Models attached, re-attached to a restarted worker. */
+  private readonly attached = new Map<string, { file: string; streamKey: string }>();
   private readonly pendingPsd = new Map<number, { resolve(r: PsdResult): void; reject(e: Error): void; key: string; channel: number }>();
   private readonly unsubscribe: () => void;
   private readonly timer: NodeJS.Timeout;
@@ -88,6 +93,43 @@ export class AnalysisHost {
     });
   }
 
+  /** Loads an ONNX model and its manifest in the worker, checks them and releases it: what it is, or an Error saying what is wrong. */
+  async inspectModel(file: string): Promise<ModelInfo> {
+    return (await this.modelRequest(resolve(file))).info!;
+  }
+
+  /** Runs a model on a live stream in the worker; its outputs become the derived stream `<stream>.<model>`. */
+  async attachModel(file: string, streamKey: string): Promise<ModelState> {
+    const modelId = `model-${this.nextModelId++}`;
+    const path = resolve(file);
+    const { state } = await this.modelRequest(path, { modelId, streamKey });
+    this.attached.set(modelId, { file: path, streamKey });
+    this.state.models = [...(this.state.models ?? []).filter((m) => m.id !== modelId), state!];
+    this.onChange();
+    return state!;
+  }
+
+  detachModel(modelId: string): void {
+    if (!this.attached.delete(modelId) && !this.state.models?.some((m) => m.id === modelId)) throw new Error(`no model ${modelId} is attached`);
+    this.post({ type: 'detachModel', modelId });
+    this.state.models = (this.state.models ?? []).filter((m) => m.id !== modelId);
+    this.onChange();
+  }
+
+  private modelRequest(file: string, attach?: { modelId: string; streamKey: string }): Promise<Extract<FromWorker, { type: 'model' }>> {
+    const id = this.nextModelRequest++;
+    return new Promise((resolve, reject) => {
+      this.pendingModel.set(id, {
+        resolve: (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply)),
+        reject,
+      });
+      if (!this.post({ type: 'model', id, file, ...(attach ? { attach } : {}) })) {
+        this.pendingModel.delete(id);
+        reject(new Error(`the analysis worker is not running${this.state.error ? `: ${this.state.error}` : ''}`));
+      }
+    });
+  }
+
   /**
    * Resolves once the worker has analysed every chunk posted so far and its results are on the
    * bus (messages keep their order both ways); at once when no worker runs. A run faster than
@@ -105,8 +147,9 @@ export class AnalysisHost {
     this.closed = true;
     clearInterval(this.timer);
     this.unsubscribe();
-    for (const p of this.pendingPsd.values()) p.reject(new Error('the engine is closing'));
+    for (const p of [...this.pendingPsd.values(), ...this.pendingModel.values()]) p.reject(new Error('the engine is closing'));
     this.pendingPsd.clear();
+    this.pendingModel.clear();
     await this.worker?.terminate();
     this.bus.setStreams(BUS_OWNER, []);
   }
@@ -118,14 +161,17 @@ export class AnalysisHost {
     this.spawnedAt = performance.now();
     worker.on('message', (message: FromWorker) => this.receive(message));
     this.postStreams(true);
+    // A restarted worker runs the attached models again, from the next samples on.
+    for (const [modelId, { file, streamKey }] of this.attached) this.post({ type: 'model', id: 0, file, attach: { modelId, streamKey } });
     worker.on('error', (error) => {
       this.state.error = error.message;
       this.onChange();
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = null;
-      for (const p of this.pendingPsd.values()) p.reject(new Error('the analysis worker stopped'));
+      for (const p of [...this.pendingPsd.values(), ...this.pendingModel.values()]) p.reject(new Error('the analysis worker stopped'));
       this.pendingPsd.clear();
+      this.pendingModel.clear();
       for (const resolve of this.pendingSettle.values()) resolve();
       this.pendingSettle.clear();
       if (this.closed) return;
@@ -205,6 +251,18 @@ export class AnalysisHost {
       case 'numerics':
         this.state.numerics = message.numerics;
         break;
+      case 'model':
+        this.pendingModel.get(message.id)?.resolve(message);
+        this.pendingModel.delete(message.id);
+        break;
+      case 'models': {
+        // Status goes out every second anyway: push it early only when a model came, went or failed.
+        const signature = (models: ModelState[] = []) => JSON.stringify(models.map((m) => [m.id, m.error]));
+        const changed = signature(this.state.models) !== signature(message.models);
+        this.state.models = message.models;
+        if (changed) this.onChange();
+        break;
+      }
       case 'settled':
         this.pendingSettle.get(message.id)?.();
         this.pendingSettle.delete(message.id);

@@ -1,9 +1,12 @@
-import type { Chunk, Numeric, Quality, SessionEvent, StreamInfo, UnsupportedStream } from '../../shared/types';
+import type { Chunk, ModelState, Numeric, Quality, SessionEvent, StreamInfo, UnsupportedStream } from '../../shared/types';
 import { butterworth, notch } from './dsp/filters/butterworth';
 import { SosFilter } from './dsp/filters/sos-filter';
 import { welch, type Psd } from './dsp/welch';
+import { LiveModel } from './inference/live-model';
+import type { ModelHost } from './inference/model-host';
 import { EcgPipeline, ImuPipeline, MAX_MISSING, POLARITY_PROBE_S, PpgPipeline, type PpgWindow } from './pipelines';
 import { unsupportedReason } from './stream-support';
+import { Timeline } from './timeline';
 
 /** Where the live analysis sends what it derives (the worker posts these to the engine). */
 export interface AnalysisSink {
@@ -11,6 +14,8 @@ export interface AnalysisSink {
   streams(streams: StreamInfo[]): void;
   chunk(chunk: Chunk): void;
   event(event: SessionEvent): void;
+  /** The attached models' states, when one was attached, detached or failed. */
+  models?(models: ModelState[]): void;
 }
 
 /** Seconds of raw samples kept per stream for PSD requests. */
@@ -22,59 +27,6 @@ const MAX_HISTORY_VALUES = 2 ** 22;
 const STALE_S = 5;
 /** Seconds back a beat, step or window may be reported (the PPG polarity probe, plus margin). */
 const TIMELINE_S = POLARITY_PROBE_S + 10;
-
-/**
- * Maps a pipeline's sample position back to host time. Pipelines count a stream's samples lost
- * ones included (see pipelines/gap-bridge.ts), so this keeps where each pushed chunk started and
- * at which host time.
- */
-class Timeline {
-  // Spans in typed-array rings, not an object per chunk: spans live ~20 s, long enough for V8 to
-  // promote objects, and an old generation churning with them kept ~16 MB more heap committed.
-  private p0 = new Float64Array(256);
-  private t0 = new Float64Array(256);
-  private dt = new Float64Array(256);
-  /** Absolute numbers of the oldest kept span and of the next one to add. */
-  private head = 0;
-  private next = 0;
-  samples = 0;
-
-  /** `keepSamples`: how far back results may refer (the PPG's polarity probe holds 10 s of peaks). */
-  constructor(private readonly keepSamples: number) {}
-
-  /** A chunk whose first sample is pipeline sample `p0` (after `lost` samples lost since the last). */
-  add(chunk: Chunk, lost: number): void {
-    if (this.next - this.head === this.p0.length) this.grow();
-    const cap = this.p0.length;
-    const i = this.next % cap;
-    this.p0[i] = this.samples + lost;
-    this.t0[i] = chunk.t0;
-    this.dt[i] = chunk.dt;
-    this.next++;
-    this.samples += lost + chunk.n;
-    while (this.next - this.head > 1 && this.samples - this.p0[(this.head + 1) % cap] > this.keepSamples) this.head++;
-  }
-
-  /** Host time of pipeline sample p (the oldest span's line when p is older than what is kept). */
-  time(p: number): number {
-    const cap = this.p0.length;
-    for (let k = this.next - 1; k >= this.head; k--) {
-      const i = k % cap;
-      if (p >= this.p0[i] || k === this.head) return this.t0[i] + (p - this.p0[i]) * this.dt[i];
-    }
-    return NaN;
-  }
-
-  private grow(): void {
-    const cap = this.p0.length;
-    const resized = [this.p0, this.t0, this.dt].map((ring) => {
-      const bigger = new Float64Array(cap * 2);
-      for (let k = this.head; k < this.next; k++) bigger[k % (cap * 2)] = ring[k % cap];
-      return bigger;
-    });
-    [this.p0, this.t0, this.dt] = resized;
-  }
-}
 
 /** The last PSD_HISTORY_S seconds of every channel of a stream, at most the caps above. */
 class History {
@@ -181,6 +133,8 @@ class EcgTracker implements Tracker {
   readonly filter: DisplayFilter;
   private readonly pipeline: EcgPipeline;
   private readonly timeline: Timeline;
+  /** Called with each detected beat's stream sample (attached models triggered on beats). */
+  readonly beatListeners = new Set<(sample: number) => void>();
   private lastHr = { t: -Infinity, bpm: NaN };
   private recentBeats: { t: number; accepted: boolean }[] = [];
   private nextTick = NaN;
@@ -207,6 +161,7 @@ class EcgTracker implements Tracker {
     for (const beat of update.beats) {
       const t = this.timeline.time(beat.sample);
       this.sink.event({ kind: 'beat', key: this.info.key, t, duration: 0, text: 'R' });
+      for (const listen of this.beatListeners) listen(beat.sample);
       this.recentBeats.push({ t, accepted: accepted.has(beat.sample / this.info.rate) });
     }
     for (const h of update.hr) this.lastHr = { t: this.timeline.time(Math.round(h.t * this.info.rate)), bpm: h.bpm };
@@ -216,6 +171,11 @@ class EcgTracker implements Tracker {
       this.emitMetrics(this.nextTick);
       this.nextTick += 1;
     }
+  }
+
+  /** Stream samples pushed so far, lost ones included: the coordinate of its beats. */
+  get samples(): number {
+    return this.timeline.samples;
   }
 
   private emitMetrics(t: number): void {
@@ -367,11 +327,17 @@ export class LiveAnalysis {
   private nextIndex = new Map<string, number>();
   /** Streams of an analysable kind that no pipeline can take (too slow, too few channels), with the reason. */
   unsupported: UnsupportedStream[] = [];
+  private raw: StreamInfo[] = [];
+  private models = new Map<string, LiveModel>();
+  /** Models that threw or lost their stream: unloaded, kept to show why. */
+  private failedModels: ModelState[] = [];
+  private unlisten = new Map<string, () => void>();
 
   constructor(private readonly sink: AnalysisSink) {}
 
   setStreams(streams: StreamInfo[]): void {
     const raw = streams.filter((s) => !s.derivedFrom && s.rate > 0 && Number.isFinite(s.rate) && s.channels.length > 0);
+    this.raw = raw;
     const next = new Map<string, Tracker>();
     const unsupported: UnsupportedStream[] = [];
     const signature = (s: StreamInfo) => JSON.stringify([s.kind, s.rate, s.channels]);
@@ -419,7 +385,80 @@ export class LiveAnalysis {
     const changed = next.size !== this.trackers.size || [...next].some(([key, t]) => this.trackers.get(key) !== t);
     this.trackers = next;
     this.unsupported = unsupported;
-    if (changed) this.sink.streams([...next.values()].flatMap((t) => (t.filter ? [t.derived, t.filter.info] : [t.derived])));
+    // A model whose stream went away or was re-described cannot go on: its samples and beats no longer line up.
+    let dropped = false;
+    for (const model of this.models.values()) {
+      const s = raw.find((x) => x.key === model.source.key);
+      if (!s || JSON.stringify(s) !== JSON.stringify(model.source)) {
+        model.error = `its stream ${model.source.key} ${s ? 'changed' : 'stopped'}; attach it again`;
+        this.unload(model);
+        dropped = true;
+      }
+    }
+    if (changed || dropped) this.announceStreams();
+  }
+
+  private announceStreams(): void {
+    const trackers = [...this.trackers.values()].flatMap((t) => (t.filter ? [t.derived, t.filter.info] : [t.derived]));
+    this.sink.streams([...trackers, ...[...this.models.values()].map((m) => m.output)]);
+  }
+
+  /**
+   * Runs `host` on live stream `streamKey` under `id`, its outputs a derived stream; an Error says
+   * why the stream cannot feed it.
+   */
+  attachModel(id: string, host: ModelHost, streamKey: string): ModelState {
+    const source = this.raw.find((s) => s.key === streamKey);
+    const s = host.signal;
+    if (!source) throw new Error(`no live stream "${streamKey}"`);
+    if (source.kind !== s.kind) throw new Error(`model ${host.name} takes ${s.kind}; stream ${streamKey} is ${source.kind}`);
+    if (source.channels.length < s.channels) throw new Error(`model ${host.name} takes ${s.channels} channel(s); stream ${streamKey} has ${source.channels.length}`);
+    const tracker = this.trackers.get(streamKey);
+    if (host.manifest.trigger.type === 'beats' && !(tracker instanceof EcgTracker)) throw new Error(`model ${host.name} is triggered on beats, and stream ${streamKey} is not an analysed ECG stream`);
+    if ([...this.models.values()].some((m) => m.output.key === `${source.deviceId}/${source.name}.${host.name}`)) throw new Error(`model ${host.name} already runs on ${streamKey}`);
+    const model = new LiveModel(id, host, source, tracker instanceof EcgTracker ? tracker.samples : 0, {
+      chunk: (c) => this.sink.chunk(c),
+      event: (e) => this.sink.event(e),
+      failed: (m) => {
+        this.unload(m);
+        this.announceStreams();
+      },
+    });
+    if (tracker instanceof EcgTracker && host.manifest.trigger.type === 'beats') {
+      const listen = (p: number) => model.beat(p);
+      tracker.beatListeners.add(listen);
+      this.unlisten.set(id, () => tracker.beatListeners.delete(listen));
+    }
+    this.models.set(id, model);
+    this.announceStreams();
+    this.sink.models?.(this.modelStates());
+    return model.state();
+  }
+
+  async detachModel(id: string): Promise<void> {
+    const model = this.models.get(id);
+    this.failedModels = this.failedModels.filter((m) => m.id !== id);
+    if (!model) return;
+    this.models.delete(id);
+    this.unlisten.get(id)?.();
+    this.unlisten.delete(id);
+    this.announceStreams();
+    this.sink.models?.(this.modelStates());
+    await model.close();
+  }
+
+  modelStates(): ModelState[] {
+    return [...[...this.models.values()].map((m) => m.state()), ...this.failedModels];
+  }
+
+  /** Stops a model (it threw, or lost its stream) and keeps its state, error included, to show. */
+  private unload(model: LiveModel): void {
+    this.models.delete(model.id);
+    this.unlisten.get(model.id)?.();
+    this.unlisten.delete(model.id);
+    void model.close();
+    this.failedModels = [...this.failedModels.filter((m) => m.id !== model.id), model.state()];
+    this.sink.models?.(this.modelStates());
   }
 
   /**
@@ -433,6 +472,8 @@ export class LiveAnalysis {
     const lost = expected === undefined || chunk.index === expected ? null : Math.max(0, chunk.index - expected);
     this.nextIndex.set(chunk.key, chunk.index + chunk.n);
     this.histories.get(chunk.key)?.add(chunk);
+    // Models get the samples before the tracker finds its beats in them.
+    for (const model of this.models.values()) if (model.source.key === chunk.key) model.push(chunk, lost);
     const tracker = this.trackers.get(chunk.key);
     if (!tracker) return;
     if (tracker.filter) this.sink.chunk(tracker.filter.apply(chunk, lost));

@@ -5,6 +5,7 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { useErrors } from './components/use-errors';
 import { DevicesPanel } from './devices/DevicesPanel';
 import { LiveView } from './live/LiveView';
+import { ModelsView } from './models/ModelsView';
 import { DeviceSummary } from './devices/DeviceSummary';
 import { keyOf } from './key-event';
 import { ReviewView } from './review/ReviewView';
@@ -129,6 +130,10 @@ export function App({ api }: { api: RendererApi }) {
               onCancel={cancelJob}
             />
           </div>
+        </main>
+      ) : route.view === 'models' ? (
+        <main className="page" data-route="models">
+          <ModelsView api={api} streams={streams} models={engine.status?.analysis.models ?? []} refreshStatus={engine.refreshStatus} />
         </main>
       ) : (
         <main className="page" data-route="review">

@@ -17,6 +17,7 @@ export interface KeyLike {
 export const SHORTCUT_HELP: Record<Route['view'], string> = {
   live: 'Space pause/resume · R record/stop · M marker · F filtered/raw traces',
   sessions: 'R record/stop · M marker',
+  models: 'R record/stop · M marker',
   review: 'R record/stop · M marker · ? review keys and gestures',
 };
 

@@ -5,7 +5,7 @@
  * computed (the polyphase idea; Crochiere & Rabiner 1983).
  */
 
-function gcd(a: number, b: number): number {
+export function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
   return a;
 }
