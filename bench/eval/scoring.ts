@@ -10,21 +10,23 @@ export interface Matching extends Match {
   offsets: number[];
 }
 
-export function matchBeats(reference: number[], detected: number[], tolerance: number): Matching {
+/** The matched pairs [reference index, detected index], both ascending (the EC57 greedy walk). */
+export function pairBeats(reference: readonly number[], detected: readonly number[], tolerance: number): [number, number][] {
   let i = 0,
-    j = 0,
-    tp = 0;
-  const offsets: number[] = [];
+    j = 0;
+  const pairs: [number, number][] = [];
   while (i < reference.length && j < detected.length) {
-    if (Math.abs(reference[i] - detected[j]) <= tolerance) {
-      offsets.push(Math.abs(reference[i] - detected[j]));
-      tp++;
-      i++;
-      j++;
-    } else if (detected[j] < reference[i]) j++;
+    if (Math.abs(reference[i] - detected[j]) <= tolerance) pairs.push([i++, j++]);
+    else if (detected[j] < reference[i]) j++;
     else i++;
   }
-  return { tp, fn: reference.length - tp, fp: detected.length - tp, offsets };
+  return pairs;
+}
+
+export function matchBeats(reference: number[], detected: number[], tolerance: number): Matching {
+  const pairs = pairBeats(reference, detected, tolerance);
+  const offsets = pairs.map(([i, j]) => Math.abs(reference[i] - detected[j]));
+  return { tp: pairs.length, fn: reference.length - pairs.length, fp: detected.length - pairs.length, offsets };
 }
 
 /** Adds one record's counts to a gross total. */
