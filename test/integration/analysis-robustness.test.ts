@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StreamBus } from '../../src/main/acquisition/stream-bus';
 import { AnalysisHost } from '../../src/main/analysis/analysis-host';
 import type { Chunk, StreamInfo } from '../../src/shared/types';
+import { until } from '../helpers/until';
 
 const stream = (name: string, kind: StreamInfo['kind'], rate: number, channels = 1): StreamInfo => ({
   key: `b/${name}`,
@@ -12,15 +13,6 @@ const stream = (name: string, kind: StreamInfo['kind'], rate: number, channels =
   channels: Array.from({ length: channels }, (_, i) => ({ label: `c${i}`, unit: '' })),
 });
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A worker that dies as it starts: what a crash on every stream set looks like from the host. */
 const CRASHING = { code: "throw new Error('boom at start')", eval: true };

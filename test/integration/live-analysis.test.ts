@@ -7,6 +7,7 @@ import { Library } from '../../src/main/storage/library';
 import type { LiveMark } from '../../src/shared/api';
 import type { EngineStatus } from '../../src/shared/types';
 import { tempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/until';
 
 const SPEED = 10;
 
@@ -22,15 +23,6 @@ async function fastEngine(dbPath: string, hrBpm: number, lossPct = 0) {
   return { engine, marks, now };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const numeric = (s: EngineStatus, key: string, name: string) => s.analysis.numerics.find((n) => n.key === key && n.name === name);
 
