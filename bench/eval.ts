@@ -22,7 +22,8 @@ import { evalHeldOut } from './eval/heldout';
 import { evalQrsHeldOut, recordFiles } from './eval/qrs-heldout';
 import { checkFloors, describeFloor, ecgFiles, MITDB_CH0_RECORDS } from './eval/floors';
 import { quantile } from '../src/shared/quantile';
-import { addMatch, matchBeats, ppv, se, table, type Match } from './eval/scoring';
+import { addMatch, matchBeats, ppv, se, type Match } from '../src/main/analysis/evaluation/beat-matching';
+import { table } from '../src/main/analysis/evaluation/text-table';
 
 const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
 const results: Record<string, unknown> = {};

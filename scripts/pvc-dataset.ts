@@ -13,7 +13,8 @@ import { analyzeEcg } from '../src/main/analysis/offline/analyze';
 import { readWfdbRecord } from '../src/main/analysis/offline/load-input';
 import { isBeatCode, parseMitAnnotations } from '../src/main/formats/wfdb';
 import { parseManifest } from '../src/main/analysis/inference/manifest';
-import { pairBeats } from '../bench/eval/scoring';
+import { aamiClass, type AamiClass } from '../src/main/analysis/evaluation/aami-classes';
+import { pairBeats } from '../src/main/analysis/evaluation/beat-matching';
 
 const ROOT = join(import.meta.dirname, '..');
 const MITDB = join(ROOT, '..', 'shared', 'data', 'ecg', 'mitdb');
@@ -23,8 +24,13 @@ const MANIFEST = join(ROOT, 'resources', 'models', 'pvc', 'pvc.onnx.json');
 const DS1 = ['101', '106', '108', '109', '112', '114', '115', '116', '118', '119', '122', '124', '201', '203', '205', '207', '208', '209', '215', '220', '223', '230'];
 const SMOKE = ['100', '105'];
 
-/** AAMI classes by MIT annotation code: N = N, L, R, e, j; V (VEB) = V, E. Other beats are skipped. */
-const AAMI: Record<number, 0 | 1> = { 1: 0, 2: 0, 3: 0, 34: 0, 11: 0, 5: 1, 10: 1 };
+/** Training labels by AAMI class: N = 0, V (VEB) = 1; S, F and Q beats are skipped. */
+const LABEL: Partial<Record<AamiClass, 0 | 1>> = { N: 0, V: 1 };
+
+function trainingLabel(code: number): 0 | 1 | undefined {
+  const c = aamiClass(code);
+  return c ? LABEL[c] : undefined;
+}
 const TOLERANCE_SEC = 0.15;
 const LOCAL_BEATS = 10;
 
@@ -89,7 +95,7 @@ function main(): void {
     if (channel.fs !== def.rate) throw new Error(`record ${name}: ${channel.fs} Hz, the model takes ${def.rate} Hz (resampling is not built into the dataset builder)`);
     const ann = parseMitAnnotations(readFileSync(join(MITDB, `${name}.atr`)));
     // Detections are matched against every reference beat, so one next to an S or F beat is not taken for its neighbour.
-    const ref = ann.samples.map((s, k) => ({ s, code: ann.codes[k], cls: AAMI[ann.codes[k]] })).filter((a) => isBeatCode(a.code));
+    const ref = ann.samples.map((s, k) => ({ s, code: ann.codes[k], cls: trainingLabel(ann.codes[k]) })).filter((a) => isBeatCode(a.code));
     const beats = analyzeEcg(channel).beats;
     const pairs = pairBeats(ref.map((a) => a.s), beats, Math.round(TOLERANCE_SEC * channel.fs));
     const counts = { N: 0, V: 0, refN: ref.filter((a) => a.cls === 0).length, refV: ref.filter((a) => a.cls === 1).length, detected: beats.length, unmatched: beats.length - pairs.length };

@@ -18,7 +18,8 @@ import { loadInput, type InputChannel, type LoadedInput } from '../../src/main/a
 import { PpgPipeline, type PpgWindow } from '../../src/main/analysis/pipelines';
 import type { PpgPolarity } from '../../src/main/analysis/dsp/ppg/polarity';
 import { CHALLENGE } from './floors';
-import { matchBeats, ppv, se, table } from './scoring';
+import { matchBeats, ppv, se } from '../../src/main/analysis/evaluation/beat-matching';
+import { table } from '../../src/main/analysis/evaluation/text-table';
 
 const TOL_BPM = 5;
 

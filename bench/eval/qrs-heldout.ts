@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { analyzeEcg } from '../../src/main/analysis/offline/analyze';
 import { readWfdbRecord } from '../../src/main/analysis/offline/load-input';
 import { beatSamples, parseMitAnnotations, type WfdbAnnotations } from '../../src/main/formats/wfdb';
-import { addMatch, matchBeats, ppv, se, table, type Match } from './scoring';
+import { addMatch, matchBeats, ppv, se, type Match } from '../../src/main/analysis/evaluation/beat-matching';
+import { table } from '../../src/main/analysis/evaluation/text-table';
 
 export const MITDB_DIR = 'ecg/mitdb';
 /** Records the QRS detector was tuned on: excluded here. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { evaluateModel, evaluateText } from './analysis/evaluation/evaluate-command';
 import { inferCommand } from './analysis/inference/infer-command';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import { describeQueue } from '../shared/recording-queue';
@@ -66,6 +67,9 @@ Commands:
             [--ppg-polarity auto|volume|intensity]          which way up the PPG is (default: detected)
   infer     MODEL INPUT [--json|--csv] [--rate HZ]          run an ONNX model (manifest MODEL.json beside it) over a
                                                             WFDB .hea, .csv or session id: one output per window
+  evaluate  MODEL RECORD.hea... [--json]                   score a per-beat classifier against each record's .atr
+                                                            annotations (±150 ms, AAMI classes): Se, +P, F1, CIs,
+                                                            confusion, slices, worst errors; progress on stderr
   beats     <session-id> --stream KEY [--json]              a stream's beats (s from the start; the corrected
                                                             set when edited, else the detected one)
             [--add T] [--delete T] [--move FROM:TO]         edit them, in the order given, all or none; the
@@ -660,6 +664,15 @@ async function runs(args: string[]): Promise<void> {
   });
 }
 
+async function evaluate(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } }, Infinity);
+  if (positionals.length < 2) throw new UsageError('evaluate needs a MODEL (.onnx with its manifest beside it) and at least one RECORD.hea (with its .atr beside it)');
+  const bad = positionals.slice(1).find((p) => !/\.hea$/i.test(p));
+  if (bad) throw new UsageError(`"${bad}" is not a WFDB record: evaluate takes .hea files with reference annotations (.atr) beside them`);
+  const report = await evaluateModel(positionals[0], positionals.slice(1), (line) => process.stderr.write(`${line}\n`));
+  process.stdout.write(values.json ? JSON.stringify(report) + '\n' : evaluateText(report));
+}
+
 /** Each command resolves with its exit code, or nothing for 0. */
 const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   record,
@@ -674,6 +687,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   devices,
   analyze: analyzeCommand,
   infer: inferCommand,
+  evaluate,
   beats,
   hrv,
   reanalyze,

@@ -6,7 +6,7 @@ import { verifyBeats } from '../../src/main/analysis/dsp/ecg/beat-verify';
 import { hrvFrequency, hrvTime } from '../../src/main/analysis/dsp/ecg/hrv';
 import { EcgPipeline } from '../../src/main/analysis/pipelines';
 import { PhysiologySimulator } from '../../src/main/devices/simulator/signals';
-import { matchBeats, ppv, se } from '../../bench/eval/scoring';
+import { matchBeats, ppv, se } from '../../src/main/analysis/evaluation/beat-matching';
 
 function simulatedEcg(seconds: number, fs: number, noise = 0.05, seed = 3) {
   const sim = new PhysiologySimulator({ ecgRateHz: fs, seed, noise });

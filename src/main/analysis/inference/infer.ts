@@ -24,6 +24,8 @@ export interface InferResult {
   outputs: InferOutput[];
   /** Windows not run: touching lost samples (`gap`), past either end (`edge`), or a beat without the RR neighbours the model needs (`rr`). */
   skipped: Record<WindowRefusal | 'rr', number>;
+  /** Lost stretches that could hide a beat, as [start, end) samples (beats trigger; none for sliding). */
+  gaps: [number, number][];
 }
 
 export interface InferOptions {
@@ -103,7 +105,7 @@ export async function inferInput(model: ModelHost, input: LoadedInput, options: 
     if (batch.length >= model.maxBatch) await flush(k + 1);
   }
   await flush(triggers.length);
-  return { model: model.name, source: input.source, signal: { kind: stream.kind, fs, label: channels[0].label }, outputs, skipped };
+  return { model: model.name, source: input.source, signal: { kind: stream.kind, fs, label: channels[0].label }, outputs, skipped, gaps };
 }
 
 function round(x: number): number {

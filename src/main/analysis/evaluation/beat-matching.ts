@@ -38,9 +38,3 @@ export function addMatch(total: Match, m: Match): void {
 
 export const se = (m: Match) => (100 * m.tp) / Math.max(1, m.tp + m.fn);
 export const ppv = (m: Match) => (100 * m.tp) / Math.max(1, m.tp + m.fp);
-
-export function table(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? (Number.isInteger(c) ? String(c) : c.toFixed(2)) : c)))];
-  const widths = header.map((_, k) => Math.max(...cells.map((r) => String(r[k]).length)));
-  return cells.map((r) => r.map((c, k) => String(c).padStart(widths[k])).join('  ')).join('\n');
-}
