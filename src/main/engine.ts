@@ -214,7 +214,7 @@ class VitalsEngine implements Engine {
   }
 
   async readTrack(sessionId: number, streamKey: string, t0: number, t1: number, columns: number): Promise<TrackData> {
-    const unfinished = this.library.unfinishedSessions().find((s) => s.id === sessionId);
+    const [unfinished] = this.library.unfinishedSessions(sessionId);
     if (unfinished && unfinished.samples > FINISH_IN_PLACE_SAMPLES) {
       this.finishSessions();
       throw new Error(`session ${sessionId} is being re-timed and its overview built (a background job, see its progress): its tracks are drawn when that is done`);

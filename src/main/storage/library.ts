@@ -210,14 +210,17 @@ export class Library {
     this.ensurePyramid(id);
   }
 
-  /** Closed sessions whose re-timing or pyramid is still to do (see finishSession), with their samples. */
-  unfinishedSessions(): { id: number; samples: number }[] {
+  /**
+   * Closed sessions whose re-timing or pyramid is still to do (see finishSession), with their
+   * samples; only session `onlyId` when given (the review asks on every read: one session's rows).
+   */
+  unfinishedSessions(onlyId?: number): { id: number; samples: number }[] {
     return this.db
       .prepare(
         `SELECT se.id, COALESCE(SUM(s.samples), 0) AS samples FROM sessions se JOIN streams s ON s.session_id = se.id
-         WHERE se.status != 'recording' AND (se.retimed = 0 OR (s.pyramid = 0 AND s.rate > 0)) GROUP BY se.id`,
+         WHERE se.status != 'recording' AND (@id IS NULL OR se.id = @id) AND (se.retimed = 0 OR (s.pyramid = 0 AND s.rate > 0)) GROUP BY se.id`,
       )
-      .all() as { id: number; samples: number }[];
+      .all({ id: onlyId ?? null }) as { id: number; samples: number }[];
   }
 
   /**
