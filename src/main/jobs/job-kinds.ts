@@ -14,7 +14,8 @@ export interface JobContext {
   report(progress: WorkProgress): void;
 }
 
-type JobFunction<K extends JobKind> = (context: JobContext, params: JobParams[K]) => JobOutputs[K];
+/** Synchronous (a loop of SQLite reads and file writes), or async where the work is (an onnxruntime run). */
+type JobFunction<K extends JobKind> = (context: JobContext, params: JobParams[K]) => JobOutputs[K] | Promise<JobOutputs[K]>;
 
 /** Every kind of job the worker can run. A new kind is one entry here and its types in job-protocol.ts. */
 export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {

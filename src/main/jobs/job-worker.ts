@@ -19,7 +19,7 @@ const port = parentPort;
 if (!port) throw new Error('a job must run in a worker thread');
 const post = (message: FromJob): void => port.postMessage(message);
 
-function run<K extends JobKind>(data: JobWorkerData<K>): FromJob {
+async function run<K extends JobKind>(data: JobWorkerData<K>): Promise<FromJob> {
   const cancel = new Int32Array(data.cancel);
   let lastPost = -Infinity;
   const report = (progress: WorkProgress): void => {
@@ -33,7 +33,7 @@ function run<K extends JobKind>(data: JobWorkerData<K>): FromJob {
   try {
     library = new Library(data.dbPath, { readonly: !WRITING_JOBS.has(data.kind), nativeBinding: data.nativeBinding });
     const job = JOB_KINDS[data.kind];
-    return { type: 'done', output: job({ library, report, nativeBinding: data.nativeBinding }, data.params) };
+    return { type: 'done', output: await job({ library, report, nativeBinding: data.nativeBinding }, data.params) };
   } catch (error) {
     if (error instanceof Cancelled) return { type: 'cancelled' };
     return { type: 'failed', message: (error as Error).message };
@@ -52,4 +52,4 @@ if (data.background && process.platform === 'linux') {
     // Not allowed here (a sandbox): the job runs at normal priority, only slower for the others.
   }
 }
-post(run(data));
+void run(data).then(post);
