@@ -15,13 +15,10 @@ export interface LiveStreamBlock {
   arrivedAt: number;
 }
 
-/** A beat or step the analysis found, to mark on its stream's trace. */
-export interface LiveMark {
-  key: string;
-  /** Host time, s since the Unix epoch. */
-  t: number;
-  kind: 'beat' | 'step';
-}
+/** A beat or step the analysis found, or a class a model gave a beat or window, to mark on its stream's trace. */
+export type LiveMark =
+  | { key: string; /** Host time, s since the Unix epoch. */ t: number; kind: 'beat' | 'step' }
+  | { key: string; t: number; kind: 'model'; /** The model's name. */ model: string; /** The class it gave (one of its manifest's `display.marks`). */ label: string };
 
 export interface LiveFrame {
   /** Host time the engine sent the frame (ms since the Unix epoch): lets a UI align its clock. */

@@ -68,6 +68,8 @@ export interface SessionEvent {
   key?: string;
   /** For a gap: the samples lost, where known. */
   lost?: number;
+  /** For a model's marker: the model and the class it gave (a class in its manifest's `display.marks`). */
+  model?: { name: string; label: string };
 }
 
 /** 'playback': a recorded session replayed as a device (`playback:<session-id>`). */

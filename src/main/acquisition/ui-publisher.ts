@@ -27,7 +27,9 @@ export class UiPublisher {
     this.unsubscribe = bus.subscribe({
       chunk: (c) => this.add(c),
       event: (e) => {
-        if ((e.kind === 'beat' || e.kind === 'step') && e.key) this.marks.push({ key: e.key, t: e.t, kind: e.kind });
+        if (!e.key) return;
+        if (e.kind === 'beat' || e.kind === 'step') this.marks.push({ key: e.key, t: e.t, kind: e.kind });
+        else if (e.model) this.marks.push({ key: e.key, t: e.t, kind: 'model', model: e.model.name, label: e.model.label });
       },
     }, 'live view publisher');
     this.timer = setInterval(() => this.flush(), 1000 / MAX_FRAME_RATE);

@@ -251,7 +251,7 @@ export class LiveModel {
     const values = result.probs ?? [result.value ?? NaN];
     this.sink.chunk({ key: this.output.key, index: this.derivedIndex++, t0: t, dt: this.output.rate > 0 ? 1 / this.output.rate : 0, n: 1, data: Float32Array.from(values) });
     if (result.label && this.host.manifest.display.marks.includes(result.label)) {
-      this.sink.event({ kind: 'marker', key: this.source.key, t, duration: 0, text: `${this.host.name}: ${result.label}` });
+      this.sink.event({ kind: 'marker', key: this.source.key, t, duration: 0, text: `${this.host.name}: ${result.label}`, model: { name: this.host.name, label: result.label } });
     }
   }
 }

@@ -13,7 +13,7 @@ interface Props {
   filterAll?: boolean;
 }
 
-/** How often (ms) the canvas's data-marks attribute may change. */
+/** How often (ms) the canvas's data-marks and data-model-marks attributes may change. */
 const MARKS_ATTR_INTERVAL_MS = 250;
 const EMPTY: ReadonlySet<number> = new Set();
 
@@ -54,7 +54,7 @@ export function StripChart({ info, companion, scheduler, filterAll = false }: Pr
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) return;
     const scratch = new DecimationScratch();
-    let marksShown = -1;
+    let shown = '';
     let marksAttrAt = -Infinity;
 
     const resize = (): void => {
@@ -77,7 +77,7 @@ export function StripChart({ info, companion, scheduler, filterAll = false }: Pr
       const inf = infoRef.current;
       const lanes = inf.channels.map((_, c) => c).filter((c) => !hiddenRef.current.has(c));
       const comp = companionRef.current;
-      const marks = drawStrip(ctx, layoutRef.current, {
+      const counts = drawStrip(ctx, layoutRef.current, {
         info: inf,
         buffer: source.buffer(inf.key),
         tEnd,
@@ -88,12 +88,15 @@ export function StripChart({ info, companion, scheduler, filterAll = false }: Pr
         filtered: filteredRef.current,
         marks: source.marks(inf.key),
         markKind: inf.kind === 'imu' ? 'step' : 'beat',
+        modelMarks: source.modelMarks(inf.key),
       });
       // For tests and curious users: how many marks the canvas shows, refreshed a few times a second.
       const now = performance.now();
-      if (marks !== marksShown && now - marksAttrAt >= MARKS_ATTR_INTERVAL_MS) {
-        canvas.dataset.marks = String(marks);
-        marksShown = marks;
+      const signature = `${counts.marks}/${counts.modelMarks}`;
+      if (signature !== shown && now - marksAttrAt >= MARKS_ATTR_INTERVAL_MS) {
+        canvas.dataset.marks = String(counts.marks);
+        canvas.dataset.modelMarks = String(counts.modelMarks);
+        shown = signature;
         marksAttrAt = now;
       }
     });

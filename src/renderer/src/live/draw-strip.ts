@@ -1,5 +1,7 @@
 import type { StreamInfo } from '../../../shared/types';
 import { DecimationScratch, decimateMinMax, extent, paddedRange } from './decimate';
+import { drawModelMarks } from './draw-model-marks';
+import type { ModelMarks } from './live-store';
 import type { MarkBuffer } from './mark-buffer';
 import type { RingBuffer, WindowView } from './ring-buffer';
 import { formatTick, niceStep, ticksWithin } from './ticks';
@@ -49,6 +51,14 @@ export interface StripParams {
   /** Beat or step marks to draw on every lane. */
   marks?: MarkBuffer;
   markKind?: 'beat' | 'step';
+  /** Attached models' class marks (e.g. "V"), drawn as coloured letters at the top of the first lane. */
+  modelMarks?: readonly ModelMarks[];
+}
+
+/** What a strip shows within its window: beat or step marks, and model marks. */
+export interface StripCounts {
+  marks: number;
+  modelMarks: number;
 }
 
 /** Fewer samples than one per this many pixels: each sample also gets a dot (1 Hz metrics stay visible). */
@@ -56,9 +66,9 @@ const DOT_SPACING_PX = 6;
 
 /**
  * Draw one stream's strip chart: a lane per channel, autoscaled, min/max-decimated, with beat or
- * step marks. Returns the number of marks drawn (within the window).
+ * step marks and model marks. Returns the number of each drawn (within the window).
  */
-export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p: StripParams): number {
+export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p: StripParams): StripCounts {
   const { width, height, dpr } = layout;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = THEME.background;
@@ -70,7 +80,7 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
   const bottom = height - AXIS_BOTTOM;
   const plotW = right - left;
   const plotH = bottom - top;
-  if (plotW < 20 || plotH < 10) return 0;
+  if (plotW < 20 || plotH < 10) return { marks: 0, modelMarks: 0 };
   ctx.fillStyle = THEME.plot;
   ctx.fillRect(left, top, plotW, plotH);
 
@@ -101,7 +111,7 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
   const lanes = p.lanes;
   if (lanes.length === 0) {
     centerText(ctx, 'all channels hidden', left + plotW / 2, top + plotH / 2);
-    return markTo - markFrom;
+    return { marks: markTo - markFrom, modelMarks: 0 };
   }
   const filtered = p.filtered && p.filteredBuffer ? p.filtered : null;
   let anyRaw = false;
@@ -212,10 +222,12 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
     ctx.fill();
   }
 
+  const modelMarks = live && p.modelMarks ? drawModelMarks(ctx, p.modelMarks, tStart, tEnd, xOf, top + 8) : 0;
+
   ctx.strokeStyle = THEME.axis;
   ctx.lineWidth = 1;
   ctx.strokeRect(left + 0.5, top + 0.5, plotW - 1, plotH - 1);
-  return markTo - markFrom;
+  return { marks: markTo - markFrom, modelMarks };
 }
 
 function drawTimeAxis(ctx: CanvasRenderingContext2D, windowS: number, left: number, plotW: number, top: number, bottom: number): void {

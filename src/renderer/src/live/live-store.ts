@@ -9,11 +9,20 @@ const MAX_CAPACITY = 1 << 21;
 /** At most this many beat/step marks are kept per stream (a 300 bpm heart for 32 s is 160). */
 export const MAX_MARKS = 2048;
 
+/** The marks one model left on a stream for one of its classes (e.g. the PVC model's "V"). */
+export interface ModelMarks {
+  model: string;
+  label: string;
+  marks: MarkBuffer;
+}
+
 /** What a chart draws from: live buffers, or a frozen copy while paused. */
 export interface LiveSource {
   buffer(key: string): RingBuffer | undefined;
   /** The beat/step marks of a stream (host times), kept for the retention window. */
   marks(key: string): MarkBuffer | undefined;
+  /** The attached models' class marks on a stream, one set per model and class. */
+  modelMarks(key: string): readonly ModelMarks[] | undefined;
   /** Host time (s) of the newest sample over all streams; NaN before any data. */
   newestTime: number;
 }
@@ -26,6 +35,7 @@ export class LiveStore implements LiveSource {
   private buffers = new Map<string, RingBuffer>();
   private rates = new Map<string, number>();
   private markBuffers = new Map<string, MarkBuffer>();
+  private modelMarkSets = new Map<string, ModelMarks[]>();
   private listeners = new Set<() => void>();
   newestTime = NaN;
   /** When (ms since the epoch, engine clock) the newest samples reached the engine: latency's start. */
@@ -43,11 +53,16 @@ export class LiveStore implements LiveSource {
     return this.markBuffers.get(key);
   }
 
+  modelMarks(key: string): readonly ModelMarks[] | undefined {
+    return this.modelMarkSets.get(key);
+  }
+
   /** Track the engine's streams: size buffers from nominal rates, drop streams that are gone. */
   setStreams(streams: readonly StreamInfo[]): void {
     const keys = new Set(streams.map((s) => s.key));
     for (const key of [...this.buffers.keys()]) if (!keys.has(key)) this.buffers.delete(key);
     for (const key of [...this.markBuffers.keys()]) if (!keys.has(key)) this.markBuffers.delete(key);
+    for (const key of [...this.modelMarkSets.keys()]) if (!keys.has(key)) this.modelMarkSets.delete(key);
     for (const s of streams) {
       this.rates.set(s.key, s.rate);
       const existing = this.buffers.get(s.key);
@@ -92,6 +107,10 @@ export class LiveStore implements LiveSource {
     }
     const marks = frame.marks ?? [];
     for (const m of marks) {
+      if (m.kind === 'model') {
+        this.modelMarkBuffer(m.key, m.model, m.label).push(m.t);
+        continue;
+      }
       let mb = this.markBuffers.get(m.key);
       if (!mb) {
         mb = new MarkBuffer(RETENTION_S, MAX_MARKS);
@@ -107,6 +126,14 @@ export class LiveStore implements LiveSource {
     for (const l of this.listeners) l();
   }
 
+  private modelMarkBuffer(key: string, model: string, label: string): MarkBuffer {
+    let sets = this.modelMarkSets.get(key);
+    if (!sets) this.modelMarkSets.set(key, (sets = []));
+    let set = sets.find((s) => s.model === model && s.label === label);
+    if (!set) sets.push((set = { model, label, marks: new MarkBuffer(RETENTION_S, MAX_MARKS) }));
+    return set.marks;
+  }
+
   /** Listen for new samples. */
   onData(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -119,12 +146,15 @@ export class LiveStore implements LiveSource {
     for (const [key, buf] of this.buffers) copies.set(key, buf.clone());
     const marks = new Map<string, MarkBuffer>();
     for (const [key, mb] of this.markBuffers) marks.set(key, mb.clone());
-    return { buffer: (key) => copies.get(key), marks: (key) => marks.get(key), newestTime: this.newestTime };
+    const modelMarks = new Map<string, ModelMarks[]>();
+    for (const [key, sets] of this.modelMarkSets) modelMarks.set(key, sets.map((s) => ({ ...s, marks: s.marks.clone() })));
+    return { buffer: (key) => copies.get(key), marks: (key) => marks.get(key), modelMarks: (key) => modelMarks.get(key), newestTime: this.newestTime };
   }
 
   clear(): void {
     this.buffers.clear();
     this.markBuffers.clear();
+    this.modelMarkSets.clear();
     this.newestTime = NaN;
     this.newestStamp = NaN;
   }
