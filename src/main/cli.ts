@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { evaluateModel, evaluateText } from './analysis/evaluation/evaluate-command';
 import { inferCommand } from './analysis/inference/infer-command';
+import { ModelHost } from './analysis/inference/model-host';
+import { ModelLibrary, modelsDir } from './analysis/inference/model-library';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import { describeQueue } from '../shared/recording-queue';
 import { filterSessions, parseDate, type SessionFilter } from '../shared/session-library';
@@ -70,6 +72,11 @@ Commands:
   evaluate  MODEL RECORD.hea... [--json]                   score a per-beat classifier against each record's .atr
                                                             annotations (±150 ms, AAMI classes): Se, +P, F1, CIs,
                                                             confusion, slices, worst errors; progress on stderr
+  models    [--json]                                        the bundled models and those imported into the library's
+                                                            models folder (<library dir>/models), with their manifests
+  models    import FILE.onnx                                check a model and its manifest (FILE.onnx.json) and copy
+                                                            both into the library's models folder; prints its id
+  models    remove ID                                       remove an imported model (ID as listed: imported/NAME)
   beats     <session-id> --stream KEY [--json]              a stream's beats (s from the start; the corrected
                                                             set when edited, else the detected one)
             [--add T] [--delete T] [--move FROM:TO]         edit them, in the order given, all or none; the
@@ -673,6 +680,28 @@ async function evaluate(args: string[]): Promise<void> {
   process.stdout.write(values.json ? JSON.stringify(report) + '\n' : evaluateText(report));
 }
 
+async function models(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 2);
+  const library = new ModelLibrary(modelsDir(dbPath(values.db)));
+  const [action, target] = positionals;
+  if (action === 'import' || action === 'remove') {
+    if (!target) throw new UsageError(action === 'import' ? 'models import needs a FILE.onnx (its manifest FILE.onnx.json beside it)' : 'models remove needs a model id (see `vitalscope models`)');
+    if (action === 'remove') return library.remove(target);
+    // One onnxruntime thread: a check, not a benchmark.
+    const validate = async (file: string) => (await ModelHost.load(file, { threads: 1 })).close();
+    const model = await library.importFile(resolve(target), validate);
+    process.stderr.write(`imported ${model.name} into ${dirname(model.file)}\n`);
+    return void process.stdout.write(`${model.id}\n`);
+  }
+  if (action !== undefined) throw new UsageError(`unknown models action "${action}": models [--json], models import FILE.onnx, models remove ID`);
+  const list = library.list();
+  if (values.json) return void process.stdout.write(JSON.stringify(list) + '\n');
+  for (const m of list) {
+    const what = m.error ? `unreadable: ${m.error}` : `${m.version} · ${m.trigger === 'beats' ? 'per beat' : 'sliding'} on ${m.kind} · ${m.labels ? m.labels.join('/') : m.unit}`;
+    process.stdout.write(`${m.id}\t${m.name}\t${what}\t${m.file}\n`);
+  }
+}
+
 /** Each command resolves with its exit code, or nothing for 0. */
 const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   record,
@@ -687,6 +716,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   devices,
   analyze: analyzeCommand,
   infer: inferCommand,
+  models,
   evaluate,
   beats,
   hrv,

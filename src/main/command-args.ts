@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VITALS_COMMANDS, type VitalsCommand } from '../shared/api';
+import { MODEL_UPLOAD_PART_BYTES, VITALS_COMMANDS, type VitalsCommand } from '../shared/api';
 import { WS_UNKNOWN_ID, type WsRequest } from '../shared/ws-protocol';
 
 /**
@@ -18,6 +18,7 @@ const beatEdit = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('reject'), t: seconds }),
   z.strictObject({ op: z.literal('unreject'), t: seconds }),
 ]);
+const uploadId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1 to 64)');
 const newLabel = z.strictObject({ t: seconds, duration: z.number().min(0).max(1e7), text: z.string().min(1).max(200), key: streamKey.optional() });
 const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   listDevices: z.tuple([]),
@@ -52,6 +53,17 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   inspectModel: z.tuple([z.string().min(1).max(4096)]),
   attachModel: z.tuple([z.string().min(1).max(4096), z.string().min(1).max(1000)]),
   detachModel: z.tuple([z.string().min(1).max(100)]),
+  listModels: z.tuple([]),
+  uploadModelPart: z.tuple([
+    uploadId,
+    z.number().int().min(0).max(200 * 1024 * 1024),
+    z
+      .string()
+      .max(Math.ceil(MODEL_UPLOAD_PART_BYTES / 3) * 4)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64'),
+  ]),
+  importModel: z.tuple([z.strictObject({ uploadId, fileName: z.string().min(1).max(255), manifest: z.string().max(200_000).nullable() })]),
+  removeModel: z.tuple([z.string().min(1).max(200)]),
   getPsd: z.tuple([z.string().min(1).max(1000), z.number().int().min(0).max(1023), z.number().min(2).max(30)]),
   getSessionDetail: z.tuple([sessionId]),
   readTrack: z.tuple([sessionId, streamKey, seconds, seconds, z.number().int().min(1).max(20_000)]),

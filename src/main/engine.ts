@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
 import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';
 import type { VirtualTime } from './acquisition/virtual-time';
 import { AnalysisHost } from './analysis/analysis-host';
+import { ModelLibrary, modelsDir } from './analysis/inference/model-library';
+import { ModelUploads } from './analysis/inference/model-uploads';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
@@ -79,10 +81,13 @@ class VitalsEngine implements Engine {
   private readonly finishInJobs: boolean;
   /** Where the UI's exports go: beside the library, so they are easy to find from either face. */
   private readonly exportsDir: string;
+  private readonly models: ModelLibrary;
+  private readonly modelUploads = new ModelUploads();
 
   constructor(options: EngineOptions & EngineInternals) {
     this.now = options.virtualTime?.now ?? options.now ?? hostNow;
     this.exportsDir = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-exports') : join(dirname(options.dbPath), 'exports');
+    this.models = new ModelLibrary(modelsDir(options.dbPath));
     this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding, durable: options.durable });
     this.recordQueueBytes = options.recordQueueBytes;
     this.finishInJobs = options.finishSessionsInJobs !== false;
@@ -305,6 +310,26 @@ class VitalsEngine implements Engine {
 
   async detachModel(modelId: string): Promise<void> {
     this.analysis.detachModel(modelId);
+  }
+
+  async listModels(): Promise<ModelEntry[]> {
+    return this.models.list();
+  }
+
+  async uploadModelPart(uploadId: string, offset: number, base64: string): Promise<number> {
+    return this.modelUploads.append(uploadId, offset, base64);
+  }
+
+  async importModel({ uploadId, fileName, manifest }: { uploadId: string; fileName: string; manifest: string | null }): Promise<ModelEntry> {
+    const onnx = this.modelUploads.take(uploadId);
+    // Checked in the analysis worker, as it would run: this thread reads the devices.
+    return this.models.import({ fileName, onnx, manifest }, (file) => this.analysis.inspectModel(file));
+  }
+
+  async removeModel(modelId: string): Promise<void> {
+    const model = this.models.list().find((m) => m.id === modelId);
+    if (model && this.analysis.state.models?.some((m) => m.file === model.file && !m.error)) throw new Error(`${model.name} is attached to a stream: detach it first`);
+    this.models.remove(modelId);
   }
 
   async disconnect(deviceId: string): Promise<void> {

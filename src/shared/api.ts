@@ -1,5 +1,5 @@
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
 export interface LiveStreamBlock {
@@ -98,7 +98,25 @@ export interface VitalsCommands {
   attachModel(path: string, streamKey: string): Promise<ModelState>;
   /** Stops an attached model (or forgets a failed one). */
   detachModel(modelId: string): Promise<void>;
+  /** The bundled models and those imported into the library's models folder, with their manifests' summaries. */
+  listModels(): Promise<ModelEntry[]>;
+  /**
+   * Sends part of a model file to import (base64, at most MODEL_UPLOAD_PART_BYTES a part, in order
+   * from offset 0; at most 100 MB in all); returns the bytes received so far.
+   */
+  uploadModelPart(uploadId: string, offset: number, base64: string): Promise<number>;
+  /**
+   * Imports the uploaded `.onnx` (named `fileName`) with its manifest's text (null when the user
+   * gave none: refused, naming the missing file) into the library's models folder, after loading
+   * and checking both; a broken model is refused with its error and nothing is kept.
+   */
+  importModel(model: { uploadId: string; fileName: string; manifest: string | null }): Promise<ModelEntry>;
+  /** Removes an imported model (not a bundled one). */
+  removeModel(modelId: string): Promise<void>;
 }
+
+/** Bytes of a model file per uploadModelPart: ~175 KB of base64, under the web face's 256 KB request limit. */
+export const MODEL_UPLOAD_PART_BYTES = 128 * 1024;
 
 export interface PsdResult {
   key: string;
@@ -145,6 +163,10 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'inspectModel',
   'attachModel',
   'detachModel',
+  'listModels',
+  'uploadModelPart',
+  'importModel',
+  'removeModel',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */
@@ -155,4 +177,4 @@ export interface VitalsApi extends VitalsCommands {
   onStatus(listener: (status: EngineStatus) => void): () => void;
 }
 
-export type { ConnectOptions, JobState, ModelInfo, ModelState, RawView, StreamInfo };
+export type { ConnectOptions, JobState, ModelEntry, ModelInfo, ModelState, RawView, StreamInfo };

@@ -249,6 +249,26 @@ export interface ModelInfo {
   trigger: 'beats' | 'sliding';
 }
 
+/** A model in the model list: bundled with the app, or imported into the library's models folder. */
+export interface ModelEntry {
+  /** `bundled/<folder>` or `imported/<folder>`. */
+  id: string;
+  bundled: boolean;
+  /** The `.onnx` file on the engine's machine: what inspectModel and attachModel take. */
+  file: string;
+  /** From its manifest (the folder's name when the manifest cannot be read). */
+  name: string;
+  version?: string;
+  description?: string;
+  trigger?: 'beats' | 'sliding';
+  /** The stream kind its signal input takes. */
+  kind?: StreamKind;
+  labels?: string[];
+  unit?: string;
+  /** Set when its manifest cannot be read or is not valid: why. */
+  error?: string;
+}
+
 /** A model attached to a live stream, running in the analysis worker. */
 export interface ModelState extends ModelInfo {
   id: string;
