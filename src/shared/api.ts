@@ -102,7 +102,7 @@ export interface VitalsCommands {
   listModels(): Promise<ModelEntry[]>;
   /**
    * Sends part of a model file to import (base64, at most MODEL_UPLOAD_PART_BYTES a part, in order
-   * from offset 0; at most 100 MB in all); returns the bytes received so far.
+   * from offset 0; at most MODEL_IMPORT_MAX_BYTES in all); returns the bytes received so far.
    */
   uploadModelPart(uploadId: string, offset: number, base64: string): Promise<number>;
   /**
@@ -114,6 +114,9 @@ export interface VitalsCommands {
   /** Removes an imported model (not a bundled one). */
   removeModel(modelId: string): Promise<void>;
 }
+
+/** The largest model file an import takes. */
+export const MODEL_IMPORT_MAX_BYTES = 100 * 1024 * 1024;
 
 /** Bytes of a model file per uploadModelPart: ~175 KB of base64, under the web face's 256 KB request limit. */
 export const MODEL_UPLOAD_PART_BYTES = 128 * 1024;

@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_MODEL_BYTES } from '../../src/main/analysis/inference/model-library';
 import { parseCommand } from '../../src/main/command-args';
 import { createEngine, type Engine } from '../../src/main/engine';
-import { MODEL_UPLOAD_PART_BYTES } from '../../src/shared/api';
+import { MODEL_IMPORT_MAX_BYTES, MODEL_UPLOAD_PART_BYTES } from '../../src/shared/api';
 import { cliOn } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -85,7 +84,7 @@ describe('the model list through the engine API, on a real library folder', () =
     const part = Buffer.alloc(MODEL_UPLOAD_PART_BYTES).toString('base64');
     let offset = 0;
     let error: Error | null = null;
-    while (!error && offset <= MAX_MODEL_BYTES) {
+    while (!error && offset <= MODEL_IMPORT_MAX_BYTES) {
       offset = await engine.uploadModelPart('huge', offset, part).catch((e: Error) => ((error = e), offset));
     }
     expect(error!.message).toBe('the model file is over 100 MB, the most an import takes');

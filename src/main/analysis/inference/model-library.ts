@@ -8,11 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { MODEL_IMPORT_MAX_BYTES } from '../../../shared/api';
 import type { ModelEntry } from '../../../shared/types';
 import { parseManifest } from './manifest';
 
-/** The largest model file an import takes. */
-export const MAX_MODEL_BYTES = 100 * 1024 * 1024;
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 /** A folder name made from the model's file name: letters, digits, '.', '_', '-'. */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -56,7 +55,7 @@ export class ModelLibrary {
     if (files.manifest === null) throw new Error(`${fileName}.json is missing: a model needs its manifest beside it (import the two files together)`);
     const name = fileName.replace(/\.onnx$/i, '');
     if (!SAFE_NAME.test(name)) throw new Error(`${fileName}: a model's file name may have only letters, digits, '.', '_' and '-' (and start with a letter or digit)`);
-    if (files.onnx.length > MAX_MODEL_BYTES) throw new Error(`${fileName} is ${mb(files.onnx.length)} MB; an import takes at most ${mb(MAX_MODEL_BYTES)} MB`);
+    if (files.onnx.length > MODEL_IMPORT_MAX_BYTES) throw new Error(`${fileName} is ${mb(files.onnx.length)} MB; an import takes at most ${mb(MODEL_IMPORT_MAX_BYTES)} MB`);
     if (Buffer.byteLength(files.manifest) > MAX_MANIFEST_BYTES) throw new Error(`${fileName}.json is over ${mb(MAX_MANIFEST_BYTES)} MB: not a model manifest`);
     const target = join(this.dir, name);
     if (existsSync(target)) throw new Error(`a model named "${name}" is already imported (${target}): remove it first`);
@@ -84,7 +83,7 @@ export class ModelLibrary {
   /** Imports the model at `path` (an `.onnx`, its manifest beside it) from this machine's disk. */
   importFile(path: string, validate: (file: string) => Promise<unknown>): Promise<ModelEntry> {
     if (!existsSync(path)) throw new Error(`${path}: no such file`);
-    if (statSync(path).size > MAX_MODEL_BYTES) throw new Error(`${path} is ${mb(statSync(path).size)} MB; an import takes at most ${mb(MAX_MODEL_BYTES)} MB`);
+    if (statSync(path).size > MODEL_IMPORT_MAX_BYTES) throw new Error(`${path} is ${mb(statSync(path).size)} MB; an import takes at most ${mb(MODEL_IMPORT_MAX_BYTES)} MB`);
     const sidecar = `${path}.json`;
     if (/\.onnx$/i.test(path) && !existsSync(sidecar)) throw new Error(`${sidecar} is missing: a model needs its manifest beside it`);
     return this.import({ fileName: path, onnx: readFileSync(path), manifest: existsSync(sidecar) ? readFileSync(sidecar, 'utf8') : null }, validate);

@@ -3,7 +3,7 @@
  * memory until `importModel` takes them. Parts must come in order; an upload over the import limit
  * is dropped with an error, and one left unfinished is forgotten after a while.
  */
-import { MAX_MODEL_BYTES } from './model-library';
+import { MODEL_IMPORT_MAX_BYTES } from '../../../shared/api';
 
 /** An upload with no new part for this long is forgotten. */
 const IDLE_MS = 10 * 60 * 1000;
@@ -25,9 +25,9 @@ export class ModelUploads {
     const upload = this.uploads.get(id) ?? { parts: [], bytes: 0, touchedAt: 0 };
     if (offset !== upload.bytes) throw new Error(`model upload ${id}: a part at byte ${offset}, but ${upload.bytes} bytes have arrived (parts go in order, from 0)`);
     const part = Buffer.from(base64, 'base64');
-    if (upload.bytes + part.length > MAX_MODEL_BYTES) {
+    if (upload.bytes + part.length > MODEL_IMPORT_MAX_BYTES) {
       this.uploads.delete(id);
-      throw new Error(`the model file is over ${MAX_MODEL_BYTES / (1024 * 1024)} MB, the most an import takes`);
+      throw new Error(`the model file is over ${MODEL_IMPORT_MAX_BYTES / (1024 * 1024)} MB, the most an import takes`);
     }
     upload.parts.push(part);
     upload.bytes += part.length;
