@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Engine } from '../src/main/engine';
+import { createEngine, type Engine } from '../src/main/engine';
 import { startWebFace } from '../src/main/server';
 import { launchChromium } from '../test/helpers/chromium';
+import { tempDir } from '../test/helpers/temp-dir';
 
 /** The renderer's counters (src/renderer/src/live/perf.ts) at one moment of the page's clock. */
 export interface FrameCount {
@@ -35,6 +36,18 @@ export async function withLiveView<T>(engine: Engine, body: (page: Page, count: 
   } finally {
     await chromium.close();
     await face.close();
+  }
+}
+
+/** `withLiveView` over a fresh engine with the 16-channel 1 kHz bench board, its library in a temporary folder; all closed after. */
+export async function withBench16LiveView<T>(body: (engine: Engine, page: Page, count: () => Promise<FrameCount>) => Promise<T>): Promise<T> {
+  const dir = tempDir('bench-live');
+  const engine = await createEngine({ dbPath: join(dir.path, 'live.db'), simulator: { profile: 'bench16' } });
+  try {
+    return await withLiveView(engine, (page, count) => body(engine, page, count));
+  } finally {
+    await engine.close();
+    dir.cleanup();
   }
 }
 

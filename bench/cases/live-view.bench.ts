@@ -1,7 +1,4 @@
-import { join } from 'node:path';
-import { createEngine } from '../../src/main/engine';
-import { tempDir } from '../../test/helpers/temp-dir';
-import { framesPerSecond, withLiveView } from '../live-view-page';
+import { framesPerSecond, withBench16LiveView } from '../live-view-page';
 import type { BenchCase } from '../types';
 
 const MEASURE_MS = 10_000;
@@ -14,28 +11,21 @@ const MEASURE_MS = 10_000;
 const liveView: BenchCase = {
   name: 'live-view',
   description: 'Chromium live view of a 16 ch x 1 kHz simulated stream: fps and sample-to-pixel latency',
-  async run() {
-    const dir = tempDir('bench-live');
-    const engine = await createEngine({ dbPath: join(dir.path, 'live.db'), simulator: { profile: 'bench16' } });
-    try {
-      return await withLiveView(engine, async (page, count) => {
-        const before = await count();
-        await page.waitForTimeout(MEASURE_MS);
-        const after = await count();
-        const fps = framesPerSecond(before, after);
-        const window_ = after.latencies.slice(-Math.round(fps * (MEASURE_MS / 1000)));
-        const sorted = window_.sort((a, b) => a - b);
-        const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-        return {
-          fps: { value: fps, unit: 'frames/s', target: '>= 55' },
-          latencyP50: { value: pct(0.5), unit: 'ms' },
-          latencyP95: { value: pct(0.95), unit: 'ms', target: '< 50' },
-        };
-      });
-    } finally {
-      await engine.close();
-      dir.cleanup();
-    }
+  run() {
+    return withBench16LiveView(async (_engine, page, count) => {
+      const before = await count();
+      await page.waitForTimeout(MEASURE_MS);
+      const after = await count();
+      const fps = framesPerSecond(before, after);
+      const window_ = after.latencies.slice(-Math.round(fps * (MEASURE_MS / 1000)));
+      const sorted = window_.sort((a, b) => a - b);
+      const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+      return {
+        fps: { value: fps, unit: 'frames/s', target: '>= 55' },
+        latencyP50: { value: pct(0.5), unit: 'ms' },
+        latencyP95: { value: pct(0.95), unit: 'ms', target: '< 50' },
+      };
+    });
   },
 };
 
