@@ -17,6 +17,7 @@ const beatEdit = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('move'), from: seconds, to: seconds }),
   z.strictObject({ op: z.literal('reject'), t: seconds }),
   z.strictObject({ op: z.literal('unreject'), t: seconds }),
+  z.strictObject({ op: z.literal('classify'), t: seconds, class: z.string().min(1).max(3).nullable() }),
 ]);
 const newLabel = z.strictObject({ t: seconds, duration: z.number().min(0).max(1e7), text: z.string().min(1).max(200), key: streamKey.optional() });
 const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {

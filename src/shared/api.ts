@@ -67,7 +67,8 @@ export interface VitalsCommands {
   exportSessionFile(sessionId: number): Promise<JobState>;
   /**
    * Starts a job importing every session of a library file (a path on the engine's machine) under
-   * new ids; its output lists them. Nothing in the library is overwritten.
+   * new ids, or a WFDB record (`.hea`) as one new session; its output lists them. Nothing in the
+   * library is overwritten.
    */
   importSessionFile(path: string): Promise<JobState>;
   /** Cancels a running job: it ends `cancelled` and leaves no partial files. */

@@ -36,7 +36,7 @@ describe('vitalscope evaluate', () => {
     expect(r.confusion.columns).toEqual(['N', 'V', 'missed']);
     expect(r.confusion.counts.flat().reduce((a: number, b: number) => a + b, 0)).toBeGreaterThanOrEqual(1987);
     expect(r.records.map((x: { record: string }) => x.record)).toEqual(['119']);
-    expect(r.slices.map((s: { band: string }) => s.band)).toEqual(['<60 bpm', '60-100 bpm', '>100 bpm', 'after a gap', 'near a prior ectopic']);
+    expect(r.slices.map((s: { band: string }) => s.band)).toEqual(['<60 bpm', '60-100 bpm', '>100 bpm', 'after a gap', 'near a prior ectopic', 'in a labelled motion stretch']);
     // Bigeminy: most beats of 119 follow a V.
     expect(r.slices[4].classes.N.n).toBeGreaterThan(400);
     expect(Array.isArray(r.worst)).toBe(true);
@@ -70,10 +70,12 @@ describe('vitalscope evaluate', () => {
   it('usage errors exit 2', async () => {
     const none = await cli('evaluate', MODEL);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^vitalscope evaluate: evaluate needs a MODEL .* and at least one RECORD\.hea .*\(see vitalscope --help\)\n$/);
+    expect(none.stderr).toMatch(/^vitalscope evaluate: evaluate needs a MODEL .* and at least one INPUT: a RECORD\.hea .* or a session id .*\(see vitalscope --help\)\n$/);
     const csv = await cli('evaluate', MODEL, 'rec.csv');
     expect(csv.code).toBe(2);
-    expect(csv.stderr).toContain('"rec.csv" is not a WFDB record');
+    expect(csv.stderr).toContain('"rec.csv" is neither a WFDB record nor a session id');
+    const missing = await cli('evaluate', MODEL, '42');
+    expect(missing).toMatchObject({ code: 1, stderr: `vitalscope evaluate: no session 42 in ${join(dir.path, 'lib.db')}\n` });
     expect((await cli('evaluate', MODEL, 'x.hea', '--bogus')).code).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateBeats, modelClasses, type ModelBeat, type RecordOutputs } from '../../src/main/analysis/evaluation/beat-evaluation';
+import { evaluateBeats, modelClasses, referenceBeats, type ModelBeat, type RecordOutputs } from '../../src/main/analysis/evaluation/beat-evaluation';
 import { Prng } from '../../src/main/devices/simulator/signals/prng';
 
 const N = 1;
@@ -8,6 +8,11 @@ const E = 10;
 const A = 8;
 const LABELS = ['N', 'V'];
 
+const annotated = (ann: { sample: number; code: number }[]) =>
+  referenceBeats(
+    ann.map((x) => x.sample),
+    ann.map((x) => x.code),
+  );
 const out = (sample: number, label: 'N' | 'V', p: number): ModelBeat => ({ sample, label, probs: label === 'N' ? [p, 1 - p] : [1 - p, p] });
 
 /**
@@ -18,20 +23,20 @@ const out = (sample: number, label: 'N' | 'V', p: number): ModelBeat => ({ sampl
 const a: RecordOutputs = {
   record: 'a',
   fs: 100,
-  reference: [100, 200, 300, 400, 500, 600, 700, 800, 900, 1200].map((sample) => ({ sample, code: sample === 500 ? V : sample === 800 ? A : N })),
+  reference: annotated([100, 200, 300, 400, 500, 600, 700, 800, 900, 1200].map((sample) => ({ sample, code: sample === 500 ? V : sample === 800 ? A : N }))),
   outputs: [out(100, 'N', 0.9), out(200, 'N', 0.9), out(300, 'N', 0.9), out(400, 'V', 0.9), out(505, 'V', 0.95), out(600, 'N', 0.9), out(700, 'V', 0.6), out(800, 'N', 0.9), out(1200, 'N', 0.9), out(1250, 'V', 0.8)],
   gaps: [],
 };
 const b: RecordOutputs = {
   record: 'b',
   fs: 200,
-  reference: [
+  reference: annotated([
     { sample: 200, code: N },
     { sample: 400, code: N },
     { sample: 700, code: 14 }, // a noise annotation, not a beat
     { sample: 1000, code: N },
     { sample: 1200, code: E },
-  ],
+  ]),
   outputs: [out(200, 'N', 0.9), out(400, 'N', 0.9), out(1000, 'N', 0.9), out(1200, 'N', 0.7)],
   gaps: [[500, 900]],
 };
@@ -88,9 +93,9 @@ function randomRecords(seed: number, count: number): RecordOutputs[] {
   const rng = new Prng(seed);
   return Array.from({ length: count }, (_, k) => {
     const right = 0.7 + 0.3 * rng.next();
-    const reference = Array.from({ length: 200 }, (_, i) => ({ sample: 100 + i * 80, code: rng.next() < 0.1 ? V : N }));
+    const reference = annotated(Array.from({ length: 200 }, (_, i) => ({ sample: 100 + i * 80, code: rng.next() < 0.1 ? V : N })));
     const outputs = reference.map((ref) => {
-      const truth = ref.code === V ? 'V' : 'N';
+      const truth = ref.class === 'V' ? 'V' : 'N';
       const label = rng.next() < right ? truth : truth === 'V' ? 'N' : 'V';
       return out(ref.sample + Math.round(rng.next() * 10 - 5), label, 0.5 + rng.next() / 2);
     });

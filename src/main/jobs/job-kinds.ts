@@ -1,6 +1,7 @@
 import type { JobKind } from '../../shared/types';
 import { dirname } from 'node:path';
 import { analyze } from '../analysis/offline/analyze';
+import { importWfdbRecord } from '../analysis/offline/import-record';
 import { loadSessionFrom } from '../analysis/offline/load-input';
 import { exportSessionCsv, exportSessionFile, importSessionFile, saveAnalysisRun, type CopyProgress, type Library } from '../storage';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
@@ -33,10 +34,13 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
     dir: dirname(file),
     files: [exportSessionFile(library, sessionId, file, copyReport(report), replace)],
   }),
-  'import-session-file': ({ library, report, nativeBinding }, { file }) => ({
+  // A library file's sessions, or a WFDB record (.hea) as one new session.
+  'import-session-file': ({ library, report, nativeBinding }, { file, participant }) => ({
     dir: dirname(file),
     files: [file],
-    sessionIds: importSessionFile(library, file, copyReport(report), nativeBinding),
+    sessionIds: /\.hea$/i.test(file)
+      ? [importWfdbRecord(library, file, { participant, onProgress: (p) => report({ stage: p.stage, samplesDone: p.done, samplesTotal: p.total, bytesWritten: 0 }) })]
+      : importSessionFile(library, file, copyReport(report), nativeBinding),
   }),
   'finish-session': ({ library, report }, { sessionId }) => {
     report({ stage: 're-timing and building the overview', samplesDone: 0, samplesTotal: 1, bytesWritten: 0 });

@@ -15,7 +15,8 @@ export interface JobParams {
   'finish-session': { sessionId: number };
   /** `replace`: an existing `file` is replaced (the engine's own exports folder). */
   'export-session-file': { sessionId: number; file: string; replace: boolean };
-  'import-session-file': { file: string };
+  /** A library file, or a WFDB record's .hea (`participant`: the new session's). */
+  'import-session-file': { file: string; participant?: string };
 }
 
 /** What each kind of job ends with. */

@@ -17,10 +17,11 @@ export const TOLERANCE_SEC = 0.15;
 export const CONTEXT_BEATS = 3;
 export const WORST_COUNT = 20;
 
+/** A reference beat (beats only: a record's non-beat annotations are left out before). */
 export interface ReferenceBeat {
   sample: number;
-  /** MIT annotation code. */
-  code: number;
+  /** Its AAMI class; null for a beat of none of the five (or a session's beat with no class). */
+  class: AamiClass | null;
 }
 
 export interface ModelBeat {
@@ -31,13 +32,19 @@ export interface ModelBeat {
 
 export interface RecordOutputs {
   record: string;
+  /** The library session the record is (for review links); absent for a file. */
+  session?: number;
+  /** The record's .hea path, for a file (the review imports it to show an error). */
+  file?: string;
   fs: number;
-  /** Every annotation of the record (non-beat codes are ignored), ascending. */
+  /** Every reference beat of the record, ascending. */
   reference: ReferenceBeat[];
   /** The model's outputs, ascending by sample. */
   outputs: ModelBeat[];
   /** Lost stretches of the input as [start, end) samples. */
   gaps: [number, number][];
+  /** Stretches labelled as motion (a session's labels whose text has "motion"), [start, end) samples. */
+  motion?: [number, number][];
 }
 
 export interface ClassMetrics {
@@ -75,6 +82,9 @@ export interface SliceScores extends Scores {
 export interface WorstError {
   error: 'false positive' | 'false negative';
   record: string;
+  /** The library session of the record, or its .hea path (see RecordOutputs). */
+  session?: number;
+  file?: string;
   /** Seconds from the start of the record. */
   t: number;
   sample: number;
@@ -103,6 +113,8 @@ export interface EvaluateOptions {
 /** One scored beat: a reference beat of a model class, or an output with no reference beat. */
 interface Item {
   record: string;
+  session?: number;
+  file?: string;
   fs: number;
   sample: number;
   reference: string | null;
@@ -111,6 +123,7 @@ interface Item {
   bpm: number | null;
   afterGap: boolean;
   nearEctopic: boolean;
+  inMotion: boolean;
 }
 
 const HR_BANDS: { band: string; has: (bpm: number) => boolean }[] = [
@@ -118,6 +131,11 @@ const HR_BANDS: { band: string; has: (bpm: number) => boolean }[] = [
   { band: '60-100 bpm', has: (b) => b >= 60 && b <= 100 },
   { band: '>100 bpm', has: (b) => b > 100 },
 ];
+
+/** A record's annotations (sample, MIT code) as reference beats: its beat codes only, by AAMI class. */
+export function referenceBeats(samples: readonly number[], codes: readonly number[]): ReferenceBeat[] {
+  return samples.flatMap((sample, k) => (isBeatCode(codes[k]) ? [{ sample, class: aamiClass(codes[k]) }] : []));
+}
 
 /** The AAMI classes a model's labels name, or an Error saying which label is not one. */
 export function modelClasses(labels: readonly string[], model: string): string[] {
@@ -128,7 +146,7 @@ export function modelClasses(labels: readonly string[], model: string): string[]
 
 function itemsOf(rec: RecordOutputs, labels: readonly string[], excluded: RecordScores['excluded']): Item[] {
   // Outputs are matched against every reference beat, so one at an excluded beat is not taken for its neighbour.
-  const ref = rec.reference.filter((r) => isBeatCode(r.code));
+  const ref = rec.reference;
   const pairs = pairBeats(
     ref.map((r) => r.sample),
     rec.outputs.map((o) => o.sample),
@@ -136,7 +154,7 @@ function itemsOf(rec: RecordOutputs, labels: readonly string[], excluded: Record
   );
   const outputOf = new Map(pairs.map(([i, j]) => [i, j]));
   const matched = new Set(pairs.map(([, j]) => j));
-  const classOf = ref.map((r) => aamiClass(r.code));
+  const classOf = ref.map((r) => r.class);
   const crossesGap = (a: number, b: number) => rec.gaps.some(([g0, g1]) => g0 < b && g1 > a);
   // Context of a beat at `sample` whose preceding reference beats end at index `before` (exclusive).
   const context = (sample: number, before: number) => {
@@ -148,6 +166,7 @@ function itemsOf(rec: RecordOutputs, labels: readonly string[], excluded: Record
       bpm,
       afterGap: rec.gaps.some(([, g1]) => g1 > lookBack && g1 <= sample),
       nearEctopic: classOf.slice(Math.max(0, from), before).includes('V'),
+      inMotion: (rec.motion ?? []).some(([m0, m1]) => sample >= m0 && sample < m1),
     };
   };
   const items: Item[] = [];
@@ -159,13 +178,13 @@ function itemsOf(rec: RecordOutputs, labels: readonly string[], excluded: Record
       return;
     }
     const j = outputOf.get(i);
-    items.push({ record: rec.record, fs: rec.fs, sample: r.sample, reference: cls, output: j === undefined ? null : rec.outputs[j], ...context(r.sample, i) });
+    items.push({ record: rec.record, session: rec.session, file: rec.file, fs: rec.fs, sample: r.sample, reference: cls, output: j === undefined ? null : rec.outputs[j], ...context(r.sample, i) });
   });
   let k = 0;
   rec.outputs.forEach((o, j) => {
     if (matched.has(j)) return;
     while (k < ref.length && ref[k].sample < o.sample) k++;
-    items.push({ record: rec.record, fs: rec.fs, sample: o.sample, reference: null, output: o, ...context(o.sample, k) });
+    items.push({ record: rec.record, session: rec.session, file: rec.file, fs: rec.fs, sample: o.sample, reference: null, output: o, ...context(o.sample, k) });
   });
   return items;
 }
@@ -232,6 +251,8 @@ function worstOf(items: readonly Item[], labels: readonly string[]): WorstError[
     errors.push({
       error: it.reference !== null && predicted === normal ? 'false negative' : 'false positive',
       record: it.record,
+      ...(it.session !== undefined ? { session: it.session } : {}),
+      ...(it.file !== undefined ? { file: it.file } : {}),
       t: Math.round((it.sample / it.fs) * 1000) / 1000,
       sample: it.sample,
       reference: it.reference,
@@ -271,6 +292,7 @@ export function evaluateBeats(records: readonly RecordOutputs[], labels: readonl
     ...HR_BANDS.map(({ band, has }) => ({ slice: 'heart rate' as const, band, ...scoresOf(all.filter((it) => it.bpm !== null && has(it.bpm)), labels) })),
     { slice: 'context', band: 'after a gap', ...scoresOf(all.filter((it) => it.afterGap), labels) },
     { slice: 'context', band: 'near a prior ectopic', ...scoresOf(all.filter((it) => it.nearEctopic), labels) },
+    { slice: 'context', band: 'in a labelled motion stretch', ...scoresOf(all.filter((it) => it.inMotion), labels) },
   ];
   const classes = Object.fromEntries(labels.map((l) => [l, { ...gross.classes[l], ci: ci[l] }]));
   return { tolerance_ms: TOLERANCE_SEC * 1000, classes, confusion: gross.confusion, bootstrap: { resamples, seed, by: 'record' }, excluded, records: perRecord, slices, worst: worstOf(all, labels) };

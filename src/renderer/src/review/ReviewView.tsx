@@ -269,7 +269,7 @@ export function ReviewView({ api, sessionId, jobs, report }: Props) {
     const b = beats[selectedBeat.key];
     const t = b?.t[selectedBeat.index];
     if (t === undefined) return;
-    edits.perform(beatAction(selectedBeat.key, { op: 'delete', t }, b.rejected[selectedBeat.index]));
+    edits.perform(beatAction(selectedBeat.key, { op: 'delete', t }, { rejected: b.rejected[selectedBeat.index], class: b.classes?.[selectedBeat.index] }));
     setSelectedBeat(null);
   };
   const rejectBeat = (): void => {
@@ -278,6 +278,15 @@ export function ReviewView({ api, sessionId, jobs, report }: Props) {
     const t = b?.t[selectedBeat.index];
     if (t === undefined) return;
     edits.perform(beatAction(selectedBeat.key, { op: b.rejected[selectedBeat.index] ? 'unreject' : 'reject', t }));
+  };
+  /** Sets the selected beat's class; the class it has already clears it. */
+  const classifyBeat = (cls: string): void => {
+    if (!selectedBeat) return;
+    const b = beats[selectedBeat.key];
+    const t = b?.t[selectedBeat.index];
+    if (t === undefined) return;
+    const before = b.classes?.[selectedBeat.index] ?? null;
+    edits.perform(beatAction(selectedBeat.key, { op: 'classify', t, class: before === cls ? null : cls }, { class: before }));
   };
   const addBeat = (key: string | null, t: number | undefined): void => {
     if (!key || t === undefined) return;
@@ -332,6 +341,8 @@ export function ReviewView({ api, sessionId, jobs, report }: Props) {
         return deleteBeat();
       case 'reject-beat':
         return rejectBeat();
+      case 'classify-beat':
+        return classifyBeat(action.class);
       case 'add-beat':
         return addBeat(beatKeyForAction(), cursor?.t);
       case 'undo':
