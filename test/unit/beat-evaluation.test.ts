@@ -65,11 +65,12 @@ describe('per-beat evaluation of a classifier', () => {
     expect(r.records[0].excluded).toEqual({ S: 1 });
   });
 
-  it('slices by heart rate from the RR before the beat (none across a gap), after a gap and near a prior ectopic', () => {
+  it('slices by the local heart rate (mean RR of the beats before, none across a gap), after a gap and near a prior ectopic', () => {
     const slice = (band: string) => rowsOf(r.slices.find((s) => s.band === band)!.confusion);
-    expect(slice('<60 bpm')).toEqual({ N: [1, 0, 0], V: [0, 0, 0], none: [0, 0, 0] });
+    // The slow beat at 1200 follows 60 bpm beats: 60-100; the output at 1250 comes after that long RR: <60.
+    expect(slice('<60 bpm')).toEqual({ N: [0, 0, 0], V: [0, 0, 0], none: [0, 1, 0] });
     expect(slice('60-100 bpm')).toEqual({ N: [4, 2, 1], V: [1, 1, 0], none: [0, 0, 0] });
-    expect(slice('>100 bpm')).toEqual({ N: [0, 0, 0], V: [0, 0, 0], none: [0, 1, 0] });
+    expect(slice('>100 bpm')).toEqual({ N: [0, 0, 0], V: [0, 0, 0], none: [0, 0, 0] });
     expect(slice('after a gap')).toEqual({ N: [1, 0, 0], V: [1, 0, 0], none: [0, 0, 0] });
     expect(slice('near a prior ectopic')).toEqual({ N: [1, 1, 0], V: [0, 0, 0], none: [0, 0, 0] });
   });
@@ -81,6 +82,33 @@ describe('per-beat evaluation of a classifier', () => {
       ['false positive', 'a', 7, 'N', 'V', 0.6],
       ['false negative', 'b', 6, 'V', 'N', 0.7],
     ]);
+  });
+
+  it('puts a premature beat in the band of the patient\'s rate, slices by kSQI, and tables calibration with its ECE', () => {
+    // 75 bpm (80 samples at 100 Hz), a V 40 samples early at 620 and its compensatory pause.
+    const samples = [100, 180, 260, 340, 420, 500, 580, 620, 740, 820, 900, 980, 1060, 1140, 1220];
+    const c: RecordOutputs = {
+      record: 'c',
+      fs: 100,
+      reference: samples.map((sample) => ({ sample, class: sample === 620 ? 'V' : 'N' })),
+      outputs: samples.map((sample) => (sample === 620 ? out(sample, 'V', 0.75) : out(sample, 'N', 0.85))),
+      gaps: [],
+      sqi: { windowSamples: 1000, values: [2, 12] },
+    };
+    const e = evaluateBeats([c], LABELS, { resamples: 10 });
+    const band = (name: string) => e.slices.find((s) => s.band === name)!.classes;
+    expect(band('>100 bpm').V.n).toBe(0);
+    expect(band('60-100 bpm').V.n).toBe(1);
+    expect([band('kSQI <5 (poor)').N.n, band('kSQI <5 (poor)').V.n, band('kSQI 5-10').N.n, band('kSQI >=10 (clean)').N.n]).toEqual([11, 1, 0, 3]);
+    const v = e.calibration.classes.V;
+    expect(v.bins.filter((x) => x.n > 0)).toEqual([
+      { from: 0.1, to: 0.2, n: 14, predicted: 0.15, observed: 0 },
+      { from: 0.7, to: 0.8, n: 1, predicted: 0.75, observed: 1 },
+    ]);
+    expect(v.n).toBe(15);
+    // ECE = 14/15 x |0.15 - 0| + 1/15 x |0.75 - 1| = 0.1567.
+    expect(v.ece).toBeCloseTo(0.1567, 4);
+    expect(e.calibration.classes.N.ece).toBeCloseTo(0.1567, 4);
   });
 
   it('refuses a model whose labels are not AAMI classes, naming them', () => {

@@ -13,6 +13,10 @@ import { aamiClass, AAMI_CLASSES, type AamiClass } from './aami-classes';
 import { pairBeats } from './beat-matching';
 
 export const TOLERANCE_SEC = 0.15;
+/** The heart-rate slice uses the mean of up to this many RR intervals before the beat: the patient's rate, not the beat's own prematurity. */
+export const LOCAL_RR_COUNT = 10;
+/** Reliability table: equal-width bins of the model's probability. */
+export const CALIBRATION_BINS = 10;
 /** "Near a prior ectopic" and "after a gap" look back this many reference beats. */
 export const CONTEXT_BEATS = 3;
 export const WORST_COUNT = 20;
@@ -45,6 +49,8 @@ export interface RecordOutputs {
   gaps: [number, number][];
   /** Stretches labelled as motion (a session's labels whose text has "motion"), [start, end) samples. */
   motion?: [number, number][];
+  /** The signal's kSQI (see dsp/ecg/ecg-sqi.ts) per consecutive window of `windowSamples`. */
+  sqi?: { windowSamples: number; values: (number | null)[] };
 }
 
 export interface ClassMetrics {
@@ -75,7 +81,7 @@ export interface RecordScores extends Scores {
 }
 
 export interface SliceScores extends Scores {
-  slice: 'heart rate' | 'context';
+  slice: 'heart rate' | 'signal quality' | 'context';
   band: string;
 }
 
@@ -102,7 +108,28 @@ export interface Evaluation extends Scores {
   excluded: Partial<Record<AamiClass | 'other', number>>;
   records: RecordScores[];
   slices: SliceScores[];
+  calibration: Calibration;
   worst: WorstError[];
+}
+
+/** One bin of a reliability table: outputs whose probability for the class lies in [from, to). */
+export interface CalibrationBin {
+  from: number;
+  to: number;
+  n: number;
+  /** Mean probability the model gave the class, and the share of those beats that were of it (0-1); null for an empty bin. */
+  predicted: number | null;
+  observed: number | null;
+}
+
+/**
+ * Reliability (calibration) per model class, over every output (an output at no reference beat is
+ * of no class): binned p(class) against the observed frequency, and the expected calibration
+ * error, ECE = sum over bins of n_bin / n x |predicted - observed| (Naeini et al., AAAI 2015).
+ */
+export interface Calibration {
+  bins: number;
+  classes: Record<string, { ece: number | null; n: number; bins: CalibrationBin[] }>;
 }
 
 export interface EvaluateOptions {
@@ -121,6 +148,7 @@ interface Item {
   /** Null: missed (no output at this reference beat). */
   output: ModelBeat | null;
   bpm: number | null;
+  sqi: number | null;
   afterGap: boolean;
   nearEctopic: boolean;
   inMotion: boolean;
@@ -130,6 +158,13 @@ const HR_BANDS: { band: string; has: (bpm: number) => boolean }[] = [
   { band: '<60 bpm', has: (b) => b < 60 },
   { band: '60-100 bpm', has: (b) => b >= 60 && b <= 100 },
   { band: '>100 bpm', has: (b) => b > 100 },
+];
+
+/** kSQI bands: below 5 is not ECG-like (Li et al. 2008); clean MIT-BIH stretches lie far above. */
+const SQI_BANDS: { band: string; has: (k: number) => boolean }[] = [
+  { band: 'kSQI <5 (poor)', has: (k) => k < 5 },
+  { band: 'kSQI 5-10', has: (k) => k >= 5 && k < 10 },
+  { band: 'kSQI >=10 (clean)', has: (k) => k >= 10 },
 ];
 
 /** A record's annotations (sample, MIT code) as reference beats: its beat codes only, by AAMI class. */
@@ -158,12 +193,21 @@ function itemsOf(rec: RecordOutputs, labels: readonly string[], excluded: Record
   const crossesGap = (a: number, b: number) => rec.gaps.some(([g0, g1]) => g0 < b && g1 > a);
   // Context of a beat at `sample` whose preceding reference beats end at index `before` (exclusive).
   const context = (sample: number, before: number) => {
-    const prev = before > 0 ? ref[before - 1].sample : null;
-    const bpm = prev !== null && !crossesGap(prev, sample) ? (60 * rec.fs) / (sample - prev) : null;
+    // The local rate: the mean of the RR intervals among the reference beats before this one, none across a gap.
+    let rrSum = 0;
+    let rrCount = 0;
+    for (let i = Math.max(1, before - LOCAL_RR_COUNT); i < before; i++) {
+      if (crossesGap(ref[i - 1].sample, ref[i].sample)) continue;
+      rrSum += ref[i].sample - ref[i - 1].sample;
+      rrCount++;
+    }
+    const bpm = rrCount > 0 ? (60 * rec.fs * rrCount) / rrSum : null;
+    const sqi = rec.sqi ? (rec.sqi.values[Math.floor(sample / rec.sqi.windowSamples)] ?? null) : null;
     const from = before - CONTEXT_BEATS;
     const lookBack = from >= 0 ? ref[from].sample : -Infinity;
     return {
       bpm,
+      sqi,
       afterGap: rec.gaps.some(([, g1]) => g1 > lookBack && g1 <= sample),
       nearEctopic: classOf.slice(Math.max(0, from), before).includes('V'),
       inMotion: (rec.motion ?? []).some(([m0, m1]) => sample >= m0 && sample < m1),
@@ -290,10 +334,47 @@ export function evaluateBeats(records: readonly RecordOutputs[], labels: readonl
   );
   const slices: SliceScores[] = [
     ...HR_BANDS.map(({ band, has }) => ({ slice: 'heart rate' as const, band, ...scoresOf(all.filter((it) => it.bpm !== null && has(it.bpm)), labels) })),
+    ...SQI_BANDS.map(({ band, has }) => ({ slice: 'signal quality' as const, band, ...scoresOf(all.filter((it) => it.sqi !== null && has(it.sqi)), labels) })),
     { slice: 'context', band: 'after a gap', ...scoresOf(all.filter((it) => it.afterGap), labels) },
     { slice: 'context', band: 'near a prior ectopic', ...scoresOf(all.filter((it) => it.nearEctopic), labels) },
     { slice: 'context', band: 'in a labelled motion stretch', ...scoresOf(all.filter((it) => it.inMotion), labels) },
   ];
   const classes = Object.fromEntries(labels.map((l) => [l, { ...gross.classes[l], ci: ci[l] }]));
-  return { tolerance_ms: TOLERANCE_SEC * 1000, classes, confusion: gross.confusion, bootstrap: { resamples, seed, by: 'record' }, excluded, records: perRecord, slices, worst: worstOf(all, labels) };
+  return {
+    tolerance_ms: TOLERANCE_SEC * 1000,
+    classes,
+    confusion: gross.confusion,
+    bootstrap: { resamples, seed, by: 'record' },
+    excluded,
+    records: perRecord,
+    slices,
+    calibration: calibrationOf(all, labels),
+    worst: worstOf(all, labels),
+  };
+}
+
+const round4 = (x: number) => Math.round(x * 10000) / 10000;
+
+function calibrationOf(items: readonly Item[], labels: readonly string[]): Calibration {
+  const classes: Calibration['classes'] = {};
+  labels.forEach((label, k) => {
+    const bins = Array.from({ length: CALIBRATION_BINS }, () => ({ n: 0, p: 0, hits: 0 }));
+    let n = 0;
+    for (const it of items) {
+      if (!it.output) continue;
+      const p = it.output.probs[k];
+      const bin = bins[Math.min(CALIBRATION_BINS - 1, Math.max(0, Math.floor(p * CALIBRATION_BINS)))];
+      bin.n++;
+      bin.p += p;
+      if (it.reference === label) bin.hits++;
+      n++;
+    }
+    const ece = n > 0 ? round4(bins.reduce((e, b) => e + (b.n > 0 ? (b.n / n) * Math.abs(b.p / b.n - b.hits / b.n) : 0), 0)) : null;
+    classes[label] = {
+      ece,
+      n,
+      bins: bins.map((b, i) => ({ from: i / CALIBRATION_BINS, to: (i + 1) / CALIBRATION_BINS, n: b.n, predicted: b.n ? round4(b.p / b.n) : null, observed: b.n ? round4(b.hits / b.n) : null })),
+    };
+  });
+  return { bins: CALIBRATION_BINS, classes };
 }

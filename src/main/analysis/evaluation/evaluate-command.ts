@@ -9,6 +9,7 @@ import { basename, resolve } from 'node:path';
 import { aamiOfLetter } from '../../../shared/beat-classes';
 import { parseMitAnnotations } from '../../formats/wfdb';
 import { Library } from '../../storage/library';
+import { windowedKurtosisSqi } from '../dsp/ecg/ecg-sqi';
 import { inferInput, type InferResult } from '../inference/infer';
 import { ModelHost } from '../inference/model-host';
 import { loadInput, loadSessionFrom } from '../offline/load-input';
@@ -28,6 +29,9 @@ export interface EvaluateOptions {
   /** After each input: a line to show, and how many of the inputs are done. */
   progress?(line: string, done: number, total: number): void;
 }
+
+/** The signal-quality slice's kSQI window (Li et al. 2008 use 10 s). */
+const SQI_WINDOW_SEC = 10;
 
 /** Labels whose text says "motion" mark the "in a labelled motion stretch" slice. */
 const MOTION_LABEL = /motion/i;
@@ -107,6 +111,8 @@ export async function evaluateModel(modelFile: string, inputs: readonly string[]
         const { input, reference, motion } = item.load();
         const result = await inferInput(model, input);
         skipped[item.record] = result.skipped;
+        const signal = input.channels.find((c) => c.label === result.signal.label && c.fs === result.signal.fs)!;
+        const windowSamples = Math.round(SQI_WINDOW_SEC * signal.fs);
         scored.push({
           record: item.record,
           ...(item.session !== undefined ? { session: item.session } : {}),
@@ -116,6 +122,7 @@ export async function evaluateModel(modelFile: string, inputs: readonly string[]
           outputs: result.outputs.map((o) => ({ sample: o.sample, label: o.label!, probs: o.probs! })),
           gaps: result.gaps,
           motion,
+          sqi: { windowSamples, values: windowedKurtosisSqi(signal.data, windowSamples) },
         });
         options.progress?.(`evaluating: ${item.record} (${k + 1}/${items.length}): ${result.outputs.length} outputs on ${result.signal.label}`, k + 1, items.length);
       }
@@ -143,6 +150,11 @@ export function evaluateText(r: EvaluateReport): string {
   const head = labels.flatMap((l) => [`${l} n`, `${l} Se %`, `${l} +P %`]);
   out.push('', 'by record', table(['record', ...head], r.records.map((x) => [x.record, ...perClass(x)])));
   out.push('', 'slices', table(['slice', 'band', ...head], r.slices.map((x) => [x.slice, x.band, ...perClass(x)])));
+  out.push('', `reliability: p(class) in ${r.calibration.bins} bins against the share of those beats of that class; ECE: expected calibration error`);
+  for (const [label, c] of Object.entries(r.calibration.classes)) {
+    out.push(`${label}: ECE ${c.ece === null ? '-' : c.ece.toFixed(4)} over ${c.n} outputs`);
+    out.push(table(['p from', 'p to', 'n', 'mean p', 'observed'], c.bins.filter((b) => b.n > 0).map((b) => [b.from.toFixed(1), b.to.toFixed(1), b.n, b.predicted!.toFixed(3), b.observed!.toFixed(3)])));
+  }
   out.push('', `worst errors: false positives and false negatives, the ${WORST_COUNT} of each the model was surest of (p: its probability for the wrong class)`);
   out.push(table(['error', 'record', 't s', 'reference', 'model', 'p'], r.worst.map((w) => [w.error, w.record, w.t.toFixed(3), w.reference ?? 'none', w.predicted, w.confidence.toFixed(4)])));
   return out.join('\n') + '\n';
