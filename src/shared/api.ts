@@ -1,3 +1,4 @@
+import type { EvaluationListing, StoredEvaluation } from './evaluation';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
 
@@ -102,6 +103,20 @@ export interface VitalsCommands {
   attachModel(path: string, streamKey: string): Promise<ModelState>;
   /** Stops an attached model (or forgets a failed one). */
   detachModel(modelId: string): Promise<void>;
+  /**
+   * Starts a job scoring a per-beat classifier (a path on the engine's machine) over inputs: WFDB
+   * `.hea` paths (with their `.atr`) and ids of sessions whose ECG beats have classes. Progress per
+   * input; the report is kept (see listEvaluations), the job's output `name` is its id.
+   */
+  evaluateModel(modelPath: string, inputs: string[]): Promise<JobState>;
+  /** The bundled model, the sessions with beat classes, and the kept evaluations, newest first. */
+  listEvaluations(): Promise<EvaluationListing>;
+  getEvaluation(id: string): Promise<StoredEvaluation>;
+  /**
+   * The session of a WFDB record (a `.hea` path on the engine's machine), to review an evaluation's
+   * error in it: the one an earlier import made, or a job importing it now (its output names the session).
+   */
+  openRecordSession(path: string): Promise<{ sessionId: number } | { job: JobState }>;
 }
 
 export interface PsdResult {
@@ -149,6 +164,10 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'inspectModel',
   'attachModel',
   'detachModel',
+  'evaluateModel',
+  'listEvaluations',
+  'getEvaluation',
+  'openRecordSession',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

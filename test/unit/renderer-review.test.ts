@@ -35,7 +35,11 @@ describe('routes', () => {
     expect(parseRoute('#/sessions/42')).toEqual({ view: 'review', sessionId: 42 });
     expect(parseRoute('#/sessions/x')).toEqual({ view: 'live' });
     expect(parseRoute('#/nowhere')).toEqual({ view: 'live' });
-    for (const hash of ['#/live', '#/sessions', '#/sessions/7']) expect(routeHash(parseRoute(hash))).toBe(hash);
+    for (const hash of ['#/live', '#/sessions', '#/sessions/7', '#/sessions/7?t=12.5', '#/models/evaluation']) expect(routeHash(parseRoute(hash))).toBe(hash);
+    // A review at a moment: t in seconds from the session start; a bad t is ignored, not an error.
+    expect(parseRoute('#/sessions/7?t=1204.6')).toEqual({ view: 'review', sessionId: 7, t: 1204.6 });
+    expect(parseRoute('#/sessions/7?t=x')).toEqual({ view: 'review', sessionId: 7 });
+    expect(parseRoute('#/models/evaluation')).toEqual({ view: 'evaluation' });
   });
 
   it('scopes the frame shortcuts: R and M everywhere, Space and F on Live only', () => {

@@ -17,6 +17,8 @@ export interface JobParams {
   'export-session-file': { sessionId: number; file: string; replace: boolean };
   /** A library file, or a WFDB record's .hea (`participant`: the new session's). */
   'import-session-file': { file: string; participant?: string };
+  /** A model over .hea paths and session ids; the report is written to `dir`/`id`.json (see evaluation-store.ts). */
+  evaluate: { modelPath: string; inputs: string[]; dir: string; id: string };
 }
 
 /** What each kind of job ends with. */
@@ -26,6 +28,8 @@ export interface JobOutputs {
   'finish-session': JobOutput;
   'export-session-file': Required<Pick<JobOutput, 'dir' | 'files'>>;
   'import-session-file': Required<Pick<JobOutput, 'dir' | 'files' | 'sessionIds'>>;
+  /** `name`: the evaluation's id. */
+  evaluate: Required<Pick<JobOutput, 'dir' | 'files' | 'name'>>;
 }
 
 /** The job's `workerData`. */

@@ -9,7 +9,10 @@
 import { quantile } from '../../../shared/quantile';
 import { Prng } from '../../devices/simulator/signals/prng';
 import { isBeatCode } from '../../formats/wfdb';
+import type { Calibration, ClassMetrics, Confusion, Evaluation, RecordScores, Scores, SliceScores, WorstError } from '../../../shared/evaluation';
 import { aamiClass, AAMI_CLASSES, type AamiClass } from './aami-classes';
+
+export type { Calibration, ClassMetrics, Confusion, Evaluation, RecordScores, Scores, SliceScores, WorstError } from '../../../shared/evaluation';
 import { pairBeats } from './beat-matching';
 
 export const TOLERANCE_SEC = 0.15;
@@ -51,85 +54,6 @@ export interface RecordOutputs {
   motion?: [number, number][];
   /** The signal's kSQI (see dsp/ecg/ecg-sqi.ts) per consecutive window of `windowSamples`. */
   sqi?: { windowSamples: number; values: (number | null)[] };
-}
-
-export interface ClassMetrics {
-  /** Sensitivity, positive predictivity and F1, in percent; null where undefined (nothing to divide by). */
-  se: number | null;
-  ppv: number | null;
-  f1: number | null;
-  /** Reference beats of the class. */
-  n: number;
-}
-
-/** Rows: reference class, then `none` (an output with no reference beat); columns: model class, then `missed`. */
-export interface Confusion {
-  rows: string[];
-  columns: string[];
-  counts: number[][];
-}
-
-export interface Scores {
-  classes: Record<string, ClassMetrics>;
-  confusion: Confusion;
-}
-
-export interface RecordScores extends Scores {
-  record: string;
-  /** Reference beats excluded (their AAMI class is not one of the model's), by class. */
-  excluded: Partial<Record<AamiClass | 'other', number>>;
-}
-
-export interface SliceScores extends Scores {
-  slice: 'heart rate' | 'signal quality' | 'context';
-  band: string;
-}
-
-export interface WorstError {
-  error: 'false positive' | 'false negative';
-  record: string;
-  /** The library session of the record, or its .hea path (see RecordOutputs). */
-  session?: number;
-  file?: string;
-  /** Seconds from the start of the record. */
-  t: number;
-  sample: number;
-  /** The reference class; null for an output with no reference beat within the tolerance. */
-  reference: string | null;
-  predicted: string;
-  /** The probability the model gave the class it wrongly chose. */
-  confidence: number;
-}
-
-export interface Evaluation extends Scores {
-  tolerance_ms: number;
-  classes: Record<string, ClassMetrics & { ci: { se: [number, number] | null; ppv: [number, number] | null } }>;
-  bootstrap: { resamples: number; seed: number; by: 'record' };
-  excluded: Partial<Record<AamiClass | 'other', number>>;
-  records: RecordScores[];
-  slices: SliceScores[];
-  calibration: Calibration;
-  worst: WorstError[];
-}
-
-/** One bin of a reliability table: outputs whose probability for the class lies in [from, to). */
-export interface CalibrationBin {
-  from: number;
-  to: number;
-  n: number;
-  /** Mean probability the model gave the class, and the share of those beats that were of it (0-1); null for an empty bin. */
-  predicted: number | null;
-  observed: number | null;
-}
-
-/**
- * Reliability (calibration) per model class, over every output (an output at no reference beat is
- * of no class): binned p(class) against the observed frequency, and the expected calibration
- * error, ECE = sum over bins of n_bin / n x |predicted - observed| (Naeini et al., AAAI 2015).
- */
-export interface Calibration {
-  bins: number;
-  classes: Record<string, { ece: number | null; n: number; bins: CalibrationBin[] }>;
 }
 
 export interface EvaluateOptions {

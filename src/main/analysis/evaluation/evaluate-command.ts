@@ -10,17 +10,14 @@ import { aamiOfLetter } from '../../../shared/beat-classes';
 import { parseMitAnnotations } from '../../formats/wfdb';
 import { Library } from '../../storage/library';
 import { windowedKurtosisSqi } from '../dsp/ecg/ecg-sqi';
-import { inferInput, type InferResult } from '../inference/infer';
+import type { EvaluateReport } from '../../../shared/evaluation';
+import { inferInput } from '../inference/infer';
 import { ModelHost } from '../inference/model-host';
 import { loadInput, loadSessionFrom } from '../offline/load-input';
-import { evaluateBeats, modelClasses, referenceBeats, WORST_COUNT, type Evaluation, type RecordOutputs, type ReferenceBeat, type Scores } from './beat-evaluation';
+import { evaluateBeats, modelClasses, referenceBeats, WORST_COUNT, type RecordOutputs, type ReferenceBeat, type Scores } from './beat-evaluation';
 import { table } from './text-table';
 
-export interface EvaluateReport extends Evaluation {
-  model: string;
-  /** Per record: the windows the model did not run (see InferResult.skipped). */
-  skipped: Record<string, InferResult['skipped']>;
-}
+export type { EvaluateReport } from '../../../shared/evaluation';
 
 export interface EvaluateOptions {
   /** The library that session-id inputs are in: an open one (a job's), or a path. */
