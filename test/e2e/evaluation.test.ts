@@ -71,6 +71,11 @@ describe.skipIf(!chromiumPath || !data)('the Evaluation view in real Chromium', 
     await expect.poll(() => selected.count(), { timeout: 15_000 }).toBe(1);
     expect(await selected.textContent()).toContain('ecg at');
     expect(await selected.getByTestId('beat-class').textContent()).toBe(' · class N');
+    // Its class can be corrected in place (V), and the edit undone.
+    await page.keyboard.press('v');
+    await expect.poll(() => selected.getByTestId('beat-class').textContent()).toBe(' · class V');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => selected.getByTestId('beat-class').textContent()).toBe(' · class N');
 
     // Back in the view, the report is still there (kept), and the same record opens without a second import.
     await page.goto(page.url().replace(/#.*$/, '#/models/evaluation'));

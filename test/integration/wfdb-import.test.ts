@@ -64,6 +64,22 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
     }
   });
 
+  it('keeps a multi-segment record\'s null segment a gap: one gap event with its lost samples, no samples stored there', () => {
+    const library = new Library(join(dir.path, 'multi.db'));
+    try {
+      copyRecord('multi', { atr: () => null });
+      writeFileSync(join(dir.path, 'multi', 'multi.hea'), 'multi/3 2 360 46800\n100s 21600\n~ 3600\n100s 21600\n');
+      const id = importWfdbRecord(library, join(dir.path, 'multi', 'multi.hea'));
+      const detail = sessionDetail(library, id);
+      expect(detail.streams[0].samples).toBe(43200);
+      expect(detail.events.filter((e) => e.kind === 'gap').map((e) => [e.t, e.duration, e.lost])).toEqual([[60, 10, 3600]]);
+      const chunks = [...library.chunks(library.session(id)!.streams[0].id)];
+      expect(chunks.some((c) => c.index < 25200 && c.index + c.n > 21600)).toBe(false);
+    } finally {
+      library.close();
+    }
+  });
+
   it('refuses a truncated, inconsistent or unreadable record with one line naming the file and field, importing nothing', () => {
     const library = new Library(join(dir.path, 'bad.db'));
     try {
@@ -101,6 +117,10 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
       editBeats(library, bare, 'ecg', [{ op: 'classify', t, class: 'V' }]);
       const one = await evaluateModel(MODEL, [String(bare)], { library });
       expect(one.classes.V.n).toBe(1);
+      // The model calls that normal beat N: a false negative, at the beat's time in the session (what the review opens).
+      expect(one.worst).toHaveLength(1);
+      expect(one.worst[0]).toMatchObject({ error: 'false negative', session: bare, reference: 'V', predicted: 'N' });
+      expect(one.worst[0].t).toBeCloseTo(t, 2);
     } finally {
       library.close();
     }

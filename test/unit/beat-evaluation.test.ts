@@ -111,6 +111,16 @@ describe('per-beat evaluation of a classifier', () => {
     expect(e.calibration.classes.N.ece).toBeCloseTo(0.1567, 4);
   });
 
+  it('gives a session\'s worst errors its id and session times (timeAt), a file\'s its path', () => {
+    const e = evaluateBeats([{ ...a, session: 3, timeAt: (s) => 100 + s / 100 }, { ...b, file: '/data/b.hea' }], LABELS, { resamples: 10 });
+    expect(e.worst.map((w) => [w.record, w.session, w.file, w.t])).toEqual([
+      ['a', 3, undefined, 104],
+      ['a', 3, undefined, 112.5],
+      ['a', 3, undefined, 107],
+      ['b', undefined, '/data/b.hea', 6],
+    ]);
+  });
+
   it('refuses a model whose labels are not AAMI classes, naming them', () => {
     expect(() => modelClasses(['N', 'PVC'], 'm.onnx')).toThrow('m.onnx: output labels "PVC" are not AAMI beat classes (N, S, V, F, Q)');
   });

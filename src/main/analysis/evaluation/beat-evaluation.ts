@@ -52,6 +52,8 @@ export interface RecordOutputs {
   gaps: [number, number][];
   /** Stretches labelled as motion (a session's labels whose text has "motion"), [start, end) samples. */
   motion?: [number, number][];
+  /** For a session: the time of a sample in s from the session's start (the review's time); else sample / fs. */
+  timeAt?(sample: number): number;
   /** The signal's kSQI (see dsp/ecg/ecg-sqi.ts) per consecutive window of `windowSamples`. */
   sqi?: { windowSamples: number; values: (number | null)[] };
 }
@@ -66,7 +68,8 @@ interface Item {
   record: string;
   session?: number;
   file?: string;
-  fs: number;
+  /** Seconds from the start of the record (see RecordOutputs.timeAt). */
+  t: number;
   sample: number;
   reference: string | null;
   /** Null: missed (no output at this reference beat). */
@@ -114,6 +117,7 @@ function itemsOf(rec: RecordOutputs, labels: readonly string[], excluded: Record
   const outputOf = new Map(pairs.map(([i, j]) => [i, j]));
   const matched = new Set(pairs.map(([, j]) => j));
   const classOf = ref.map((r) => r.class);
+  const timeOf = (sample: number) => (rec.timeAt ? rec.timeAt(sample) : sample / rec.fs);
   const crossesGap = (a: number, b: number) => rec.gaps.some(([g0, g1]) => g0 < b && g1 > a);
   // Context of a beat at `sample` whose preceding reference beats end at index `before` (exclusive).
   const context = (sample: number, before: number) => {
@@ -146,13 +150,13 @@ function itemsOf(rec: RecordOutputs, labels: readonly string[], excluded: Record
       return;
     }
     const j = outputOf.get(i);
-    items.push({ record: rec.record, session: rec.session, file: rec.file, fs: rec.fs, sample: r.sample, reference: cls, output: j === undefined ? null : rec.outputs[j], ...context(r.sample, i) });
+    items.push({ record: rec.record, session: rec.session, file: rec.file, t: timeOf(r.sample), sample: r.sample, reference: cls, output: j === undefined ? null : rec.outputs[j], ...context(r.sample, i) });
   });
   let k = 0;
   rec.outputs.forEach((o, j) => {
     if (matched.has(j)) return;
     while (k < ref.length && ref[k].sample < o.sample) k++;
-    items.push({ record: rec.record, session: rec.session, file: rec.file, fs: rec.fs, sample: o.sample, reference: null, output: o, ...context(o.sample, k) });
+    items.push({ record: rec.record, session: rec.session, file: rec.file, t: timeOf(o.sample), sample: o.sample, reference: null, output: o, ...context(o.sample, k) });
   });
   return items;
 }
@@ -221,7 +225,7 @@ function worstOf(items: readonly Item[], labels: readonly string[]): WorstError[
       record: it.record,
       ...(it.session !== undefined ? { session: it.session } : {}),
       ...(it.file !== undefined ? { file: it.file } : {}),
-      t: Math.round((it.sample / it.fs) * 1000) / 1000,
+      t: Math.round(it.t * 1000) / 1000,
       sample: it.sample,
       reference: it.reference,
       predicted,

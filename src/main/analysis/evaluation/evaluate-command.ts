@@ -109,6 +109,7 @@ export async function evaluateModel(modelFile: string, inputs: readonly string[]
         const result = await inferInput(model, input);
         skipped[item.record] = result.skipped;
         const signal = input.channels.find((c) => c.label === result.signal.label && c.fs === result.signal.fs)!;
+        const timeAt = input.streams.find((s) => s.channels.includes(signal))?.timeAt;
         const windowSamples = Math.round(SQI_WINDOW_SEC * signal.fs);
         scored.push({
           record: item.record,
@@ -120,6 +121,7 @@ export async function evaluateModel(modelFile: string, inputs: readonly string[]
           gaps: result.gaps,
           motion,
           sqi: { windowSamples, values: windowedKurtosisSqi(signal.data, windowSamples) },
+          ...(timeAt ? { timeAt } : {}),
         });
         options.progress?.(`evaluating: ${item.record} (${k + 1}/${items.length}): ${result.outputs.length} outputs on ${result.signal.label}`, k + 1, items.length);
       }

@@ -12,7 +12,7 @@ import type { SessionEvent, StreamKind } from '../../../shared/types';
 import { annotationMnemonic, isBeatCode, parseMitAnnotations, type WfdbAnnotations } from '../../formats/wfdb';
 import { writeCorrectedBeats } from '../../storage/corrected-beats';
 import type { Library } from '../../storage/library';
-import { analyze } from './analyze';
+import { analyze, forEachRun } from './analyze';
 import { kindForWfdbLabel, readWfdbRecord, recordInput, type InputChannel, type WfdbRecord } from './load-input';
 
 /** Samples per stored chunk: ~11 s of MIT-BIH, a few hundred rows for half an hour. */
@@ -63,17 +63,20 @@ export function importWfdbRecord(library: Library, hea: string, options: ImportR
       const streamId = library.addStream(sessionId, null, { key: s.key, deviceId: '', name: s.key, kind: s.kind, rate: s.fs, channels: s.channels.map((c) => ({ label: c.label, unit: c.unit })) });
       const length = s.channels[0].data.length;
       end = Math.max(end, startedAt + length / s.fs);
-      for (let i0 = 0; i0 < length; i0 += CHUNK_SAMPLES) {
-        const i1 = Math.min(length, i0 + CHUNK_SAMPLES);
-        const { chunks, gaps } = chunksOf(s, i0, i1, startedAt);
-        library.write(
-          sessionId,
-          chunks.map((chunk) => ({ streamId, chunk })),
-          gaps.map((event) => ({ streamId, event })),
-        );
-        done += i1 - i0;
-        options.onProgress?.({ stage: `${s.key} samples`, done, total });
-      }
+      forEachRun(
+        s.channels[0].data,
+        0,
+        length,
+        (start, stop) => {
+          for (let i0 = start; i0 < stop; i0 += CHUNK_SAMPLES) {
+            const i1 = Math.min(stop, i0 + CHUNK_SAMPLES);
+            library.write(sessionId, [{ streamId, chunk: chunkOf(s, i0, i1, startedAt) }], []);
+            done += i1 - i0;
+            options.onProgress?.({ stage: `${s.key} samples`, done, total });
+          }
+        },
+        (start, stop) => library.write(sessionId, [], [{ streamId, event: gapEvent(s, start, stop, startedAt) }]),
+      );
       if (s === ecg) {
         const marks = beats.map((b): SessionEvent => ({ kind: 'beat', t: startedAt + b / s.fs, duration: 0, text: 'R', key: s.key }));
         library.write(sessionId, [], marks.map((event) => ({ streamId, event })));
@@ -147,24 +150,15 @@ function readAnnotations(atrPath: string, rec: WfdbRecord, ecg: RecordStream | u
   return { t, rejected: t.map(() => false), classes };
 }
 
-/** Chunks of samples [i0, i1) of a stream: a NaN stretch (a multi-segment record's gap) is left out and becomes a gap event, never stored. */
-function chunksOf(s: RecordStream, i0: number, i1: number, startedAt: number) {
-  const x = s.channels[0].data;
-  const chunks: { key: string; index: number; t0: number; dt: number; n: number; data: Float32Array }[] = [];
-  const gaps: SessionEvent[] = [];
-  const dt = 1 / s.fs;
-  for (let i = i0; i < i1; ) {
-    const lost = x[i] !== x[i];
-    let j = i + 1;
-    while (j < i1 && (x[j] !== x[j]) === lost) j++;
-    if (lost) gaps.push({ kind: 'gap', key: s.key, t: startedAt + i * dt, duration: (j - i) * dt, text: `${j - i} samples missing in the record`, lost: j - i });
-    else {
-      const n = j - i;
-      const data = new Float32Array(n * s.channels.length);
-      s.channels.forEach((c, k) => data.set(c.data.subarray(i, j), k * n));
-      chunks.push({ key: s.key, index: i, t0: startedAt + i * dt, dt, n, data });
-    }
-    i = j;
-  }
-  return { chunks, gaps };
+/** A lost stretch of the record: a gap event, never stored samples. */
+function gapEvent(s: RecordStream, i0: number, i1: number, startedAt: number): SessionEvent {
+  return { kind: 'gap', key: s.key, t: startedAt + i0 / s.fs, duration: (i1 - i0) / s.fs, text: `${i1 - i0} samples missing in the record`, lost: i1 - i0 };
+}
+
+/** Samples [i0, i1) of a stream as a stored chunk (channel-major). */
+function chunkOf(s: RecordStream, i0: number, i1: number, startedAt: number) {
+  const n = i1 - i0;
+  const data = new Float32Array(n * s.channels.length);
+  s.channels.forEach((c, k) => data.set(c.data.subarray(i0, i1), k * n));
+  return { key: s.key, index: i0, t0: startedAt + i0 / s.fs, dt: 1 / s.fs, n, data };
 }

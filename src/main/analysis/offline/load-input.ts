@@ -24,6 +24,8 @@ export interface InputStream {
   channels: InputChannel[];
   /** A recorded stream's beats as the user corrected them: positions in samples of `channels` (fractional), ascending; their classes where set. */
   correctedBeats?: { positions: number[]; rejected: boolean[]; classes?: (string | null)[] };
+  /** For a recorded stream: the time of a sample position of `channels`, in s from the session start (each chunk has its own timing). */
+  timeAt?(position: number): number;
   /** A recorded session's labels (its own and the session-wide ones), as [start, end) sample positions of `channels`. */
   labels?: { start: number; end: number; text: string }[];
 }
@@ -206,9 +208,23 @@ export function loadSessionFrom(library: Library, id: number, kinds?: LoadOption
     const beats = corrected && { positions: corrected.t.map((t) => at(session.startedAt + t)), rejected: corrected.rejected, ...(corrected.classes ? { classes: corrected.classes } : {}) };
     const mine = labels.filter((e) => e.key === undefined || e.key === st.key).map((e) => ({ start: at(e.t), end: at(e.t + e.duration), text: e.text }));
     // Derived streams (HR series, metrics) are results, not signals to analyse again.
-    if (!st.derivedFrom && (kind === 'ecg' || kind === 'ppg' || kind === 'imu')) streams.push({ kind, fs: st.rate, channels: chans, labels: mine, ...(beats ? { correctedBeats: beats } : {}) });
+    const timeAt = (position: number) => sampleTime(chunks, base, position) - session.startedAt;
+    if (!st.derivedFrom && (kind === 'ecg' || kind === 'ppg' || kind === 'imu')) streams.push({ kind, fs: st.rate, channels: chans, labels: mine, timeAt, ...(beats ? { correctedBeats: beats } : {}) });
   }
   return { source: `session ${id}`, streams, channels, notes };
+}
+
+/** The host time of sample position `p` (less `base`), from the chunk it lies in (or the last one before it). */
+function sampleTime(chunks: readonly StoredChunk[], base: number, p: number): number {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (chunks[mid].index - base <= p) lo = mid;
+    else hi = mid - 1;
+  }
+  const c = chunks[lo];
+  return c ? c.t0 + (p - (c.index - base)) * c.dt : 0;
 }
 
 /** Where host time `t` falls on a stream's sample index (less `base`), from the chunk it lies in: each chunk has its own timing. */
