@@ -111,6 +111,15 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
       expect(fromSession.confusion).toEqual(fromFile.confusion);
       expect(fromSession.excluded).toEqual(fromFile.excluded);
       expect(fromSession.classes.N.n).toBeGreaterThan(60);
+      // A label with "motion" in it over the first 20 s makes the motion slice: the reference beats in it.
+      const session = library.session(id)!;
+      library.addLabel(id, null, session.startedAt, 20, 'motion (walking)');
+      library.addLabel(id, null, session.startedAt + 30, 10, 'bad contact');
+      const withMotion = await evaluateModel(MODEL, [String(id)], { library });
+      const reference = currentBeats(library, id, 'ecg');
+      const inMotion = reference.t.filter((t, i) => t < 20 && reference.classes![i] === 'N').length;
+      expect(withMotion.slices.find((x) => x.band === 'in a labelled motion stretch')!.classes.N.n).toBe(inMotion);
+      expect(inMotion).toBeGreaterThan(20);
       await expect(evaluateModel(MODEL, [String(bare)], { library })).rejects.toThrow(`session ${bare} has no beat classes: set them in review or import a WFDB record with annotations`);
       // A class set in review makes it a reference.
       const t = detectedBeats(library, bare, 'ecg').t[3];
@@ -126,7 +135,7 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
     }
   });
 
-  it('vitalscope import REC.hea prints the new id; a bad record is one line, exit 1, nothing imported', { timeout: 30_000 }, async () => {
+  it('vitalscope import REC.hea prints the new id; a bad record is one line, exit 1, nothing imported; beats --class and evaluate take the session', { timeout: 30_000 }, async () => {
     const cli = cliOn(join(dir.path, 'cli.db'));
     const ok = await cli('import', join(source!, '100s.hea'), '--participant', 'P1');
     expect(ok).toMatchObject({ code: 0, stdout: '1\n' });
@@ -134,6 +143,15 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
     const refused = await cli('import', bad);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toEqual([`vitalscope import: import of ${bad} failed: 100s.hea: signal 0 (MLII) in 100s.dat is truncated: 10000 of the 21600 samples the header declares; nothing imported`]);
+    // The imported beats take a class from the CLI too, and the session is an evaluate input.
+    const classed = await cli('beats', '1', '--stream', 'ecg', '--class', '1.0278:V', '--json');
+    expect(JSON.parse(classed.stdout).classes.slice(0, 3)).toEqual(['N', 'V', 'N']);
+    const wrong = await cli('beats', '1', '--stream', 'ecg', '--class', '1.0278:Z');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('class Z at 1.028 s: "Z" is not a beat class');
+    const evaluated = await cli('evaluate', MODEL, '1', '--json');
+    expect(evaluated.code).toBe(0);
+    expect(JSON.parse(evaluated.stdout).records.map((r: { record: string }) => r.record)).toEqual(['session 1']);
     const list = await cli('sessions', '--json');
     expect(JSON.parse(list.stdout).map((s: { id: number; participant: string }) => [s.id, s.participant])).toEqual([[1, 'P1']]);
     const usage = await cli('import', join(dir.path, 'x.db'), '--participant', 'P');
