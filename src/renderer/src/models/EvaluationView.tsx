@@ -7,7 +7,7 @@ import { routeHash } from '../routes';
 import { ConfusionGrid, ReliabilityPlot, ScoresTable } from './evaluation-parts';
 
 interface Props {
-  api: Pick<VitalsApi, 'evaluateModel' | 'listEvaluations' | 'getEvaluation' | 'openRecordSession'>;
+  api: Pick<VitalsApi, 'evaluateModel' | 'listEvaluations' | 'getEvaluation' | 'openRecordSession' | 'cancelJob'>;
   /** The engine's jobs (from its status): a running evaluation shows its progress, an import for a worst error its end. */
   jobs: readonly JobState[];
 }
@@ -68,6 +68,7 @@ export function EvaluationView({ api, jobs }: Props) {
     setJobId(null);
     if (job.state === 'done') refresh(job.output?.name);
     else if (job.state === 'failed') setError(job.error ?? 'the evaluation failed');
+    else setError('evaluation cancelled: nothing was kept');
   }, [job, refresh]);
 
   const importJob = opening ? jobs.find((j) => j.id === opening.jobId) : undefined;
@@ -142,7 +143,10 @@ export function EvaluationView({ api, jobs }: Props) {
             </button>{' '}
             {job?.state === 'running' ? (
               <span className="export-progress" data-testid="evaluate-progress">
-                <progress max={1} value={job.progress.fraction} /> {(100 * job.progress.fraction).toFixed(0)}% {job.progress.stage}
+                <progress max={1} value={job.progress.fraction} /> {(100 * job.progress.fraction).toFixed(0)}% {job.progress.stage}{' '}
+                <button type="button" onClick={() => api.cancelJob(job.id).catch((e: unknown) => setError(errorMessage(e)))}>
+                  Cancel
+                </button>
               </span>
             ) : null}
             {opening ? <span className="muted small"> importing the record to review it…</span> : null}
