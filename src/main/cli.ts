@@ -55,6 +55,9 @@ Commands:
                                                             (opens with --db FILE; importable)
   import    FILE                                            import every session of a library file under
                                                             new ids; prints them. Ctrl+C cancels (exit 130)
+  import    REC.hea [--participant P]                       import a WFDB record as a finished session (ECG
+                                                            streams, detected beats; its .atr as the corrected
+                                                            beats with classes); prints the new session id
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
@@ -69,8 +72,9 @@ Commands:
             [--ppg-polarity auto|volume|intensity]          which way up the PPG is (default: detected)
   infer     MODEL INPUT [--json|--csv] [--rate HZ]          run an ONNX model (manifest MODEL.json beside it) over a
                                                             WFDB .hea, .csv or session id: one output per window
-  evaluate  MODEL RECORD.hea... [--json]                   score a per-beat classifier against each record's .atr
-                                                            annotations (±150 ms, AAMI classes): Se, +P, F1, CIs,
+  evaluate  MODEL INPUT... [--json]                       score a per-beat classifier against each record's .atr
+                                                            (INPUT a REC.hea, or a session id whose ECG beats
+                                                            have classes) (±150 ms, AAMI classes): Se, +P, F1, CIs,
                                                             confusion, slices, worst errors; progress on stderr
   models    [--json]                                        the bundled models and those imported into the library's
                                                             models folder (<library dir>/models), with their manifests
@@ -80,7 +84,9 @@ Commands:
   beats     <session-id> --stream KEY [--json]              a stream's beats (s from the start; the corrected
                                                             set when edited, else the detected one)
             [--add T] [--delete T] [--move FROM:TO]         edit them, in the order given, all or none; the
-            [--reject T] [--unreject T] [--reset]           detected set is kept; --reset drops the edits
+            [--reject T] [--unreject T] [--reset]           detected set is kept; --reset drops the edits;
+            [--class T:C]                                   --class sets the beat's class (N, V, S, F, Q, or an
+                                                            MIT code letter; T: clears it)
   hrv       <session-id> --stream KEY [--from S] [--to S] [--json]
                                                             HR and HRV (SDNN, RMSSD, pNN50) from the current beats
   reanalyze <session-id> --name NAME [--ppg-polarity auto|volume|intensity] [--hrv-window S] [--hrv-step S] [--json]
@@ -426,10 +432,12 @@ async function exportCommand(args: string[]): Promise<number> {
 }
 
 async function importCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {}, 1);
-  if (positionals[0] === undefined) throw new UsageError('import needs a file: vitalscope import FILE (a library file, e.g. from export --format sqlite)');
+  const { values, positionals } = parse(args, { participant: { type: 'string' } }, 1);
+  if (positionals[0] === undefined) throw new UsageError('import needs a file: vitalscope import FILE (a library file, e.g. from export --format sqlite, or a WFDB record REC.hea)');
   const file = resolve(positionals[0]);
-  const job = await runJob(values.db, { kind: 'import-session-file', title: `import of ${file}`, sessionId: 0, params: { file } }, 'importing');
+  const record = /\.hea$/i.test(file);
+  if (values.participant !== undefined && !record) throw new UsageError('--participant is for a WFDB record (.hea); a library file\'s sessions keep their own');
+  const job = await runJob(values.db, { kind: 'import-session-file', title: `import of ${file}`, sessionId: 0, params: { file, participant: values.participant } }, 'importing');
   if (!job) {
     process.stderr.write(`import of ${file} cancelled: nothing of it was kept\n`);
     return 130;
@@ -548,7 +556,7 @@ async function devices(args: string[]): Promise<void> {
   }
 }
 
-const BEAT_EDIT_FLAGS = ['add', 'delete', 'move', 'reject', 'unreject'] as const;
+const BEAT_EDIT_FLAGS = ['add', 'delete', 'move', 'reject', 'unreject', 'class'] as const;
 
 /** A session id and --stream KEY: what `beats` and `hrv` work on. */
 function sessionStream(command: string, positionals: string[], stream: string | undefined): { id: number; stream: string } {
@@ -572,12 +580,17 @@ async function beats(args: string[]): Promise<void> {
   const edits = tokens.flatMap((t): BeatEdit[] => {
     if (t.kind !== 'option' || !(BEAT_EDIT_FLAGS as readonly string[]).includes(t.name)) return [];
     const op = t.name as (typeof BEAT_EDIT_FLAGS)[number];
+    if (op === 'class') {
+      const c = /^([^:]+):(.*)$/.exec(t.value ?? '');
+      if (!c) throw new UsageError(`--class must be T:CLASS (T in seconds from the session start; an empty CLASS clears it), got "${t.value}"`);
+      return [{ op: 'classify', t: number(c[1], 'class', 0, -1e7, 1e7), class: c[2] || null }];
+    }
     if (op !== 'move') return [{ op, t: number(t.value, op, 0, -1e7, 1e7) }];
     const m = /^([^:]+):([^:]+)$/.exec(t.value ?? '');
     if (!m) throw new UsageError(`--move must be FROM:TO in seconds from the session start, got "${t.value}"`);
     return [{ op, from: number(m[1], 'move', 0, -1e7, 1e7), to: number(m[2], 'move', 0, -1e7, 1e7) }];
   });
-  if (values.reset && edits.length) throw new UsageError('--reset drops every edit of the stream: give it without --add/--delete/--move/--reject/--unreject');
+  if (values.reset && edits.length) throw new UsageError('--reset drops every edit of the stream: give it without --add/--delete/--move/--reject/--unreject/--class');
   const library = new Library(dbPath(values.db));
   let key = stream;
   let series: BeatSeries;
@@ -591,7 +604,7 @@ async function beats(args: string[]): Promise<void> {
   const done = values.reset ? 'edits discarded: ' : edits.length ? `${edits.length} edit${edits.length === 1 ? '' : 's'} applied: ` : '';
   process.stderr.write(`session ${id} ${key}: ${done}${series.set} set, ${series.t.length} beats, ${rejected} rejected\n`);
   if (values.json) process.stdout.write(JSON.stringify(series) + '\n');
-  else process.stdout.write(series.t.map((t, i) => `${+t.toFixed(4)}${series.rejected[i] ? '\trejected' : ''}\n`).join(''));
+  else process.stdout.write(series.t.map((t, i) => `${+t.toFixed(4)}${series.rejected[i] ? '\trejected' : ''}${series.classes?.[i] ? `\t${series.classes[i]}` : ''}\n`).join(''));
 }
 
 async function hrv(args: string[]): Promise<void> {
@@ -673,10 +686,10 @@ async function runs(args: string[]): Promise<void> {
 
 async function evaluate(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, Infinity);
-  if (positionals.length < 2) throw new UsageError('evaluate needs a MODEL (.onnx with its manifest beside it) and at least one RECORD.hea (with its .atr beside it)');
-  const bad = positionals.slice(1).find((p) => !/\.hea$/i.test(p));
-  if (bad) throw new UsageError(`"${bad}" is not a WFDB record: evaluate takes .hea files with reference annotations (.atr) beside them`);
-  const report = await evaluateModel(positionals[0], positionals.slice(1), (line) => process.stderr.write(`${line}\n`));
+  if (positionals.length < 2) throw new UsageError('evaluate needs a MODEL (.onnx with its manifest beside it) and at least one INPUT: a RECORD.hea (with its .atr beside it) or a session id whose ECG beats have classes');
+  const bad = positionals.slice(1).find((p) => !/\.hea$/i.test(p) && !/^\d+$/.test(p));
+  if (bad) throw new UsageError(`"${bad}" is neither a WFDB record nor a session id: evaluate takes .hea files with reference annotations (.atr) beside them, or ids of sessions whose ECG beats have classes`);
+  const report = await evaluateModel(positionals[0], positionals.slice(1), { db: dbPath(values.db), progress: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(values.json ? JSON.stringify(report) + '\n' : evaluateText(report));
 }
 

@@ -17,6 +17,7 @@ const beatEdit = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('move'), from: seconds, to: seconds }),
   z.strictObject({ op: z.literal('reject'), t: seconds }),
   z.strictObject({ op: z.literal('unreject'), t: seconds }),
+  z.strictObject({ op: z.literal('classify'), t: seconds, class: z.string().min(1).max(3).nullable() }),
 ]);
 const uploadId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1 to 64)');
 const newLabel = z.strictObject({ t: seconds, duration: z.number().min(0).max(1e7), text: z.string().min(1).max(200), key: streamKey.optional() });
@@ -64,6 +65,10 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   ]),
   importModel: z.tuple([z.strictObject({ uploadId, fileName: z.string().min(1).max(255), manifest: z.string().max(200_000).nullable() })]),
   removeModel: z.tuple([z.string().min(1).max(200)]),
+  evaluateModel: z.tuple([z.string().min(1).max(4096), z.array(z.string().min(1).max(4096)).min(1).max(1000)]),
+  listEvaluations: z.tuple([]),
+  getEvaluation: z.tuple([z.string().min(1).max(100)]),
+  openRecordSession: z.tuple([z.string().min(1).max(4096)]),
   getPsd: z.tuple([z.string().min(1).max(1000), z.number().int().min(0).max(1023), z.number().min(2).max(30)]),
   getSessionDetail: z.tuple([sessionId]),
   readTrack: z.tuple([sessionId, streamKey, seconds, seconds, z.number().int().min(1).max(20_000)]),

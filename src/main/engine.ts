@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
+import type { EvaluationListing, StoredEvaluation } from '../shared/evaluation';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
 import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';
@@ -11,6 +12,8 @@ import type { VirtualTime } from './acquisition/virtual-time';
 import { AnalysisHost } from './analysis/analysis-host';
 import { ModelLibrary, modelsDir } from './analysis/inference/model-library';
 import { ModelUploads } from './analysis/inference/model-uploads';
+import { classifiedSessions, listEvaluations, readEvaluation } from './analysis/evaluation/evaluation-store';
+import { importedRecordSession } from './analysis/offline/import-record';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
@@ -49,6 +52,8 @@ export interface EngineInternals {
 }
 
 const STATUS_INTERVAL_MS = 1000;
+/** The PVC classifier shipped in resources/: from src/main in development, out/main or its chunks/ in a build. */
+const BUNDLED_MODEL_CANDIDATES = ['..', '../..', '../../..'].map((up) => join(__dirname, up, 'resources', 'models', 'pvc', 'pvc.onnx'));
 /** Up to this many samples, a session without its pyramid or re-timing is finished in place on its first review read (well under a second). */
 const FINISH_IN_PLACE_SAMPLES = 5_000_000;
 
@@ -330,6 +335,34 @@ class VitalsEngine implements Engine {
     const model = this.models.list().find((m) => m.id === modelId);
     if (model && this.analysis.state.models?.some((m) => m.file === model.file && !m.error)) throw new Error(`${model.name} is attached to a stream: detach it first`);
     this.models.remove(modelId);
+  }
+
+  async evaluateModel(modelPath: string, inputs: string[]): Promise<JobState> {
+    const model = resolve(modelPath.trim());
+    if (!existsSync(model)) throw new Error(`there is no model ${model} on the engine's machine`);
+    const given = inputs.map((i) => (/^\d+$/.test(i.trim()) ? i.trim() : resolve(i.trim())));
+    const id = `evaluation-${Date.now()}`;
+    return this.jobs.start({ kind: 'evaluate', title: `evaluation of ${basename(model)} on ${given.length} input${given.length === 1 ? '' : 's'}`, sessionId: 0, params: { modelPath: model, inputs: given, dir: this.evaluationsDir, id } });
+  }
+
+  async listEvaluations(): Promise<EvaluationListing> {
+    return { bundledModel: BUNDLED_MODEL_CANDIDATES.find((f) => existsSync(f)) ?? null, sessions: classifiedSessions(this.library), reports: listEvaluations(this.evaluationsDir) };
+  }
+
+  async getEvaluation(id: string): Promise<StoredEvaluation> {
+    return readEvaluation(this.evaluationsDir, id);
+  }
+
+  async openRecordSession(path: string): Promise<{ sessionId: number } | { job: JobState }> {
+    const file = resolve(path.trim());
+    const sessionId = importedRecordSession(this.library, file);
+    if (sessionId !== null) return { sessionId };
+    const running = this.jobs.list().find((j) => j.kind === 'import-session-file' && j.state === 'running' && j.title === `import of ${file}`);
+    return { job: running ?? (await this.importSessionFile(file)) };
+  }
+
+  private get evaluationsDir(): string {
+    return join(this.exportsDir, 'evaluations');
   }
 
   async disconnect(deviceId: string): Promise<void> {

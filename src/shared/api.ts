@@ -1,3 +1,4 @@
+import type { EvaluationListing, StoredEvaluation } from './evaluation';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
 
@@ -64,7 +65,8 @@ export interface VitalsCommands {
   exportSessionFile(sessionId: number): Promise<JobState>;
   /**
    * Starts a job importing every session of a library file (a path on the engine's machine) under
-   * new ids; its output lists them. Nothing in the library is overwritten.
+   * new ids, or a WFDB record (`.hea`) as one new session; its output lists them. Nothing in the
+   * library is overwritten.
    */
   importSessionFile(path: string): Promise<JobState>;
   /** Cancels a running job: it ends `cancelled` and leaves no partial files. */
@@ -113,6 +115,20 @@ export interface VitalsCommands {
   importModel(model: { uploadId: string; fileName: string; manifest: string | null }): Promise<ModelEntry>;
   /** Removes an imported model (not a bundled one). */
   removeModel(modelId: string): Promise<void>;
+  /**
+   * Starts a job scoring a per-beat classifier (a path on the engine's machine) over inputs: WFDB
+   * `.hea` paths (with their `.atr`) and ids of sessions whose ECG beats have classes. Progress per
+   * input; the report is kept (see listEvaluations), the job's output `name` is its id.
+   */
+  evaluateModel(modelPath: string, inputs: string[]): Promise<JobState>;
+  /** The bundled model, the sessions with beat classes, and the kept evaluations, newest first. */
+  listEvaluations(): Promise<EvaluationListing>;
+  getEvaluation(id: string): Promise<StoredEvaluation>;
+  /**
+   * The session of a WFDB record (a `.hea` path on the engine's machine), to review an evaluation's
+   * error in it: the one an earlier import made, or a job importing it now (its output names the session).
+   */
+  openRecordSession(path: string): Promise<{ sessionId: number } | { job: JobState }>;
 }
 
 /** The largest model file an import takes. */
@@ -170,6 +186,10 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'uploadModelPart',
   'importModel',
   'removeModel',
+  'evaluateModel',
+  'listEvaluations',
+  'getEvaluation',
+  'openRecordSession',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

@@ -82,6 +82,12 @@ export interface BeatSeries {
   t: number[];
   /** Per beat: rejected as artifact (its neighbouring intervals drop out of HR and HRV). */
   rejected: boolean[];
+  /**
+   * Per beat: its class, an MIT-BIH beat code letter (N, L, R, V, E, A, S, F, Q, ...; the AAMI
+   * class letters N, S, V, F, Q are MIT codes of the same class), null where none was set. Only a
+   * corrected set has classes (set in review, or a WFDB record's reference annotations).
+   */
+  classes?: (string | null)[];
 }
 
 export type BeatEdit =
@@ -89,7 +95,9 @@ export type BeatEdit =
   | { op: 'delete'; t: number }
   | { op: 'move'; from: number; to: number }
   | { op: 'reject'; t: number }
-  | { op: 'unreject'; t: number };
+  | { op: 'unreject'; t: number }
+  /** Sets the class of the beat nearest `t` (null clears it); see BeatSeries.classes. */
+  | { op: 'classify'; t: number; class: string | null };
 
 export interface NewLabel {
   /** Seconds from the session start. */

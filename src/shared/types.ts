@@ -305,7 +305,7 @@ export interface ExportRange {
 }
 
 /** 'export-session-file': one session as its own SQLite library file; 'import-session-file': all sessions of such a file. */
-export type JobKind = 'export-csv' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session';
+export type JobKind = 'export-csv' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'evaluate';
 
 /** What a job made. An export: `dir` and `files` (on the engine's machine). A re-analysis: `runId` and `name`. An import: the file read (`dir`, `files`) and the new `sessionIds`. */
 export interface JobOutput {

@@ -36,9 +36,30 @@ describe('vitalscope evaluate', () => {
     expect(r.confusion.columns).toEqual(['N', 'V', 'missed']);
     expect(r.confusion.counts.flat().reduce((a: number, b: number) => a + b, 0)).toBeGreaterThanOrEqual(1987);
     expect(r.records.map((x: { record: string }) => x.record)).toEqual(['119']);
-    expect(r.slices.map((s: { band: string }) => s.band)).toEqual(['<60 bpm', '60-100 bpm', '>100 bpm', 'after a gap', 'near a prior ectopic']);
+    expect(r.slices.map((s: { band: string }) => s.band)).toEqual([
+      '<60 bpm',
+      '60-100 bpm',
+      '>100 bpm',
+      'kSQI <5 (poor)',
+      'kSQI 5-10',
+      'kSQI >=10 (clean)',
+      'after a gap',
+      'near a prior ectopic',
+      'in a labelled motion stretch',
+    ]);
     // Bigeminy: most beats of 119 follow a V.
-    expect(r.slices[4].classes.N.n).toBeGreaterThan(400);
+    expect(r.slices[7].classes.N.n).toBeGreaterThan(400);
+    // 119's rate is ~70 bpm: its premature V beats fall in 60-100 by the local mean rate, not in >100.
+    expect(r.slices[1].classes.V.n).toBeGreaterThan(400);
+    expect(r.slices[2].classes.V.n).toBeLessThan(20);
+    expect(r.calibration.bins).toBe(10);
+    for (const label of ['N', 'V']) {
+      const c = r.calibration.classes[label];
+      expect(c.bins).toHaveLength(10);
+      expect(c.bins.reduce((n: number, b: { n: number }) => n + b.n, 0)).toBe(c.n);
+      expect(c.ece).toBeGreaterThanOrEqual(0);
+      expect(c.ece).toBeLessThan(0.1);
+    }
     expect(Array.isArray(r.worst)).toBe(true);
     expect(r.worst.length).toBeLessThanOrEqual(40);
 
@@ -47,6 +68,7 @@ describe('vitalscope evaluate', () => {
     expect(text.stdout).toContain('within ±150 ms');
     expect(text.stdout).toMatch(/\n\s+V\s+444\s+\d+\.\d\d\s+[\d.]+-[\d.]+/);
     expect(text.stdout).toContain('near a prior ectopic');
+    expect(text.stdout).toMatch(/\nV: ECE 0\.\d{4} over \d+ outputs\n/);
   });
 
   it.skipIf(!data)('a record without annotations, a broken model or a model it cannot score: one line, exit 1', { timeout: 60_000 }, async () => {
@@ -70,10 +92,12 @@ describe('vitalscope evaluate', () => {
   it('usage errors exit 2', async () => {
     const none = await cli('evaluate', MODEL);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^vitalscope evaluate: evaluate needs a MODEL .* and at least one RECORD\.hea .*\(see vitalscope --help\)\n$/);
+    expect(none.stderr).toMatch(/^vitalscope evaluate: evaluate needs a MODEL .* and at least one INPUT: a RECORD\.hea .* or a session id .*\(see vitalscope --help\)\n$/);
     const csv = await cli('evaluate', MODEL, 'rec.csv');
     expect(csv.code).toBe(2);
-    expect(csv.stderr).toContain('"rec.csv" is not a WFDB record');
+    expect(csv.stderr).toContain('"rec.csv" is neither a WFDB record nor a session id');
+    const missing = await cli('evaluate', MODEL, '42');
+    expect(missing).toMatchObject({ code: 1, stderr: `vitalscope evaluate: no session 42 in ${join(dir.path, 'lib.db')}\n` });
     expect((await cli('evaluate', MODEL, 'x.hea', '--bogus')).code).toBe(2);
   });
 });

@@ -36,6 +36,28 @@ describe('beat edits', () => {
   });
 });
 
+describe('beat classes', () => {
+  it('sets and clears the nearest beat\'s class; delete, add and move keep the classes aligned with their beats', () => {
+    const beats = clean([1, 2, 3, 4]);
+    const v = applyBeatEdits(beats, [{ op: 'classify', t: 2.1, class: 'V' }]);
+    expect(v.classes).toEqual([null, 'V', null, null]);
+    expect(applyBeatEdits(v, [{ op: 'add', t: 1.5 }, { op: 'delete', t: 1 }]).classes).toEqual([null, 'V', null, null]);
+    expect(applyBeatEdits(v, [{ op: 'move', from: 2, to: 3.5 }]).classes).toEqual([null, null, 'V', null]);
+    // Clearing the last class leaves a series without classes, as one never classified.
+    expect(applyBeatEdits(v, [{ op: 'classify', t: 2, class: null }])).toEqual(beats);
+    expect(applyBeatEdits(v, [{ op: 'delete', t: 2 }])).toEqual(clean([1, 3, 4]));
+  });
+
+  it('refuses a class that is not a beat class, and a classify far from any beat, applying nothing', () => {
+    const beats = clean([1, 2]);
+    expect(() => applyBeatEdits(beats, [{ op: 'classify', t: 1, class: 'V' }, { op: 'classify', t: 2, class: 'X' }])).toThrow(
+      /^edit 2 of 2 \(class X at 2 s\): "X" is not a beat class \(AAMI N, S, V, F, Q or an MIT-BIH beat code of one/,
+    );
+    expect(() => applyBeatEdits(beats, [{ op: 'classify', t: 1.5, class: 'N' }])).toThrow('class N at 1.5 s: no beat within 150 ms of 1.5 s (nearest at 1 s)');
+    expect(applyBeatEdits(beats, [{ op: 'classify', t: 1, class: 'E' }]).classes).toEqual(['E', null]);
+  });
+});
+
 describe('HR and HRV over a range of a beat series', () => {
   // Intervals alternate 800/820 ms; beat 5 is an ectopic one splitting 800 + 820 into 700 + 920,
   // both within 20% of their neighbours' median, so only the user can take it out.

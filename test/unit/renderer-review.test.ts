@@ -35,7 +35,11 @@ describe('routes', () => {
     expect(parseRoute('#/sessions/42')).toEqual({ view: 'review', sessionId: 42 });
     expect(parseRoute('#/sessions/x')).toEqual({ view: 'live' });
     expect(parseRoute('#/nowhere')).toEqual({ view: 'live' });
-    for (const hash of ['#/live', '#/sessions', '#/sessions/7']) expect(routeHash(parseRoute(hash))).toBe(hash);
+    for (const hash of ['#/live', '#/sessions', '#/sessions/7', '#/sessions/7?t=12.5', '#/models/evaluation']) expect(routeHash(parseRoute(hash))).toBe(hash);
+    // A review at a moment: t in seconds from the session start; a bad t is ignored, not an error.
+    expect(parseRoute('#/sessions/7?t=1204.6')).toEqual({ view: 'review', sessionId: 7, t: 1204.6 });
+    expect(parseRoute('#/sessions/7?t=x')).toEqual({ view: 'review', sessionId: 7 });
+    expect(parseRoute('#/models/evaluation')).toEqual({ view: 'evaluation' });
   });
 
   it('scopes the frame shortcuts: R and M everywhere, Space and F on Live only', () => {
@@ -110,10 +114,14 @@ describe('time axis', () => {
 
 describe('undo of labels and beat edits', () => {
   it('runs inverses: add↔delete, move back, reject↔unreject, and a deleted rejected beat comes back rejected', () => {
-    const del = beatAction('d/ecg', { op: 'delete', t: 2 }, true);
+    const del = beatAction('d/ecg', { op: 'delete', t: 2 }, { rejected: true });
     expect(invertAction(del)).toEqual({ kind: 'beats', key: 'd/ecg', edits: [{ op: 'add', t: 2 }, { op: 'reject', t: 2 }], inverse: [{ op: 'delete', t: 2 }] });
     expect(invertAction(beatAction('d/ecg', { op: 'move', from: 1, to: 1.1 }))).toMatchObject({ edits: [{ op: 'move', from: 1.1, to: 1 }] });
     expect(invertAction(beatAction('d/ecg', { op: 'reject', t: 3 }))).toMatchObject({ edits: [{ op: 'unreject', t: 3 }] });
+    // A class goes back to the one before; a deleted classified beat comes back with its class.
+    expect(invertAction(beatAction('d/ecg', { op: 'classify', t: 3, class: 'V' }, { class: 'N' }))).toMatchObject({ edits: [{ op: 'classify', t: 3, class: 'N' }] });
+    expect(invertAction(beatAction('d/ecg', { op: 'classify', t: 3, class: 'V' }))).toMatchObject({ edits: [{ op: 'classify', t: 3, class: null }] });
+    expect(invertAction(beatAction('d/ecg', { op: 'delete', t: 3 }, { class: 'V' }))).toMatchObject({ edits: [{ op: 'add', t: 3 }, { op: 'classify', t: 3, class: 'V' }] });
     const label = { t: 1, duration: 2, text: 'AF' };
     expect(invertAction({ kind: 'label-add', label, id: 5 })).toEqual({ kind: 'label-delete', id: 5, label });
     expect(invertAction({ kind: 'label-update', id: 5, from: label, to: { ...label, text: 'motion' } })).toMatchObject({ from: { text: 'motion' }, to: { text: 'AF' } });
@@ -238,6 +246,9 @@ describe('review keys', () => {
     expect(reviewKeyAction(key('z', { ctrlKey: true }))).toEqual({ kind: 'undo' });
     expect(reviewKeyAction(key('Z', { ctrlKey: true, shiftKey: true }))).toEqual({ kind: 'redo' });
     expect(reviewKeyAction(key('3'))).toEqual({ kind: 'label', hotkey: '3' });
+    expect(reviewKeyAction(key('v'))).toEqual({ kind: 'classify-beat', class: 'V' });
+    expect(reviewKeyAction(key('N', { shiftKey: true }))).toEqual({ kind: 'classify-beat', class: 'N' });
+    expect(reviewKeyAction(key('v', { repeat: true }))).toBeNull();
     expect(reviewKeyAction(key('r'))).toBeNull();
     expect(reviewKeyAction(key('m'))).toBeNull();
     expect(reviewKeyAction(key('3', { targetTag: 'INPUT' }))).toBeNull();

@@ -1,6 +1,9 @@
 import type { JobKind } from '../../shared/types';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { analyze } from '../analysis/offline/analyze';
+import { importWfdbRecord } from '../analysis/offline/import-record';
+import { evaluateModel } from '../analysis/evaluation/evaluate-command';
+import { saveEvaluation } from '../analysis/evaluation/evaluation-store';
 import { loadSessionFrom } from '../analysis/offline/load-input';
 import { exportSessionCsv, exportSessionFile, importSessionFile, saveAnalysisRun, type CopyProgress, type Library } from '../storage';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
@@ -33,10 +36,13 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
     dir: dirname(file),
     files: [exportSessionFile(library, sessionId, file, copyReport(report), replace)],
   }),
-  'import-session-file': ({ library, report, nativeBinding }, { file }) => ({
+  // A library file's sessions, or a WFDB record (.hea) as one new session.
+  'import-session-file': ({ library, report, nativeBinding }, { file, participant }) => ({
     dir: dirname(file),
     files: [file],
-    sessionIds: importSessionFile(library, file, copyReport(report), nativeBinding),
+    sessionIds: /\.hea$/i.test(file)
+      ? [importWfdbRecord(library, file, { participant, onProgress: (p) => report({ stage: p.stage, samplesDone: p.done, samplesTotal: p.total, bytesWritten: 0 }) })]
+      : importSessionFile(library, file, copyReport(report), nativeBinding),
   }),
   'finish-session': ({ library, report }, { sessionId }) => {
     report({ stage: 're-timing and building the overview', samplesDone: 0, samplesTotal: 1, bytesWritten: 0 });
@@ -54,6 +60,13 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
       onProgress: (f) => report({ stage: 'analysing', samplesDone: Math.round(f * 1000), samplesTotal: 1000, bytesWritten: 0 }),
     });
     return { runId: saveAnalysisRun(library, sessionId, options, result), name: options.name };
+  },
+  // A model over records and sessions (progress per input); the report is kept for the Evaluation view.
+  evaluate: async ({ library, report }, { modelPath, inputs, dir, id }) => {
+    report({ stage: 'loading the model', samplesDone: 0, samplesTotal: inputs.length, bytesWritten: 0 });
+    const result = await evaluateModel(modelPath, inputs, { library, progress: (line, done, total) => report({ stage: line, samplesDone: done, samplesTotal: total, bytesWritten: 0 }) });
+    saveEvaluation(dir, { id, createdAt: Date.now(), modelPath, model: result.model, inputs, report: result });
+    return { dir, files: [join(dir, `${id}.json`)], name: id };
   },
 };
 

@@ -15,7 +15,10 @@ export interface JobParams {
   'finish-session': { sessionId: number };
   /** `replace`: an existing `file` is replaced (the engine's own exports folder). */
   'export-session-file': { sessionId: number; file: string; replace: boolean };
-  'import-session-file': { file: string };
+  /** A library file, or a WFDB record's .hea (`participant`: the new session's). */
+  'import-session-file': { file: string; participant?: string };
+  /** A model over .hea paths and session ids; the report is written to `dir`/`id`.json (see evaluation-store.ts). */
+  evaluate: { modelPath: string; inputs: string[]; dir: string; id: string };
 }
 
 /** What each kind of job ends with. */
@@ -25,6 +28,8 @@ export interface JobOutputs {
   'finish-session': JobOutput;
   'export-session-file': Required<Pick<JobOutput, 'dir' | 'files'>>;
   'import-session-file': Required<Pick<JobOutput, 'dir' | 'files' | 'sessionIds'>>;
+  /** `name`: the evaluation's id. */
+  evaluate: Required<Pick<JobOutput, 'dir' | 'files' | 'name'>>;
 }
 
 /** The job's `workerData`. */

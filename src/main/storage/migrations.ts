@@ -148,4 +148,6 @@ export const MIGRATIONS: readonly string[] = [
   // 8: whether a closed session was re-timed. The app re-times in a job after the recording stops
   // (a day takes many seconds); a job cut short by quitting is run again at the next start.
   `ALTER TABLE sessions ADD COLUMN retimed INTEGER NOT NULL DEFAULT 1;`,
+  // 10: a class per corrected beat (a reference for evaluating models): JSON array of code letters or null, NULL when no beat has one.
+  `ALTER TABLE corrected_beats ADD COLUMN classes TEXT;`,
 ];

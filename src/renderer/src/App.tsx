@@ -5,6 +5,7 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { useErrors } from './components/use-errors';
 import { DevicesPanel } from './devices/DevicesPanel';
 import { LiveView } from './live/LiveView';
+import { EvaluationView } from './models/EvaluationView';
 import { ModelsView } from './models/ModelsView';
 import { DeviceSummary } from './devices/DeviceSummary';
 import { keyOf } from './key-event';
@@ -131,13 +132,17 @@ export function App({ api }: { api: RendererApi }) {
             />
           </div>
         </main>
+      ) : route.view === 'evaluation' ? (
+        <main className="page" data-route="evaluation">
+          <EvaluationView api={api} jobs={engine.status?.jobs ?? []} />
+        </main>
       ) : route.view === 'models' ? (
         <main className="page" data-route="models">
           <ModelsView api={api} streams={streams} models={engine.status?.analysis.models ?? []} refreshStatus={engine.refreshStatus} />
         </main>
       ) : (
         <main className="page" data-route="review">
-          <ReviewView key={route.sessionId} api={api} sessionId={route.sessionId} jobs={engine.status?.jobs ?? []} report={report} />
+          <ReviewView key={`${route.sessionId}@${route.t ?? ''}`} api={api} sessionId={route.sessionId} at={route.t} jobs={engine.status?.jobs ?? []} report={report} />
         </main>
       )}
       <footer className="help-line">

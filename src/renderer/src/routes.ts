@@ -1,19 +1,29 @@
 /** The workbench's hash routes: one per view, so links, reloads and back/forward land on a view. Pure. */
 
-export type Route = { view: 'live' } | { view: 'sessions' } | { view: 'models' } | { view: 'review'; sessionId: number };
+/** A review may open at a moment `t` (s from the session start): centred there, a few seconds wide, the beat there selected. */
+export type Route = { view: 'live' } | { view: 'sessions' } | { view: 'models' } | { view: 'evaluation' } | { view: 'review'; sessionId: number; t?: number };
 
-/** `#/live` (and anything unknown) is Live; `#/sessions` the library; `#/sessions/<id>` a session's review; `#/models` the models. */
+/**
+ * `#/live` (and anything unknown) is Live; `#/sessions` the library; `#/sessions/<id>` a session's
+ * review, `#/sessions/<id>?t=<seconds>` at that moment; `#/models` the models; `#/models/evaluation` the evaluations.
+ */
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '').replace(/\/+$/, '');
+  const [rawPath, query = ''] = hash.replace(/^#/, '').split('?', 2);
+  const path = rawPath.replace(/\/+$/, '');
   if (path === '/sessions') return { view: 'sessions' };
   if (path === '/models') return { view: 'models' };
+  if (path === '/models/evaluation') return { view: 'evaluation' };
   const review = /^\/sessions\/(\d+)$/.exec(path);
-  if (review) return { view: 'review', sessionId: Number(review[1]) };
+  if (review) {
+    const t = Number(new URLSearchParams(query).get('t') ?? NaN);
+    return { view: 'review', sessionId: Number(review[1]), ...(Number.isFinite(t) && t >= 0 ? { t } : {}) };
+  }
   return { view: 'live' };
 }
 
 export function routeHash(route: Route): string {
-  if (route.view === 'review') return `#/sessions/${route.sessionId}`;
+  if (route.view === 'review') return `#/sessions/${route.sessionId}${route.t !== undefined ? `?t=${+route.t.toFixed(3)}` : ''}`;
+  if (route.view === 'evaluation') return '#/models/evaluation';
   return `#/${route.view}`;
 }
 
@@ -22,4 +32,5 @@ export const ROUTE_TABS: readonly { route: Route; label: string }[] = [
   { route: { view: 'live' }, label: 'Live' },
   { route: { view: 'sessions' }, label: 'Sessions' },
   { route: { view: 'models' }, label: 'Models' },
+  { route: { view: 'evaluation' }, label: 'Evaluation' },
 ];

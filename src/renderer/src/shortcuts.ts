@@ -18,6 +18,7 @@ export const SHORTCUT_HELP: Record<Route['view'], string> = {
   live: 'Space pause/resume · R record/stop · M marker · F filtered/raw traces',
   sessions: 'R record/stop · M marker',
   models: 'R record/stop · M marker',
+  evaluation: 'R record/stop · M marker · a worst error opens the review at that beat',
   review: 'R record/stop · M marker · ? review keys and gestures',
 };
 

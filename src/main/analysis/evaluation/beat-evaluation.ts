@@ -9,18 +9,26 @@
 import { quantile } from '../../../shared/quantile';
 import { Prng } from '../../devices/simulator/signals/prng';
 import { isBeatCode } from '../../formats/wfdb';
+import type { Calibration, ClassMetrics, Confusion, Evaluation, RecordScores, Scores, SliceScores, WorstError } from '../../../shared/evaluation';
 import { aamiClass, AAMI_CLASSES, type AamiClass } from './aami-classes';
+
+export type { Calibration, ClassMetrics, Confusion, Evaluation, RecordScores, Scores, SliceScores, WorstError } from '../../../shared/evaluation';
 import { pairBeats } from './beat-matching';
 
 export const TOLERANCE_SEC = 0.15;
+/** The heart-rate slice uses the mean of up to this many RR intervals before the beat: the patient's rate, not the beat's own prematurity. */
+export const LOCAL_RR_COUNT = 10;
+/** Reliability table: equal-width bins of the model's probability. */
+export const CALIBRATION_BINS = 10;
 /** "Near a prior ectopic" and "after a gap" look back this many reference beats. */
 export const CONTEXT_BEATS = 3;
 export const WORST_COUNT = 20;
 
+/** A reference beat (beats only: a record's non-beat annotations are left out before). */
 export interface ReferenceBeat {
   sample: number;
-  /** MIT annotation code. */
-  code: number;
+  /** Its AAMI class; null for a beat of none of the five (or a session's beat with no class). */
+  class: AamiClass | null;
 }
 
 export interface ModelBeat {
@@ -31,68 +39,23 @@ export interface ModelBeat {
 
 export interface RecordOutputs {
   record: string;
+  /** The library session the record is (for review links); absent for a file. */
+  session?: number;
+  /** The record's .hea path, for a file (the review imports it to show an error). */
+  file?: string;
   fs: number;
-  /** Every annotation of the record (non-beat codes are ignored), ascending. */
+  /** Every reference beat of the record, ascending. */
   reference: ReferenceBeat[];
   /** The model's outputs, ascending by sample. */
   outputs: ModelBeat[];
   /** Lost stretches of the input as [start, end) samples. */
   gaps: [number, number][];
-}
-
-export interface ClassMetrics {
-  /** Sensitivity, positive predictivity and F1, in percent; null where undefined (nothing to divide by). */
-  se: number | null;
-  ppv: number | null;
-  f1: number | null;
-  /** Reference beats of the class. */
-  n: number;
-}
-
-/** Rows: reference class, then `none` (an output with no reference beat); columns: model class, then `missed`. */
-export interface Confusion {
-  rows: string[];
-  columns: string[];
-  counts: number[][];
-}
-
-export interface Scores {
-  classes: Record<string, ClassMetrics>;
-  confusion: Confusion;
-}
-
-export interface RecordScores extends Scores {
-  record: string;
-  /** Reference beats excluded (their AAMI class is not one of the model's), by class. */
-  excluded: Partial<Record<AamiClass | 'other', number>>;
-}
-
-export interface SliceScores extends Scores {
-  slice: 'heart rate' | 'context';
-  band: string;
-}
-
-export interface WorstError {
-  error: 'false positive' | 'false negative';
-  record: string;
-  /** Seconds from the start of the record. */
-  t: number;
-  sample: number;
-  /** The reference class; null for an output with no reference beat within the tolerance. */
-  reference: string | null;
-  predicted: string;
-  /** The probability the model gave the class it wrongly chose. */
-  confidence: number;
-}
-
-export interface Evaluation extends Scores {
-  tolerance_ms: number;
-  classes: Record<string, ClassMetrics & { ci: { se: [number, number] | null; ppv: [number, number] | null } }>;
-  bootstrap: { resamples: number; seed: number; by: 'record' };
-  excluded: Partial<Record<AamiClass | 'other', number>>;
-  records: RecordScores[];
-  slices: SliceScores[];
-  worst: WorstError[];
+  /** Stretches labelled as motion (a session's labels whose text has "motion"), [start, end) samples. */
+  motion?: [number, number][];
+  /** For a session: the time of a sample in s from the session's start (the review's time); else sample / fs. */
+  timeAt?(sample: number): number;
+  /** The signal's kSQI (see dsp/ecg/ecg-sqi.ts) per consecutive window of `windowSamples`. */
+  sqi?: { windowSamples: number; values: (number | null)[] };
 }
 
 export interface EvaluateOptions {
@@ -103,14 +66,19 @@ export interface EvaluateOptions {
 /** One scored beat: a reference beat of a model class, or an output with no reference beat. */
 interface Item {
   record: string;
-  fs: number;
+  session?: number;
+  file?: string;
+  /** Seconds from the start of the record (see RecordOutputs.timeAt). */
+  t: number;
   sample: number;
   reference: string | null;
   /** Null: missed (no output at this reference beat). */
   output: ModelBeat | null;
   bpm: number | null;
+  sqi: number | null;
   afterGap: boolean;
   nearEctopic: boolean;
+  inMotion: boolean;
 }
 
 const HR_BANDS: { band: string; has: (bpm: number) => boolean }[] = [
@@ -118,6 +86,18 @@ const HR_BANDS: { band: string; has: (bpm: number) => boolean }[] = [
   { band: '60-100 bpm', has: (b) => b >= 60 && b <= 100 },
   { band: '>100 bpm', has: (b) => b > 100 },
 ];
+
+/** kSQI bands: below 5 is not ECG-like (Li et al. 2008); clean MIT-BIH stretches lie far above. */
+const SQI_BANDS: { band: string; has: (k: number) => boolean }[] = [
+  { band: 'kSQI <5 (poor)', has: (k) => k < 5 },
+  { band: 'kSQI 5-10', has: (k) => k >= 5 && k < 10 },
+  { band: 'kSQI >=10 (clean)', has: (k) => k >= 10 },
+];
+
+/** A record's annotations (sample, MIT code) as reference beats: its beat codes only, by AAMI class. */
+export function referenceBeats(samples: readonly number[], codes: readonly number[]): ReferenceBeat[] {
+  return samples.flatMap((sample, k) => (isBeatCode(codes[k]) ? [{ sample, class: aamiClass(codes[k]) }] : []));
+}
 
 /** The AAMI classes a model's labels name, or an Error saying which label is not one. */
 export function modelClasses(labels: readonly string[], model: string): string[] {
@@ -128,7 +108,7 @@ export function modelClasses(labels: readonly string[], model: string): string[]
 
 function itemsOf(rec: RecordOutputs, labels: readonly string[], excluded: RecordScores['excluded']): Item[] {
   // Outputs are matched against every reference beat, so one at an excluded beat is not taken for its neighbour.
-  const ref = rec.reference.filter((r) => isBeatCode(r.code));
+  const ref = rec.reference;
   const pairs = pairBeats(
     ref.map((r) => r.sample),
     rec.outputs.map((o) => o.sample),
@@ -136,18 +116,29 @@ function itemsOf(rec: RecordOutputs, labels: readonly string[], excluded: Record
   );
   const outputOf = new Map(pairs.map(([i, j]) => [i, j]));
   const matched = new Set(pairs.map(([, j]) => j));
-  const classOf = ref.map((r) => aamiClass(r.code));
+  const classOf = ref.map((r) => r.class);
+  const timeOf = (sample: number) => (rec.timeAt ? rec.timeAt(sample) : sample / rec.fs);
   const crossesGap = (a: number, b: number) => rec.gaps.some(([g0, g1]) => g0 < b && g1 > a);
   // Context of a beat at `sample` whose preceding reference beats end at index `before` (exclusive).
   const context = (sample: number, before: number) => {
-    const prev = before > 0 ? ref[before - 1].sample : null;
-    const bpm = prev !== null && !crossesGap(prev, sample) ? (60 * rec.fs) / (sample - prev) : null;
+    // The local rate: the mean of the RR intervals among the reference beats before this one, none across a gap.
+    let rrSum = 0;
+    let rrCount = 0;
+    for (let i = Math.max(1, before - LOCAL_RR_COUNT); i < before; i++) {
+      if (crossesGap(ref[i - 1].sample, ref[i].sample)) continue;
+      rrSum += ref[i].sample - ref[i - 1].sample;
+      rrCount++;
+    }
+    const bpm = rrCount > 0 ? (60 * rec.fs * rrCount) / rrSum : null;
+    const sqi = rec.sqi ? (rec.sqi.values[Math.floor(sample / rec.sqi.windowSamples)] ?? null) : null;
     const from = before - CONTEXT_BEATS;
     const lookBack = from >= 0 ? ref[from].sample : -Infinity;
     return {
       bpm,
+      sqi,
       afterGap: rec.gaps.some(([, g1]) => g1 > lookBack && g1 <= sample),
       nearEctopic: classOf.slice(Math.max(0, from), before).includes('V'),
+      inMotion: (rec.motion ?? []).some(([m0, m1]) => sample >= m0 && sample < m1),
     };
   };
   const items: Item[] = [];
@@ -159,13 +150,13 @@ function itemsOf(rec: RecordOutputs, labels: readonly string[], excluded: Record
       return;
     }
     const j = outputOf.get(i);
-    items.push({ record: rec.record, fs: rec.fs, sample: r.sample, reference: cls, output: j === undefined ? null : rec.outputs[j], ...context(r.sample, i) });
+    items.push({ record: rec.record, session: rec.session, file: rec.file, t: timeOf(r.sample), sample: r.sample, reference: cls, output: j === undefined ? null : rec.outputs[j], ...context(r.sample, i) });
   });
   let k = 0;
   rec.outputs.forEach((o, j) => {
     if (matched.has(j)) return;
     while (k < ref.length && ref[k].sample < o.sample) k++;
-    items.push({ record: rec.record, fs: rec.fs, sample: o.sample, reference: null, output: o, ...context(o.sample, k) });
+    items.push({ record: rec.record, session: rec.session, file: rec.file, t: timeOf(o.sample), sample: o.sample, reference: null, output: o, ...context(o.sample, k) });
   });
   return items;
 }
@@ -232,7 +223,9 @@ function worstOf(items: readonly Item[], labels: readonly string[]): WorstError[
     errors.push({
       error: it.reference !== null && predicted === normal ? 'false negative' : 'false positive',
       record: it.record,
-      t: Math.round((it.sample / it.fs) * 1000) / 1000,
+      ...(it.session !== undefined ? { session: it.session } : {}),
+      ...(it.file !== undefined ? { file: it.file } : {}),
+      t: Math.round(it.t * 1000) / 1000,
       sample: it.sample,
       reference: it.reference,
       predicted,
@@ -269,9 +262,47 @@ export function evaluateBeats(records: readonly RecordOutputs[], labels: readonl
   );
   const slices: SliceScores[] = [
     ...HR_BANDS.map(({ band, has }) => ({ slice: 'heart rate' as const, band, ...scoresOf(all.filter((it) => it.bpm !== null && has(it.bpm)), labels) })),
+    ...SQI_BANDS.map(({ band, has }) => ({ slice: 'signal quality' as const, band, ...scoresOf(all.filter((it) => it.sqi !== null && has(it.sqi)), labels) })),
     { slice: 'context', band: 'after a gap', ...scoresOf(all.filter((it) => it.afterGap), labels) },
     { slice: 'context', band: 'near a prior ectopic', ...scoresOf(all.filter((it) => it.nearEctopic), labels) },
+    { slice: 'context', band: 'in a labelled motion stretch', ...scoresOf(all.filter((it) => it.inMotion), labels) },
   ];
   const classes = Object.fromEntries(labels.map((l) => [l, { ...gross.classes[l], ci: ci[l] }]));
-  return { tolerance_ms: TOLERANCE_SEC * 1000, classes, confusion: gross.confusion, bootstrap: { resamples, seed, by: 'record' }, excluded, records: perRecord, slices, worst: worstOf(all, labels) };
+  return {
+    tolerance_ms: TOLERANCE_SEC * 1000,
+    classes,
+    confusion: gross.confusion,
+    bootstrap: { resamples, seed, by: 'record' },
+    excluded,
+    records: perRecord,
+    slices,
+    calibration: calibrationOf(all, labels),
+    worst: worstOf(all, labels),
+  };
+}
+
+const round4 = (x: number) => Math.round(x * 10000) / 10000;
+
+function calibrationOf(items: readonly Item[], labels: readonly string[]): Calibration {
+  const classes: Calibration['classes'] = {};
+  labels.forEach((label, k) => {
+    const bins = Array.from({ length: CALIBRATION_BINS }, () => ({ n: 0, p: 0, hits: 0 }));
+    let n = 0;
+    for (const it of items) {
+      if (!it.output) continue;
+      const p = it.output.probs[k];
+      const bin = bins[Math.min(CALIBRATION_BINS - 1, Math.max(0, Math.floor(p * CALIBRATION_BINS)))];
+      bin.n++;
+      bin.p += p;
+      if (it.reference === label) bin.hits++;
+      n++;
+    }
+    const ece = n > 0 ? round4(bins.reduce((e, b) => e + (b.n > 0 ? (b.n / n) * Math.abs(b.p / b.n - b.hits / b.n) : 0), 0)) : null;
+    classes[label] = {
+      ece,
+      n,
+      bins: bins.map((b, i) => ({ from: i / CALIBRATION_BINS, to: (i + 1) / CALIBRATION_BINS, n: b.n, predicted: b.n ? round4(b.p / b.n) : null, observed: b.n ? round4(b.hits / b.n) : null })),
+    };
+  });
+  return { bins: CALIBRATION_BINS, classes };
 }

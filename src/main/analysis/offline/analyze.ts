@@ -51,7 +51,7 @@ function pickChannel(input: LoadedInput, stream: InputStream, signal: string | u
 }
 
 /** Splits [from, to) of `x` into its data runs and NaN runs, in order, as [start, end). */
-function forEachRun(x: ArrayLike<number>, from: number, to: number, data: (start: number, end: number) => void, lost: (start: number, end: number) => void): void {
+export function forEachRun(x: ArrayLike<number>, from: number, to: number, data: (start: number, end: number) => void, lost: (start: number, end: number) => void): void {
   for (let i = from; i < to; ) {
     const gap = x[i] !== x[i];
     let j = i + 1;

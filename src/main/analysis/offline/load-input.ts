@@ -22,8 +22,12 @@ export interface InputStream {
   kind: StreamKind;
   fs: number;
   channels: InputChannel[];
-  /** A recorded stream's beats as the user corrected them: positions in samples of `channels` (fractional), ascending. */
-  correctedBeats?: { positions: number[]; rejected: boolean[] };
+  /** A recorded stream's beats as the user corrected them: positions in samples of `channels` (fractional), ascending; their classes where set. */
+  correctedBeats?: { positions: number[]; rejected: boolean[]; classes?: (string | null)[] };
+  /** For a recorded stream: the time of a sample position of `channels`, in s from the session start (each chunk has its own timing). */
+  timeAt?(position: number): number;
+  /** A recorded session's labels (its own and the session-wide ones), as [start, end) sample positions of `channels`. */
+  labels?: { start: number; end: number; text: string }[];
 }
 
 export interface LoadedInput {
@@ -140,15 +144,17 @@ function groupChannels(channels: InputChannel[], kinds: Record<string, StreamKin
   return streams;
 }
 
+/** A WFDB record read already as an analysis input: its signals grouped into streams by kind and rate. */
+export function recordInput(source: string, rec: WfdbRecord, kinds: Record<string, StreamKind> = {}): LoadedInput {
+  return { source, channels: rec.signals, streams: groupChannels(rec.signals, kinds, kindForWfdbLabel), notes: rec.notes };
+}
+
 export function loadInput(input: string, options: LoadOptions = {}): LoadedInput {
   const kinds = options.kinds ?? {};
   if (/^\d+$/.test(input) && !existsSync(input)) return loadSession(Number(input), options);
   if (!existsSync(input)) throw new Error(`input ${input} not found (give a WFDB .hea, a .csv or a session id)`);
   const ext = extname(input).toLowerCase();
-  if (ext === '.hea') {
-    const rec = readWfdbRecord(input);
-    return { source: input, channels: rec.signals, streams: groupChannels(rec.signals, kinds, kindForWfdbLabel), notes: rec.notes };
-  }
+  if (ext === '.hea') return recordInput(input, readWfdbRecord(input), kinds);
   if (ext === '.csv' || ext === '.txt' || ext === '.tsv') {
     const table = parseCsv(readFileSync(input, 'utf8'));
     const rec = groupCsvStreams(table, { rate: options.rate, kinds });
@@ -181,6 +187,7 @@ export function loadSessionFrom(library: Library, id: number, kinds?: LoadOption
   const streams: InputStream[] = [];
   const channels: InputChannel[] = [];
   const notes: string[] = [];
+  const labels = library.eventsBetween(id, ['label'], 0, Number.MAX_VALUE);
   for (const st of session.streams) {
     const nch = st.channels.length;
     // Sample indices count lost samples too: the input runs from the first recorded sample to the
@@ -197,11 +204,27 @@ export function loadSessionFrom(library: Library, id: number, kinds?: LoadOption
     channels.push(...chans);
     const kind = kinds?.[st.name] ?? st.kind;
     const corrected = correctedBeats(library, st.id);
-    const beats = corrected && { positions: corrected.t.map((t) => samplePosition(chunks, base, session.startedAt + t)), rejected: corrected.rejected };
+    const at = (t: number) => samplePosition(chunks, base, t);
+    const beats = corrected && { positions: corrected.t.map((t) => at(session.startedAt + t)), rejected: corrected.rejected, ...(corrected.classes ? { classes: corrected.classes } : {}) };
+    const mine = labels.filter((e) => e.key === undefined || e.key === st.key).map((e) => ({ start: at(e.t), end: at(e.t + e.duration), text: e.text }));
     // Derived streams (HR series, metrics) are results, not signals to analyse again.
-    if (!st.derivedFrom && (kind === 'ecg' || kind === 'ppg' || kind === 'imu')) streams.push({ kind, fs: st.rate, channels: chans, ...(beats ? { correctedBeats: beats } : {}) });
+    const timeAt = (position: number) => sampleTime(chunks, base, position) - session.startedAt;
+    if (!st.derivedFrom && (kind === 'ecg' || kind === 'ppg' || kind === 'imu')) streams.push({ kind, fs: st.rate, channels: chans, labels: mine, timeAt, ...(beats ? { correctedBeats: beats } : {}) });
   }
   return { source: `session ${id}`, streams, channels, notes };
+}
+
+/** The host time of sample position `p` (less `base`), from the chunk it lies in (or the last one before it). */
+function sampleTime(chunks: readonly StoredChunk[], base: number, p: number): number {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (chunks[mid].index - base <= p) lo = mid;
+    else hi = mid - 1;
+  }
+  const c = chunks[lo];
+  return c ? c.t0 + (p - (c.index - base)) * c.dt : 0;
 }
 
 /** Where host time `t` falls on a stream's sample index (less `base`), from the chunk it lies in: each chunk has its own timing. */

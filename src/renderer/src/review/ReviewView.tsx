@@ -42,7 +42,14 @@ interface Props {
   /** The engine's jobs: a re-analysis of this session shows its progress. */
   jobs: readonly JobState[];
   report(error: unknown, context: string): void;
+  /** Open at this moment (s from the start; an evaluation's error, say): centred, AT_SPAN_S wide, the ECG beat there selected. */
+  at?: number;
 }
+
+/** The window a review opened at a moment shows: a few beats either side. */
+const AT_SPAN_S = 4;
+/** The beat selected at that moment lies this close to it (the evaluation's matching tolerance). */
+const AT_BEAT_S = 0.15;
 
 /** Streams whose beats can be edited (ECG R peaks, PPG systolic peaks); IMU streams show steps. */
 const BEAT_KINDS = new Set(['ecg', 'ppg']);
@@ -69,7 +76,7 @@ function laneHeight(channels: number): number {
 }
 
 /** Session review: synchronised tracks of every stream, overview, navigation, labels, beat editing, HRV. */
-export function ReviewView({ api, sessionId, jobs, report }: Props) {
+export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
   const [detail, setDetail] = useState<SessionDetail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [win, setWin] = useState<TimeWindow>({ t0: 0, t1: 1 });
@@ -122,11 +129,20 @@ export function ReviewView({ api, sessionId, jobs, report }: Props) {
       (d) => {
         if (stale) return;
         setDetail(d);
-        setWin(initialWindow(d.duration));
+        setWin(at === undefined ? initialWindow(d.duration) : clampWindow(at - AT_SPAN_S / 2, AT_SPAN_S, d.duration));
+        let selected = false;
         for (const s of d.streams) {
           if (!MARK_KINDS.has(s.kind) || s.derivedFrom) continue;
           api.getBeats(sessionId, s.key).then(
-            (b) => !stale && setBeats((prev) => ({ ...prev, [s.key]: b })),
+            (b) => {
+              if (stale) return;
+              setBeats((prev) => ({ ...prev, [s.key]: b }));
+              const i = at !== undefined && s.kind === 'ecg' && !selected ? nearestBeat(b.t, at, AT_BEAT_S) : -1;
+              if (i >= 0) {
+                selected = true;
+                setSelectedBeat({ key: s.key, index: i });
+              }
+            },
             (e: unknown) => !stale && report(e, `Beats of ${s.name}`),
           );
         }
@@ -269,7 +285,7 @@ export function ReviewView({ api, sessionId, jobs, report }: Props) {
     const b = beats[selectedBeat.key];
     const t = b?.t[selectedBeat.index];
     if (t === undefined) return;
-    edits.perform(beatAction(selectedBeat.key, { op: 'delete', t }, b.rejected[selectedBeat.index]));
+    edits.perform(beatAction(selectedBeat.key, { op: 'delete', t }, { rejected: b.rejected[selectedBeat.index], class: b.classes?.[selectedBeat.index] }));
     setSelectedBeat(null);
   };
   const rejectBeat = (): void => {
@@ -278,6 +294,15 @@ export function ReviewView({ api, sessionId, jobs, report }: Props) {
     const t = b?.t[selectedBeat.index];
     if (t === undefined) return;
     edits.perform(beatAction(selectedBeat.key, { op: b.rejected[selectedBeat.index] ? 'unreject' : 'reject', t }));
+  };
+  /** Sets the selected beat's class; the class it has already clears it. */
+  const classifyBeat = (cls: string): void => {
+    if (!selectedBeat) return;
+    const b = beats[selectedBeat.key];
+    const t = b?.t[selectedBeat.index];
+    if (t === undefined) return;
+    const before = b.classes?.[selectedBeat.index] ?? null;
+    edits.perform(beatAction(selectedBeat.key, { op: 'classify', t, class: before === cls ? null : cls }, { class: before }));
   };
   const addBeat = (key: string | null, t: number | undefined): void => {
     if (!key || t === undefined) return;
@@ -332,6 +357,8 @@ export function ReviewView({ api, sessionId, jobs, report }: Props) {
         return deleteBeat();
       case 'reject-beat':
         return rejectBeat();
+      case 'classify-beat':
+        return classifyBeat(action.class);
       case 'add-beat':
         return addBeat(beatKeyForAction(), cursor?.t);
       case 'undo':

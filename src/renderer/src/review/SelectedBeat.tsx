@@ -17,12 +17,14 @@ export function SelectedBeat({
   const t = beat && b ? b.t[beat.index] : undefined;
   if (!beat || !b || t === undefined) return null;
   const rejected = b.rejected[beat.index];
+  const cls = b.classes?.[beat.index];
   return (
     <section className="review-card" data-testid="selected-beat">
       <h3>Selected beat</h3>
       <p className="mono small">
         {beat.key} at {formatElapsed(t, 0.001)}
         {rejected ? ' · rejected' : ''}
+        <span data-testid="beat-class">{cls ? ` · class ${cls}` : ' · no class (N, V, S, F, Q set one)'}</span>
       </p>
       <button type="button" onClick={onDelete} title="A false detection: remove it (Del)" data-testid="beat-delete">
         Delete (Del)

@@ -121,7 +121,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }:
   const startImport = (): void => {
     const path = importPath.trim();
     if (!path) {
-      setError('import: type the path of a session file (.db) on the engine’s machine');
+      setError('import: type the path of a session file (.db) or a WFDB record (.hea) on the engine’s machine');
       return;
     }
     setError(null);
@@ -168,8 +168,8 @@ export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }:
             startImport();
           }}
         >
-          <input type="text" placeholder="/path/to/session.db" aria-label="Session file to import (a path on the engine’s machine)" data-testid="import-path" value={importPath} onChange={(e) => setImportPath(e.target.value)} />
-          <button type="submit" data-testid="import-start" title="import every session of a Vitalscope library file under new ids">
+          <input type="text" placeholder="/path/to/session.db or record.hea" aria-label="Session file to import (a path on the engine’s machine)" data-testid="import-path" value={importPath} onChange={(e) => setImportPath(e.target.value)} />
+          <button type="submit" data-testid="import-start" title="import every session of a Vitalscope library file under new ids, or a WFDB record (.hea, with its .atr as beat classes) as a new session">
             Import
           </button>
         </form>

@@ -3,6 +3,7 @@
  * beats, gaps, labels, markers, the selection and the measurement), the time axis (elapsed and
  * clock time) and the overview strip. All share one horizontal layout, so times line up.
  */
+import { aamiOfLetter } from '../../../shared/beat-classes';
 import type { BeatSeries, ReviewEvent, TrackData } from '../../../shared/review';
 import { CHANNEL_COLORS, THEME, drawLaneLabel, drawYTicks, hLine } from '../live/draw-strip';
 import { lowerBound } from '../live/lower-bound';
@@ -24,6 +25,9 @@ const REVIEW = {
   marker: '#38bdf8',
   /** Beats of a stored analysis run, overlaid to compare with the current set. */
   runBeat: '#fbbf24',
+  /** A beat's class letter; non-normal classes stand out. */
+  beatClass: '#cbd5e1',
+  beatClassAbnormal: '#fb923c',
   selection: 'rgba(250, 250, 250, 0.12)',
   selectionEdge: 'rgba(250, 250, 250, 0.6)',
   measure: '#f472b6',
@@ -302,6 +306,23 @@ function drawBeats(ctx: CanvasRenderingContext2D, beats: BeatSeries, kind: 'beat
       vLine(ctx, x, top, bottom);
       ctx.setLineDash([]);
     }
+  }
+  if (beats.classes && to - from <= (right - left) / CLASS_LETTER_PX) drawBeatClasses(ctx, beats.classes, beats.t, from, to, s, top);
+}
+
+/** Beats at least this far apart on average (CSS px) get their class letter drawn. */
+const CLASS_LETTER_PX = 14;
+
+/** Each classified beat's letter under its triangle (N, L, R, e, j quiet; the rest in orange). */
+function drawBeatClasses(ctx: CanvasRenderingContext2D, classes: readonly (string | null)[], t: readonly number[], from: number, to: number, s: TimeScale, top: number): void {
+  ctx.font = THEME.font;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (let i = from; i < to; i++) {
+    const c = classes[i];
+    if (!c) continue;
+    ctx.fillStyle = aamiOfLetter(c) === 'N' ? REVIEW.beatClass : REVIEW.beatClassAbnormal;
+    ctx.fillText(c, Math.round(s.x(t[i])), top + 13);
   }
 }
 

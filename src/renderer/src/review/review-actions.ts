@@ -25,25 +25,37 @@ export function invertAction(a: ReviewAction): ReviewAction {
   }
 }
 
-/** The edit that undoes one beat edit; deleting a rejected beat comes back rejected. */
-export function inverseBeatEdits(edit: BeatEdit, wasRejected = false): BeatEdit[] {
+/** What the edited beat was before the edit: a deleted beat comes back as it was, a class goes back to the old one. */
+export interface BeatBefore {
+  rejected?: boolean;
+  class?: string | null;
+}
+
+/** The edit that undoes one beat edit. */
+export function inverseBeatEdits(edit: BeatEdit, before: BeatBefore = {}): BeatEdit[] {
   switch (edit.op) {
     case 'add':
       return [{ op: 'delete', t: edit.t }];
     case 'delete':
-      return wasRejected ? [{ op: 'add', t: edit.t }, { op: 'reject', t: edit.t }] : [{ op: 'add', t: edit.t }];
+      return [
+        { op: 'add', t: edit.t },
+        ...(before.rejected ? [{ op: 'reject' as const, t: edit.t }] : []),
+        ...(before.class ? [{ op: 'classify' as const, t: edit.t, class: before.class }] : []),
+      ];
     case 'move':
       return [{ op: 'move', from: edit.to, to: edit.from }];
     case 'reject':
       return [{ op: 'unreject', t: edit.t }];
     case 'unreject':
       return [{ op: 'reject', t: edit.t }];
+    case 'classify':
+      return [{ op: 'classify', t: edit.t, class: before.class ?? null }];
   }
 }
 
 /** A beat action from one edit, with its inverse. */
-export function beatAction(key: string, edit: BeatEdit, wasRejected = false): ReviewAction {
-  return { kind: 'beats', key, edits: [edit], inverse: inverseBeatEdits(edit, wasRejected) };
+export function beatAction(key: string, edit: BeatEdit, before: BeatBefore = {}): ReviewAction {
+  return { kind: 'beats', key, edits: [edit], inverse: inverseBeatEdits(edit, before) };
 }
 
 /** What the undo/redo buttons' titles say. */
@@ -57,7 +69,7 @@ export function describeAction(a: ReviewAction): string {
       return `change label “${a.from.text}”`;
     case 'beats': {
       const e = a.edits[0];
-      const what = { add: 'add', delete: 'delete', move: 'move', reject: 'reject', unreject: 'un-reject' }[e.op];
+      const what = { add: 'add', delete: 'delete', move: 'move', reject: 'reject', unreject: 'un-reject', classify: 'classify' }[e.op];
       return `${what} beat on ${a.key}`;
     }
   }

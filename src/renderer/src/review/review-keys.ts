@@ -1,4 +1,5 @@
 /** The review view's keys, as EDFbrowser and MNE users expect them. Pure. */
+import { AAMI_CLASSES, type AamiClass } from '../../../shared/beat-classes';
 import { inField, type KeyLike } from '../shortcuts';
 
 export type ReviewKeyAction =
@@ -11,6 +12,8 @@ export type ReviewKeyAction =
   | { kind: 'delete-beat' }
   | { kind: 'add-beat' }
   | { kind: 'reject-beat' }
+  /** Set the selected beat's class (the same class again clears it). */
+  | { kind: 'classify-beat'; class: AamiClass }
   | { kind: 'undo' }
   | { kind: 'redo' }
   | { kind: 'label'; hotkey: string }
@@ -65,8 +68,12 @@ export function reviewKeyAction(e: ReviewKey): ReviewKeyAction | null {
       return { kind: 'help' };
     case 'Escape':
       return { kind: 'escape' };
-    default:
-      return /^[1-9]$/.test(e.key) && !e.repeat ? { kind: 'label', hotkey: e.key } : null;
+    default: {
+      if (e.repeat) return null;
+      const cls = e.key.toUpperCase() as AamiClass;
+      if (e.key.length === 1 && AAMI_CLASSES.includes(cls)) return { kind: 'classify-beat', class: cls };
+      return /^[1-9]$/.test(e.key) ? { kind: 'label', hotkey: e.key } : null;
+    }
   }
 }
 
@@ -83,6 +90,7 @@ export const REVIEW_HELP: readonly [string, string][] = [
   ['click', 'measurement point (two points: Δt, Δvalue, implied HR); near a beat: select it'],
   ['Del', 'delete the selected beat (a false detection)'],
   ['X', 'reject the selected beat as artifact (its intervals leave HRV) / un-reject'],
+  ['N · V · S · F · Q', 'set the selected beat\'s class (AAMI: normal, ventricular, supraventricular, fusion, unclassifiable); again: clear it'],
   ['A or double-click', 'add a beat at the pointer'],
   ['drag a beat mark', 'move the beat'],
   ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo label and beat edits'],
