@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
+import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from '../shared/model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
@@ -9,6 +10,8 @@ import type { ReconnectPolicy } from './acquisition/board-connection';
 import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';
 import type { VirtualTime } from './acquisition/virtual-time';
 import { AnalysisHost } from './analysis/analysis-host';
+import { bundledModelPath } from './analysis/inference/bundled-model';
+import { checkModelRun } from './analysis/inference/session-run';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
@@ -19,6 +22,10 @@ import {
   analysisRunBeats,
   checkExportRange,
   deleteAnalysisRun,
+  deleteModelRun,
+  listModelRuns,
+  liveModelRecords,
+  modelRunOutputs,
   currentBeats,
   editBeats,
   rangeHrv,
@@ -305,6 +312,36 @@ class VitalsEngine implements Engine {
 
   async detachModel(modelId: string): Promise<void> {
     this.analysis.detachModel(modelId);
+  }
+
+  async getBundledModel(): Promise<string | null> {
+    return bundledModelPath();
+  }
+
+  async runModelOnSession(sessionId: number, modelPath: string, name?: string): Promise<JobState> {
+    if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
+    const run = checkModelRun(this.library, sessionId, modelPath, name);
+    const running = this.jobs.list().some((j) => j.kind === 'infer-session' && j.sessionId === sessionId && j.state === 'running' && j.title.endsWith(`"${run.name}"`));
+    if (running) throw new Error(`session ${sessionId} already has a model run named "${run.name}" under way: pick another name`);
+    const params = { sessionId, file: run.file, name: run.name };
+    return this.jobs.start({ kind: 'infer-session', title: `Model ${run.manifest.name} over session ${sessionId} "${run.name}"`, sessionId, params });
+  }
+
+  async listModelRuns(sessionId: number): Promise<ModelRunSummary[]> {
+    sessionOrThrow(this.library, sessionId);
+    return listModelRuns(this.library, sessionId);
+  }
+
+  async getModelRunOutputs(sessionId: number, runId: number): Promise<ModelRunOutputs> {
+    return modelRunOutputs(this.library, sessionId, runId);
+  }
+
+  async deleteModelRun(sessionId: number, runId: number): Promise<void> {
+    deleteModelRun(this.library, sessionId, runId);
+  }
+
+  async listLiveModelRecords(sessionId: number): Promise<LiveModelRecord[]> {
+    return liveModelRecords(this.library, sessionId);
   }
 
   async disconnect(deviceId: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
 
@@ -101,6 +102,15 @@ export interface VitalsCommands {
   attachModel(path: string, streamKey: string): Promise<ModelState>;
   /** Stops an attached model (or forgets a failed one). */
   detachModel(modelId: string): Promise<void>;
+  /** The bundled PVC model's path on the engine's machine, or null when it is missing. */
+  getBundledModel(): Promise<string | null>;
+  /** Runs a model (a path on the engine's machine) over a recorded session, as a job; its outputs are stored as run `name` (default: the model's name). */
+  runModelOnSession(sessionId: number, modelPath: string, name?: string): Promise<JobState>;
+  listModelRuns(sessionId: number): Promise<ModelRunSummary[]>;
+  getModelRunOutputs(sessionId: number, runId: number): Promise<ModelRunOutputs>;
+  deleteModelRun(sessionId: number, runId: number): Promise<void>;
+  /** Outputs of live models recorded in the session (derived streams `<stream>.<model>`), with their marks. */
+  listLiveModelRecords(sessionId: number): Promise<LiveModelRecord[]>;
 }
 
 export interface PsdResult {
@@ -148,6 +158,12 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'inspectModel',
   'attachModel',
   'detachModel',
+  'getBundledModel',
+  'runModelOnSession',
+  'listModelRuns',
+  'getModelRunOutputs',
+  'deleteModelRun',
+  'listLiveModelRecords',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

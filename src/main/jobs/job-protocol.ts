@@ -16,6 +16,8 @@ export interface JobParams {
   /** `replace`: an existing `file` is replaced (the engine's own exports folder). */
   'export-session-file': { sessionId: number; file: string; replace: boolean };
   'import-session-file': { file: string };
+  /** A model (`file`, with its manifest beside it) over a recorded session, stored as run `name`. */
+  'infer-session': { sessionId: number; file: string; name: string };
 }
 
 /** What each kind of job ends with. */
@@ -25,6 +27,7 @@ export interface JobOutputs {
   'finish-session': JobOutput;
   'export-session-file': Required<Pick<JobOutput, 'dir' | 'files'>>;
   'import-session-file': Required<Pick<JobOutput, 'dir' | 'files' | 'sessionIds'>>;
+  'infer-session': Required<Pick<JobOutput, 'runId' | 'name'>>;
 }
 
 /** The job's `workerData`. */

@@ -19,6 +19,8 @@ export interface InputChannel {
 }
 
 export interface InputStream {
+  /** A recorded stream's key (sessions only). */
+  key?: string;
   kind: StreamKind;
   fs: number;
   channels: InputChannel[];
@@ -199,7 +201,7 @@ export function loadSessionFrom(library: Library, id: number, kinds?: LoadOption
     const corrected = correctedBeats(library, st.id);
     const beats = corrected && { positions: corrected.t.map((t) => samplePosition(chunks, base, session.startedAt + t)), rejected: corrected.rejected };
     // Derived streams (HR series, metrics) are results, not signals to analyse again.
-    if (!st.derivedFrom && (kind === 'ecg' || kind === 'ppg' || kind === 'imu')) streams.push({ kind, fs: st.rate, channels: chans, ...(beats ? { correctedBeats: beats } : {}) });
+    if (!st.derivedFrom && (kind === 'ecg' || kind === 'ppg' || kind === 'imu')) streams.push({ key: st.key, kind, fs: st.rate, channels: chans, ...(beats ? { correctedBeats: beats } : {}) });
   }
   return { source: `session ${id}`, streams, channels, notes };
 }
