@@ -77,3 +77,15 @@ export interface LiveModelRecord {
   /** Its outputs of the classes it marked live (the markers `<model>: <label>` it left). */
   marks: ModelMarks;
 }
+
+/** A run's outputs of the classes its manifest marks, as marks on its stream. */
+export function runMarks(outputs: ModelRunOutputs, title: string): ModelMarks {
+  const marks: ModelMarks = { key: outputs.streamKey, title, t: [], label: [] };
+  outputs.label?.forEach((k, i) => {
+    const label = outputs.labels[k];
+    if (!outputs.marks.includes(label)) return;
+    marks.t.push(outputs.t[i]);
+    marks.label.push(label);
+  });
+  return marks;
+}

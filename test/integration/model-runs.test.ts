@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/main/engine';
 import { Library, exportSessionCsv, listModelRuns, modelRunOutputs, saveModelRun } from '../../src/main/storage';
 import type { ModelRunSummary } from '../../src/shared/model-runs';
-import type { JobState } from '../../src/shared/types';
 import { cliOn } from '../helpers/cli';
+import { jobEnded } from '../helpers/job-ended';
 import { writePvcSession, type PvcSession } from '../helpers/pvc-session';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -14,14 +14,6 @@ const BEAT_RR = join(MODELS, 'beat-rr.onnx');
 const dir = tempDir('model-runs');
 const db = join(dir.path, 'library.db');
 const cli = cliOn(db);
-
-async function ended(engine: Engine, id: number): Promise<JobState> {
-  for (;;) {
-    const job = (await engine.getStatus()).jobs.find((j) => j.id === id)!;
-    if (job.state !== 'running') return job;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Each of `want` has one of `got` within `tol` s. */
 function allNear(got: number[], want: number[], tol: number): boolean {
@@ -49,7 +41,7 @@ describe('offline model runs stored in a session', () => {
   it('runs a model over a session as a job and stores its outputs: counts per class, times from the session start, the premature beats marked', { timeout: 60_000 }, async () => {
     const start = await engine.runModelOnSession(fixture.sessionId, BEAT_RR);
     expect(start).toMatchObject({ kind: 'infer-session', state: 'running', sessionId: fixture.sessionId });
-    const done = await ended(engine, start.id);
+    const done = await jobEnded(engine, start.id);
     expect(done.state, done.error).toBe('done');
     expect(done.output).toMatchObject({ name: 'beat-rr' });
 
@@ -95,7 +87,7 @@ describe('offline model runs stored in a session', () => {
   it('cancels: the run ends cancelled and nothing is stored', { timeout: 30_000 }, async () => {
     const job = await engine.runModelOnSession(fixture.sessionId, BEAT_RR, 'cancelled run');
     await engine.cancelJob(job.id);
-    expect((await ended(engine, job.id)).state).toBe('cancelled');
+    expect((await jobEnded(engine, job.id)).state).toBe('cancelled');
     expect((await engine.listModelRuns(fixture.sessionId)).map((r) => r.name)).not.toContain('cancelled run');
   });
 
