@@ -318,9 +318,9 @@ class VitalsEngine implements Engine {
     return bundledModelPath();
   }
 
-  async runModelOnSession(sessionId: number, modelPath: string, name?: string): Promise<JobState> {
+  async runModelOnSession(sessionId: number, modelPath: string, name?: string | null): Promise<JobState> {
     if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
-    const run = checkModelRun(this.library, sessionId, modelPath, name);
+    const run = checkModelRun(this.library, sessionId, modelPath, name ?? undefined);
     const running = this.jobs.list().some((j) => j.kind === 'infer-session' && j.sessionId === sessionId && j.state === 'running' && j.title.endsWith(`"${run.name}"`));
     if (running) throw new Error(`session ${sessionId} already has a model run named "${run.name}" under way: pick another name`);
     const params = { sessionId, file: run.file, name: run.name };

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
 import { runMarks, type LiveModelRecord, type ModelMarks, type ModelRunSummary } from '../../../shared/model-runs';
 import type { JobState } from '../../../shared/types';
-import { errorMessage, formatDuration } from '../format';
+import { errorMessage } from '../format';
+import { JobProgress } from './SessionRow';
 
 interface Props {
   api: VitalsApi;
@@ -73,7 +74,8 @@ export function ModelRuns({ api, sessionId, jobs, onMarks }: Props) {
   };
   const start = () => {
     setError(null);
-    api.runModelOnSession(sessionId, model.trim(), name.trim() || undefined).then(
+    const given = name.trim();
+    (given ? api.runModelOnSession(sessionId, model.trim(), given) : api.runModelOnSession(sessionId, model.trim())).then(
       () => setName(''),
       (e: unknown) => setError(errorMessage(e)),
     );
@@ -113,17 +115,7 @@ export function ModelRuns({ api, sessionId, jobs, onMarks }: Props) {
           <button type="submit" disabled={!!running || !model.trim()} data-testid="model-run-start">
             Run model
           </button>
-          {running ? (
-            <span className="export-progress" data-testid="model-run-progress">
-              <progress max={1} value={running.progress.fraction} />
-              <span className="mono small">
-                {running.progress.stage} {(100 * running.progress.fraction).toFixed(0)}%{running.progress.etaSeconds === null ? '' : `, ${formatDuration(running.progress.etaSeconds * 1000)} left`}
-              </span>
-              <button type="button" onClick={() => void api.cancelJob(running.id)}>
-                Cancel
-              </button>
-            </span>
-          ) : null}
+          {running ? <JobProgress job={running} testId="model-run-progress" cancelTestId="model-run-cancel" onCancel={(id) => void api.cancelJob(id)} /> : null}
         </form>
         {error || lastEnded?.state === 'failed' ? (
           <p className="library-error" role="alert" data-testid="model-run-error">
