@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/main/engine';
-import { Library, exportSessionCsv, listModelRuns, modelRunOutputs, saveModelRun } from '../../src/main/storage';
+import { Library, exportSessionCsv, exportSessionFile, importSessionFile, listModelRuns, modelRunOutputs, saveModelRun } from '../../src/main/storage';
 import type { ModelRunSummary } from '../../src/shared/model-runs';
 import { cliOn } from '../helpers/cli';
 import { jobEnded } from '../helpers/job-ended';
@@ -121,6 +121,12 @@ describe('offline model runs stored in a session', () => {
       expect(classes).toHaveLength(1 + listModelRuns(library, fixture.sessionId)[0].outputs);
       expect(classes[1]).toMatch(/^\d+\.?\d*,\d+,[NV],[\d.e-]+,[\d.e-]+$/);
       expect(readFileSync(files.find((f) => f.endsWith('model-amplitude_mV.csv'))!, 'utf8')).toBe('t,sample,value_mV\n1,360,-2\n2,720,1.5\n');
+
+      // A session exported as its own library file and imported again keeps its runs.
+      const file = exportSessionFile(library, fixture.sessionId, join(dir.path, 'session.db'));
+      const [copy] = importSessionFile(library, file);
+      expect(listModelRuns(library, copy).map((r) => [r.name, r.outputs, r.streamKey])).toEqual(listModelRuns(library, fixture.sessionId).map((r) => [r.name, r.outputs, r.streamKey]));
+      expect(modelRunOutputs(library, copy, listModelRuns(library, copy)[1].id).value).toEqual([-2, 1.5]);
 
       library.deleteSession(fixture.sessionId);
       expect(library.db.prepare('SELECT COUNT(*) FROM model_runs WHERE session_id = ?').pluck().get(fixture.sessionId)).toBe(0);
