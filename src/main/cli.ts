@@ -5,6 +5,7 @@ import { evaluateModel, evaluateText } from './analysis/evaluation/evaluate-comm
 import { inferCommand } from './analysis/inference/infer-command';
 import { ModelHost } from './analysis/inference/model-host';
 import { ModelLibrary, modelsDir } from './analysis/inference/model-library';
+import { checkModelRun } from './analysis/inference/session-run';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import { describeQueue } from '../shared/recording-queue';
 import { filterSessions, parseDate, type SessionFilter } from '../shared/session-library';
@@ -19,7 +20,7 @@ import { createEngine, type Engine } from './engine';
 import { startWebFace } from './server';
 import { JobRunner, type JobRequest } from './jobs';
 import type { BeatEdit, BeatSeries, ReanalysisOptions } from '../shared/review';
-import { Library, currentBeats, defaultDbPath, deleteAnalysisRun, editBeats, hasAnalysisRun, listAnalysisRuns, rangeHrv, resetBeats, sessionDetail, toSummary } from './storage';
+import { Library, currentBeats, defaultDbPath, deleteAnalysisRun, deleteModelRun, editBeats, hasAnalysisRun, listAnalysisRuns, listModelRuns, rangeHrv, resetBeats, sessionDetail, toSummary } from './storage';
 
 const HELP = `vitalscope — a workbench for wearable health sensors
 
@@ -93,6 +94,9 @@ Commands:
                                                             re-run the analysis with other parameters (a job:
                                                             progress on stderr); stored as a named run, prints its id
   runs      <session-id> [--json] [--delete RUN]            the session's stored analysis runs, side by side
+  infer     MODEL <session-id> --save [--name NAME]         run a model over a session (a job: progress on stderr)
+                                                            and store its outputs in it as a named run; prints its id
+  model-runs <session-id> [--json] [--delete RUN]           the session's stored model runs, with counts per class
 
 Common options:
   --db PATH     library database (default: $VITALSCOPE_DB, else ${defaultDbPath({})})
@@ -684,6 +688,39 @@ async function runs(args: string[]): Promise<void> {
   });
 }
 
+/** `infer MODEL SESSION --save [--name NAME]`: the model's outputs stored in the session (without --save: printed, see infer-command.ts). */
+async function infer(args: string[]): Promise<number | void> {
+  if (!args.includes('--save')) return inferCommand(args);
+  const { values, positionals } = parse(args, { save: { type: 'boolean' }, name: { type: 'string' } }, 2);
+  if (positionals.length < 2) throw new UsageError('infer --save needs a MODEL (.onnx, with its manifest beside it) and a session id');
+  const id = sessionIdArg(positionals.slice(1), 'infer --save');
+  const run = withLibrary(values.db, (library) => checkModelRun(library, id, positionals[0], values.name));
+  const params = { sessionId: id, file: run.file, name: run.name };
+  const job = await runJob(values.db, { kind: 'infer-session', title: `model ${run.manifest.name} over session ${id}`, sessionId: id, params }, 'model run');
+  if (!job) {
+    process.stderr.write(`model run over session ${id} cancelled: nothing was stored\n`);
+    return 130;
+  }
+  process.stdout.write(`${job.output?.runId}\n`);
+}
+
+async function modelRuns(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { delete: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  const id = sessionIdArg(positionals, 'model-runs');
+  withLibrary(values.db, (library) => {
+    if (!library.session(id)) throw new Error(`no session ${id} in ${library.path}`);
+    if (values.delete !== undefined) return deleteModelRun(library, id, number(values.delete, 'delete', 0, 1));
+    const list = listModelRuns(library, id);
+    if (values.json) return void process.stdout.write(JSON.stringify(list) + '\n');
+    if (list.length === 0) process.stdout.write(`session ${id} has no model runs (make one: vitalscope infer MODEL ${id} --save)\n`);
+    for (const r of list) {
+      const counts = Object.entries(r.counts).map(([label, n]) => `${label} ${n}`).join(', ') || '-';
+      const s = r.skipped;
+      process.stdout.write(`${r.id}\t${r.name}\t${r.model}\t${r.streamKey}\t${r.outputs} outputs\t${counts}\tskipped ${s.gap} gap, ${s.edge} edge, ${s.rr} rr\n`);
+    }
+  });
+}
+
 async function evaluate(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, Infinity);
   if (positionals.length < 2) throw new UsageError('evaluate needs a MODEL (.onnx with its manifest beside it) and at least one INPUT: a RECORD.hea (with its .atr beside it) or a session id whose ECG beats have classes');
@@ -728,13 +765,14 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   serve,
   devices,
   analyze: analyzeCommand,
-  infer: inferCommand,
+  infer,
   models,
   evaluate,
   beats,
   hrv,
   reanalyze,
   runs,
+  'model-runs': modelRuns,
 };
 
 function sleep(ms: number): Promise<void> {

@@ -91,6 +91,12 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   listAnalysisRuns: z.tuple([sessionId]),
   getAnalysisRunBeats: z.tuple([sessionId, z.number().int().positive()]),
   deleteAnalysisRun: z.tuple([sessionId, z.number().int().positive()]),
+  getBundledModel: z.tuple([]),
+  runModelOnSession: z.union([z.tuple([sessionId, z.string().min(1).max(4096)]), z.tuple([sessionId, z.string().min(1).max(4096), z.string().trim().max(100).nullish()])]),
+  listModelRuns: z.tuple([sessionId]),
+  getModelRunOutputs: z.tuple([sessionId, z.number().int().positive()]),
+  deleteModelRun: z.tuple([sessionId, z.number().int().positive()]),
+  listLiveModelRecords: z.tuple([sessionId]),
 };
 
 export function parseCommand(method: unknown, args: unknown): { method: VitalsCommand; args: unknown[] } {

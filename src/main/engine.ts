@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
+import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from '../shared/model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
 import type { EvaluationListing, StoredEvaluation } from '../shared/evaluation';
@@ -14,6 +15,8 @@ import { ModelLibrary, modelsDir } from './analysis/inference/model-library';
 import { ModelUploads } from './analysis/inference/model-uploads';
 import { classifiedSessions, listEvaluations, readEvaluation } from './analysis/evaluation/evaluation-store';
 import { importedRecordSession } from './analysis/offline/import-record';
+import { bundledModelPath } from './analysis/inference/bundled-model';
+import { checkModelRun } from './analysis/inference/session-run';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
@@ -24,6 +27,10 @@ import {
   analysisRunBeats,
   checkExportRange,
   deleteAnalysisRun,
+  deleteModelRun,
+  listModelRuns,
+  liveModelRecords,
+  modelRunOutputs,
   currentBeats,
   editBeats,
   rangeHrv,
@@ -52,8 +59,6 @@ export interface EngineInternals {
 }
 
 const STATUS_INTERVAL_MS = 1000;
-/** The PVC classifier shipped in resources/: from src/main in development, out/main or its chunks/ in a build. */
-const BUNDLED_MODEL_CANDIDATES = ['..', '../..', '../../..'].map((up) => join(__dirname, up, 'resources', 'models', 'pvc', 'pvc.onnx'));
 /** Up to this many samples, a session without its pyramid or re-timing is finished in place on its first review read (well under a second). */
 const FINISH_IN_PLACE_SAMPLES = 5_000_000;
 
@@ -346,7 +351,7 @@ class VitalsEngine implements Engine {
   }
 
   async listEvaluations(): Promise<EvaluationListing> {
-    return { bundledModel: BUNDLED_MODEL_CANDIDATES.find((f) => existsSync(f)) ?? null, sessions: classifiedSessions(this.library), reports: listEvaluations(this.evaluationsDir) };
+    return { bundledModel: bundledModelPath(), sessions: classifiedSessions(this.library), reports: listEvaluations(this.evaluationsDir) };
   }
 
   async getEvaluation(id: string): Promise<StoredEvaluation> {
@@ -363,6 +368,36 @@ class VitalsEngine implements Engine {
 
   private get evaluationsDir(): string {
     return join(this.exportsDir, 'evaluations');
+  }
+
+  async getBundledModel(): Promise<string | null> {
+    return bundledModelPath();
+  }
+
+  async runModelOnSession(sessionId: number, modelPath: string, name?: string | null): Promise<JobState> {
+    if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
+    const run = checkModelRun(this.library, sessionId, modelPath, name ?? undefined);
+    const running = this.jobs.list().some((j) => j.kind === 'infer-session' && j.sessionId === sessionId && j.state === 'running' && j.title.endsWith(`"${run.name}"`));
+    if (running) throw new Error(`session ${sessionId} already has a model run named "${run.name}" under way: pick another name`);
+    const params = { sessionId, file: run.file, name: run.name };
+    return this.jobs.start({ kind: 'infer-session', title: `Model ${run.manifest.name} over session ${sessionId} "${run.name}"`, sessionId, params });
+  }
+
+  async listModelRuns(sessionId: number): Promise<ModelRunSummary[]> {
+    sessionOrThrow(this.library, sessionId);
+    return listModelRuns(this.library, sessionId);
+  }
+
+  async getModelRunOutputs(sessionId: number, runId: number): Promise<ModelRunOutputs> {
+    return modelRunOutputs(this.library, sessionId, runId);
+  }
+
+  async deleteModelRun(sessionId: number, runId: number): Promise<void> {
+    deleteModelRun(this.library, sessionId, runId);
+  }
+
+  async listLiveModelRecords(sessionId: number): Promise<LiveModelRecord[]> {
+    return liveModelRecords(this.library, sessionId);
   }
 
   async disconnect(deviceId: string): Promise<void> {

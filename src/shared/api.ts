@@ -1,4 +1,5 @@
 import type { EvaluationListing, StoredEvaluation } from './evaluation';
+import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
 import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
 
@@ -129,6 +130,15 @@ export interface VitalsCommands {
    * error in it: the one an earlier import made, or a job importing it now (its output names the session).
    */
   openRecordSession(path: string): Promise<{ sessionId: number } | { job: JobState }>;
+  /** The bundled PVC model's path on the engine's machine, or null when it is missing. */
+  getBundledModel(): Promise<string | null>;
+  /** Runs a model (a path on the engine's machine) over a recorded session, as a job; its outputs are stored as run `name` (default: the model's name). */
+  runModelOnSession(sessionId: number, modelPath: string, name?: string): Promise<JobState>;
+  listModelRuns(sessionId: number): Promise<ModelRunSummary[]>;
+  getModelRunOutputs(sessionId: number, runId: number): Promise<ModelRunOutputs>;
+  deleteModelRun(sessionId: number, runId: number): Promise<void>;
+  /** Outputs of live models recorded in the session (derived streams `<stream>.<model>`), with their marks. */
+  listLiveModelRecords(sessionId: number): Promise<LiveModelRecord[]>;
 }
 
 /** The largest model file an import takes. */
@@ -190,6 +200,12 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'listEvaluations',
   'getEvaluation',
   'openRecordSession',
+  'getBundledModel',
+  'runModelOnSession',
+  'listModelRuns',
+  'getModelRunOutputs',
+  'deleteModelRun',
+  'listLiveModelRecords',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

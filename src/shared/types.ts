@@ -305,9 +305,9 @@ export interface ExportRange {
 }
 
 /** 'export-session-file': one session as its own SQLite library file; 'import-session-file': all sessions of such a file. */
-export type JobKind = 'export-csv' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'evaluate';
+export type JobKind = 'export-csv' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'evaluate' | 'infer-session';
 
-/** What a job made. An export: `dir` and `files` (on the engine's machine). A re-analysis: `runId` and `name`. An import: the file read (`dir`, `files`) and the new `sessionIds`. */
+/** What a job made. An export: `dir` and `files` (on the engine's machine). A re-analysis or a model run: `runId` and `name`. An import: the file read (`dir`, `files`) and the new `sessionIds`. */
 export interface JobOutput {
   dir?: string;
   files?: string[];

@@ -3,21 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/main/engine';
 import type { AnalysisRunSummary } from '../../src/shared/review';
-import type { JobState } from '../../src/shared/types';
 import { cliOn } from '../helpers/cli';
+import { jobEnded } from '../helpers/job-ended';
 import { tempDir } from '../helpers/temp-dir';
 
 const dir = tempDir('reanalysis');
 const db = join(dir.path, 'library.db');
 const cli = cliOn(db);
-
-async function ended(engine: Engine, id: number): Promise<JobState> {
-  for (;;) {
-    const job = (await engine.getStatus()).jobs.find((j) => j.id === id)!;
-    if (job.state !== 'running') return job;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('re-analysis of a recorded session with other parameters', () => {
   let session = 0;
@@ -36,10 +28,10 @@ describe('re-analysis of a recorded session with other parameters', () => {
   it('runs as a job with progress, stores each named run beside the others, and compares them', { timeout: 60_000 }, async () => {
     const start = await engine.reanalyzeSession(session, { name: 'short HRV windows', hrvWindowSec: 60, hrvStepSec: 10 });
     expect(start).toMatchObject({ kind: 'reanalyze', state: 'running', sessionId: session });
-    const done = await ended(engine, start.id);
+    const done = await jobEnded(engine, start.id);
     expect(done.state, done.error).toBe('done');
     expect(done.progress.fraction).toBe(1);
-    const other = await ended(engine, (await engine.reanalyzeSession(session, { name: 'PPG upside down', ppgPolarity: 'volume' })).id);
+    const other = await jobEnded(engine, (await engine.reanalyzeSession(session, { name: 'PPG upside down', ppgPolarity: 'volume' })).id);
     expect(other.state, other.error).toBe('done');
 
     const runs = await engine.listAnalysisRuns(session);

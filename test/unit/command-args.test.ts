@@ -10,6 +10,10 @@ describe('parseCommand (what a face accepts from a socket or IPC)', () => {
     expect(parseCommand('connect', ['sim']).args).toEqual(['sim']);
     expect(parseCommand('startRecording', [{ name: 'walk', participant: 'P1' }]).args).toEqual([{ name: 'walk', participant: 'P1' }]);
     expect(parseCommand('getPsd', ['sim/ecg', 0, 8]).args).toEqual(['sim/ecg', 0, 8]);
+    // A name left out arrives over the socket as null (JSON has no undefined in arrays).
+    expect(parseCommand('runModelOnSession', [3, '/m/pvc.onnx', null]).args).toEqual([3, '/m/pvc.onnx', null]);
+    expect(parseCommand('runModelOnSession', [3, '/m/pvc.onnx']).args).toEqual([3, '/m/pvc.onnx']);
+    expect(() => parseCommand('runModelOnSession', [3, ''])).toThrow(/bad arguments for runModelOnSession/);
     expect(parseCommand('listSessions', undefined).args).toEqual([]);
   });
 

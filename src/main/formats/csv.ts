@@ -37,3 +37,15 @@ export const EVENTS_HEADER = 'time_s,duration_s,kind,text\n';
 export function eventRow(t: number, duration: number, kind: string, text: string, origin: number): string {
   return `${(t - origin).toFixed(6)},${duration.toFixed(6)},${csvField(kind)},${csvField(text)}\n`;
 }
+
+/** A model's outputs: `t,sample,label,p_<label>...` for classes (`labels`), `t,sample,value_<unit>` for a regression. */
+export function modelOutputsHeader(labels: readonly string[] | null, unit: string): string {
+  const columns = labels ? ['label', ...labels.map((l) => `p_${l}`)] : [`value_${unit || 'value'}`];
+  return ['t', 'sample', ...columns].map(csvField).join(',') + '\n';
+}
+
+/** One output: `t` in s as given, probabilities to 6 significant digits. */
+export function modelOutputRow(t: number, sample: number, out: { label?: string; probs?: readonly number[]; value?: number }): string {
+  const columns = out.probs ? [csvField(out.label ?? ''), ...out.probs.map((p) => p.toPrecision(6))] : [String(out.value)];
+  return [t, sample, ...columns].join(',') + '\n';
+}

@@ -4,8 +4,10 @@ import { analyze } from '../analysis/offline/analyze';
 import { importWfdbRecord } from '../analysis/offline/import-record';
 import { evaluateModel } from '../analysis/evaluation/evaluate-command';
 import { saveEvaluation } from '../analysis/evaluation/evaluation-store';
+import { inferInput } from '../analysis/inference/infer';
+import { ModelHost } from '../analysis/inference/model-host';
 import { loadSessionFrom } from '../analysis/offline/load-input';
-import { exportSessionCsv, exportSessionFile, importSessionFile, saveAnalysisRun, type CopyProgress, type Library } from '../storage';
+import { exportSessionCsv, exportSessionFile, importSessionFile, saveAnalysisRun, saveModelRun, type CopyProgress, type Library } from '../storage';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
 
 /** What a job gets inside its worker: its own connection to the library (read-only unless WRITING_JOBS has it) and a progress/cancel hook. */
@@ -68,10 +70,26 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
     saveEvaluation(dir, { id, createdAt: Date.now(), modelPath, model: result.model, inputs, report: result });
     return { dir, files: [join(dir, `${id}.json`)], name: id };
   },
+  // A model over a recorded session; its outputs are stored as a named run of the session.
+  'infer-session': async ({ library, report }, { sessionId, file, name }) => {
+    const stage = (s: string, f: number) => report({ stage: s, samplesDone: Math.round(f * 1000), samplesTotal: 1000, bytesWritten: 0 });
+    stage('loading the model', 0);
+    // One onnxruntime thread: the job runs beside acquisition and the live view.
+    const model = await ModelHost.load(file, { threads: 1 });
+    try {
+      stage('reading the session', 0);
+      const input = loadSessionFrom(library, sessionId);
+      const result = await inferInput(model, input, { onProgress: (f) => stage('inferring', f) });
+      const run = { name, file, manifest: model.manifest, streamKey: result.signal.key!, outputs: result.outputs, skipped: result.skipped };
+      return { runId: saveModelRun(library, sessionId, run), name };
+    } finally {
+      await model.close();
+    }
+  },
 };
 
 /** Jobs that write the library: their worker opens a writable connection of its own. */
-export const WRITING_JOBS: ReadonlySet<JobKind> = new Set(['import-session-file', 'reanalyze', 'finish-session']);
+export const WRITING_JOBS: ReadonlySet<JobKind> = new Set(['import-session-file', 'reanalyze', 'finish-session', 'infer-session']);
 
 function copyReport(report: JobContext['report']): (p: CopyProgress) => void {
   return (p) => report({ stage: p.stage, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten });

@@ -19,6 +19,8 @@ export interface JobParams {
   'import-session-file': { file: string; participant?: string };
   /** A model over .hea paths and session ids; the report is written to `dir`/`id`.json (see evaluation-store.ts). */
   evaluate: { modelPath: string; inputs: string[]; dir: string; id: string };
+  /** A model (`file`, with its manifest beside it) over a recorded session, stored as run `name`. */
+  'infer-session': { sessionId: number; file: string; name: string };
 }
 
 /** What each kind of job ends with. */
@@ -30,6 +32,7 @@ export interface JobOutputs {
   'import-session-file': Required<Pick<JobOutput, 'dir' | 'files' | 'sessionIds'>>;
   /** `name`: the evaluation's id. */
   evaluate: Required<Pick<JobOutput, 'dir' | 'files' | 'name'>>;
+  'infer-session': Required<Pick<JobOutput, 'runId' | 'name'>>;
 }
 
 /** The job's `workerData`. */

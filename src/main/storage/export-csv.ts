@@ -1,8 +1,10 @@
 import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVENTS_HEADER, eventRow, samplesHeader, samplesRows } from '../formats/csv';
+import type { ModelRunSummary } from '../../shared/model-runs';
+import { EVENTS_HEADER, eventRow, modelOutputRow, modelOutputsHeader, samplesHeader, samplesRows } from '../formats/csv';
 import type { ExportRange } from '../../shared/types';
 import type { Library, StoredChunk, StoredSession, StoredStream } from './library';
+import { listModelRuns, modelRunOutputs } from './model-runs';
 import { samplesIn } from './review-queries';
 
 export interface ExportProgress {
@@ -18,7 +20,7 @@ export interface ExportProgress {
 const PARTIAL_SUFFIX = '.partial';
 
 /**
- * Writes one `<stream>.csv` per stream and `events.csv` into `dir`, time in seconds from the
+ * Writes one `<stream>.csv` per stream, `events.csv` and a `model-<run>.csv` per stored model run into `dir`, time in seconds from the
  * session start. When several devices have a stream of the same name, the file names carry the
  * device too (`<device>_<stream>.csv`). Streams are read chunk by chunk, so memory stays flat.
  *
@@ -69,6 +71,20 @@ export function exportSessionCsv(library: Library, sessionId: number, dir: strin
         write(eventRow(e.t, e.duration, e.kind, text, origin));
       }
     });
+    for (const [name, run] of modelRunFiles(library, sessionId)) {
+      const file = join(dir, name);
+      files.push(file);
+      withFile(file, count, (write) => {
+        const outputs = modelRunOutputs(library, sessionId, run.id);
+        write(modelOutputsHeader(run.output === 'classes' ? run.labels : null, run.unit ?? ''));
+        outputs.t.forEach((t, i) => {
+          if (!(t >= a - origin && t < b - origin)) return;
+          const k = outputs.label?.[i];
+          const probs = outputs.probs?.map((p) => p[i]);
+          write(modelOutputRow(Number(t.toFixed(6)), outputs.sample[i], k === undefined ? { value: outputs.value![i] } : { label: run.labels[k], probs }));
+        });
+      });
+    }
     for (const file of files) renameSync(file + PARTIAL_SUFFIX, file);
     return files;
   } catch (error) {
@@ -76,6 +92,17 @@ export function exportSessionCsv(library: Library, sessionId: number, dir: strin
     if (createdDir && readdirSync(dir).length === 0) rmdirSync(dir);
     throw error;
   }
+}
+
+/** `model-<name>.csv` per stored model run (the name made safe for a file; the run id added where two would clash). */
+function modelRunFiles(library: Library, sessionId: number): [string, ModelRunSummary][] {
+  const used = new Set<string>();
+  return listModelRuns(library, sessionId).map((run) => {
+    let name = `model-${run.name.replace(/[^\w.-]+/g, '_')}.csv`;
+    if (used.has(name.toLowerCase())) name = name.replace(/\.csv$/, `-${run.id}.csv`);
+    used.add(name.toLowerCase());
+    return [name, run];
+  });
 }
 
 /** Throws, saying what is wrong, for a range that cannot be exported. */

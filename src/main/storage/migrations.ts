@@ -148,6 +148,29 @@ export const MIGRATIONS: readonly string[] = [
   // 8: whether a closed session was re-timed. The app re-times in a job after the recording stops
   // (a day takes many seconds); a job cut short by quitting is run again at the next start.
   `ALTER TABLE sessions ADD COLUMN retimed INTEGER NOT NULL DEFAULT 1;`,
+  // 9: offline model runs over a session: one row per run, its outputs as columns of compact
+  // BLOBs (a day of ECG is ~100,000 beats: ~2.4 MB for a two-class model), beside the recorded data.
+  `
+  CREATE TABLE model_runs (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,  -- the stream it ran on
+    name TEXT NOT NULL,
+    model TEXT NOT NULL,               -- the manifest's name
+    file TEXT NOT NULL,                -- the .onnx file it was loaded from
+    manifest TEXT NOT NULL,            -- JSON, as parsed
+    created_at REAL NOT NULL,          -- ms since the Unix epoch
+    n INTEGER NOT NULL,                -- outputs
+    counts TEXT NOT NULL,              -- JSON {label: outputs}, classes only
+    skipped TEXT NOT NULL,             -- JSON {gap, edge, rr}: windows not run
+    t BLOB NOT NULL,                   -- Float64 s from the session start, per output
+    sample BLOB NOT NULL,              -- Float64 index into the stream, from its first recorded sample
+    label BLOB,                        -- Uint8 class index per output (classes)
+    data BLOB NOT NULL,                -- Float32: probabilities output-major (n x classes), or the value
+    UNIQUE (session_id, name)
+  );
+  CREATE INDEX model_runs_by_stream ON model_runs (stream_id);
+  `,
   // 10: a class per corrected beat (a reference for evaluating models): JSON array of code letters or null, NULL when no beat has one.
   `ALTER TABLE corrected_beats ADD COLUMN classes TEXT;`,
 ];

@@ -3,11 +3,12 @@
  * its trigger asks for, run in batches, one output per window. Beats come from our own ECG
  * pipeline (`analyzeEcg`), the one the live analysis runs.
  */
+import { modelOutputRow, modelOutputsHeader } from '../../formats/csv';
 import { analyzeEcg } from '../offline/analyze';
 import { HIDING_GAP_SEC } from '../pipelines';
-import type { InputStream, LoadedInput } from '../offline/load-input';
+import type { LoadedInput } from '../offline/load-input';
 import type { ModelHost, ModelResult, ModelWindow } from './model-host';
-import { cutWindow, resamplePlan, rrValues, type WindowRefusal } from './windowing';
+import { cutWindow, resamplePlan, rrValues, type SignalInput, type WindowRefusal } from './windowing';
 
 export interface InferOutput extends ModelResult {
   /** Seconds from the start of the input. */
@@ -19,8 +20,8 @@ export interface InferOutput extends ModelResult {
 export interface InferResult {
   model: string;
   source: string;
-  /** The stream fed to the model: its kind, rate and first channel's label. */
-  signal: { kind: string; fs: number; label: string };
+  /** The stream fed to the model: its kind, rate and first channel's label (and its key, for a session). */
+  signal: { kind: string; fs: number; label: string; key?: string };
   outputs: InferOutput[];
   /** Windows not run: touching lost samples (`gap`), past either end (`edge`), or a beat without the RR neighbours the model needs (`rr`). */
   skipped: Record<WindowRefusal | 'rr', number>;
@@ -40,19 +41,18 @@ interface Trigger {
   beat?: number;
 }
 
-/** The input's stream the model's signal input is fed from, or an Error saying what the model needs. */
-function pickStream(model: ModelHost, input: LoadedInput): InputStream {
-  const s = model.signal;
-  const stream = input.streams.find((x) => x.kind === s.kind && x.channels.length >= s.channels);
+/** The first of `streams` the model's signal input can be fed from, or an Error saying what the model needs. */
+export function pickStream<S extends { kind: string; channels: readonly unknown[] }>(model: string, signal: Pick<SignalInput, 'kind' | 'channels'>, source: string, streams: readonly S[]): S {
+  const stream = streams.find((x) => x.kind === signal.kind && x.channels.length >= signal.channels);
   if (!stream) {
-    const have = input.streams.map((x) => `${x.kind} (${x.channels.length} ch)`).join(', ') || 'none';
-    throw new Error(`${input.source}: model ${model.name} needs a ${s.kind} stream with ${s.channels} channel(s); the input has ${have}`);
+    const have = streams.map((x) => `${x.kind} (${x.channels.length} ch)`).join(', ') || 'none';
+    throw new Error(`${source}: model ${model} needs a ${signal.kind} stream with ${signal.channels} channel(s); the input has ${have}`);
   }
   return stream;
 }
 
 export async function inferInput(model: ModelHost, input: LoadedInput, options: InferOptions = {}): Promise<InferResult> {
-  const stream = pickStream(model, input);
+  const stream = pickStream(model.name, model.signal, input.source, input.streams);
   const s = model.signal;
   const fs = stream.fs;
   const channels = stream.channels.slice(0, s.channels);
@@ -105,7 +105,7 @@ export async function inferInput(model: ModelHost, input: LoadedInput, options: 
     if (batch.length >= model.maxBatch) await flush(k + 1);
   }
   await flush(triggers.length);
-  return { model: model.name, source: input.source, signal: { kind: stream.kind, fs, label: channels[0].label }, outputs, skipped, gaps };
+  return { model: model.name, source: input.source, signal: { kind: stream.kind, fs, label: channels[0].label, ...(stream.key ? { key: stream.key } : {}) }, outputs, skipped, gaps };
 }
 
 function round(x: number): number {
@@ -115,7 +115,6 @@ function round(x: number): number {
 /** The result as CSV: t, sample, then the label and one column per class, or the value. */
 export function inferCsv(model: ModelHost, result: InferResult): string {
   const out = model.manifest.output;
-  const header = out.type === 'classes' ? ['t', 'sample', 'label', ...out.labels.map((l) => `p_${l}`)] : ['t', 'sample', `value_${out.unit || 'value'}`];
-  const rows = result.outputs.map((o) => (out.type === 'classes' ? [o.t, o.sample, o.label, ...o.probs!.map((p) => p.toPrecision(6))] : [o.t, o.sample, o.value]));
-  return [header, ...rows].map((r) => r.join(',')).join('\n') + '\n';
+  const header = modelOutputsHeader(out.type === 'classes' ? out.labels : null, out.type === 'regression' ? out.unit : '');
+  return header + result.outputs.map((o) => modelOutputRow(o.t, o.sample, o)).join('');
 }

@@ -3,10 +3,11 @@
  * runs batches of prepared windows on onnxruntime-node. Every load error is an Error naming the
  * file and the field, never onnxruntime's stack of C++ frames.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { parseManifest, type ModelManifest } from './manifest';
+import type { ModelManifest } from './manifest';
+import { readManifest } from './manifest-file';
 import { windowSamples, type RrInput, type SignalInput } from './windowing';
 
 
@@ -48,22 +49,8 @@ export class ModelHost {
    * what is wrong. `threads`: onnxruntime's intra-op threads (its default: one per core).
    */
   static async load(file: string, options: { threads?: number } = {}): Promise<ModelHost> {
-    if (!existsSync(file)) throw new Error(`${file}: no such model file`);
+    const manifest = readManifest(file);
     const sidecar = `${file}.json`;
-    if (!existsSync(sidecar)) throw new Error(`${file}: no manifest ${basename(sidecar)} beside it (see the README's model manifest)`);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(sidecar, 'utf8'));
-    } catch (error) {
-      throw new Error(`${sidecar}: not JSON: ${(error as Error).message}`);
-    }
-    let manifest: ModelManifest;
-    try {
-      manifest = parseManifest(json, sidecar);
-    } catch (error) {
-      // zod's report has a line per issue; a CLI error and a UI message are one line.
-      throw new Error((error as Error).message.replace(/\s*\n\s*/g, '; '));
-    }
     let session: InferenceSession;
     try {
       // Severity 4 (fatal only): onnxruntime's own log lines would reach the user's stderr.

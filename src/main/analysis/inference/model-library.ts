@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { MODEL_IMPORT_MAX_BYTES } from '../../../shared/api';
 import type { ModelEntry } from '../../../shared/types';
+import { bundledModelsDir } from './bundled-model';
 import { parseManifest } from './manifest';
 
 const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -19,12 +20,6 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** The library's models folder: beside the library database (a temporary one for an in-memory library). */
 export function modelsDir(dbPath: string): string {
   return dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-models') : join(dirname(dbPath), 'models');
-}
-
-/** The bundled models: `resources/models` from the built main process (out/main), from source, or from the working directory. */
-export function bundledModelsDir(): string | null {
-  const candidates = [join(__dirname, '../../resources/models'), join(__dirname, '../../../../resources/models'), join(process.cwd(), 'resources/models')];
-  return candidates.find((dir) => existsSync(dir)) ?? null;
 }
 
 /** A model to import: its `.onnx` file's name and bytes, and its manifest's text (null: it was not given). */

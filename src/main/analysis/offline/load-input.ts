@@ -19,6 +19,8 @@ export interface InputChannel {
 }
 
 export interface InputStream {
+  /** A recorded stream's key (sessions only). */
+  key?: string;
   kind: StreamKind;
   fs: number;
   channels: InputChannel[];
@@ -209,7 +211,7 @@ export function loadSessionFrom(library: Library, id: number, kinds?: LoadOption
     const mine = labels.filter((e) => e.key === undefined || e.key === st.key).map((e) => ({ start: at(e.t), end: at(e.t + e.duration), text: e.text }));
     // Derived streams (HR series, metrics) are results, not signals to analyse again.
     const timeAt = (position: number) => sampleTime(chunks, base, position) - session.startedAt;
-    if (!st.derivedFrom && (kind === 'ecg' || kind === 'ppg' || kind === 'imu')) streams.push({ kind, fs: st.rate, channels: chans, labels: mine, timeAt, ...(beats ? { correctedBeats: beats } : {}) });
+    if (!st.derivedFrom && (kind === 'ecg' || kind === 'ppg' || kind === 'imu')) streams.push({ key: st.key, kind, fs: st.rate, channels: chans, labels: mine, timeAt, ...(beats ? { correctedBeats: beats } : {}) });
   }
   return { source: `session ${id}`, streams, channels, notes };
 }

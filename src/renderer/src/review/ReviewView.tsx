@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
 import type { AnalysisRunBeats, BeatSeries, NewLabel, ReviewEvent, ReviewStream, SessionDetail, TrackData } from '../../../shared/review';
+import type { ModelMarks } from '../../../shared/model-runs';
 import type { JobState } from '../../../shared/types';
 import { errorMessage } from '../format';
 import { keyOf } from '../key-event';
@@ -8,6 +9,8 @@ import { freezeRanges, GAIN_STEP, laneRanges, type AmplitudeMode, type Range } f
 import { drawOverview, drawTimeAxis, drawTrack, plotColumns, PLOT_LEFT, PLOT_RIGHT_PAD, type CanvasLayout, type Overlays } from './draw-review';
 import { HelpOverlay } from './HelpOverlay';
 import { AnalysisRuns } from './AnalysisRuns';
+import { adjacentMark, marksByTrack } from './model-marks';
+import { ModelRuns } from './ModelRuns';
 import { HrvPanel } from './HrvPanel';
 import { LabelBar } from './LabelBar';
 import { LabelList } from './LabelList';
@@ -84,6 +87,10 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
   const [trackState, setTrackState] = useState<Record<string, TrackState>>({});
   const [beats, setBeats] = useState<Record<string, BeatSeries>>({});
   const [runBeats, setRunBeats] = useState<AnalysisRunBeats | null>(null);
+  const [modelMarks, setModelMarks] = useState<ModelMarks[]>([]);
+  const trackMarks = useMemo(() => marksByTrack(modelMarks), [modelMarks]);
+  /** The mark `]`/`[` last jumped to: the next jump goes on from it while it is in view. */
+  const lastMark = useRef<number | null>(null);
   const [selectedBeat, setSelectedBeat] = useState<{ key: string; index: number } | null>(null);
   const [dragBeat, setDragBeat] = useState<{ key: string; index: number; t: number } | null>(null);
   const [selection, setSelection] = useState<{ t0: number; t1: number } | null>(null);
@@ -253,6 +260,7 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
           window: win,
           beats: shownBeats(s.key),
           runBeats: runBeats && !s.derivedFrom && (s.kind === 'ecg' || s.kind === 'ppg') ? runBeats[s.kind] : null,
+          modelMarks: trackMarks.get(s.key) ?? null,
           markKind: s.kind === 'imu' ? 'step' : 'beat',
           selectedBeat: selectedBeat?.key === s.key ? selectedBeat.index : null,
           note: data ? (s.samples === 0 ? 'no samples recorded' : null) : 'loading…',
@@ -372,6 +380,13 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
       }
       case 'help':
         return setHelp((h) => !h);
+      case 'mark': {
+        const from = lastMark.current !== null && lastMark.current >= win.t0 && lastMark.current <= win.t1 ? lastMark.current : (win.t0 + win.t1) / 2;
+        const t = adjacentMark(trackMarks, from, action.direction);
+        if (t === null) return;
+        lastMark.current = t;
+        return moveWindow((w) => centredOn(w, t, duration));
+      }
       case 'escape':
         setHelp(false);
         setSelection(null);
@@ -651,6 +666,11 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
                         {b.t.length} {s.kind === 'imu' ? 'steps' : 'beats'} ({b.set}){b.rejected.some(Boolean) ? `, ${b.rejected.filter(Boolean).length} rejected` : ''}
                       </span>
                     ) : null}
+                    {trackMarks.has(s.key) ? (
+                      <span className="muted small model-mark-count" data-testid={`model-marks-${s.key}`} data-count={trackMarks.get(s.key)!.t.length}>
+                        {trackMarks.get(s.key)!.t.length} model marks
+                      </span>
+                    ) : null}
                     {b?.set === 'corrected' ? (
                       <button type="button" onClick={() => resetBeats(s)} title="Discard every edit of these beats: the detector's set is current again (cannot be undone)" data-testid={`beats-reset-${s.key}`}>
                         Reset to detected
@@ -714,6 +734,7 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
         </aside>
       </div>
       <AnalysisRuns api={api} sessionId={sessionId} jobs={jobs} onShowBeats={setRunBeats} />
+      <ModelRuns api={api} sessionId={sessionId} jobs={jobs} onMarks={setModelMarks} />
       {help ? <HelpOverlay onClose={() => setHelp(false)} /> : null}
     </section>
   );

@@ -8,6 +8,7 @@ import type { BeatSeries, ReviewEvent, TrackData } from '../../../shared/review'
 import { CHANNEL_COLORS, THEME, drawLaneLabel, drawYTicks, hLine } from '../live/draw-strip';
 import { lowerBound } from '../live/lower-bound';
 import type { Range } from './amplitude';
+import type { TrackMarks } from './model-marks';
 import { elapsedStyle, formatClock, formatElapsed, formatLength, timeStep, timeTicks } from './time-axis';
 import { timeScale, type TimeScale, type TimeWindow } from './time-window';
 
@@ -28,6 +29,9 @@ const REVIEW = {
   /** A beat's class letter; non-normal classes stand out. */
   beatClass: '#cbd5e1',
   beatClassAbnormal: '#fb923c',
+  /** A model's marks (e.g. PVC): a labelled line, unlike the beat ticks. */
+  modelMark: '#fb923c',
+  modelMarkPill: 'rgba(124, 45, 18, 0.9)',
   selection: 'rgba(250, 250, 250, 0.12)',
   selectionEdge: 'rgba(250, 250, 250, 0.6)',
   measure: '#f472b6',
@@ -66,6 +70,8 @@ export interface TrackParams extends Overlays {
   beats: BeatSeries | null;
   /** Beats (s) of a stored analysis run shown for comparison, drawn as ticks along the bottom. */
   runBeats: readonly number[] | null;
+  /** Marks of the model runs shown (e.g. "V" at a PVC), drawn as labelled lines. */
+  modelMarks: TrackMarks | null;
   /** IMU streams carry steps, drawn green like the live strip's. */
   markKind: 'beat' | 'step';
   selectedBeat: number | null;
@@ -193,6 +199,7 @@ export function drawTrack(ctx: CanvasRenderingContext2D, layout: CanvasLayout, p
 
   if (p.beats) drawBeats(ctx, p.beats, p.markKind, p.selectedBeat, s, top, bottom, left, right);
   if (p.runBeats) drawRunBeats(ctx, p.runBeats, s, bottom, left, right);
+  if (p.modelMarks) drawModelMarks(ctx, p.modelMarks, s, top, bottom, left, right);
   if (p.note) {
     ctx.font = THEME.font;
     ctx.fillStyle = THEME.text;
@@ -267,6 +274,31 @@ function drawRunBeats(ctx: CanvasRenderingContext2D, t: readonly number[], s: Ti
   ctx.lineWidth = 2;
   for (let i = from; i < to; i++) vLine(ctx, Math.round(s.x(t[i])) + 0.5, bottom - 12, bottom);
   ctx.lineWidth = 1;
+}
+
+/** Model marks: a dashed orange line with its label in a pill under the beat ticks; too dense to read, lines only. */
+function drawModelMarks(ctx: CanvasRenderingContext2D, marks: TrackMarks, s: TimeScale, top: number, bottom: number, left: number, right: number): void {
+  const from = lowerBound(marks.t.length, (i) => marks.t[i], s.t(left));
+  const to = lowerBound(marks.t.length, (i) => marks.t[i], s.t(right));
+  const labelled = to - from <= (right - left) / 24;
+  ctx.save();
+  ctx.strokeStyle = REVIEW.modelMark;
+  ctx.lineWidth = 1.5;
+  ctx.setLineDash([5, 3]);
+  ctx.font = THEME.font;
+  ctx.textBaseline = 'top';
+  ctx.textAlign = 'left';
+  for (let i = from; i < to; i++) {
+    const x = Math.round(s.x(marks.t[i])) + 0.5;
+    vLine(ctx, x, top + 12, bottom);
+    if (!labelled) continue;
+    const w = ctx.measureText(marks.label[i]).width + 6;
+    ctx.fillStyle = REVIEW.modelMarkPill;
+    ctx.fillRect(x + 2, top + 12, w, 14);
+    ctx.fillStyle = REVIEW.modelMark;
+    ctx.fillText(marks.label[i], x + 5, top + 14);
+  }
+  ctx.restore();
 }
 
 /** Beats (or steps): a faint line and a triangle; rejected ones hollow red with a cross; the selected one white and taller. */

@@ -18,6 +18,7 @@ export type ReviewKeyAction =
   | { kind: 'redo' }
   | { kind: 'label'; hotkey: string }
   | { kind: 'help' }
+  | { kind: 'mark'; direction: 1 | -1 }
   | { kind: 'escape' };
 
 export interface ReviewKey extends KeyLike {
@@ -66,6 +67,10 @@ export function reviewKeyAction(e: ReviewKey): ReviewKeyAction | null {
       return e.repeat ? null : { kind: 'reject-beat' };
     case '?':
       return { kind: 'help' };
+    case ']':
+      return { kind: 'mark', direction: 1 };
+    case '[':
+      return { kind: 'mark', direction: -1 };
     case 'Escape':
       return { kind: 'escape' };
     default: {
@@ -93,6 +98,7 @@ export const REVIEW_HELP: readonly [string, string][] = [
   ['N · V · S · F · Q', 'set the selected beat\'s class (AAMI: normal, ventricular, supraventricular, fusion, unclassifiable); again: clear it'],
   ['A or double-click', 'add a beat at the pointer'],
   ['drag a beat mark', 'move the beat'],
+  ['] / [', 'next / previous model mark shown (e.g. V), centred'],
   ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo label and beat edits'],
   ['Esc', 'clear selection and measurement'],
   ['R · M', 'record/stop · marker (from any view)'],
