@@ -2,7 +2,7 @@ import type { JobKind } from '../../shared/types';
 import { dirname } from 'node:path';
 import { analyze } from '../analysis/offline/analyze';
 import { loadSessionFrom } from '../analysis/offline/load-input';
-import { exportSessionCsv, exportSessionFile, importSessionFile, saveAnalysisRun, type CopyProgress, type Library } from '../storage';
+import { exportSessionCsv, exportSessionEdf, exportSessionFile, importSessionFile, saveAnalysisRun, type CopyProgress, type ExportProgress, type Library } from '../storage';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
 
 /** What a job gets inside its worker: its own connection to the library (read-only unless WRITING_JOBS has it) and a progress/cancel hook. */
@@ -25,9 +25,13 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
       library,
       sessionId,
       dir,
-      (p) => report({ stage: p.stream, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten }),
+      exportReport(report),
       range,
     ),
+  }),
+  'export-edf': ({ library, report }, { sessionId, file, format, range }) => ({
+    dir: dirname(file),
+    files: [exportSessionEdf(library, sessionId, file, format, exportReport(report), range)],
   }),
   'export-session-file': ({ library, report }, { sessionId, file, replace }) => ({
     dir: dirname(file),
@@ -62,4 +66,8 @@ export const WRITING_JOBS: ReadonlySet<JobKind> = new Set(['import-session-file'
 
 function copyReport(report: JobContext['report']): (p: CopyProgress) => void {
   return (p) => report({ stage: p.stage, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten });
+}
+
+function exportReport(report: JobContext['report']): (p: ExportProgress) => void {
+  return (p) => report({ stage: p.stream, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten });
 }

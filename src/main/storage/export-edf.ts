@@ -1,4 +1,5 @@
-import { renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   chooseRange,
   concatBytes,
@@ -108,6 +109,7 @@ export function exportSessionEdf(library: Library, sessionId: number, file: stri
   const count = (bytes: number): void => {
     progress.bytesWritten += bytes;
   };
+  mkdirSync(dirname(file), { recursive: true });
   try {
     withFile(file, count, (write) => {
       write(encodeEdfHeader(plan.header));

@@ -23,7 +23,7 @@ export function formatSeconds(s: number, signed: boolean): string {
 
 /** One TAL's bytes. Texts are UTF-8 (as EDF+ allows); the separators they may not hold become spaces. */
 export function encodeTal(onset: number, duration: number | null, texts: readonly string[]): Uint8Array {
-  const clean = texts.map((t) => t.replace(/[\x00\x14\x15]/g, ' '));
+  const clean = texts.map((t) => t.replaceAll('\0', ' ').replaceAll('\x14', ' ').replaceAll('\x15', ' '));
   const head = formatSeconds(onset, true) + (duration !== null && duration > 0 ? '\x15' + formatSeconds(duration, false) : '');
   return new TextEncoder().encode(head + '\x14' + clean.map((t) => t + '\x14').join('') + (clean.length === 0 ? '\x14' : '') + '\0');
 }
