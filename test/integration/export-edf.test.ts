@@ -109,9 +109,15 @@ describe('EDF+/BDF+ export of a recorded session with a lost second', () => {
     const edf = readEdf(readFileSync(file));
     expect(edf.header.records).toBe(10);
     expect(edf.annotations.filter((a) => a.text.startsWith('marker: tap')).length).toBe(40);
-    expect(() => exportSessionEdf(library, sessionId, join(dir.path, 'cancelled.edf'), 'edf', () => {
+    // Cancelled while the records are written (the second pass, past half of the progress).
+    let partialSeen = false;
+    const cancel = (p: { samplesDone: number; samplesTotal: number }): void => {
+      if (p.samplesDone <= 0.75 * p.samplesTotal) return;
+      partialSeen ||= existsSync(join(dir.path, 'cancelled.edf.partial'));
       throw new Error('cancelled');
-    })).toThrow('cancelled');
+    };
+    expect(() => exportSessionEdf(library, sessionId, join(dir.path, 'cancelled.edf'), 'edf', cancel)).toThrow('cancelled');
+    expect(partialSeen).toBe(true);
     library.close();
     expect(readdirSync(dir.path).filter((f) => f.startsWith('cancelled'))).toEqual([]);
   });
