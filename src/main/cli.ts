@@ -52,6 +52,8 @@ Commands:
   export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv);
             [--from S] [--to S]                             progress on stderr, Ctrl+C cancels (exit 130);
                                                             --from/--to: only [S, S) seconds from its start
+  export    <session-id> --format edf|bdf --out FILE        one EDF+ (16-bit) or BDF+ (24-bit) file: EDF+D where
+            [--from S] [--to S]                             samples were lost; markers, labels, gaps as annotations
   export    <session-id> --format sqlite --out FILE         export a session as its own library file
                                                             (opens with --db FILE; importable)
   import    FILE                                            import every session of a library file under
@@ -412,17 +414,20 @@ async function exportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 1);
   const id = sessionIdArg(positionals, 'export');
   const format = values.format ?? 'csv';
-  if (format !== 'csv' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, sqlite`);
+  if (format !== 'csv' && format !== 'edf' && format !== 'bdf' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, edf, bdf, sqlite`);
   if (!values.out) throw new UsageError(format === 'csv' ? '--out DIR is required' : '--out FILE is required');
   const range: ExportRange = {};
   if (values.from !== undefined) range.from = number(values.from, 'from', 0, 0);
   if (values.to !== undefined) range.to = number(values.to, 'to', 0, 0);
   if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new UsageError(`--to (${range.to}) must be after --from (${range.from})`);
-  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv; a library file holds the whole session');
+  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv, edf or bdf; a library file holds the whole session');
+  const title = `export of session ${id}`;
   const job =
     format === 'csv'
-      ? await runJob(values.db, { kind: 'export-csv', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, dir: values.out, range } }, 'exporting')
-      : await runJob(
+      ? await runJob(values.db, { kind: 'export-csv', title, sessionId: id, params: { sessionId: id, dir: values.out, range } }, 'exporting')
+      : format !== 'sqlite'
+        ? await runJob(values.db, { kind: 'export-edf', title, sessionId: id, params: { sessionId: id, file: resolve(values.out), format, range } }, 'exporting')
+        : await runJob(
           values.db,
           { kind: 'export-session-file', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, file: resolve(values.out), replace: false } },
           'exporting',

@@ -44,7 +44,11 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   listSessions: z.tuple([]),
   addMarker: z.tuple([text]),
   getRaw: z.tuple([z.string().min(1).max(1000)]),
-  exportSession: z.union([z.tuple([sessionId]), z.tuple([sessionId, z.strictObject({ from: seconds.optional(), to: seconds.optional() }).optional()])]),
+  exportSession: z.union([
+    z.tuple([sessionId]),
+    z.tuple([sessionId, z.strictObject({ from: seconds.optional(), to: seconds.optional() }).optional()]),
+    z.tuple([sessionId, z.strictObject({ from: seconds.optional(), to: seconds.optional() }).optional(), z.enum(['csv', 'edf', 'bdf']).optional()]),
+  ]),
   renameSession: z.tuple([sessionId, z.string().max(1000)]),
   setSessionTags: z.tuple([sessionId, z.array(z.string().max(1000)).max(1000)]),
   deleteSession: z.tuple([sessionId]),

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from '../shared/model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, ExportFormat, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
 import type { EvaluationListing, StoredEvaluation } from '../shared/evaluation';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
@@ -173,15 +173,21 @@ class VitalsEngine implements Engine {
     return device.raw();
   }
 
-  async exportSession(sessionId: number, range: ExportRange = {}): Promise<JobState> {
+  async exportSession(sessionId: number, range: ExportRange = {}, format: ExportFormat = 'csv'): Promise<JobState> {
     checkExportRange(range);
     if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
     if (!this.library.session(sessionId)) throw new Error(`no session ${sessionId} in ${this.library.path}`);
-    const running = this.jobs.list().find((j) => j.kind === 'export-csv' && j.sessionId === sessionId && j.state === 'running');
+    const kind = format === 'csv' ? 'export-csv' : 'export-edf';
+    const running = this.jobs.list().find((j) => j.kind === kind && j.sessionId === sessionId && j.state === 'running');
     if (running) throw new Error(`session ${sessionId} is already being exported (job ${running.id})`);
     const ranged = range.from !== undefined || range.to !== undefined;
     // A range goes to its own folder, so it never replaces the whole session's export.
     const span = ranged ? `-${range.from ?? 'start'}-${range.to ?? 'end'}s` : '';
+    if (format !== 'csv') {
+      const file = join(this.exportsDir, `session-${sessionId}${span}.${format}`);
+      const title = `${format === 'edf' ? 'EDF+' : 'BDF+'} export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
+      return this.jobs.start({ kind: 'export-edf', title, sessionId, params: { sessionId, file, format, ...(ranged ? { range } : {}) } });
+    }
     const dir = join(this.exportsDir, `session-${sessionId}${span}-csv`);
     const title = `CSV export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
     return this.jobs.start({ kind: 'export-csv', title, sessionId, params: { sessionId, dir, ...(ranged ? { range } : {}) } });

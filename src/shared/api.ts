@@ -1,7 +1,7 @@
 import type { EvaluationListing, StoredEvaluation } from './evaluation';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
+import type { ConnectOptions, DeviceEntry, EngineStatus, ExportFormat, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
 export interface LiveStreamBlock {
@@ -51,8 +51,9 @@ export interface VitalsCommands {
    * Starts a job exporting a recorded session as CSV (one file per stream + events.csv) into the
    * library's exports folder. Its progress and outcome (the files, or the error) arrive in
    * `EngineStatus.jobs`. With a range, only the samples and events in it (seconds from the start).
+   * `format` 'edf'/'bdf': one `session-<id>.edf`/`.bdf` file instead (EDF+D where samples were lost).
    */
-  exportSession(sessionId: number, range?: ExportRange): Promise<JobState>;
+  exportSession(sessionId: number, range?: ExportRange, format?: ExportFormat): Promise<JobState>;
   /** Renames a session (trimmed, not empty); returns it as listed. */
   renameSession(sessionId: number, name: string): Promise<SessionSummary>;
   /** Replaces a session's tags (trimmed, duplicates dropped); returns it as listed. */

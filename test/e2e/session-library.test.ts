@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/main/engine';
+import { readEdf } from '../../src/main/formats/edf';
 import { startWebFace, type WebFace } from '../../src/main/server';
 import { Library } from '../../src/main/storage';
 import { launchChromium } from '../helpers/chromium';
@@ -117,6 +118,19 @@ describe.skipIf(!chromiumPath)('session library in real Chromium through the web
     await page.getByTestId('delete-confirm').click();
     await waitForNames(['evening ride', 'night']);
     expect((await engine.listSessions()).map((s) => s.id).sort()).toEqual([ids.night, ids.ride].sort());
+  });
+
+  it('exports a session as EDF+ chosen in the format list: one session-<id>.edf beside the library', async () => {
+    await page.getByTestId(`export-format-${ids.night}`).selectOption('edf');
+    expect(await page.getByTestId(`export-${ids.night}`).textContent()).toBe('Export EDF+');
+    await page.getByTestId(`export-${ids.night}`).click();
+    const file = join(dir.path, 'exports', `session-${ids.night}.edf`);
+    await page.waitForFunction((f) => document.querySelector('[data-testid="export-result"]')?.textContent?.includes(f), file, { timeout: 10_000 });
+    const edf = readEdf(readFileSync(file));
+    // No sample index is missing (its gap event is only an event): continuous.
+    expect(edf.header.reserved).toBe('EDF+C');
+    expect(edf.signals.map((x) => x.data.length)).toEqual([600]);
+    expect(edf.annotations.map((a) => a.text)).toEqual(['marker: start, "quoted"', 'gap ecg16: 2 packets lost']);
   });
 
   it('exports a session as an SQLite file and imports it back as a new session; a bad path gets a clear error', async () => {

@@ -7,7 +7,7 @@ import { saveEvaluation } from '../analysis/evaluation/evaluation-store';
 import { inferInput } from '../analysis/inference/infer';
 import { ModelHost } from '../analysis/inference/model-host';
 import { loadSessionFrom } from '../analysis/offline/load-input';
-import { exportSessionCsv, exportSessionFile, importSessionFile, saveAnalysisRun, saveModelRun, type CopyProgress, type Library } from '../storage';
+import { exportSessionCsv, exportSessionEdf, exportSessionFile, importSessionFile, saveAnalysisRun, saveModelRun, type CopyProgress, type ExportProgress, type Library } from '../storage';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
 
 /** What a job gets inside its worker: its own connection to the library (read-only unless WRITING_JOBS has it) and a progress/cancel hook. */
@@ -30,9 +30,13 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
       library,
       sessionId,
       dir,
-      (p) => report({ stage: p.stream, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten }),
+      exportReport(report),
       range,
     ),
+  }),
+  'export-edf': ({ library, report }, { sessionId, file, format, range }) => ({
+    dir: dirname(file),
+    files: [exportSessionEdf(library, sessionId, file, format, exportReport(report), range)],
   }),
   'export-session-file': ({ library, report }, { sessionId, file, replace }) => ({
     dir: dirname(file),
@@ -93,4 +97,8 @@ export const WRITING_JOBS: ReadonlySet<JobKind> = new Set(['import-session-file'
 
 function copyReport(report: JobContext['report']): (p: CopyProgress) => void {
   return (p) => report({ stage: p.stage, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten });
+}
+
+function exportReport(report: JobContext['report']): (p: ExportProgress) => void {
+  return (p) => report({ stage: p.stream, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten });
 }

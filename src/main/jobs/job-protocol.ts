@@ -10,6 +10,8 @@ export const PROGRESS_INTERVAL_MS = 200;
 /** What each kind of job is given. */
 export interface JobParams {
   'export-csv': { sessionId: number; dir: string; range?: ExportRange };
+  /** One EDF+ or BDF+ file. */
+  'export-edf': { sessionId: number; file: string; format: 'edf' | 'bdf'; range?: ExportRange };
   reanalyze: { sessionId: number; options: ReanalysisOptions };
   /** Re-timing and pyramid of a closed session (see Library.finishSession). */
   'finish-session': { sessionId: number };
@@ -26,6 +28,7 @@ export interface JobParams {
 /** What each kind of job ends with. */
 export interface JobOutputs {
   'export-csv': Required<Pick<JobOutput, 'dir' | 'files'>>;
+  'export-edf': Required<Pick<JobOutput, 'dir' | 'files'>>;
   reanalyze: Required<Pick<JobOutput, 'runId' | 'name'>>;
   'finish-session': JobOutput;
   'export-session-file': Required<Pick<JobOutput, 'dir' | 'files'>>;

@@ -17,7 +17,7 @@ export interface ExportProgress {
 }
 
 /** Files being written carry this suffix until the whole export is complete. */
-const PARTIAL_SUFFIX = '.partial';
+export const PARTIAL_SUFFIX = '.partial';
 
 /**
  * Writes one `<stream>.csv` per stream, `events.csv` and a `model-<run>.csv` per stored model run into `dir`, time in seconds from the
@@ -120,7 +120,7 @@ const WINDOW_S = 60;
  * A stream's samples at host times [a, b), chunk by chunk, cut at the range's edges: the chunk
  * that straddles a, then the chunks starting in [a, b) a window at a time, so memory stays flat.
  */
-function* chunksIn(library: Library, streamId: number, a: number, b: number): Generator<StoredChunk> {
+export function* chunksIn(library: Library, streamId: number, a: number, b: number): Generator<StoredChunk> {
   const starts = library.chunkStarts(streamId);
   if (!starts) return;
   if (a > starts.first) for (const c of library.chunksBetween(streamId, a, a)) yield cut(c, a, b);
@@ -147,11 +147,11 @@ function expectedSamples(stream: StoredStream, session: StoredSession, { from = 
 }
 
 /** Writes `path` + PARTIAL_SUFFIX; an I/O error (a full disk) says which file it hit. */
-function withFile(path: string, count: (bytes: number) => void, body: (write: (text: string) => void) => void): void {
+export function withFile(path: string, count: (bytes: number) => void, body: (write: (data: string | Uint8Array) => void) => void): void {
   const partial = path + PARTIAL_SUFFIX;
   const fd = io(path, () => openSync(partial, 'w'));
   try {
-    body((text) => count(io(path, () => writeSync(fd, text))));
+    body((data) => count(io(path, () => (typeof data === 'string' ? writeSync(fd, data) : writeSync(fd, data)))));
   } finally {
     closeSync(fd);
   }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RendererApi } from './api';
+import type { ExportFormat } from '../../shared/types';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { ErrorBanner } from './components/ErrorBanner';
 import { useErrors } from './components/use-errors';
@@ -29,8 +30,8 @@ export function App({ api }: { api: RendererApi }) {
 
   // An export is a job: its progress and outcome arrive with the status pushes.
   const exportSession = useCallback(
-    (sessionId: number): void => {
-      api.exportSession(sessionId).then(engine.refreshStatus, (error: unknown) => report(error, `export of session ${sessionId}`));
+    (sessionId: number, format: ExportFormat = 'csv'): void => {
+      api.exportSession(sessionId, {}, format).then(engine.refreshStatus, (error: unknown) => report(error, `export of session ${sessionId}`));
     },
     [api, report, engine.refreshStatus],
   );

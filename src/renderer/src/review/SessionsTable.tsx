@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { filterSessions, parseDate, type SessionFilter } from '../../../shared/session-library';
-import type { JobKind, JobState, SessionSummary } from '../../../shared/types';
+import type { ExportFormat, JobKind, JobState, SessionSummary } from '../../../shared/types';
 import { getApi } from '../api';
 import { errorMessage } from '../format';
 import { DeleteSessionDialog } from './DeleteSessionDialog';
@@ -12,7 +12,7 @@ interface Props {
   jobs: readonly JobState[];
   onRefresh(): void;
   /** Starts a CSV export job for a session. */
-  onExport(sessionId: number): void;
+  onExport(sessionId: number, format: ExportFormat): void;
   onCancel(jobId: number): void;
 }
 
@@ -33,7 +33,7 @@ const SORT_KEYS: Record<SortColumn, (s: SessionSummary) => string | number> = {
  * session file. Renames, tags, deletes and file jobs go to the engine API directly; CSV export
  * and cancel through the props, as before.
  */
-const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-session-file', 'import-session-file']);
+const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-edf', 'export-session-file', 'import-session-file']);
 
 export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }: Props) {
   const api = getApi();
@@ -96,7 +96,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }:
     onRename: (s, name) => run(`rename session ${s.id}`, api.renameSession(s.id, name)),
     onSetTags: (s, tags) => run(`tags of session ${s.id}`, api.setSessionTags(s.id, tags)),
     onDelete: setDeleting,
-    onExportCsv: onExport,
+    onExport,
     onExportFile: (id) => run(`SQLite export of session ${id}`, api.exportSessionFile(id)),
     onCancel,
   };
