@@ -181,7 +181,7 @@ describe('vitalscope session library commands', () => {
     [['rename', '999', 'x'], 1, /no session 999 in/],
     [['tag', '1', 'outdoor'], 2, /tag changes are \+TAG \(add\) or -TAG \(remove\), got "outdoor"/],
     [['delete'], 2, /delete needs a session id/],
-    [['export', '1', '--format', 'edf', '--out', '/tmp/x'], 2, /--format "edf" is not supported; supported: csv, sqlite/],
+    [['export', '1', '--format', 'xls', '--out', '/tmp/x'], 2, /--format "xls" is not supported; supported: csv, edf, /],
     [['export', '1', '--format', 'sqlite'], 2, /--out FILE is required/],
     [['import'], 2, /import needs a file/],
     [['import', '/nonexistent/file.db'], 1, /there is no file \/nonexistent\/file\.db/],

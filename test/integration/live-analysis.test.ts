@@ -137,7 +137,9 @@ describe('live analysis in its worker thread', () => {
     const found = hrPairs.filter((p) => p.recent.some((b) => Math.abs(b - p.live) <= 1)).length / hrPairs.length;
     expect(found).toBeGreaterThanOrEqual(0.95);
     const median = (a: number[]) => a.slice().sort((x, y) => x - y)[a.length >> 1];
-    expect(Math.abs(median(hrPairs.map((p) => p.live)) - median(offline.hr.bpm.filter((b) => b !== null) as number[]))).toBeLessThan(1);
+    // Both medians over the same 1 Hz instants (the offline HR is per beat: its own median weights
+    // beats, not seconds, and differs by about 1 bpm on a heart with this much variability).
+    expect(Math.abs(median(hrPairs.map((p) => p.live)) - median(hrPairs.map((p) => p.recent[p.recent.length - 1])))).toBeLessThan(1);
 
     // HRV: the live RMSSD of the last full minute against RMSSD over the same minute of the offline
     // NN intervals (consecutive when one starts where the one before ended; none crosses a gap).
