@@ -54,6 +54,9 @@ Commands:
                                                             --from/--to: only [S, S) seconds from its start
   export    <session-id> --format edf|bdf --out FILE        one EDF+ (16-bit) or BDF+ (24-bit) file: EDF+D where
             [--from S] [--to S]                             samples were lost; markers, labels, gaps as annotations
+  export    <session-id> --format wfdb --out DIR            WFDB records: per sample rate a .hea + .dat (212 or 16,
+            [--from S] [--to S]                             the source's resolution kept; lost samples invalid),
+                                                            beats in .atr (MIT classes), events as NOTEs in .events
   export    <session-id> --format sqlite --out FILE         export a session as its own library file
                                                             (opens with --db FILE; importable)
   import    FILE                                            import every session of a library file under
@@ -414,18 +417,21 @@ async function exportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 1);
   const id = sessionIdArg(positionals, 'export');
   const format = values.format ?? 'csv';
-  if (format !== 'csv' && format !== 'edf' && format !== 'bdf' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, edf, bdf, sqlite`);
-  if (!values.out) throw new UsageError(format === 'csv' ? '--out DIR is required' : '--out FILE is required');
+  if (format !== 'csv' && format !== 'edf' && format !== 'bdf' && format !== 'wfdb' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, edf, bdf, wfdb, sqlite`);
+  const toFolder = format === 'csv' || format === 'wfdb';
+  if (!values.out) throw new UsageError(toFolder ? '--out DIR is required' : '--out FILE is required');
   const range: ExportRange = {};
   if (values.from !== undefined) range.from = number(values.from, 'from', 0, 0);
   if (values.to !== undefined) range.to = number(values.to, 'to', 0, 0);
   if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new UsageError(`--to (${range.to}) must be after --from (${range.from})`);
-  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv, edf or bdf; a library file holds the whole session');
+  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv, edf, bdf or wfdb; a library file holds the whole session');
   const title = `export of session ${id}`;
   const job =
     format === 'csv'
       ? await runJob(values.db, { kind: 'export-csv', title, sessionId: id, params: { sessionId: id, dir: values.out, range } }, 'exporting')
-      : format !== 'sqlite'
+      : format === 'wfdb'
+        ? await runJob(values.db, { kind: 'export-wfdb', title, sessionId: id, params: { sessionId: id, dir: resolve(values.out), range } }, 'exporting')
+        : format !== 'sqlite'
         ? await runJob(values.db, { kind: 'export-edf', title, sessionId: id, params: { sessionId: id, file: resolve(values.out), format, range } }, 'exporting')
         : await runJob(
           values.db,
@@ -433,7 +439,7 @@ async function exportCommand(args: string[]): Promise<number> {
           'exporting',
         );
   if (!job) {
-    process.stderr.write(`export of session ${id} cancelled: its partial ${format === 'csv' ? 'files were' : 'file was'} removed\n`);
+    process.stderr.write(`export of session ${id} cancelled: its partial ${toFolder ? 'files were' : 'file was'} removed\n`);
     return 130;
   }
   for (const f of job.output?.files ?? []) process.stdout.write(`${f}\n`);
