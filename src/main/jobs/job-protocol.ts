@@ -19,7 +19,7 @@ export interface JobParams {
   'finish-session': { sessionId: number };
   /** `replace`: an existing `file` is replaced (the engine's own exports folder). */
   'export-session-file': { sessionId: number; file: string; replace: boolean };
-  /** A library file, or a WFDB record's .hea (`participant`: the new session's). */
+  /** A library file, or a recording: WFDB .hea, EDF/BDF, a CSV export folder or stream file (`participant`: the new session's). */
   'import-session-file': { file: string; participant?: string };
   /** A model over .hea paths and session ids; the report is written to `dir`/`id`.json (see evaluation-store.ts). */
   evaluate: { modelPath: string; inputs: string[]; dir: string; id: string };
