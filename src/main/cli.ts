@@ -7,6 +7,7 @@ import { ModelHost } from './analysis/inference/model-host';
 import { ModelLibrary, modelsDir } from './analysis/inference/model-library';
 import { checkModelRun } from './analysis/inference/session-run';
 import { analyzeCommand } from './analysis/offline/analyze-command';
+import { isRecordingFile } from './analysis/offline/import-record';
 import { describeQueue } from '../shared/recording-queue';
 import { filterSessions, parseDate, type SessionFilter } from '../shared/session-library';
 import type { ConnectOptions, EngineStatus, ExportRange, JobKind, JobState } from '../shared/types';
@@ -54,13 +55,20 @@ Commands:
                                                             --from/--to: only [S, S) seconds from its start
   export    <session-id> --format edf|bdf --out FILE        one EDF+ (16-bit) or BDF+ (24-bit) file: EDF+D where
             [--from S] [--to S]                             samples were lost; markers, labels, gaps as annotations
+  export    <session-id> --format wfdb --out DIR            WFDB records: per sample rate a .hea + .dat (212 or 16,
+            [--from S] [--to S]                             the source's resolution kept; lost samples invalid),
+                                                            beats in .atr (MIT classes), events as NOTEs in .events
   export    <session-id> --format sqlite --out FILE         export a session as its own library file
                                                             (opens with --db FILE; importable)
   import    FILE                                            import every session of a library file under
                                                             new ids; prints them. Ctrl+C cancels (exit 130)
-  import    REC.hea [--participant P]                       import a WFDB record as a finished session (ECG
-                                                            streams, detected beats; its .atr as the corrected
-                                                            beats with classes); prints the new session id
+  import    FILE... [--participant P]                       import recordings as finished sessions, one each:
+                                                            WFDB REC.hea (its .atr as the corrected beats with
+                                                            classes), EDF/EDF+/BDF+ (.edf, .bdf; EDF+D breaks as
+                                                            gaps, annotations as events), a CSV export folder or
+                                                            stream .csv; ECG gets detected beats; prints each new
+                                                            id; a bad file is one line and imports nothing, the
+                                                            others still do (exit 1)
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
@@ -414,18 +422,21 @@ async function exportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 1);
   const id = sessionIdArg(positionals, 'export');
   const format = values.format ?? 'csv';
-  if (format !== 'csv' && format !== 'edf' && format !== 'bdf' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, edf, bdf, sqlite`);
-  if (!values.out) throw new UsageError(format === 'csv' ? '--out DIR is required' : '--out FILE is required');
+  if (format !== 'csv' && format !== 'edf' && format !== 'bdf' && format !== 'wfdb' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, edf, bdf, wfdb, sqlite`);
+  const toFolder = format === 'csv' || format === 'wfdb';
+  if (!values.out) throw new UsageError(toFolder ? '--out DIR is required' : '--out FILE is required');
   const range: ExportRange = {};
   if (values.from !== undefined) range.from = number(values.from, 'from', 0, 0);
   if (values.to !== undefined) range.to = number(values.to, 'to', 0, 0);
   if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new UsageError(`--to (${range.to}) must be after --from (${range.from})`);
-  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv, edf or bdf; a library file holds the whole session');
+  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv, edf, bdf or wfdb; a library file holds the whole session');
   const title = `export of session ${id}`;
   const job =
     format === 'csv'
       ? await runJob(values.db, { kind: 'export-csv', title, sessionId: id, params: { sessionId: id, dir: values.out, range } }, 'exporting')
-      : format !== 'sqlite'
+      : format === 'wfdb'
+        ? await runJob(values.db, { kind: 'export-wfdb', title, sessionId: id, params: { sessionId: id, dir: resolve(values.out), range } }, 'exporting')
+        : format !== 'sqlite'
         ? await runJob(values.db, { kind: 'export-edf', title, sessionId: id, params: { sessionId: id, file: resolve(values.out), format, range } }, 'exporting')
         : await runJob(
           values.db,
@@ -433,26 +444,37 @@ async function exportCommand(args: string[]): Promise<number> {
           'exporting',
         );
   if (!job) {
-    process.stderr.write(`export of session ${id} cancelled: its partial ${format === 'csv' ? 'files were' : 'file was'} removed\n`);
+    process.stderr.write(`export of session ${id} cancelled: its partial ${toFolder ? 'files were' : 'file was'} removed\n`);
     return 130;
   }
   for (const f of job.output?.files ?? []) process.stdout.write(`${f}\n`);
   return 0;
 }
 
+/** Each file on its own: a bad one is one line on stderr and imports nothing, the others still import; exit 1 if any failed. */
 async function importCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { participant: { type: 'string' } }, 1);
-  if (positionals[0] === undefined) throw new UsageError('import needs a file: vitalscope import FILE (a library file, e.g. from export --format sqlite, or a WFDB record REC.hea)');
-  const file = resolve(positionals[0]);
-  const record = /\.hea$/i.test(file);
-  if (values.participant !== undefined && !record) throw new UsageError('--participant is for a WFDB record (.hea); a library file\'s sessions keep their own');
-  const job = await runJob(values.db, { kind: 'import-session-file', title: `import of ${file}`, sessionId: 0, params: { file, participant: values.participant } }, 'importing');
-  if (!job) {
-    process.stderr.write(`import of ${file} cancelled: nothing of it was kept\n`);
-    return 130;
+  const { values, positionals } = parse(args, { participant: { type: 'string' } }, Infinity);
+  if (positionals.length === 0) throw new UsageError('import needs a file: vitalscope import FILE... (a library file, e.g. from export --format sqlite, a WFDB record REC.hea, an EDF/BDF file, or a CSV export folder or stream file)');
+  const files = positionals.map((f) => resolve(f));
+  const library = files.find((f) => !isRecordingFile(f));
+  if (values.participant !== undefined && library) throw new UsageError(`--participant is for recordings (.hea, .edf, .bdf, .csv); ${library} is a library file, whose sessions keep their own`);
+  let failed = false;
+  for (const file of files) {
+    let job: JobState | null;
+    try {
+      job = await runJob(values.db, { kind: 'import-session-file', title: `import of ${file}`, sessionId: 0, params: { file, participant: values.participant } }, 'importing');
+    } catch (error) {
+      process.stderr.write(`vitalscope import: ${(error as Error).message}\n`);
+      failed = true;
+      continue;
+    }
+    if (!job) {
+      process.stderr.write(`import of ${file} cancelled: nothing of it was kept\n`);
+      return 130;
+    }
+    for (const id of job.output!.sessionIds!) process.stdout.write(`${id}\n`);
   }
-  for (const id of job.output!.sessionIds!) process.stdout.write(`${id}\n`);
-  return 0;
+  return failed ? 1 : 0;
 }
 
 /**

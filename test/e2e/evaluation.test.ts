@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importWfdbRecord } from '../../src/main/analysis/offline/import-record';
+import { importRecordingFile } from '../../src/main/analysis/offline/import-record';
 import { createEngine } from '../../src/main/engine';
 import { startWebFace } from '../../src/main/server';
 import { Library } from '../../src/main/storage';
@@ -24,7 +24,7 @@ describe.skipIf(!chromiumPath || !data)('the Evaluation view in real Chromium', 
     if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` before the e2e tests');
     // A session with beat classes: record 100s, imported with its annotations.
     const library = new Library(db);
-    sessionId = importWfdbRecord(library, join(data!, 'ecg/mitdb/100s.hea'));
+    sessionId = importRecordingFile(library, join(data!, 'ecg/mitdb/100s.hea'));
     library.close();
     const engine = await createEngine({ dbPath: db });
     const face = await startWebFace({ engine, port: 0, rendererDir });

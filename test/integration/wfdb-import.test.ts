@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateModel } from '../../src/main/analysis/evaluation/evaluate-command';
-import { importedRecordSession, importWfdbRecord } from '../../src/main/analysis/offline/import-record';
+import { importedRecordSession, importRecordingFile } from '../../src/main/analysis/offline/import-record';
 import { readWfdbRecord } from '../../src/main/analysis/offline/load-input';
 import { annotationMnemonic, isBeatCode, parseMitAnnotations } from '../../src/main/formats/wfdb';
 import { currentBeats, detectedBeats, editBeats, Library, sessionDetail } from '../../src/main/storage';
@@ -34,7 +34,7 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
     const library = new Library(join(dir.path, 'round.db'));
     try {
       const hea = join(source!, '100s.hea');
-      const id = importWfdbRecord(library, hea, { participant: 'P7' });
+      const id = importRecordingFile(library, hea, { participant: 'P7' });
       const detail = sessionDetail(library, id);
       expect(detail).toMatchObject({ name: 'record 100s', participant: 'P7', status: 'complete' });
       expect(detail.streams.map((s) => [s.key, s.kind, s.rate, s.channels.map((c) => c.label), s.samples])).toEqual([['ecg', 'ecg', 360, ['MLII', 'V5'], 21600]]);
@@ -69,7 +69,7 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
     try {
       copyRecord('multi', { atr: () => null });
       writeFileSync(join(dir.path, 'multi', 'multi.hea'), 'multi/3 2 360 46800\n100s 21600\n~ 3600\n100s 21600\n');
-      const id = importWfdbRecord(library, join(dir.path, 'multi', 'multi.hea'));
+      const id = importRecordingFile(library, join(dir.path, 'multi', 'multi.hea'));
       const detail = sessionDetail(library, id);
       expect(detail.streams[0].samples).toBe(43200);
       expect(detail.events.filter((e) => e.kind === 'gap').map((e) => [e.t, e.duration, e.lost])).toEqual([[60, 10, 3600]]);
@@ -84,14 +84,14 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
     const library = new Library(join(dir.path, 'bad.db'));
     try {
       const truncated = copyRecord('truncated', { dat: (b) => b.subarray(0, 30000) });
-      expect(() => importWfdbRecord(library, truncated)).toThrow('100s.hea: signal 0 (MLII) in 100s.dat is truncated: 10000 of the 21600 samples the header declares; nothing imported');
+      expect(() => importRecordingFile(library, truncated)).toThrow('100s.hea: signal 0 (MLII) in 100s.dat is truncated: 10000 of the 21600 samples the header declares; nothing imported');
       // The header declares 10 s, the annotations run to 60 s.
       const short = copyRecord('short', { hea: (b) => Buffer.from(b.toString('latin1').replace('100s 2 360 21600', '100s 2 360 3600'), 'latin1') });
-      expect(() => importWfdbRecord(library, short)).toThrow(/^100s\.atr: annotation \d+ \(N\) is at sample \d+, past the record's end \(3600 samples\); nothing imported$/);
+      expect(() => importRecordingFile(library, short)).toThrow(/^100s\.atr: annotation \d+ \(N\) is at sample \d+, past the record's end \(3600 samples\); nothing imported$/);
       const cutAtr = copyRecord('cut-atr', { atr: (b) => b.subarray(0, 51) });
-      expect(() => importWfdbRecord(library, cutAtr)).toThrow(/^100s\.atr: annotation file is truncated: .* at byte 50 .*; nothing imported$/);
+      expect(() => importRecordingFile(library, cutAtr)).toThrow(/^100s\.atr: annotation file is truncated: .* at byte 50 .*; nothing imported$/);
       const garbage = copyRecord('garbage', { hea: () => Buffer.from('this is not a header\n') });
-      expect(() => importWfdbRecord(library, garbage)).toThrow(/^100s\.hea: .*; nothing imported$/);
+      expect(() => importRecordingFile(library, garbage)).toThrow(/^100s\.hea: .*; nothing imported$/);
       expect(library.sessions()).toEqual([]);
     } finally {
       library.close();
@@ -102,8 +102,8 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
     const library = new Library(join(dir.path, 'eval.db'));
     try {
       const hea = join(source!, '100s.hea');
-      const id = importWfdbRecord(library, hea);
-      const bare = importWfdbRecord(library, copyRecord('bare', { atr: () => null }));
+      const id = importRecordingFile(library, hea);
+      const bare = importRecordingFile(library, copyRecord('bare', { atr: () => null }));
       const fromFile = await evaluateModel(MODEL, [hea]);
       const fromSession = await evaluateModel(MODEL, [String(id)], { library });
       expect(fromSession.records[0].record).toBe(`session ${id}`);

@@ -118,3 +118,34 @@ export function groupCsvStreams(table: CsvTable, options: CsvGroupOptions = {}):
   });
   return { fs, t0, streams: [...byKind.values()], ignored };
 }
+
+/** Rows of text fields (RFC 4180: quoted fields may hold commas, quotes doubled, line breaks). */
+export function parseCsvRows(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (quoted) throw new Error(`a quoted field opened on row ${rows.length + 1} is never closed`);
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  return rows;
+}

@@ -1,13 +1,13 @@
 import type { JobKind } from '../../shared/types';
 import { dirname, join } from 'node:path';
 import { analyze } from '../analysis/offline/analyze';
-import { importWfdbRecord } from '../analysis/offline/import-record';
+import { importRecordingFile, isRecordingFile } from '../analysis/offline/import-record';
 import { evaluateModel } from '../analysis/evaluation/evaluate-command';
 import { saveEvaluation } from '../analysis/evaluation/evaluation-store';
 import { inferInput } from '../analysis/inference/infer';
 import { ModelHost } from '../analysis/inference/model-host';
 import { loadSessionFrom } from '../analysis/offline/load-input';
-import { exportSessionCsv, exportSessionEdf, exportSessionFile, importSessionFile, saveAnalysisRun, saveModelRun, type CopyProgress, type ExportProgress, type Library } from '../storage';
+import { exportSessionCsv, exportSessionEdf, exportSessionFile, exportSessionWfdb, importSessionFile, saveAnalysisRun, saveModelRun, type CopyProgress, type ExportProgress, type Library } from '../storage';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
 
 /** What a job gets inside its worker: its own connection to the library (read-only unless WRITING_JOBS has it) and a progress/cancel hook. */
@@ -38,16 +38,20 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
     dir: dirname(file),
     files: [exportSessionEdf(library, sessionId, file, format, exportReport(report), range)],
   }),
+  'export-wfdb': ({ library, report }, { sessionId, dir, range, streams }) => ({
+    dir,
+    files: exportSessionWfdb(library, sessionId, dir, exportReport(report), range, streams),
+  }),
   'export-session-file': ({ library, report }, { sessionId, file, replace }) => ({
     dir: dirname(file),
     files: [exportSessionFile(library, sessionId, file, copyReport(report), replace)],
   }),
-  // A library file's sessions, or a WFDB record (.hea) as one new session.
+  // A library file's sessions, or a recording (WFDB, EDF/BDF, our CSV export) as one new session.
   'import-session-file': ({ library, report, nativeBinding }, { file, participant }) => ({
     dir: dirname(file),
     files: [file],
-    sessionIds: /\.hea$/i.test(file)
-      ? [importWfdbRecord(library, file, { participant, onProgress: (p) => report({ stage: p.stage, samplesDone: p.done, samplesTotal: p.total, bytesWritten: 0 }) })]
+    sessionIds: isRecordingFile(file)
+      ? [importRecordingFile(library, file, { participant, onProgress: (p) => report({ stage: p.stage, samplesDone: p.done, samplesTotal: p.total, bytesWritten: 0 }) })]
       : importSessionFile(library, file, copyReport(report), nativeBinding),
   }),
   'finish-session': ({ library, report }, { sessionId }) => {

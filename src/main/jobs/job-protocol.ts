@@ -12,12 +12,14 @@ export interface JobParams {
   'export-csv': { sessionId: number; dir: string; range?: ExportRange };
   /** One EDF+ or BDF+ file. */
   'export-edf': { sessionId: number; file: string; format: 'edf' | 'bdf'; range?: ExportRange };
+  /** WFDB records (.hea, .dat, .atr, .events) in `dir`; `streams`: keys to include, all when absent. */
+  'export-wfdb': { sessionId: number; dir: string; range?: ExportRange; streams?: string[] };
   reanalyze: { sessionId: number; options: ReanalysisOptions };
   /** Re-timing and pyramid of a closed session (see Library.finishSession). */
   'finish-session': { sessionId: number };
   /** `replace`: an existing `file` is replaced (the engine's own exports folder). */
   'export-session-file': { sessionId: number; file: string; replace: boolean };
-  /** A library file, or a WFDB record's .hea (`participant`: the new session's). */
+  /** A library file, or a recording: WFDB .hea, EDF/BDF, a CSV export folder or stream file (`participant`: the new session's). */
   'import-session-file': { file: string; participant?: string };
   /** A model over .hea paths and session ids; the report is written to `dir`/`id`.json (see evaluation-store.ts). */
   evaluate: { modelPath: string; inputs: string[]; dir: string; id: string };
@@ -29,6 +31,7 @@ export interface JobParams {
 export interface JobOutputs {
   'export-csv': Required<Pick<JobOutput, 'dir' | 'files'>>;
   'export-edf': Required<Pick<JobOutput, 'dir' | 'files'>>;
+  'export-wfdb': Required<Pick<JobOutput, 'dir' | 'files'>>;
   reanalyze: Required<Pick<JobOutput, 'runId' | 'name'>>;
   'finish-session': JobOutput;
   'export-session-file': Required<Pick<JobOutput, 'dir' | 'files'>>;

@@ -26,7 +26,7 @@ import type { Library, StoredChunk, StoredStream } from './library';
 /** Record durations aimed at: about a second, as EDF tools expect. */
 const TARGET_RECORD_S = 1;
 /** Beats are left to WFDB annotation files: one TAL each would outweigh the signals. */
-const EXPORTED_EVENTS: ReadonlySet<EventKind> = new Set(['marker', 'label', 'step', 'gap', 'note', 'device']);
+export const EXPORTED_EVENTS: ReadonlySet<EventKind> = new Set(['marker', 'label', 'step', 'gap', 'note', 'device']);
 /** Bytes an annotation signal holds at least; more signals are added where a record needs them. */
 const MIN_ANNOTATION_BYTES = 120;
 

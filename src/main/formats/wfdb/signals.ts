@@ -9,7 +9,7 @@ import { WfdbError, type WfdbSignalSpec } from './header';
 export const SUPPORTED_FORMATS: readonly number[] = [212, 16, 61, 80];
 
 /** The value each format reserves for "no sample" (becomes NaN). */
-const INVALID: Record<number, number> = { 212: -2048, 16: -32768, 61: -32768, 80: -128 };
+export const INVALID_SAMPLE: Record<number, number> = { 212: -2048, 16: -32768, 61: -32768, 80: -128 };
 
 export function assertSupportedFormat(format: number, what: string): void {
   if (!SUPPORTED_FORMATS.includes(format)) {
@@ -75,7 +75,7 @@ export function demuxSignals(samples: Int32Array, specs: WfdbSignalSpec[], frame
   const perFrame = specs.reduce((n, s) => n + s.samplesPerFrame, 0);
   const available = Math.floor(samples.length / Math.max(1, perFrame));
   const nFrames = frames === null ? available : Math.min(frames, available);
-  const invalid = INVALID[specs[0]?.format ?? 16];
+  const invalid = INVALID_SAMPLE[specs[0]?.format ?? 16];
   let offset = 0;
   return specs.map((spec) => {
     const spf = spec.samplesPerFrame;

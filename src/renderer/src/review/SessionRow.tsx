@@ -20,13 +20,14 @@ interface Props extends RowActions {
 const EXPORT_FORMATS: Record<ExportFormat, { label: string; title: string }> = {
   csv: { label: 'CSV', title: 'one CSV per stream + events.csv, beside the library' },
   edf: { label: 'EDF+', title: 'one EDF+ file (16-bit) beside the library: EDF+D where samples were lost, markers, labels and gaps as annotations' },
+  wfdb: { label: 'WFDB', title: 'WFDB records (.hea + .dat per sample rate, beats in .atr, events in .events) in a folder beside the library' },
   bdf: { label: 'BDF+', title: 'one BDF+ file (24-bit) beside the library: BDF+D where samples were lost, markers, labels and gaps as annotations' },
 };
 
 /** One session of the library: inline rename and tags, its exports, Open and Delete. */
 export function SessionRow({ session: s, jobs, ...actions }: Props) {
   const recording = s.status === 'recording';
-  const exporting = jobs.find((j) => j.kind === 'export-csv' || j.kind === 'export-edf');
+  const exporting = jobs.find((j) => j.kind === 'export-csv' || j.kind === 'export-edf' || j.kind === 'export-wfdb');
   const [format, setFormat] = useState<ExportFormat>('csv');
   const file = jobs.find((j) => j.kind === 'export-session-file');
   return (

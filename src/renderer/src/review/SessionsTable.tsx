@@ -33,7 +33,7 @@ const SORT_KEYS: Record<SortColumn, (s: SessionSummary) => string | number> = {
  * session file. Renames, tags, deletes and file jobs go to the engine API directly; CSV export
  * and cancel through the props, as before.
  */
-const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-edf', 'export-session-file', 'import-session-file']);
+const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-edf', 'export-wfdb', 'export-session-file', 'import-session-file']);
 
 export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }: Props) {
   const api = getApi();
