@@ -66,7 +66,6 @@ export async function buildDataset(context: JobContext, request: DatasetRequest)
   const { library, report } = context;
   const args = datasetArguments(request);
   const dir = request.out;
-  prepareFolder(dir, args, request.overwrite ?? false);
 
   const sessions = library
     .sessions()
@@ -77,6 +76,7 @@ export async function buildDataset(context: JobContext, request: DatasetRequest)
   for (const id of args.sessions ?? []) if (!sessions.some((s) => s.id === id)) throw new Error(`dataset: no finished session ${id} in ${library.path}`);
   if (sessions.length === 0) throw new Error(`dataset: no finished session${args.participants ? ` of participant ${args.participants.join(', ')}` : ''} in ${library.path}`);
 
+  prepareFolder(dir, args, request.overwrite ?? false);
   // A session without a participant is a group of its own: it cannot leak into another split, but two such sessions of one person could.
   const groupOf = (s: { id: number; participant: string }) => (s.participant.trim() ? hiveValue(s.participant.trim()) : `session-${s.id}`);
   const fractions: SplitFractions = { train: args.split[0], val: args.split[1], test: args.split[2] };
@@ -94,52 +94,45 @@ export async function buildDataset(context: JobContext, request: DatasetRequest)
   return [manifest, ...results.flatMap((r) => r.parts.map((p) => join(dir, p)))];
 }
 
-/** Every session's parts: finished ones read back, the rest cut in `workers` worker threads at a time. */
+/** Every session's parts: finished ones read back, the rest cut by `workers` worker threads, each taking every workers-th session. */
 async function runSessions(context: JobContext, dir: string, spec: DatasetSpec, targets: SessionTarget[], workers: number): Promise<SessionParts[]> {
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error(`dataset: workers must be a whole number from 1 to 64, got ${workers}`);
-  const done = new Map<number, SessionParts>();
-  for (const t of targets) {
-    const file = sessionFile(dir, t.sessionId);
-    if (existsSync(file)) done.set(t.sessionId, JSON.parse(readFileSync(file, 'utf8')) as SessionParts);
-  }
-  const todo = targets.filter((t) => !done.has(t.sessionId));
+  const todo = targets.filter((t) => !existsSync(sessionFile(dir, t.sessionId)));
   const runner = new JobRunner({ dbPath: context.library.path, nativeBinding: context.nativeBinding });
-  const running = new Map<number, number>();
-  const failures: string[] = [];
   try {
-    let next = 0;
-    while (next < todo.length || running.size > 0) {
-      while (running.size < workers && next < todo.length) {
-        const t = todo[next++];
-        const job = runner.start({ kind: 'dataset-session', title: `dataset windows of session ${t.sessionId}`, sessionId: t.sessionId, params: { dir, spec, target: t } });
-        running.set(job.id, t.sessionId);
-        void runner.wait(job.id).then((state) => {
-          running.delete(job.id);
-          if (state.state === 'done') done.set(t.sessionId, JSON.parse(readFileSync(sessionFile(dir, t.sessionId), 'utf8')) as SessionParts);
-          else failures.push(state.error ?? `session ${t.sessionId}: ${state.state}`);
-        });
-      }
-      if (failures.length) throw new Error(failures[0]);
-      const jobs = runner.list().filter((j) => j.state === 'running');
-      const fraction = (done.size + jobs.reduce((s, j) => s + j.progress.fraction, 0)) / targets.length;
+    const shares = Array.from({ length: Math.min(workers, todo.length) }, (_, w) => todo.filter((_, i) => i % workers === w));
+    const jobs = shares.map((share) => runner.start({ kind: 'dataset-session', title: `dataset windows of sessions ${share.map((t) => t.sessionId).join(', ')}`, sessionId: share[0].sessionId, params: { dir, spec, targets: share } }));
+    const ended = Promise.all(jobs.map((j) => runner.wait(j.id)));
+    let finished = false;
+    void ended.then(() => (finished = true));
+    while (!finished) {
+      const states = runner.list();
+      const fraction = (targets.length - todo.length + states.reduce((s, j, i) => s + j.progress.fraction * shares[i].length, 0)) / targets.length;
       // Throws when this job is cancelled: the finally below stops the session workers.
-      context.report({ stage: `${done.size} of ${targets.length} sessions`, samplesDone: Math.round(fraction * 1000), samplesTotal: 1000, bytesWritten: 0 });
+      context.report({ stage: `${targets.length} sessions`, samplesDone: Math.round(fraction * 1000), samplesTotal: 1000, bytesWritten: 0 });
       await new Promise((r) => setTimeout(r, 50));
     }
-    if (failures.length) throw new Error(failures[0]);
+    const failed = (await ended).find((j) => j.state !== 'done');
+    if (failed) throw new Error(failed.error ?? `${failed.title}: ${failed.state}`);
   } finally {
     await runner.close();
   }
-  return targets.map((t) => done.get(t.sessionId)!);
+  return targets.map((t) => JSON.parse(readFileSync(sessionFile(dir, t.sessionId), 'utf8')) as SessionParts);
 }
 
-/** The job of one session (in its worker): cut, write, then record it as finished. */
-export async function datasetSession(library: Library, dir: string, spec: DatasetSpec, target: SessionTarget, report: JobContext['report']): Promise<string> {
-  const result = await writeSessionParts(library, dir, spec, target, (p) => report({ stage: `session ${target.sessionId}`, samplesDone: p.windowsDone, samplesTotal: p.windowsTotal, bytesWritten: 0 }));
-  const file = sessionFile(dir, target.sessionId);
-  mkdirSync(join(dir, SESSIONS_DIR), { recursive: true });
-  writeJson(file, result);
-  return file;
+/** The job of one worker: its sessions one after the other, each recorded as finished when its parts are written. */
+export async function datasetSessions(library: Library, dir: string, spec: DatasetSpec, targets: SessionTarget[], report: JobContext['report']): Promise<string[]> {
+  const files: string[] = [];
+  for (const [k, target] of targets.entries()) {
+    const result = await writeSessionParts(library, dir, spec, target, (p) =>
+      report({ stage: `session ${target.sessionId}`, samplesDone: k * 1000 + Math.round((1000 * p.windowsDone) / Math.max(1, p.windowsTotal)), samplesTotal: targets.length * 1000, bytesWritten: 0 }),
+    );
+    const file = sessionFile(dir, target.sessionId);
+    mkdirSync(join(dir, SESSIONS_DIR), { recursive: true });
+    writeJson(file, result);
+    files.push(file);
+  }
+  return files;
 }
 
 function sessionFile(dir: string, id: number): string {
@@ -155,7 +148,7 @@ function prepareFolder(dir: string, args: object, overwrite: boolean): void {
   const argsFile = join(dir, ARGUMENTS_FILE);
   const entries = existsSync(dir) ? readdirSync(dir) : [];
   if (entries.length > 0) {
-    const earlier = existsSync(argsFile) ? readFileSync(argsFile, 'utf8') : null;
+    const earlier = existsSync(argsFile) ? readFileSync(argsFile, 'utf8').trim() : null;
     if (earlier === text) return;
     if (!overwrite) {
       throw new Error(
@@ -175,9 +168,9 @@ function writeJson(file: string, value: unknown, text = JSON.stringify(value, nu
   renameSync(file + PARTIAL_SUFFIX, file);
 }
 
-/** A participant id as a Hive partition value: path separators and '=' would break the layout. */
+/** A participant id as a Hive partition value: letters, digits and a few safe marks kept (a '/' or '=' would break the layout). */
 function hiveValue(participant: string): string {
-  return participant.replace(/[/\\=%:*?"<>|\x00-\x1f]/g, '_');
+  return participant.replace(/[^\p{L}\p{N} ._+@-]/gu, '_');
 }
 
 /** y-<session>-<n>.npy per shard: each window's main label as its index in the manifest's classes. */

@@ -26,8 +26,8 @@ export interface JobParams {
   'infer-session': { sessionId: number; file: string; name: string };
   /** An ML dataset (see dataset-build.ts): runs a `dataset-session` job per session. */
   dataset: { request: DatasetRequest };
-  /** One session's windows of a dataset in `dir`. */
-  'dataset-session': { dir: string; spec: DatasetSpec; target: SessionTarget };
+  /** Some sessions' windows of a dataset in `dir`, one after the other (one worker's share). */
+  'dataset-session': { dir: string; spec: DatasetSpec; targets: SessionTarget[] };
 }
 
 /** What each kind of job ends with. */
@@ -43,7 +43,7 @@ export interface JobOutputs {
   'infer-session': Required<Pick<JobOutput, 'runId' | 'name'>>;
   /** `files`: the manifest, then the Parquet parts. */
   dataset: Required<Pick<JobOutput, 'dir' | 'files'>>;
-  /** `files`: the session's record of its parts and counts (.sessions/<id>.json). */
+  /** `files`: each session's record of its parts and counts (.sessions/<id>.json). */
   'dataset-session': Required<Pick<JobOutput, 'dir' | 'files'>>;
 }
 

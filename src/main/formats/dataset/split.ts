@@ -21,17 +21,21 @@ export function parseSplit(text: string): SplitFractions {
   return { train: parts[0] / sum, val: parts[1] / sum, test: parts[2] / sum };
 }
 
-/** FNV-1a of the seed and the group: a stable pseudo-random order key. */
-function orderKey(seed: number, group: string): number {
-  let h = 0x811c9dc5 ^ (seed >>> 0);
-  for (const ch of `${seed}\u0000${group}`) {
-    h ^= ch.codePointAt(0)!;
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
+/** murmur3's finaliser: every input bit flips about half the output bits. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** A pseudo-random order key of a group for a seed: FNV-1a of its name, mixed with the seed. */
+function orderKey(seed: number, group: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of group) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193);
+  return fmix32(fmix32(h) ^ fmix32(seed >>> 0));
 }
 
 /**
