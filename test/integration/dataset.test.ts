@@ -2,10 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/main/command-args';
+import { createEngine } from '../../src/main/engine';
 import { JobRunner } from '../../src/main/jobs';
 import { Library } from '../../src/main/storage';
 import type { DatasetRequest, JobState } from '../../src/shared/types';
 import { cliOn } from '../helpers/cli';
+import { jobEnded } from '../helpers/job-ended';
 import { duckdbQuery } from '../helpers/duckdb-query';
 import { writeDatasetSession } from '../helpers/dataset-session';
 import { tempDir } from '../helpers/temp-dir';
@@ -177,5 +180,22 @@ describe('vitalscope dataset (CLI)', () => {
     const over = await cli('dataset', '--out', out, '--streams', 'ecg', '--window', '3', '--sessions', String(ids[1]), '--overwrite');
     expect(over.code).toBe(0);
     rmSync(out, { recursive: true });
+  });
+});
+
+describe('buildDataset (the API the dataset dialog calls)', () => {
+  it('builds into a new folder under the library as a job, and refuses bad requests by name', async () => {
+    const args = parseCommand('buildDataset', [{ out: '', streams: ['ecg'], window: 5, sessions: [ids[3]], seed: 1 }]).args as [DatasetRequest];
+    expect(() => parseCommand('buildDataset', [{ out: '', streams: [], window: 5 }])).toThrow(/bad arguments for buildDataset/);
+    expect(() => parseCommand('buildDataset', [{ out: '', streams: ['ecg'], window: 5, around: 'peaks' }])).toThrow(/bad arguments for buildDataset/);
+    const engine = await createEngine({ dbPath: db });
+    try {
+      const job = await jobEnded(engine, (await engine.buildDataset(...args)).id);
+      expect(job.state).toBe('done');
+      expect(job.output!.files![0]).toMatch(new RegExp(`^${join(dir.path, 'datasets', 'dataset-')}.*manifest\\.json$`));
+      expect(JSON.parse(readFileSync(job.output!.files![0], 'utf8')).windows).toBe(4);
+    } finally {
+      await engine.close();
+    }
   });
 });
