@@ -31,7 +31,7 @@ export interface DatasetSpec {
   /** Label sources attached: label events, the beat class (beat windows), the protocol step. */
   labels: LabelSource[];
   npy: boolean;
-  /** Windows per Parquet part (and .npy shard). */
+  /** Windows per Parquet part (and .npy shard), at most: fewer where they are long (PART_SAMPLES). */
   windowsPerPart: number;
 }
 
@@ -67,6 +67,9 @@ export interface PartsProgress {
   windowsDone: number;
   windowsTotal: number;
 }
+
+/** Samples a part holds at most (16 MB of float32): the part is in memory while it is written, and DuckDB's writer has 256 MB. */
+const PART_SAMPLES = 4_000_000;
 
 const SKIP_GAP = 'touches lost samples';
 const SKIP_EDGE = 'runs past the recording';
@@ -236,7 +239,8 @@ class PartBuffer {
 
   async add(w: Window, cut: Float32Array[], labels: Record<string, string>, quality: Record<string, number | null>): Promise<void> {
     this.rows.push({ w, cut, labels, quality });
-    if (this.rows.length >= this.spec.windowsPerPart) await this.flush();
+    const perWindow = this.result.columns.reduce((sum, c) => sum + c.samples, 0);
+    if (this.rows.length >= this.spec.windowsPerPart || this.rows.length * perWindow >= PART_SAMPLES) await this.flush();
   }
 
   async flush(): Promise<void> {
