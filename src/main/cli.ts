@@ -10,7 +10,9 @@ import { analyzeCommand } from './analysis/offline/analyze-command';
 import { isRecordingFile } from './analysis/offline/import-record';
 import { describeQueue } from '../shared/recording-queue';
 import { filterSessions, parseDate, type SessionFilter } from '../shared/session-library';
-import type { ConnectOptions, EngineStatus, ExportRange, JobKind, JobState } from '../shared/types';
+import type { ConnectOptions, DatasetRequest, EngineStatus, ExportRange, JobKind, JobState } from '../shared/types';
+import { DEFAULT_WORKERS } from './jobs/dataset-build';
+import { LABEL_SOURCES } from './storage/dataset-parts';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
 import { TICK_MS } from './devices/simulator/sim-transport';
@@ -69,6 +71,12 @@ Commands:
                                                             stream .csv; ECG gets detected beats; prints each new
                                                             id; a bad file is one line and imports nothing, the
                                                             others still do (exit 1)
+  dataset   --out DIR --streams NAME[,NAME] --window S     build an ML dataset: windows of the streams (sliding
+            [--step S] [--rate HZ] [--sessions ID,...|--all] by --step, or --around beats|markers), resampled to
+            [--participants P,...] [--labels KIND,...]      --rate, with labels (KIND: label, beat, marker, step)
+            [--around beats|markers] [--split 70,15,15]     and quality flags, split by participant (--seed N);
+            [--seed N] [--workers N] [--npy] [--overwrite]  Parquet parts + manifest.json (+ .npy shards); windows
+                                                            touching lost samples are skipped; a rerun resumes
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             run a simulated board on a pseudo-terminal;
@@ -451,6 +459,59 @@ async function exportCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+async function datasetCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    out: { type: 'string' },
+    streams: { type: 'string' },
+    window: { type: 'string' },
+    step: { type: 'string' },
+    rate: { type: 'string' },
+    sessions: { type: 'string' },
+    all: { type: 'boolean' },
+    participants: { type: 'string' },
+    labels: { type: 'string' },
+    around: { type: 'string' },
+    split: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    npy: { type: 'boolean' },
+    overwrite: { type: 'boolean' },
+  });
+  const list = (v: string | undefined) => v?.split(',').map((x) => x.trim()).filter(Boolean);
+  if (!values.out) throw new UsageError('--out DIR is required');
+  if (!values.streams) throw new UsageError('--streams NAME[,NAME] is required (stream names as `vitalscope sessions --json` lists them)');
+  if (values.window === undefined) throw new UsageError('--window S is required');
+  if (values.all && values.sessions) throw new UsageError('give --sessions ID,... or --all, not both');
+  if (values.around !== undefined && values.around !== 'beats' && values.around !== 'markers') throw new UsageError(`--around must be beats or markers, got "${values.around}"`);
+  const labels = list(values.labels);
+  for (const l of labels ?? []) if (!(LABEL_SOURCES as readonly string[]).includes(l)) throw new UsageError(`--labels: unknown kind "${l}"; known: ${LABEL_SOURCES.join(', ')}`);
+  const split = values.split === undefined ? undefined : (values.split.split(',').map(Number) as [number, number, number]);
+  if (split && (split.length !== 3 || split.some((p) => !Number.isFinite(p) || p < 0))) throw new UsageError(`--split must be three non-negative numbers TRAIN,VAL,TEST, got "${values.split}"`);
+  const request: DatasetRequest = {
+    out: resolve(values.out),
+    streams: list(values.streams)!,
+    window: number(values.window, 'window', 0, 0.001, 3600),
+    ...(values.step !== undefined ? { step: number(values.step, 'step', 0, 0.001, 86400) } : {}),
+    ...(values.rate !== undefined ? { rate: number(values.rate, 'rate', 0, 0.001, 100_000) } : {}),
+    ...(values.sessions ? { sessions: list(values.sessions)!.map((s) => number(s, 'sessions', 0, 1)) } : {}),
+    ...(values.participants ? { participants: list(values.participants) } : {}),
+    ...(labels ? { labels: labels as DatasetRequest['labels'] } : {}),
+    ...(values.around ? { around: values.around as 'beats' | 'markers' } : {}),
+    ...(split ? { split } : {}),
+    ...(values.seed !== undefined ? { seed: number(values.seed, 'seed', 0, 0, 2 ** 32 - 1) } : {}),
+    workers: number(values.workers, 'workers', DEFAULT_WORKERS, 1, 64),
+    npy: values.npy ?? false,
+    overwrite: values.overwrite ?? false,
+  };
+  const job = await runJob(values.db, { kind: 'dataset', title: `dataset ${request.out}`, sessionId: 0, params: { request } }, 'building the dataset:');
+  if (!job) {
+    process.stderr.write(`dataset build cancelled: finished parts are kept in ${request.out}; rerun the same command to resume\n`);
+    return 130;
+  }
+  process.stdout.write(`${job.output!.files![0]}\n`);
+  return 0;
+}
+
 /** Each file on its own: a bad one is one line on stderr and imports nothing, the others still import; exit 1 if any failed. */
 async function importCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { participant: { type: 'string' } }, Infinity);
@@ -788,6 +849,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   delete: deleteCommand,
   export: exportCommand,
   import: importCommand,
+  dataset: datasetCommand,
   simulate,
   serve,
   devices,

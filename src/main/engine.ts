@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from '../shared/model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, ExportFormat, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
+import type { ConnectOptions, DatasetRequest, DeviceEntry, EngineStatus, ExportFormat, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
 import type { EvaluationListing, StoredEvaluation } from '../shared/evaluation';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
@@ -229,6 +229,13 @@ class VitalsEngine implements Engine {
     const file = resolve(path.trim());
     if (!existsSync(file)) throw new Error(`there is no file ${file} on the engine's machine`);
     return this.jobs.start({ kind: 'import-session-file', title: `import of ${file}`, sessionId: 0, params: { file } });
+  }
+
+  async buildDataset(request: DatasetRequest): Promise<JobState> {
+    // No folder given (the UI): a new one beside the exports, named by the time.
+    const out = request.out.trim() ? resolve(request.out.trim()) : join(dirname(this.exportsDir), 'datasets', `dataset-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    if (this.jobs.list().some((j) => j.kind === 'dataset' && j.state === 'running' && j.title === `dataset ${out}`)) throw new Error(`a dataset is already being built in ${out}`);
+    return this.jobs.start({ kind: 'dataset', title: `dataset ${out}`, sessionId: 0, params: { request: { ...request, out } } });
   }
 
   async cancelJob(jobId: number): Promise<void> {

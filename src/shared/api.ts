@@ -1,7 +1,7 @@
 import type { EvaluationListing, StoredEvaluation } from './evaluation';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
-import type { ConnectOptions, DeviceEntry, EngineStatus, ExportFormat, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
+import type { ConnectOptions, DatasetRequest, DeviceEntry, EngineStatus, ExportFormat, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
 export interface LiveStreamBlock {
@@ -71,6 +71,12 @@ export interface VitalsCommands {
    * library is overwritten.
    */
   importSessionFile(path: string): Promise<JobState>;
+  /**
+   * Starts a job building an ML dataset (as `vitalscope dataset`) from recorded sessions into
+   * `request.out` (empty: a new folder under the library's `datasets/`); its output names the
+   * manifest first. Cancel keeps finished parts; the same request resumes.
+   */
+  buildDataset(request: DatasetRequest): Promise<JobState>;
   /** Cancels a running job: it ends `cancelled` and leaves no partial files. */
   cancelJob(jobId: number): Promise<void>;
   /** Welch power spectral density of the newest `seconds` (<= 30) of one channel of a live stream. */
@@ -176,6 +182,7 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'deleteSession',
   'exportSessionFile',
   'importSessionFile',
+  'buildDataset',
   'cancelJob',
   'getSessionDetail',
   'readTrack',

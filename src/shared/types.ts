@@ -308,7 +308,36 @@ export interface ExportRange {
 export type ExportFormat = 'csv' | 'edf' | 'bdf' | 'wfdb';
 
 /** 'export-session-file': one session as its own SQLite library file; 'import-session-file': all sessions of such a file. */
-export type JobKind = 'export-csv' | 'export-edf' | 'export-wfdb' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'evaluate' | 'infer-session';
+export type JobKind = 'export-csv' | 'export-edf' | 'export-wfdb' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'evaluate' | 'infer-session' | 'dataset' | 'dataset-session';
+
+/** An ML dataset to build from recorded sessions (`vitalscope dataset`); see src/main/jobs/dataset-build.ts. */
+export interface DatasetRequest {
+  /** The dataset folder (on the engine's machine). */
+  out: string;
+  /** Stream names (or keys), e.g. ['ecg']. */
+  streams: string[];
+  /** Window length, s; step between sliding windows, s (default: the window). */
+  window: number;
+  step?: number;
+  /** Hz all streams are resampled to (default: each keeps its own rate). */
+  rate?: number;
+  /** Session ids; absent: every finished session. */
+  sessions?: number[];
+  participants?: string[];
+  /** Label sources: 'label' (label events), 'beat' (beat class), 'marker', 'step' (protocol step); default all. */
+  labels?: ('label' | 'beat' | 'marker' | 'step')[];
+  /** Windows centred on the first stream's beats or on the markers instead of sliding. */
+  around?: 'beats' | 'markers';
+  /** Train, val, test shares (default 70, 15, 15). */
+  split?: [number, number, number];
+  seed?: number;
+  /** Worker threads (default 2). */
+  workers?: number;
+  /** Also write .npy shards. */
+  npy?: boolean;
+  /** Replace an earlier dataset built with other arguments in `out`. */
+  overwrite?: boolean;
+}
 
 /** What a job made. An export: `dir` and `files` (on the engine's machine). A re-analysis or a model run: `runId` and `name`. An import: the file read (`dir`, `files`) and the new `sessionIds`. */
 export interface JobOutput {

@@ -8,6 +8,7 @@ import { inferInput } from '../analysis/inference/infer';
 import { ModelHost } from '../analysis/inference/model-host';
 import { loadSessionFrom } from '../analysis/offline/load-input';
 import { exportSessionCsv, exportSessionEdf, exportSessionFile, exportSessionWfdb, importSessionFile, saveAnalysisRun, saveModelRun, type CopyProgress, type ExportProgress, type Library } from '../storage';
+import { buildDataset, datasetSessions } from './dataset-build';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
 
 /** What a job gets inside its worker: its own connection to the library (read-only unless WRITING_JOBS has it) and a progress/cancel hook. */
@@ -94,6 +95,8 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
       await model.close();
     }
   },
+  dataset: async (context, { request }) => ({ dir: request.out, files: await buildDataset(context, request) }),
+  'dataset-session': async ({ library, report }, { dir, spec, targets }) => ({ dir, files: await datasetSessions(library, dir, spec, targets, report) }),
 };
 
 /** Jobs that write the library: their worker opens a writable connection of its own. */

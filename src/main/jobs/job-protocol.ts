@@ -1,5 +1,6 @@
 import type { ReanalysisOptions } from '../../shared/review';
-import type { ExportRange, JobKind, JobOutput } from '../../shared/types';
+import type { DatasetRequest, ExportRange, JobKind, JobOutput } from '../../shared/types';
+import type { DatasetSpec, SessionTarget } from '../storage/dataset-parts';
 
 /**
  * How often a job's progress is told, at most: each report reaches every UI as a status push, and
@@ -25,6 +26,10 @@ export interface JobParams {
   evaluate: { modelPath: string; inputs: string[]; dir: string; id: string };
   /** A model (`file`, with its manifest beside it) over a recorded session, stored as run `name`. */
   'infer-session': { sessionId: number; file: string; name: string };
+  /** An ML dataset (see dataset-build.ts): runs a `dataset-session` job per session. */
+  dataset: { request: DatasetRequest };
+  /** Some sessions' windows of a dataset in `dir`, one after the other (one worker's share). */
+  'dataset-session': { dir: string; spec: DatasetSpec; targets: SessionTarget[] };
 }
 
 /** What each kind of job ends with. */
@@ -39,6 +44,10 @@ export interface JobOutputs {
   /** `name`: the evaluation's id. */
   evaluate: Required<Pick<JobOutput, 'dir' | 'files' | 'name'>>;
   'infer-session': Required<Pick<JobOutput, 'runId' | 'name'>>;
+  /** `files`: the manifest, then the Parquet parts. */
+  dataset: Required<Pick<JobOutput, 'dir' | 'files'>>;
+  /** `files`: each session's record of its parts and counts (.sessions/<id>.json). */
+  'dataset-session': Required<Pick<JobOutput, 'dir' | 'files'>>;
 }
 
 /** The job's `workerData`. */

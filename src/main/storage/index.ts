@@ -10,3 +10,4 @@ export { deleteModelRun, hasModelRun, listModelRuns, liveModelRecords, modelRunO
 export { correctedBeats, currentBeats, editBeats, resetBeats } from './corrected-beats';
 export { rangeHrv } from './review-hrv';
 export { exportSessionFile, importSessionFile, type CopyProgress } from './session-files';
+export { ROW_GROUP_SIZE, writeParquet, type ParquetBatch, type ParquetColumn, type ParquetType, type ParquetValues } from './parquet';

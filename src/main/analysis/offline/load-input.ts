@@ -28,6 +28,8 @@ export interface InputStream {
   correctedBeats?: { positions: number[]; rejected: boolean[]; classes?: (string | null)[] };
   /** For a recorded stream: the time of a sample position of `channels`, in s from the session start (each chunk has its own timing). */
   timeAt?(position: number): number;
+  /** For a recorded stream: the sample position of `channels` at time `t` (s from the session start); the inverse of timeAt. */
+  positionAt?(t: number): number;
   /** A recorded session's labels (its own and the session-wide ones), as [start, end) sample positions of `channels`. */
   labels?: { start: number; end: number; text: string }[];
 }
@@ -182,8 +184,8 @@ function loadSession(id: number, options: LoadOptions): LoadedInput {
   }
 }
 
-/** A recorded session's raw streams from an open library (a job's read-only one, say). */
-export function loadSessionFrom(library: Library, id: number, kinds?: LoadOptions['kinds']): LoadedInput {
+/** A recorded session's raw streams from an open library (a job's read-only one, say); only those of `keys` when given. */
+export function loadSessionFrom(library: Library, id: number, kinds?: LoadOptions['kinds'], keys?: ReadonlySet<string>): LoadedInput {
   const session = library.session(id);
   if (!session) throw new Error(`no session ${id} in ${library.path}`);
   const streams: InputStream[] = [];
@@ -191,6 +193,7 @@ export function loadSessionFrom(library: Library, id: number, kinds?: LoadOption
   const notes: string[] = [];
   const labels = library.eventsBetween(id, ['label'], 0, Number.MAX_VALUE);
   for (const st of session.streams) {
+    if (keys && !keys.has(st.key)) continue;
     const nch = st.channels.length;
     // Sample indices count lost samples too: the input runs from the first recorded sample to the
     // last, and lost stretches stay NaN (a gap), never filled.
@@ -211,7 +214,8 @@ export function loadSessionFrom(library: Library, id: number, kinds?: LoadOption
     const mine = labels.filter((e) => e.key === undefined || e.key === st.key).map((e) => ({ start: at(e.t), end: at(e.t + e.duration), text: e.text }));
     // Derived streams (HR series, metrics) are results, not signals to analyse again.
     const timeAt = (position: number) => sampleTime(chunks, base, position) - session.startedAt;
-    if (!st.derivedFrom && (kind === 'ecg' || kind === 'ppg' || kind === 'imu')) streams.push({ key: st.key, kind, fs: st.rate, channels: chans, labels: mine, timeAt, ...(beats ? { correctedBeats: beats } : {}) });
+    const positionAt = (t: number) => at(session.startedAt + t);
+    if (!st.derivedFrom && (kind === 'ecg' || kind === 'ppg' || kind === 'imu')) streams.push({ key: st.key, kind, fs: st.rate, channels: chans, labels: mine, timeAt, positionAt, ...(beats ? { correctedBeats: beats } : {}) });
   }
   return { source: `session ${id}`, streams, channels, notes };
 }
