@@ -54,6 +54,11 @@ Commands:
                                                             --from/--to: only [S, S) seconds from its start
   export    <session-id> --format edf|bdf --out FILE        one EDF+ (16-bit) or BDF+ (24-bit) file: EDF+D where
             [--from S] [--to S]                             samples were lost; markers, labels, gaps as annotations
+  export    <session-id>|--all --format parquet --out DIR   a Hive-partitioned Parquet folder: participant=P/
+            [--from S] [--to S] [--streams KEY,...]         session=ID/<stream>.parquet (t, t_epoch, sample, a
+                                                            column per channel; lost samples are absent rows),
+                                                            sessions.parquet, events.parquet; --all: every
+                                                            finished session in one folder
   export    <session-id> --format sqlite --out FILE         export a session as its own library file
                                                             (opens with --db FILE; importable)
   import    FILE                                            import every session of a library file under
@@ -411,19 +416,29 @@ async function deleteCommand(args: string[]): Promise<void> {
 }
 
 async function exportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 1);
-  const id = sessionIdArg(positionals, 'export');
+  const { values, positionals } = parse(
+    args,
+    { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, all: { type: 'boolean' }, streams: { type: 'string' } },
+    1,
+  );
   const format = values.format ?? 'csv';
-  if (format !== 'csv' && format !== 'edf' && format !== 'bdf' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, edf, bdf, sqlite`);
-  if (!values.out) throw new UsageError(format === 'csv' ? '--out DIR is required' : '--out FILE is required');
+  if (format !== 'csv' && format !== 'edf' && format !== 'bdf' && format !== 'parquet' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, edf, bdf, parquet, sqlite`);
+  if (values.all && format !== 'parquet') throw new UsageError('--all is for --format parquet (one folder for every session)');
+  if (values.all && positionals.length > 0) throw new UsageError('export takes a session id or --all, not both');
+  if (values.streams !== undefined && format !== 'parquet') throw new UsageError('--streams is for --format parquet');
+  const id = values.all ? 0 : sessionIdArg(positionals, 'export');
+  if (!values.out) throw new UsageError(format === 'csv' || format === 'parquet' ? '--out DIR is required' : '--out FILE is required');
   const range: ExportRange = {};
   if (values.from !== undefined) range.from = number(values.from, 'from', 0, 0);
   if (values.to !== undefined) range.to = number(values.to, 'to', 0, 0);
   if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new UsageError(`--to (${range.to}) must be after --from (${range.from})`);
   if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv, edf or bdf; a library file holds the whole session');
-  const title = `export of session ${id}`;
+  const title = values.all ? 'export of every session' : `export of session ${id}`;
+  const streams = values.streams?.split(',').map((s) => s.trim()).filter(Boolean);
   const job =
-    format === 'csv'
+    format === 'parquet'
+      ? await runJob(values.db, { kind: 'export-parquet', title, sessionId: id, params: { sessionIds: values.all ? 'all' : [id], dir: resolve(values.out), range, ...(streams ? { streams } : {}) } }, 'exporting')
+      : format === 'csv'
       ? await runJob(values.db, { kind: 'export-csv', title, sessionId: id, params: { sessionId: id, dir: values.out, range } }, 'exporting')
       : format !== 'sqlite'
         ? await runJob(values.db, { kind: 'export-edf', title, sessionId: id, params: { sessionId: id, file: resolve(values.out), format, range } }, 'exporting')
@@ -433,7 +448,7 @@ async function exportCommand(args: string[]): Promise<number> {
           'exporting',
         );
   if (!job) {
-    process.stderr.write(`export of session ${id} cancelled: its partial ${format === 'csv' ? 'files were' : 'file was'} removed\n`);
+    process.stderr.write(`${title} cancelled: its partial ${format === 'csv' || format === 'parquet' ? 'files were' : 'file was'} removed\n`);
     return 130;
   }
   for (const f of job.output?.files ?? []) process.stdout.write(`${f}\n`);

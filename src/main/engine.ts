@@ -177,12 +177,17 @@ class VitalsEngine implements Engine {
     checkExportRange(range);
     if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
     if (!this.library.session(sessionId)) throw new Error(`no session ${sessionId} in ${this.library.path}`);
-    const kind = format === 'csv' ? 'export-csv' : 'export-edf';
+    const kind = format === 'csv' ? 'export-csv' : format === 'parquet' ? 'export-parquet' : 'export-edf';
     const running = this.jobs.list().find((j) => j.kind === kind && j.sessionId === sessionId && j.state === 'running');
     if (running) throw new Error(`session ${sessionId} is already being exported (job ${running.id})`);
     const ranged = range.from !== undefined || range.to !== undefined;
     // A range goes to its own folder, so it never replaces the whole session's export.
     const span = ranged ? `-${range.from ?? 'start'}-${range.to ?? 'end'}s` : '';
+    if (format === 'parquet') {
+      const dir = join(this.exportsDir, `session-${sessionId}${span}-parquet`);
+      const title = `Parquet export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
+      return this.jobs.start({ kind: 'export-parquet', title, sessionId, params: { sessionIds: [sessionId], dir, ...(ranged ? { range } : {}) } });
+    }
     if (format !== 'csv') {
       const file = join(this.exportsDir, `session-${sessionId}${span}.${format}`);
       const title = `${format === 'edf' ? 'EDF+' : 'BDF+'} export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;

@@ -304,11 +304,11 @@ export interface ExportRange {
   to?: number;
 }
 
-/** What exportSession writes: CSV files, or one EDF+ (16-bit) or BDF+ (24-bit) file. */
-export type ExportFormat = 'csv' | 'edf' | 'bdf';
+/** What exportSession writes: CSV files, one EDF+ (16-bit) or BDF+ (24-bit) file, or a Hive-partitioned Parquet folder. */
+export type ExportFormat = 'csv' | 'edf' | 'bdf' | 'parquet';
 
 /** 'export-session-file': one session as its own SQLite library file; 'import-session-file': all sessions of such a file. */
-export type JobKind = 'export-csv' | 'export-edf' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'evaluate' | 'infer-session';
+export type JobKind = 'export-csv' | 'export-edf' | 'export-parquet' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'evaluate' | 'infer-session';
 
 /** What a job made. An export: `dir` and `files` (on the engine's machine). A re-analysis or a model run: `runId` and `name`. An import: the file read (`dir`, `files`) and the new `sessionIds`. */
 export interface JobOutput {

@@ -1,24 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeParquet, type ParquetBatch, type ParquetColumn } from '../../src/main/storage/parquet';
+import { duckdbQuery as query } from '../helpers/duckdb-query';
 import { tempDir } from '../helpers/temp-dir';
 
 const dir = tempDir('parquet-writer');
 afterAll(() => dir.cleanup());
-
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
 
 const COLUMNS: ParquetColumn[] = [
   { name: 't', type: 'DOUBLE' },

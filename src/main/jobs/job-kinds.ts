@@ -7,7 +7,7 @@ import { saveEvaluation } from '../analysis/evaluation/evaluation-store';
 import { inferInput } from '../analysis/inference/infer';
 import { ModelHost } from '../analysis/inference/model-host';
 import { loadSessionFrom } from '../analysis/offline/load-input';
-import { exportSessionCsv, exportSessionEdf, exportSessionFile, importSessionFile, saveAnalysisRun, saveModelRun, type CopyProgress, type ExportProgress, type Library } from '../storage';
+import { exportSessionCsv, exportSessionEdf, exportSessionFile, exportSessionsParquet, finishedSessionIds, importSessionFile, saveAnalysisRun, saveModelRun, type CopyProgress, type ExportProgress, type Library } from '../storage';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
 
 /** What a job gets inside its worker: its own connection to the library (read-only unless WRITING_JOBS has it) and a progress/cancel hook. */
@@ -37,6 +37,10 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
   'export-edf': ({ library, report }, { sessionId, file, format, range }) => ({
     dir: dirname(file),
     files: [exportSessionEdf(library, sessionId, file, format, exportReport(report), range)],
+  }),
+  'export-parquet': async ({ library, report }, { sessionIds, dir, range, streams }) => ({
+    dir,
+    files: await exportSessionsParquet(library, sessionIds === 'all' ? finishedSessionIds(library) : sessionIds, dir, { range, streams, onProgress: exportReport(report) }),
   }),
   'export-session-file': ({ library, report }, { sessionId, file, replace }) => ({
     dir: dirname(file),

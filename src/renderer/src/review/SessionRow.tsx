@@ -21,6 +21,7 @@ const EXPORT_FORMATS: Record<ExportFormat, { label: string; title: string }> = {
   csv: { label: 'CSV', title: 'one CSV per stream + events.csv, beside the library' },
   edf: { label: 'EDF+', title: 'one EDF+ file (16-bit) beside the library: EDF+D where samples were lost, markers, labels and gaps as annotations' },
   bdf: { label: 'BDF+', title: 'one BDF+ file (24-bit) beside the library: BDF+D where samples were lost, markers, labels and gaps as annotations' },
+  parquet: { label: 'Parquet', title: 'a Hive-partitioned Parquet folder beside the library: participant=/session=/<stream>.parquet, sessions.parquet, events.parquet' },
 };
 
 /** One session of the library: inline rename and tags, its exports, Open and Delete. */
