@@ -6,6 +6,8 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
+        // DuckDB's native binding comes with @duckdb/node-api (a dependency, external already); the Parquet writer copies typed arrays through it.
+        external: ['@duckdb/node-bindings'],
         // The Electron shell, the plain-Node CLI (which also hosts the web face), the analysis
         // worker thread and the jobs' worker thread share chunks.
         input: {

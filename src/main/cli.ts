@@ -60,6 +60,11 @@ Commands:
   export    <session-id> --format wfdb --out DIR            WFDB records: per sample rate a .hea + .dat (212 or 16,
             [--from S] [--to S]                             the source's resolution kept; lost samples invalid),
                                                             beats in .atr (MIT classes), events as NOTEs in .events
+  export    <session-id>|--all --format parquet --out DIR   a Hive-partitioned Parquet folder: participant=P/
+            [--from S] [--to S] [--streams KEY,...]         session=ID/<stream>.parquet (t, t_epoch, sample, a
+                                                            column per channel; lost samples are absent rows),
+                                                            sessions.parquet, events.parquet; --all: every
+                                                            finished session in one folder
   export    <session-id> --format sqlite --out FILE         export a session as its own library file
                                                             (opens with --db FILE; importable)
   import    FILE                                            import every session of a library file under
@@ -427,20 +432,30 @@ async function deleteCommand(args: string[]): Promise<void> {
 }
 
 async function exportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 1);
-  const id = sessionIdArg(positionals, 'export');
+  const { values, positionals } = parse(
+    args,
+    { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, all: { type: 'boolean' }, streams: { type: 'string' } },
+    1,
+  );
   const format = values.format ?? 'csv';
-  if (format !== 'csv' && format !== 'edf' && format !== 'bdf' && format !== 'wfdb' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, edf, bdf, wfdb, sqlite`);
-  const toFolder = format === 'csv' || format === 'wfdb';
+  if (format !== 'csv' && format !== 'edf' && format !== 'bdf' && format !== 'wfdb' && format !== 'parquet' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, edf, bdf, wfdb, parquet, sqlite`);
+  if (values.all && format !== 'parquet') throw new UsageError('--all is for --format parquet (one folder for every session)');
+  if (values.all && positionals.length > 0) throw new UsageError('export takes a session id or --all, not both');
+  if (values.streams !== undefined && format !== 'parquet') throw new UsageError('--streams is for --format parquet');
+  const id = values.all ? 0 : sessionIdArg(positionals, 'export');
+  const toFolder = format === 'csv' || format === 'wfdb' || format === 'parquet';
   if (!values.out) throw new UsageError(toFolder ? '--out DIR is required' : '--out FILE is required');
   const range: ExportRange = {};
   if (values.from !== undefined) range.from = number(values.from, 'from', 0, 0);
   if (values.to !== undefined) range.to = number(values.to, 'to', 0, 0);
   if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new UsageError(`--to (${range.to}) must be after --from (${range.from})`);
-  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv, edf, bdf or wfdb; a library file holds the whole session');
-  const title = `export of session ${id}`;
+  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv, edf, bdf, wfdb or parquet; a library file holds the whole session');
+  const title = values.all ? 'export of every session' : `export of session ${id}`;
+  const streams = values.streams?.split(',').map((s) => s.trim()).filter(Boolean);
   const job =
-    format === 'csv'
+    format === 'parquet'
+      ? await runJob(values.db, { kind: 'export-parquet', title, sessionId: id, params: { sessionIds: values.all ? 'all' : [id], dir: resolve(values.out), range, ...(streams ? { streams } : {}) } }, 'exporting')
+      : format === 'csv'
       ? await runJob(values.db, { kind: 'export-csv', title, sessionId: id, params: { sessionId: id, dir: values.out, range } }, 'exporting')
       : format === 'wfdb'
         ? await runJob(values.db, { kind: 'export-wfdb', title, sessionId: id, params: { sessionId: id, dir: resolve(values.out), range } }, 'exporting')
@@ -452,7 +467,7 @@ async function exportCommand(args: string[]): Promise<number> {
           'exporting',
         );
   if (!job) {
-    process.stderr.write(`export of session ${id} cancelled: its partial ${toFolder ? 'files were' : 'file was'} removed\n`);
+    process.stderr.write(`${title} cancelled: its partial ${toFolder ? 'files were' : 'file was'} removed\n`);
     return 130;
   }
   for (const f of job.output?.files ?? []) process.stdout.write(`${f}\n`);

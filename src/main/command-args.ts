@@ -47,7 +47,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   exportSession: z.union([
     z.tuple([sessionId]),
     z.tuple([sessionId, z.strictObject({ from: seconds.optional(), to: seconds.optional() }).optional()]),
-    z.tuple([sessionId, z.strictObject({ from: seconds.optional(), to: seconds.optional() }).optional(), z.enum(['csv', 'edf', 'bdf']).optional()]),
+    z.tuple([sessionId, z.strictObject({ from: seconds.optional(), to: seconds.optional() }).optional(), z.enum(['csv', 'edf', 'bdf', 'parquet']).optional()]),
   ]),
   renameSession: z.tuple([sessionId, z.string().max(1000)]),
   setSessionTags: z.tuple([sessionId, z.array(z.string().max(1000)).max(1000)]),

@@ -177,7 +177,7 @@ class VitalsEngine implements Engine {
     checkExportRange(range);
     if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
     if (!this.library.session(sessionId)) throw new Error(`no session ${sessionId} in ${this.library.path}`);
-    const kind = format === 'csv' ? 'export-csv' : format === 'wfdb' ? 'export-wfdb' : 'export-edf';
+    const kind = format === 'csv' ? 'export-csv' : format === 'wfdb' ? 'export-wfdb' : format === 'parquet' ? 'export-parquet' : 'export-edf';
     const running = this.jobs.list().find((j) => j.kind === kind && j.sessionId === sessionId && j.state === 'running');
     if (running) throw new Error(`session ${sessionId} is already being exported (job ${running.id})`);
     const ranged = range.from !== undefined || range.to !== undefined;
@@ -187,6 +187,11 @@ class VitalsEngine implements Engine {
       const dir = join(this.exportsDir, `session-${sessionId}${span}-wfdb`);
       const title = `WFDB export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
       return this.jobs.start({ kind: 'export-wfdb', title, sessionId, params: { sessionId, dir, ...(ranged ? { range } : {}) } });
+    }
+    if (format === 'parquet') {
+      const dir = join(this.exportsDir, `session-${sessionId}${span}-parquet`);
+      const title = `Parquet export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
+      return this.jobs.start({ kind: 'export-parquet', title, sessionId, params: { sessionIds: [sessionId], dir, ...(ranged ? { range } : {}) } });
     }
     if (format !== 'csv') {
       const file = join(this.exportsDir, `session-${sessionId}${span}.${format}`);

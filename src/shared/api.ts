@@ -52,6 +52,7 @@ export interface VitalsCommands {
    * library's exports folder. Its progress and outcome (the files, or the error) arrive in
    * `EngineStatus.jobs`. With a range, only the samples and events in it (seconds from the start).
    * `format` 'edf'/'bdf': one `session-<id>.edf`/`.bdf` file instead (EDF+D where samples were lost).
+   * 'parquet': a folder `session-<id>-parquet/` (participant=<p>/session=<id>/<stream>.parquet, sessions.parquet, events.parquet).
    */
   exportSession(sessionId: number, range?: ExportRange, format?: ExportFormat): Promise<JobState>;
   /** Renames a session (trimmed, not empty); returns it as listed. */

@@ -304,11 +304,11 @@ export interface ExportRange {
   to?: number;
 }
 
-/** What exportSession writes: CSV files, one EDF+ (16-bit) or BDF+ (24-bit) file, or WFDB records (a folder). */
-export type ExportFormat = 'csv' | 'edf' | 'bdf' | 'wfdb';
+/** What exportSession writes: CSV files, one EDF+ (16-bit) or BDF+ (24-bit) file, WFDB records (a folder), or a Hive-partitioned Parquet folder. */
+export type ExportFormat = 'csv' | 'edf' | 'bdf' | 'wfdb' | 'parquet';
 
 /** 'export-session-file': one session as its own SQLite library file; 'import-session-file': all sessions of such a file. */
-export type JobKind = 'export-csv' | 'export-edf' | 'export-wfdb' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'evaluate' | 'infer-session' | 'dataset' | 'dataset-session';
+export type JobKind = 'export-csv' | 'export-edf' | 'export-wfdb' | 'export-parquet' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'evaluate' | 'infer-session' | 'dataset' | 'dataset-session';
 
 /** An ML dataset to build from recorded sessions (`vitalscope dataset`); see src/main/jobs/dataset-build.ts. */
 export interface DatasetRequest {

@@ -3,13 +3,11 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeParquet, type ParquetBatch, type ParquetColumn } from '../../src/main/storage/parquet';
+import { duckdbQuery as query } from '../helpers/duckdb-query';
 import { tempDir } from '../helpers/temp-dir';
-import { duckdbQuery } from '../helpers/duckdb-query';
 
 const dir = tempDir('parquet-writer');
 afterAll(() => dir.cleanup());
-
-const query = duckdbQuery;
 
 const COLUMNS: ParquetColumn[] = [
   { name: 't', type: 'DOUBLE' },

@@ -7,7 +7,7 @@ import { saveEvaluation } from '../analysis/evaluation/evaluation-store';
 import { inferInput } from '../analysis/inference/infer';
 import { ModelHost } from '../analysis/inference/model-host';
 import { loadSessionFrom } from '../analysis/offline/load-input';
-import { exportSessionCsv, exportSessionEdf, exportSessionFile, exportSessionWfdb, importSessionFile, saveAnalysisRun, saveModelRun, type CopyProgress, type ExportProgress, type Library } from '../storage';
+import { exportSessionCsv, exportSessionEdf, exportSessionFile, exportSessionsParquet, exportSessionWfdb, finishedSessionIds, importSessionFile, saveAnalysisRun, saveModelRun, type CopyProgress, type ExportProgress, type Library } from '../storage';
 import { buildDataset, datasetSessions } from './dataset-build';
 import type { JobOutputs, JobParams, WorkProgress } from './job-protocol';
 
@@ -42,6 +42,10 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
   'export-wfdb': ({ library, report }, { sessionId, dir, range, streams }) => ({
     dir,
     files: exportSessionWfdb(library, sessionId, dir, exportReport(report), range, streams),
+  }),
+  'export-parquet': async ({ library, report }, { sessionIds, dir, range, streams }) => ({
+    dir,
+    files: await exportSessionsParquet(library, sessionIds === 'all' ? finishedSessionIds(library) : sessionIds, dir, { range, streams, onProgress: exportReport(report) }),
   }),
   'export-session-file': ({ library, report }, { sessionId, file, replace }) => ({
     dir: dirname(file),

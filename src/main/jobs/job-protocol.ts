@@ -15,6 +15,8 @@ export interface JobParams {
   'export-edf': { sessionId: number; file: string; format: 'edf' | 'bdf'; range?: ExportRange };
   /** WFDB records (.hea, .dat, .atr, .events) in `dir`; `streams`: keys to include, all when absent. */
   'export-wfdb': { sessionId: number; dir: string; range?: ExportRange; streams?: string[] };
+  /** A Hive-partitioned Parquet folder of these sessions ('all': every finished one); `streams`: keys (or names) to include, all when absent. */
+  'export-parquet': { sessionIds: number[] | 'all'; dir: string; range?: ExportRange; streams?: string[] };
   reanalyze: { sessionId: number; options: ReanalysisOptions };
   /** Re-timing and pyramid of a closed session (see Library.finishSession). */
   'finish-session': { sessionId: number };
@@ -37,6 +39,7 @@ export interface JobOutputs {
   'export-csv': Required<Pick<JobOutput, 'dir' | 'files'>>;
   'export-edf': Required<Pick<JobOutput, 'dir' | 'files'>>;
   'export-wfdb': Required<Pick<JobOutput, 'dir' | 'files'>>;
+  'export-parquet': Required<Pick<JobOutput, 'dir' | 'files'>>;
   reanalyze: Required<Pick<JobOutput, 'runId' | 'name'>>;
   'finish-session': JobOutput;
   'export-session-file': Required<Pick<JobOutput, 'dir' | 'files'>>;

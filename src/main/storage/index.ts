@@ -4,6 +4,7 @@ export { defaultDbPath } from './paths';
 export { checkExportRange, exportSessionCsv, type ExportProgress } from './export-csv';
 export { edfStreams, exportSessionEdf } from './export-edf';
 export { exportSessionWfdb } from './export-wfdb';
+export { exportSessionsParquet, finishedSessionIds, partitionValue } from './export-parquet';
 export { detectedBeats, readTrack, sessionDetail, sessionOrThrow, streamOrThrow } from './review-queries';
 export { analysisRunBeats, deleteAnalysisRun, hasAnalysisRun, listAnalysisRuns, saveAnalysisRun, summarizeRun } from './analysis-runs';
 export { deleteModelRun, hasModelRun, listModelRuns, liveModelRecords, modelRunOutputs, saveModelRun, type NewModelRun } from './model-runs';

@@ -356,6 +356,15 @@ export class Library {
     return { id: row.id, name: row.name, participant: row.participant, startedAt: row.started_at, endedAt: row.ended_at, status: row.status, tags, devices, streams };
   }
 
+  /** A session's devices in the order they were added: label and the firmware their descriptor names (null where none does). */
+  sessionDevices(id: number): { label: string; firmware: string | null }[] {
+    const rows = this.db.prepare('SELECT label, descriptor FROM devices WHERE session_id = ? ORDER BY id').all(id) as { label: string; descriptor: string }[];
+    return rows.map((r) => {
+      const firmware = (JSON.parse(r.descriptor) as { firmware?: unknown } | null)?.firmware;
+      return { label: r.label, firmware: typeof firmware === 'string' && firmware !== '' ? firmware : null };
+    });
+  }
+
   renameSession(id: number, name: string): void {
     const changed = this.db.prepare('UPDATE sessions SET name = ? WHERE id = ?').run(sessionName(name), id).changes;
     if (!changed) throw new Error(`no session ${id} in ${this.path}`);

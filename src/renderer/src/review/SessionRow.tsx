@@ -22,6 +22,7 @@ const EXPORT_FORMATS: Record<ExportFormat, { label: string; title: string }> = {
   edf: { label: 'EDF+', title: 'one EDF+ file (16-bit) beside the library: EDF+D where samples were lost, markers, labels and gaps as annotations' },
   wfdb: { label: 'WFDB', title: 'WFDB records (.hea + .dat per sample rate, beats in .atr, events in .events) in a folder beside the library' },
   bdf: { label: 'BDF+', title: 'one BDF+ file (24-bit) beside the library: BDF+D where samples were lost, markers, labels and gaps as annotations' },
+  parquet: { label: 'Parquet', title: 'a Hive-partitioned Parquet folder beside the library: participant=/session=/<stream>.parquet, sessions.parquet, events.parquet' },
 };
 
 /** One session of the library: inline rename and tags, its exports, Open and Delete. */
