@@ -9,7 +9,8 @@ import { checkModelRun } from './analysis/inference/session-run';
 import { analyzeCommand } from './analysis/offline/analyze-command';
 import { describeQueue } from '../shared/recording-queue';
 import { filterSessions, parseDate, type SessionFilter } from '../shared/session-library';
-import type { ConnectOptions, EngineStatus, ExportRange, JobKind, JobState } from '../shared/types';
+import { EXPORT_FORMAT_IDS, EXPORT_FORMATS } from '../shared/export-formats';
+import type { ConnectOptions, EngineStatus, ExportFormat, ExportRange, JobKind, JobState } from '../shared/types';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
 import { TICK_MS } from './devices/simulator/sim-transport';
@@ -49,11 +50,11 @@ Commands:
   rename    <session-id> NAME                               rename a session
   tag       <session-id> [+TAG|-TAG ...]                    add (+) or remove (-) tags; prints the tags
   delete    <session-id> --yes                              delete a session and everything recorded in it
-  export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv);
-            [--from S] [--to S]                             progress on stderr, Ctrl+C cancels (exit 130);
-                                                            --from/--to: only [S, S) seconds from its start
-  export    <session-id> --format edf|bdf --out FILE        one EDF+ (16-bit) or BDF+ (24-bit) file: EDF+D where
-            [--from S] [--to S]                             samples were lost; markers, labels, gaps as annotations
+  export    <session-id> --format FORMAT --out DIR|FILE     export a session; progress on stderr, Ctrl+C cancels
+            [--from S] [--to S] [--streams KEY,...]         (exit 130); --from/--to: only [S, S) seconds from its
+                                                            start; --streams: only these streams (keys as in
+                                                            sessions --json, e.g. sim/ecg; default all). FORMAT:
+${exportFormatHelp()}
   export    <session-id> --format sqlite --out FILE         export a session as its own library file
                                                             (opens with --db FILE; importable)
   import    FILE                                            import every session of a library file under
@@ -410,23 +411,38 @@ async function deleteCommand(args: string[]): Promise<void> {
   });
 }
 
+/** The help's lines for each export format, from the list the export dialog shows too. */
+function exportFormatHelp(): string {
+  const lines = EXPORT_FORMAT_IDS.map((f) => `              ${f.padEnd(7)} (--out ${EXPORT_FORMATS[f].out}) ${EXPORT_FORMATS[f].description}`);
+  return [...lines, `              ${'sqlite'.padEnd(7)} (--out FILE) the session as its own library file (opens with --db FILE; importable)`].join('\n');
+}
+
 async function exportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 1);
+  const { values, positionals } = parse(
+    args,
+    { format: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, streams: { type: 'string' } },
+    1,
+  );
   const id = sessionIdArg(positionals, 'export');
   const format = values.format ?? 'csv';
-  if (format !== 'csv' && format !== 'edf' && format !== 'bdf' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, edf, bdf, sqlite`);
-  if (!values.out) throw new UsageError(format === 'csv' ? '--out DIR is required' : '--out FILE is required');
+  const formats: string[] = [...EXPORT_FORMAT_IDS, 'sqlite'];
+  if (!formats.includes(format)) throw new UsageError(`--format "${values.format}" is not supported; supported: ${formats.join(', ')}`);
+  if (!values.out) throw new UsageError(`--out ${format === 'sqlite' ? 'FILE' : EXPORT_FORMATS[format as ExportFormat].out} is required`);
   const range: ExportRange = {};
   if (values.from !== undefined) range.from = number(values.from, 'from', 0, 0);
   if (values.to !== undefined) range.to = number(values.to, 'to', 0, 0);
   if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new UsageError(`--to (${range.to}) must be after --from (${range.from})`);
-  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv, edf or bdf; a library file holds the whole session');
+  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are not for --format sqlite: a library file holds the whole session');
+  if (format === 'sqlite' && values.streams !== undefined) throw new UsageError('--streams is not for --format sqlite: a library file holds the whole session');
+  const streams = values.streams?.split(',').map((k) => k.trim());
+  if (streams?.some((k) => k === '')) throw new UsageError(`--streams "${values.streams}": a comma-separated list of stream keys, none empty (e.g. sim/ecg,sim/ppg)`);
+  const picked = streams ? { streams } : {};
   const title = `export of session ${id}`;
   const job =
     format === 'csv'
-      ? await runJob(values.db, { kind: 'export-csv', title, sessionId: id, params: { sessionId: id, dir: values.out, range } }, 'exporting')
+      ? await runJob(values.db, { kind: 'export-csv', title, sessionId: id, params: { sessionId: id, dir: values.out, range, ...picked } }, 'exporting')
       : format !== 'sqlite'
-        ? await runJob(values.db, { kind: 'export-edf', title, sessionId: id, params: { sessionId: id, file: resolve(values.out), format, range } }, 'exporting')
+        ? await runJob(values.db, { kind: 'export-edf', title, sessionId: id, params: { sessionId: id, file: resolve(values.out), format: format as 'edf' | 'bdf', range, ...picked } }, 'exporting')
         : await runJob(
           values.db,
           { kind: 'export-session-file', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, file: resolve(values.out), replace: false } },

@@ -9,9 +9,9 @@ export const PROGRESS_INTERVAL_MS = 200;
 
 /** What each kind of job is given. */
 export interface JobParams {
-  'export-csv': { sessionId: number; dir: string; range?: ExportRange };
+  'export-csv': { sessionId: number; dir: string; range?: ExportRange; streams?: string[] };
   /** One EDF+ or BDF+ file. */
-  'export-edf': { sessionId: number; file: string; format: 'edf' | 'bdf'; range?: ExportRange };
+  'export-edf': { sessionId: number; file: string; format: 'edf' | 'bdf'; range?: ExportRange; streams?: string[] };
   reanalyze: { sessionId: number; options: ReanalysisOptions };
   /** Re-timing and pyramid of a closed session (see Library.finishSession). */
   'finish-session': { sessionId: number };

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RendererApi } from './api';
-import type { ExportFormat } from '../../shared/types';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { ErrorBanner } from './components/ErrorBanner';
 import { useErrors } from './components/use-errors';
@@ -28,13 +27,6 @@ export function App({ api }: { api: RendererApi }) {
   const [filterAll, setFilterAll] = useState(false);
   const toggleFilterAll = useCallback(() => setFilterAll((f) => !f), []);
 
-  // An export is a job: its progress and outcome arrive with the status pushes.
-  const exportSession = useCallback(
-    (sessionId: number, format: ExportFormat = 'csv'): void => {
-      api.exportSession(sessionId, {}, format).then(engine.refreshStatus, (error: unknown) => report(error, `export of session ${sessionId}`));
-    },
-    [api, report, engine.refreshStatus],
-  );
   const cancelJob = useCallback(
     (jobId: number): void => {
       api.cancelJob(jobId).catch((error: unknown) => report(error, `cancel job ${jobId}`));
@@ -128,7 +120,6 @@ export function App({ api }: { api: RendererApi }) {
               sessions={engine.sessions}
               jobs={engine.status?.jobs ?? []}
               onRefresh={engine.refreshSessions}
-              onExport={exportSession}
               onCancel={cancelJob}
             />
           </div>

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { filterSessions, parseDate, type SessionFilter } from '../../../shared/session-library';
-import type { ExportFormat, JobKind, JobState, SessionSummary } from '../../../shared/types';
+import type { JobKind, JobState, SessionSummary } from '../../../shared/types';
 import { getApi } from '../api';
 import { errorMessage } from '../format';
 import { DeleteSessionDialog } from './DeleteSessionDialog';
+import { ExportDialog } from './ExportDialog';
 import { JobProgress, SessionRow, type RowActions } from './SessionRow';
 
 interface Props {
@@ -11,8 +12,6 @@ interface Props {
   /** The engine's jobs (from its status): running exports and imports show progress, ended ones their outcome. */
   jobs: readonly JobState[];
   onRefresh(): void;
-  /** Starts a CSV export job for a session. */
-  onExport(sessionId: number, format: ExportFormat): void;
   onCancel(jobId: number): void;
 }
 
@@ -29,13 +28,13 @@ const SORT_KEYS: Record<SortColumn, (s: SessionSummary) => string | number> = {
 
 /**
  * The session library: search and filters, sortable columns, and per session rename, tags,
- * exports (CSV, SQLite file), Open (the review view) and delete with confirmation; an import of a
- * session file. Renames, tags, deletes and file jobs go to the engine API directly; CSV export
- * and cancel through the props, as before.
+ * exports (the export dialog, SQLite file), Open (the review view) and delete with confirmation;
+ * an import of a session file. Renames, tags, exports, deletes and file jobs go to the engine API
+ * directly; cancel through the props.
  */
 const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-edf', 'export-session-file', 'import-session-file']);
 
-export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }: Props) {
+export function SessionsTable({ sessions, jobs, onRefresh, onCancel }: Props) {
   const api = getApi();
   const [search, setSearch] = useState('');
   const [since, setSince] = useState('');
@@ -44,6 +43,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }:
   const [tag, setTag] = useState('');
   const [sort, setSort] = useState<{ column: SortColumn; descending: boolean }>({ column: 'start', descending: true });
   const [deleting, setDeleting] = useState<SessionSummary | null>(null);
+  const [exporting, setExporting] = useState<number | null>(null);
   const [importPath, setImportPath] = useState('');
   const [error, setError] = useState<string | null>(null);
 
@@ -96,7 +96,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }:
     onRename: (s, name) => run(`rename session ${s.id}`, api.renameSession(s.id, name)),
     onSetTags: (s, tags) => run(`tags of session ${s.id}`, api.setSessionTags(s.id, tags)),
     onDelete: setDeleting,
-    onExport,
+    onExport: setExporting,
     onExportFile: (id) => run(`SQLite export of session ${id}`, api.exportSessionFile(id)),
     onCancel,
   };
@@ -215,6 +215,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }:
           </tbody>
         </table>
       </div>
+      {exporting !== null ? <ExportDialog api={api} sessionId={exporting} jobs={jobs} onClose={() => setExporting(null)} /> : null}
       {deleting ? (
         <DeleteSessionDialog
           session={deleting}
