@@ -12,6 +12,8 @@ interface Props {
   /** The engine's jobs (from its status): running exports and imports show progress, ended ones their outcome. */
   jobs: readonly JobState[];
   onRefresh(): void;
+  /** Uploads files picked with "Import files…" and imports them (see useFileImports). */
+  onImportFiles(files: File[]): void;
   onCancel(jobId: number): void;
 }
 
@@ -34,7 +36,7 @@ const SORT_KEYS: Record<SortColumn, (s: SessionSummary) => string | number> = {
  */
 const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-edf', 'export-session-file', 'import-session-file']);
 
-export function SessionsTable({ sessions, jobs, onRefresh, onCancel }: Props) {
+export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCancel }: Props) {
   const api = getApi();
   const [search, setSearch] = useState('');
   const [since, setSince] = useState('');
@@ -45,6 +47,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onCancel }: Props) {
   const [deleting, setDeleting] = useState<SessionSummary | null>(null);
   const [exporting, setExporting] = useState<number | null>(null);
   const [importPath, setImportPath] = useState('');
+  const fileInput = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
 
   const fail = useCallback((what: string) => (e: unknown) => setError(`${what}: ${errorMessage(e)}`), []);
@@ -173,6 +176,22 @@ export function SessionsTable({ sessions, jobs, onRefresh, onCancel }: Props) {
             Import
           </button>
         </form>
+        <button type="button" data-testid="import-files" title="upload files from this computer and import them: library files (.db), WFDB records (.hea with its .dat and .atr); or drop them anywhere on the window" onClick={() => fileInput.current?.click()}>
+          Import files…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          aria-label="Files to import"
+          data-testid="import-files-input"
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = '';
+            onImportFiles(files);
+          }}
+        />
         {running
           .filter((j) => j.kind === 'import-session-file')
           .map((j) => (
