@@ -50,7 +50,7 @@ const exportDuringAcquisition: BenchCase = {
         const before = await count();
         lag.enable();
         // Started as the Sessions view's button does (that view is another route than Live).
-        await engine.exportSession(stored.sessionId);
+        await engine.exportSession(stored.sessionId, { format: 'csv' });
         const job = await ended;
         lag.disable();
         const after = await count();

@@ -10,7 +10,8 @@ import { analyzeCommand } from './analysis/offline/analyze-command';
 import { isRecordingFile } from './analysis/offline/import-record';
 import { describeQueue } from '../shared/recording-queue';
 import { filterSessions, parseDate, type SessionFilter } from '../shared/session-library';
-import type { ConnectOptions, DatasetRequest, EngineStatus, ExportRange, JobKind, JobState } from '../shared/types';
+import { EXPORT_FORMAT_IDS, EXPORT_FORMATS } from '../shared/export-formats';
+import type { ConnectOptions, DatasetRequest, EngineStatus, ExportFormat, ExportRange, JobKind, JobState } from '../shared/types';
 import { DEFAULT_WORKERS } from './jobs/dataset-build';
 import { LABEL_SOURCES } from './storage/dataset-parts';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
@@ -52,19 +53,12 @@ Commands:
   rename    <session-id> NAME                               rename a session
   tag       <session-id> [+TAG|-TAG ...]                    add (+) or remove (-) tags; prints the tags
   delete    <session-id> --yes                              delete a session and everything recorded in it
-  export    <session-id> --format csv --out DIR             export a session (one CSV per stream + events.csv);
-            [--from S] [--to S]                             progress on stderr, Ctrl+C cancels (exit 130);
-                                                            --from/--to: only [S, S) seconds from its start
-  export    <session-id> --format edf|bdf --out FILE        one EDF+ (16-bit) or BDF+ (24-bit) file: EDF+D where
-            [--from S] [--to S]                             samples were lost; markers, labels, gaps as annotations
-  export    <session-id> --format wfdb --out DIR            WFDB records: per sample rate a .hea + .dat (212 or 16,
-            [--from S] [--to S]                             the source's resolution kept; lost samples invalid),
-                                                            beats in .atr (MIT classes), events as NOTEs in .events
-  export    <session-id>|--all --format parquet --out DIR   a Hive-partitioned Parquet folder: participant=P/
-            [--from S] [--to S] [--streams KEY,...]         session=ID/<stream>.parquet (t, t_epoch, sample, a
-                                                            column per channel; lost samples are absent rows),
-                                                            sessions.parquet, events.parquet; --all: every
-                                                            finished session in one folder
+  export    <session-id> --format FORMAT --out DIR|FILE     export a session; progress on stderr, Ctrl+C cancels
+            [--from S] [--to S] [--streams KEY,...]         (exit 130); --from/--to: only [S, S) seconds from its
+                                                            start; --streams: only these streams (keys as in
+                                                            sessions --json, e.g. sim/ecg; default all). FORMAT:
+${exportFormatHelp()}
+  export    --all --format parquet --out DIR               every finished session into one Parquet folder
   export    <session-id> --format sqlite --out FILE         export a session as its own library file
                                                             (opens with --db FILE; importable)
   import    FILE                                            import every session of a library file under
@@ -431,6 +425,12 @@ async function deleteCommand(args: string[]): Promise<void> {
   });
 }
 
+/** The help's lines for each export format, from the list the export dialog shows too. */
+function exportFormatHelp(): string {
+  const lines = EXPORT_FORMAT_IDS.map((f) => `              ${f.padEnd(7)} (--out ${EXPORT_FORMATS[f].out}) ${EXPORT_FORMATS[f].description}`);
+  return [...lines, `              ${'sqlite'.padEnd(7)} (--out FILE) the session as its own library file (opens with --db FILE; importable)`].join('\n');
+}
+
 async function exportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
@@ -438,29 +438,32 @@ async function exportCommand(args: string[]): Promise<number> {
     1,
   );
   const format = values.format ?? 'csv';
-  if (format !== 'csv' && format !== 'edf' && format !== 'bdf' && format !== 'wfdb' && format !== 'parquet' && format !== 'sqlite') throw new UsageError(`--format "${values.format}" is not supported; supported: csv, edf, bdf, wfdb, parquet, sqlite`);
+  const formats: string[] = [...EXPORT_FORMAT_IDS, 'sqlite'];
+  if (!formats.includes(format)) throw new UsageError(`--format "${values.format}" is not supported; supported: ${formats.join(', ')}`);
   if (values.all && format !== 'parquet') throw new UsageError('--all is for --format parquet (one folder for every session)');
   if (values.all && positionals.length > 0) throw new UsageError('export takes a session id or --all, not both');
-  if (values.streams !== undefined && format !== 'parquet') throw new UsageError('--streams is for --format parquet');
   const id = values.all ? 0 : sessionIdArg(positionals, 'export');
-  const toFolder = format === 'csv' || format === 'wfdb' || format === 'parquet';
-  if (!values.out) throw new UsageError(toFolder ? '--out DIR is required' : '--out FILE is required');
+  const toFolder = format !== 'sqlite' && EXPORT_FORMATS[format as ExportFormat].out === 'DIR';
+  if (!values.out) throw new UsageError(`--out ${toFolder ? 'DIR' : 'FILE'} is required`);
   const range: ExportRange = {};
   if (values.from !== undefined) range.from = number(values.from, 'from', 0, 0);
   if (values.to !== undefined) range.to = number(values.to, 'to', 0, 0);
   if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new UsageError(`--to (${range.to}) must be after --from (${range.from})`);
-  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are for --format csv, edf, bdf, wfdb or parquet; a library file holds the whole session');
+  if (format === 'sqlite' && (range.from !== undefined || range.to !== undefined)) throw new UsageError('--from/--to are not for --format sqlite: a library file holds the whole session');
+  if (format === 'sqlite' && values.streams !== undefined) throw new UsageError('--streams is not for --format sqlite: a library file holds the whole session');
+  const streams = values.streams?.split(',').map((k) => k.trim());
+  if (streams?.some((k) => k === '')) throw new UsageError(`--streams "${values.streams}": a comma-separated list of stream keys, none empty (e.g. sim/ecg,sim/ppg)`);
+  const picked = streams ? { streams } : {};
   const title = values.all ? 'export of every session' : `export of session ${id}`;
-  const streams = values.streams?.split(',').map((s) => s.trim()).filter(Boolean);
   const job =
     format === 'parquet'
-      ? await runJob(values.db, { kind: 'export-parquet', title, sessionId: id, params: { sessionIds: values.all ? 'all' : [id], dir: resolve(values.out), range, ...(streams ? { streams } : {}) } }, 'exporting')
+      ? await runJob(values.db, { kind: 'export-parquet', title, sessionId: id, params: { sessionIds: values.all ? 'all' : [id], dir: resolve(values.out), range, ...picked } }, 'exporting')
       : format === 'csv'
-      ? await runJob(values.db, { kind: 'export-csv', title, sessionId: id, params: { sessionId: id, dir: values.out, range } }, 'exporting')
-      : format === 'wfdb'
-        ? await runJob(values.db, { kind: 'export-wfdb', title, sessionId: id, params: { sessionId: id, dir: resolve(values.out), range } }, 'exporting')
-        : format !== 'sqlite'
-        ? await runJob(values.db, { kind: 'export-edf', title, sessionId: id, params: { sessionId: id, file: resolve(values.out), format, range } }, 'exporting')
+        ? await runJob(values.db, { kind: 'export-csv', title, sessionId: id, params: { sessionId: id, dir: values.out, range, ...picked } }, 'exporting')
+        : format === 'wfdb'
+          ? await runJob(values.db, { kind: 'export-wfdb', title, sessionId: id, params: { sessionId: id, dir: resolve(values.out), range, ...picked } }, 'exporting')
+          : format !== 'sqlite'
+            ? await runJob(values.db, { kind: 'export-edf', title, sessionId: id, params: { sessionId: id, file: resolve(values.out), format: format as 'edf' | 'bdf', range, ...picked } }, 'exporting')
         : await runJob(
           values.db,
           { kind: 'export-session-file', title: `export of session ${id}`, sessionId: id, params: { sessionId: id, file: resolve(values.out), replace: false } },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MODEL_UPLOAD_PART_BYTES, VITALS_COMMANDS, type VitalsCommand } from '../shared/api';
+import { SESSION_FILE_UPLOAD_MAX_BYTES, UPLOAD_PART_BYTES, VITALS_COMMANDS, type VitalsCommand } from '../shared/api';
+import { EXPORT_FORMAT_IDS } from '../shared/export-formats';
 import { WS_UNKNOWN_ID, type WsRequest } from '../shared/ws-protocol';
 
 /**
@@ -20,6 +21,16 @@ const beatEdit = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('classify'), t: seconds, class: z.string().min(1).max(3).nullable() }),
 ]);
 const uploadId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1 to 64)');
+const uploadPart = z
+  .string()
+  .max(Math.ceil(UPLOAD_PART_BYTES / 3) * 4)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
+/** A file's own name, no folder: it is written into the library's imports folder. */
+const fileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((n) => !/[/\\\0]/.test(n) && n !== '.' && n !== '..', 'a file name without a folder');
 const newLabel = z.strictObject({ t: seconds, duration: z.number().min(0).max(1e7), text: z.string().min(1).max(200), key: streamKey.optional() });
 const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   listDevices: z.tuple([]),
@@ -44,10 +55,13 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   listSessions: z.tuple([]),
   addMarker: z.tuple([text]),
   getRaw: z.tuple([z.string().min(1).max(1000)]),
-  exportSession: z.union([
-    z.tuple([sessionId]),
-    z.tuple([sessionId, z.strictObject({ from: seconds.optional(), to: seconds.optional() }).optional()]),
-    z.tuple([sessionId, z.strictObject({ from: seconds.optional(), to: seconds.optional() }).optional(), z.enum(['csv', 'edf', 'bdf', 'parquet']).optional()]),
+  exportSession: z.tuple([
+    sessionId,
+    z.strictObject({
+      format: z.enum(EXPORT_FORMAT_IDS),
+      range: z.strictObject({ from: seconds.optional(), to: seconds.optional() }).optional(),
+      streams: z.array(streamKey).min(1).max(1000).optional(),
+    }),
   ]),
   renameSession: z.tuple([sessionId, z.string().max(1000)]),
   setSessionTags: z.tuple([sessionId, z.array(z.string().max(1000)).max(1000)]),
@@ -77,14 +91,9 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   attachModel: z.tuple([z.string().min(1).max(4096), z.string().min(1).max(1000)]),
   detachModel: z.tuple([z.string().min(1).max(100)]),
   listModels: z.tuple([]),
-  uploadModelPart: z.tuple([
-    uploadId,
-    z.number().int().min(0).max(200 * 1024 * 1024),
-    z
-      .string()
-      .max(Math.ceil(MODEL_UPLOAD_PART_BYTES / 3) * 4)
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64'),
-  ]),
+  uploadModelPart: z.tuple([uploadId, z.number().int().min(0).max(200 * 1024 * 1024), uploadPart]),
+  uploadImportPart: z.tuple([uploadId, z.number().int().min(0).max(SESSION_FILE_UPLOAD_MAX_BYTES), uploadPart]),
+  importUploads: z.tuple([z.array(z.strictObject({ uploadId, fileName })).min(1).max(1000)]),
   importModel: z.tuple([z.strictObject({ uploadId, fileName: z.string().min(1).max(255), manifest: z.string().max(200_000).nullable() })]),
   removeModel: z.tuple([z.string().min(1).max(200)]),
   evaluateModel: z.tuple([z.string().min(1).max(4096), z.array(z.string().min(1).max(4096)).min(1).max(1000)]),

@@ -1,18 +1,18 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { LiveFrame, PsdResult, RecordOptions } from '../shared/api';
+import { MODEL_IMPORT_MAX_BYTES, SESSION_FILE_UPLOAD_MAX_BYTES, type LiveFrame, type PsdResult, type RecordOptions, type UploadedImport } from '../shared/api';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from '../shared/model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
-import type { ConnectOptions, DatasetRequest, DeviceEntry, EngineStatus, ExportFormat, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
+import type { ConnectOptions, DatasetRequest, DeviceEntry, EngineStatus, ExportRequest, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
 import type { EvaluationListing, StoredEvaluation } from '../shared/evaluation';
+import { EXPORT_FORMATS } from '../shared/export-formats';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
 import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';
 import type { VirtualTime } from './acquisition/virtual-time';
 import { AnalysisHost } from './analysis/analysis-host';
 import { ModelLibrary, modelsDir } from './analysis/inference/model-library';
-import { ModelUploads } from './analysis/inference/model-uploads';
 import { classifiedSessions, listEvaluations, readEvaluation } from './analysis/evaluation/evaluation-store';
 import { importedRecordSession } from './analysis/offline/import-record';
 import { bundledModelPath } from './analysis/inference/bundled-model';
@@ -20,13 +20,17 @@ import { checkModelRun } from './analysis/inference/session-run';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
+import { recordCompanions } from './formats/wfdb';
 import { JobRunner } from './jobs';
+import { Uploads } from './uploads';
 import {
   Library,
   Recorder,
   analysisRunBeats,
   checkExportRange,
   deleteAnalysisRun,
+  fileNames,
+  selectStreams,
   deleteModelRun,
   listModelRuns,
   liveModelRecords,
@@ -92,12 +96,20 @@ class VitalsEngine implements Engine {
   /** Where the UI's exports go: beside the library, so they are easy to find from either face. */
   private readonly exportsDir: string;
   private readonly models: ModelLibrary;
-  private readonly modelUploads = new ModelUploads();
+  private readonly modelUploads: Uploads;
+  private readonly importUploadParts: Uploads;
+  /** Where files uploaded to import are kept, a folder per upload: beside the library, like the exports. */
+  private readonly importsDir: string;
 
   constructor(options: EngineOptions & EngineInternals) {
     this.now = options.virtualTime?.now ?? options.now ?? hostNow;
     this.exportsDir = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-exports') : join(dirname(options.dbPath), 'exports');
     this.models = new ModelLibrary(modelsDir(options.dbPath));
+    const beside = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope') : dirname(options.dbPath);
+    this.importsDir = join(beside, 'imports');
+    const uploadsDir = join(beside, 'uploads');
+    this.modelUploads = new Uploads({ dir: uploadsDir, maxBytes: MODEL_IMPORT_MAX_BYTES, what: 'model' });
+    this.importUploadParts = new Uploads({ dir: uploadsDir, maxBytes: SESSION_FILE_UPLOAD_MAX_BYTES, what: 'session file' });
     this.library = new Library(options.dbPath, { nativeBinding: options.nativeBinding, durable: options.durable });
     this.recordQueueBytes = options.recordQueueBytes;
     this.finishInJobs = options.finishSessionsInJobs !== false;
@@ -173,34 +185,29 @@ class VitalsEngine implements Engine {
     return device.raw();
   }
 
-  async exportSession(sessionId: number, range: ExportRange = {}, format: ExportFormat = 'csv'): Promise<JobState> {
+  async exportSession(sessionId: number, { format, range = {}, streams }: ExportRequest): Promise<JobState> {
     checkExportRange(range);
     if (this.recorder?.state.sessionId === sessionId) throw new Error(`session ${sessionId} is still recording: stop it first`);
-    if (!this.library.session(sessionId)) throw new Error(`no session ${sessionId} in ${this.library.path}`);
+    const session = this.library.session(sessionId);
+    if (!session) throw new Error(`no session ${sessionId} in ${this.library.path}`);
+    // An unknown stream is refused here, before a job starts (the job checks again).
+    const chosen = streams ? selectStreams(session, streams) : null;
     const kind = format === 'csv' ? 'export-csv' : format === 'wfdb' ? 'export-wfdb' : format === 'parquet' ? 'export-parquet' : 'export-edf';
     const running = this.jobs.list().find((j) => j.kind === kind && j.sessionId === sessionId && j.state === 'running');
     if (running) throw new Error(`session ${sessionId} is already being exported (job ${running.id})`);
     const ranged = range.from !== undefined || range.to !== undefined;
-    // A range goes to its own folder, so it never replaces the whole session's export.
-    const span = ranged ? `-${range.from ?? 'start'}-${range.to ?? 'end'}s` : '';
-    if (format === 'wfdb') {
-      const dir = join(this.exportsDir, `session-${sessionId}${span}-wfdb`);
-      const title = `WFDB export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
-      return this.jobs.start({ kind: 'export-wfdb', title, sessionId, params: { sessionId, dir, ...(ranged ? { range } : {}) } });
-    }
+    // A range or a choice of streams goes to its own folder or file, so it never replaces the whole session's export.
+    const span = `${ranged ? `-${range.from ?? 'start'}-${range.to ?? 'end'}s` : ''}${chosen ? `-${fileNames(chosen).join('+').slice(0, 60)}` : ''}`;
+    const what = [ranged ? `${range.from ?? 'start'} to ${range.to ?? 'end'} s` : '', chosen ? `${chosen.length} of ${session.streams.length} streams` : ''].filter(Boolean).join(', ');
+    const title = `${EXPORT_FORMATS[format].label} export of session ${sessionId}${what ? ` (${what})` : ''}`;
+    const params = { sessionId, ...(ranged ? { range } : {}), ...(streams ? { streams } : {}) };
+    if (format === 'wfdb') return this.jobs.start({ kind: 'export-wfdb', title, sessionId, params: { ...params, dir: join(this.exportsDir, `session-${sessionId}${span}-wfdb`) } });
     if (format === 'parquet') {
-      const dir = join(this.exportsDir, `session-${sessionId}${span}-parquet`);
-      const title = `Parquet export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
-      return this.jobs.start({ kind: 'export-parquet', title, sessionId, params: { sessionIds: [sessionId], dir, ...(ranged ? { range } : {}) } });
+      const { sessionId: _, ...rest } = params;
+      return this.jobs.start({ kind: 'export-parquet', title, sessionId, params: { ...rest, sessionIds: [sessionId], dir: join(this.exportsDir, `session-${sessionId}${span}-parquet`) } });
     }
-    if (format !== 'csv') {
-      const file = join(this.exportsDir, `session-${sessionId}${span}.${format}`);
-      const title = `${format === 'edf' ? 'EDF+' : 'BDF+'} export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
-      return this.jobs.start({ kind: 'export-edf', title, sessionId, params: { sessionId, file, format, ...(ranged ? { range } : {}) } });
-    }
-    const dir = join(this.exportsDir, `session-${sessionId}${span}-csv`);
-    const title = `CSV export of session ${sessionId}${ranged ? ` (${range.from ?? 'start'} to ${range.to ?? 'end'} s)` : ''}`;
-    return this.jobs.start({ kind: 'export-csv', title, sessionId, params: { sessionId, dir, ...(ranged ? { range } : {}) } });
+    if (format !== 'csv') return this.jobs.start({ kind: 'export-edf', title, sessionId, params: { ...params, file: join(this.exportsDir, `session-${sessionId}${span}.${format}`), format } });
+    return this.jobs.start({ kind: 'export-csv', title, sessionId, params: { ...params, dir: join(this.exportsDir, `session-${sessionId}${span}-csv`) } });
   }
 
   async renameSession(sessionId: number, name: string): Promise<SessionSummary> {
@@ -357,6 +364,29 @@ class VitalsEngine implements Engine {
     const onnx = this.modelUploads.take(uploadId);
     // Checked in the analysis worker, as it would run: this thread reads the devices.
     return this.models.import({ fileName, onnx, manifest }, (file) => this.analysis.inspectModel(file));
+  }
+
+  async uploadImportPart(uploadId: string, offset: number, base64: string): Promise<number> {
+    return this.importUploadParts.append(uploadId, offset, base64);
+  }
+
+  async importUploads(files: { uploadId: string; fileName: string }[]): Promise<UploadedImport[]> {
+    const names = files.map((f) => basename(f.fileName));
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) throw new Error(`${twice} is among the files twice: import one of them at a time`);
+    // A folder per upload: a record's files stay together, and nothing imported earlier is replaced.
+    const dir = join(this.importsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`);
+    mkdirSync(dir, { recursive: true });
+    files.forEach((f, i) => this.importUploadParts.moveTo(f.uploadId, join(dir, names[i])));
+    const companions = recordCompanions(names);
+    const results: UploadedImport[] = [];
+    for (const name of names) {
+      const path = join(dir, name);
+      const partOf = companions.get(name);
+      if (partOf) results.push({ fileName: name, path, partOf });
+      else results.push(await this.importSessionFile(path).then((job) => ({ fileName: name, path, job }), (e: Error) => ({ fileName: name, path, error: e.message })));
+    }
+    return results;
   }
 
   async removeModel(modelId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { EvaluationListing, StoredEvaluation } from './evaluation';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
-import type { ConnectOptions, DatasetRequest, DeviceEntry, EngineStatus, ExportFormat, ExportRange, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
+import type { ConnectOptions, DatasetRequest, DeviceEntry, EngineStatus, ExportRequest, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
 
 /** The samples that reached the UI since the previous frame, per stream. */
 export interface LiveStreamBlock {
@@ -48,13 +48,13 @@ export interface VitalsCommands {
   /** The last bytes/lines a connected device sent, for the raw view. */
   getRaw(deviceId: string): Promise<RawView>;
   /**
-   * Starts a job exporting a recorded session as CSV (one file per stream + events.csv) into the
-   * library's exports folder. Its progress and outcome (the files, or the error) arrive in
-   * `EngineStatus.jobs`. With a range, only the samples and events in it (seconds from the start).
-   * `format` 'edf'/'bdf': one `session-<id>.edf`/`.bdf` file instead (EDF+D where samples were lost).
-   * 'parquet': a folder `session-<id>-parquet/` (participant=<p>/session=<id>/<stream>.parquet, sessions.parquet, events.parquet).
+   * Starts a job exporting a recorded session in `request.format` (see EXPORT_FORMATS: CSV files or
+   * WFDB records in a folder, one EDF+/BDF+ file, or a Parquet folder) into the library's exports folder. Its progress and outcome
+   * (the files, or the error) arrive in `EngineStatus.jobs`. With a range, only the samples and
+   * events in it (seconds from the start); with `streams`, only those streams (keys; an unknown
+   * one is refused) and the events of those streams or of none.
    */
-  exportSession(sessionId: number, range?: ExportRange, format?: ExportFormat): Promise<JobState>;
+  exportSession(sessionId: number, request: ExportRequest): Promise<JobState>;
   /** Renames a session (trimmed, not empty); returns it as listed. */
   renameSession(sessionId: number, name: string): Promise<SessionSummary>;
   /** Replaces a session's tags (trimmed, duplicates dropped); returns it as listed. */
@@ -112,7 +112,7 @@ export interface VitalsCommands {
   /** The bundled models and those imported into the library's models folder, with their manifests' summaries. */
   listModels(): Promise<ModelEntry[]>;
   /**
-   * Sends part of a model file to import (base64, at most MODEL_UPLOAD_PART_BYTES a part, in order
+   * Sends part of a model file to import (base64, at most UPLOAD_PART_BYTES a part, in order
    * from offset 0; at most MODEL_IMPORT_MAX_BYTES in all); returns the bytes received so far.
    */
   uploadModelPart(uploadId: string, offset: number, base64: string): Promise<number>;
@@ -122,6 +122,17 @@ export interface VitalsCommands {
    * and checking both; a broken model is refused with its error and nothing is kept.
    */
   importModel(model: { uploadId: string; fileName: string; manifest: string | null }): Promise<ModelEntry>;
+  /**
+   * Sends part of a file to import as a session (base64, at most UPLOAD_PART_BYTES a part, in order
+   * from offset 0; at most SESSION_FILE_UPLOAD_MAX_BYTES in all); returns the bytes received so far.
+   */
+  uploadImportPart(uploadId: string, offset: number, base64: string): Promise<number>;
+  /**
+   * Puts uploaded files together in a new folder under the library's `imports/` and starts an
+   * import job (as importSessionFile) for each, except the files of a WFDB record beside its
+   * `.hea` (its `.dat`, `.atr`), which its header's import reads. One entry per file, in order.
+   */
+  importUploads(files: { uploadId: string; fileName: string }[]): Promise<UploadedImport[]>;
   /** Removes an imported model (not a bundled one). */
   removeModel(modelId: string): Promise<void>;
   /**
@@ -152,8 +163,22 @@ export interface VitalsCommands {
 /** The largest model file an import takes. */
 export const MODEL_IMPORT_MAX_BYTES = 100 * 1024 * 1024;
 
-/** Bytes of a model file per uploadModelPart: ~175 KB of base64, under the web face's 256 KB request limit. */
-export const MODEL_UPLOAD_PART_BYTES = 128 * 1024;
+/** The largest file an import by upload takes (a long EDF or BDF recording). */
+export const SESSION_FILE_UPLOAD_MAX_BYTES = 4 * 1024 ** 3;
+
+/** Bytes of a file per upload part (uploadModelPart, uploadImportPart): ~175 KB of base64, under the web face's 256 KB request limit. */
+export const UPLOAD_PART_BYTES = 128 * 1024;
+
+/** One uploaded file of importUploads: where it was put, and the job importing it, or the record it belongs to, or why no job started. */
+export interface UploadedImport {
+  fileName: string;
+  /** On the engine's machine. */
+  path: string;
+  job?: JobState;
+  /** A WFDB record's signal or annotation file: the `.hea` whose import reads it. */
+  partOf?: string;
+  error?: string;
+}
 
 export interface PsdResult {
   key: string;
@@ -204,6 +229,8 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'listModels',
   'uploadModelPart',
   'importModel',
+  'uploadImportPart',
+  'importUploads',
   'removeModel',
   'evaluateModel',
   'listEvaluations',

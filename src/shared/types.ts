@@ -304,8 +304,15 @@ export interface ExportRange {
   to?: number;
 }
 
-/** What exportSession writes: CSV files, one EDF+ (16-bit) or BDF+ (24-bit) file, WFDB records (a folder), or a Hive-partitioned Parquet folder. */
+/** What exportSession writes: CSV files, one EDF+ (16-bit) or BDF+ (24-bit) file, WFDB records (a folder), or a Hive-partitioned Parquet folder (each described in EXPORT_FORMATS). */
 export type ExportFormat = 'csv' | 'edf' | 'bdf' | 'wfdb' | 'parquet';
+
+/** An export asked for: its format, the part of the session (whole when absent) and the streams to include (their keys; all when absent). */
+export interface ExportRequest {
+  format: ExportFormat;
+  range?: ExportRange;
+  streams?: string[];
+}
 
 /** 'export-session-file': one session as its own SQLite library file; 'import-session-file': all sessions of such a file. */
 export type JobKind = 'export-csv' | 'export-edf' | 'export-wfdb' | 'export-parquet' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'evaluate' | 'infer-session' | 'dataset' | 'dataset-session';

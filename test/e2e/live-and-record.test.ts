@@ -141,12 +141,14 @@ describe.skipIf(!chromiumPath)('web face in real Chromium', () => {
       expect(await row.textContent()).toContain(s.samples.toLocaleString('en-US'));
     }
 
-    // Export from the table: the CSVs land beside the library, and the page says where.
+    // Export from the table (the dialog's defaults: CSV, all of it): the CSVs land beside the library, and the page says where.
     await page.getByTestId(`export-${session.id}`).click();
-    const result = page.getByTestId('export-result');
+    await page.keyboard.press('Enter');
+    const result = page.getByTestId('export-dialog-result');
     await result.waitFor({ timeout: 10_000 });
     const exportDir = join(dir.path, 'exports', `session-${session.id}-csv`);
     expect(await result.textContent()).toContain(exportDir);
+    await page.getByTestId('export-close').click();
     const ecgCsv = readFileSync(join(exportDir, 'ecg.csv'), 'utf8').trim().split('\n');
     expect(ecgCsv[0]).toBe('time_s,Lead I [uV]');
     expect(ecgCsv).toHaveLength(session.streams.find((s) => s.name === 'ecg')!.samples + 1);
@@ -159,12 +161,14 @@ describe.skipIf(!chromiumPath)('web face in real Chromium', () => {
     library.close();
     await page.getByTestId('sessions-refresh').click();
     await page.getByTestId(`export-${sessionId}`).click();
-    const progress = page.getByTestId(`export-progress-${sessionId}`);
+    await page.getByTestId('export-start').click();
+    const progress = page.getByTestId('export-dialog-progress');
     await progress.waitFor({ timeout: 10_000 });
-    await page.waitForFunction((id) => Number(document.querySelector(`[data-testid="export-progress-${id}"] progress`)?.getAttribute('value')) > 0, sessionId);
-    await page.getByTestId(`export-cancel-${sessionId}`).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="export-dialog-progress"] progress')?.getAttribute('value')) > 0);
+    await page.getByTestId('export-dialog-cancel').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="export-dialog-result"]')?.textContent?.includes('Cancelled'), undefined, { timeout: 10_000 });
+    await page.getByTestId('export-close').click();
     const result = page.getByTestId('export-result');
-    await page.waitForFunction(() => document.querySelector('[data-testid="export-result"]')?.textContent?.includes('cancelled'), undefined, { timeout: 10_000 });
     expect(await result.textContent()).toContain(`export of session ${sessionId} cancelled`);
     expect(existsSync(join(dir.path, 'exports', `session-${sessionId}-csv`))).toBe(false);
     // The button is back for another try.

@@ -120,12 +120,14 @@ describe.skipIf(!chromiumPath)('session library in real Chromium through the web
     expect((await engine.listSessions()).map((s) => s.id).sort()).toEqual([ids.night, ids.ride].sort());
   });
 
-  it('exports a session as EDF+ chosen in the format list: one session-<id>.edf beside the library', async () => {
-    await page.getByTestId(`export-format-${ids.night}`).selectOption('edf');
-    expect(await page.getByTestId(`export-${ids.night}`).textContent()).toBe('Export EDF+');
+  it('exports a session as EDF+ chosen in the export dialog: one session-<id>.edf beside the library', async () => {
     await page.getByTestId(`export-${ids.night}`).click();
+    await page.getByTestId('export-format-edf').check();
+    await page.getByTestId('export-start').click();
     const file = join(dir.path, 'exports', `session-${ids.night}.edf`);
     await page.waitForFunction((f) => document.querySelector('[data-testid="export-result"]')?.textContent?.includes(f), file, { timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('export-dialog').waitFor({ state: 'detached' });
     const edf = readEdf(readFileSync(file));
     // No sample index is missing (its gap event is only an event): continuous.
     expect(edf.header.reserved).toBe('EDF+C');

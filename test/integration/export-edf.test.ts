@@ -130,7 +130,7 @@ describe('EDF+/BDF+ export of a recorded session with a lost second', () => {
     expect(readEdf(readFileSync(out)).header.records).toBe(30);
     const bad = await cli('export', String(sessionId), '--format', 'gdf', '--out', out);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--format "gdf" is not supported; supported: csv, edf, bdf, wfdb, sqlite');
+    expect(bad.stderr).toContain('--format "gdf" is not supported; supported: csv, edf, bdf, wfdb, parquet, sqlite');
     const none = await cli('export', '999', '--format', 'edf', '--out', join(dir.path, 'none.edf'));
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no session 999');

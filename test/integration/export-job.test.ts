@@ -156,15 +156,15 @@ describe('the engine runs exports as jobs', () => {
           },
         }),
       );
-      const started = await engine.exportSession(small);
+      const started = await engine.exportSession(small, { format: 'csv' });
       expect(started).toMatchObject({ kind: 'export-csv', sessionId: small, state: 'running' });
-      await expect(engine.exportSession(small)).rejects.toThrow(`session ${small} is already being exported (job ${started.id})`);
+      await expect(engine.exportSession(small, { format: 'csv' })).rejects.toThrow(`session ${small} is already being exported (job ${started.id})`);
       const job = await ended;
       expect(job).toMatchObject({ id: started.id, state: 'done', output: { dir: join(dir.path, 'exports', `session-${small}-csv`) } });
       expect(seen.some((j) => j.id === started.id && j.state === 'running')).toBe(true);
       await expect(engine.cancelJob(started.id)).resolves.toBeUndefined(); // ended: nothing to cancel
       await expect(engine.cancelJob(12345)).rejects.toThrow('there is no job 12345');
-      await expect(engine.exportSession(999)).rejects.toThrow(`no session 999 in ${dbPath}`);
+      await expect(engine.exportSession(999, { format: 'csv' })).rejects.toThrow(`no session 999 in ${dbPath}`);
     } finally {
       await engine.close();
     }

@@ -154,7 +154,7 @@ describe('Parquet export', () => {
       [['--all', '--format', 'csv', '--out', out], '--all is for --format parquet'],
       [[String(review), '--all', '--format', 'parquet', '--out', out], 'export takes a session id or --all, not both'],
       [[String(review), '--format', 'parquet'], '--out DIR is required'],
-      [[String(review), '--format', 'edf', '--out', out, '--streams', 'hr'], '--streams is for --format parquet'],
+      [[String(review), '--format', 'sqlite', '--out', out, '--streams', 'hr'], '--streams is not for --format sqlite'],
     ] as const) {
       const bad = await cli('export', ...args);
       expect(bad.code, args.join(' ')).toBe(2);
@@ -165,7 +165,7 @@ describe('Parquet export', () => {
   it('the engine exports into the library exports folder; participant ids are made safe for a path', async () => {
     const engine = await createEngine({ dbPath });
     try {
-      const job = await jobEnded(engine, (await engine.exportSession(imu, {}, 'parquet')).id);
+      const job = await jobEnded(engine, (await engine.exportSession(imu, { format: 'parquet' })).id);
       expect(job.state).toBe('done');
       expect(job.output!.dir).toBe(join(dir.path, 'exports', `session-${imu}-parquet`));
       expect(existsSync(join(job.output!.dir!, 'participant=Site_A_01', `session=${imu}`, 'acc.parquet'))).toBe(true);

@@ -46,7 +46,7 @@ describe('CSV export of a time range', () => {
   it('runs as an engine job with the range in its title and folder; a bad range is refused at once', async () => {
     const engine = await createEngine({ dbPath });
     try {
-      const job = await engine.exportSession(id, { from: 74, to: 76 });
+      const job = await engine.exportSession(id, { format: 'csv', range: { from: 74, to: 76 } });
       expect(job.title).toBe(`CSV export of session ${id} (74 to 76 s)`);
       let state = job;
       while (state.state === 'running') {
@@ -59,11 +59,12 @@ describe('CSV export of a time range', () => {
       // 2 s at 250 Hz, and the mid-session gap event at 75 s.
       expect(ecg).toHaveLength(1 + 500);
       expect(rows(state.output!.files![1]).slice(1).map((r) => r.split(',')[2])).toEqual(['gap']);
-      await expect(engine.exportSession(id, { from: 5, to: 5 })).rejects.toThrow('export range: to (5 s) must be after from (5 s)');
+      await expect(engine.exportSession(id, { format: 'csv', range: { from: 5, to: 5 } })).rejects.toThrow('export range: to (5 s) must be after from (5 s)');
     } finally {
       await engine.close();
     }
-    expect(() => parseCommand('exportSession', [id, { from: 1, until: 2 }])).toThrow(/bad arguments for exportSession/);
-    expect(parseCommand('exportSession', [id, { from: 1 }]).args).toEqual([id, { from: 1 }]);
+    expect(() => parseCommand('exportSession', [id, { format: 'csv', range: { from: 1, until: 2 } }])).toThrow(/bad arguments for exportSession/);
+    expect(() => parseCommand('exportSession', [id, { from: 1 }])).toThrow(/bad arguments for exportSession/);
+    expect(parseCommand('exportSession', [id, { format: 'csv', range: { from: 1 } }]).args).toEqual([id, { format: 'csv', range: { from: 1 } }]);
   });
 });

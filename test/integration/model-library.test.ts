@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/main/command-args';
 import { createEngine, type Engine } from '../../src/main/engine';
-import { MODEL_IMPORT_MAX_BYTES, MODEL_UPLOAD_PART_BYTES } from '../../src/shared/api';
+import { MODEL_IMPORT_MAX_BYTES, UPLOAD_PART_BYTES } from '../../src/shared/api';
 import { cliOn } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -13,7 +13,7 @@ const read = (file: string) => readFileSync(file);
 const manifestOf = (file: string) => readFileSync(`${file}.json`, 'utf8');
 
 /** Sends `bytes` as the renderer does, in parts of `part` bytes, then imports them with `manifest`. */
-async function importThroughApi(engine: Engine, uploadId: string, fileName: string, bytes: Buffer, manifest: string | null, part = MODEL_UPLOAD_PART_BYTES) {
+async function importThroughApi(engine: Engine, uploadId: string, fileName: string, bytes: Buffer, manifest: string | null, part = UPLOAD_PART_BYTES) {
   for (let offset = 0; offset === 0 || offset < bytes.length; offset += part) {
     const received = await engine.uploadModelPart(uploadId, offset, bytes.subarray(offset, offset + part).toString('base64'));
     expect(received).toBe(Math.min(bytes.length, offset + part));
@@ -81,7 +81,7 @@ describe('the model list through the engine API, on a real library folder', () =
     await engine.uploadModelPart('order', 0, Buffer.alloc(10).toString('base64'));
     await expect(engine.uploadModelPart('order', 20, 'AAAA')).rejects.toThrow('model upload order: a part at byte 20, but 10 bytes have arrived (parts go in order, from 0)');
     await expect(engine.importModel({ uploadId: 'never', fileName: 'x.onnx', manifest: '{}' })).rejects.toThrow(/^no model upload never: send its file first/);
-    const part = Buffer.alloc(MODEL_UPLOAD_PART_BYTES).toString('base64');
+    const part = Buffer.alloc(UPLOAD_PART_BYTES).toString('base64');
     let offset = 0;
     let error: Error | null = null;
     while (!error && offset <= MODEL_IMPORT_MAX_BYTES) {

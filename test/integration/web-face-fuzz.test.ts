@@ -51,7 +51,7 @@ const VALID_REQUESTS: Array<{ method: string; args: unknown[] }> = [
   { method: 'disconnect', args: ['sim'] },
   { method: 'startRecording', args: [{ name: 'again', participant: 'P2' }] },
   { method: 'stopRecording', args: [] },
-  { method: 'exportSession', args: [1] },
+  { method: 'exportSession', args: [1, { format: 'csv' }] },
   { method: 'getSessionDetail', args: [1] },
   { method: 'readTrack', args: [1, 'sim/ecg', 0, 2, 300] },
   { method: 'getBeats', args: [1, 'sim/ecg'] },

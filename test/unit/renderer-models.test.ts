@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { importPickedModel, pairModelFiles, type PickedFile } from '../../src/renderer/src/models/model-import';
+import { importPickedModel, pairModelFiles } from '../../src/renderer/src/models/model-import';
+import type { PickedFile } from '../../src/renderer/src/upload-file';
 import { addFrame, SERIES_SECONDS } from '../../src/renderer/src/models/model-series';
-import { MODEL_IMPORT_MAX_BYTES, MODEL_UPLOAD_PART_BYTES } from '../../src/shared/api';
+import { MODEL_IMPORT_MAX_BYTES, UPLOAD_PART_BYTES } from '../../src/shared/api';
 import { parseRoute, routeHash } from '../../src/renderer/src/routes';
 import type { LiveFrame } from '../../src/shared/api';
 
@@ -31,7 +32,7 @@ describe('the Models view', () => {
 const picked = (name: string, size = 3): PickedFile => ({
   name,
   size,
-  arrayBuffer: async () => Uint8Array.from({ length: size }, (_, i) => i % 251).buffer,
+  slice: (a: number, b: number) => ({ arrayBuffer: async () => Uint8Array.from({ length: size }, (_, i) => i % 251).slice(a, b).buffer }),
   text: async () => `{"of": "${name}"}`,
 });
 
@@ -58,18 +59,18 @@ describe('importing models from picked or dropped files', () => {
       },
       importModel: async (m: { uploadId: string; fileName: string; manifest: string | null }) => (calls.push(['import', m]), { id: 'imported/a', bundled: false, file: '/x', name: 'a' }),
     };
-    const size = 2 * MODEL_UPLOAD_PART_BYTES + 5;
+    const size = 2 * UPLOAD_PART_BYTES + 5;
     const progress: number[] = [];
     const file = picked('a.onnx', size);
     await importPickedModel(api, { onnx: file, manifest: picked('a.onnx.json') }, (f) => progress.push(f));
     const id = calls[0][1];
     expect(calls).toEqual([
-      ['part', id, 0, MODEL_UPLOAD_PART_BYTES],
-      ['part', id, MODEL_UPLOAD_PART_BYTES, MODEL_UPLOAD_PART_BYTES],
-      ['part', id, 2 * MODEL_UPLOAD_PART_BYTES, 5],
+      ['part', id, 0, UPLOAD_PART_BYTES],
+      ['part', id, UPLOAD_PART_BYTES, UPLOAD_PART_BYTES],
+      ['part', id, 2 * UPLOAD_PART_BYTES, 5],
       ['import', { uploadId: id, fileName: 'a.onnx', manifest: '{"of": "a.onnx.json"}' }],
     ]);
-    expect(received).toEqual([...new Uint8Array(await file.arrayBuffer())]);
+    expect(received).toEqual([...new Uint8Array(await file.slice(0, size).arrayBuffer())]);
     expect(progress.at(-1)).toBe(1);
     await expect(importPickedModel(api, { onnx: picked('big.onnx', MODEL_IMPORT_MAX_BYTES + 1), manifest: null })).rejects.toThrow('big.onnx is 100 MB; an import takes at most 100 MB');
     expect(calls.length).toBe(4);

@@ -25,19 +25,13 @@ type JobFunction<K extends JobKind> = (context: JobContext, params: JobParams[K]
 
 /** Every kind of job the worker can run. A new kind is one entry here and its types in job-protocol.ts. */
 export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
-  'export-csv': ({ library, report }, { sessionId, dir, range }) => ({
+  'export-csv': ({ library, report }, { sessionId, dir, range, streams }) => ({
     dir,
-    files: exportSessionCsv(
-      library,
-      sessionId,
-      dir,
-      exportReport(report),
-      range,
-    ),
+    files: exportSessionCsv(library, sessionId, dir, exportReport(report), range, streams),
   }),
-  'export-edf': ({ library, report }, { sessionId, file, format, range }) => ({
+  'export-edf': ({ library, report }, { sessionId, file, format, range, streams }) => ({
     dir: dirname(file),
-    files: [exportSessionEdf(library, sessionId, file, format, exportReport(report), range)],
+    files: [exportSessionEdf(library, sessionId, file, format, exportReport(report), range, streams)],
   }),
   'export-wfdb': ({ library, report }, { sessionId, dir, range, streams }) => ({
     dir,

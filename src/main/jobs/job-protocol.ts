@@ -10,9 +10,9 @@ export const PROGRESS_INTERVAL_MS = 200;
 
 /** What each kind of job is given. */
 export interface JobParams {
-  'export-csv': { sessionId: number; dir: string; range?: ExportRange };
+  'export-csv': { sessionId: number; dir: string; range?: ExportRange; streams?: string[] };
   /** One EDF+ or BDF+ file. */
-  'export-edf': { sessionId: number; file: string; format: 'edf' | 'bdf'; range?: ExportRange };
+  'export-edf': { sessionId: number; file: string; format: 'edf' | 'bdf'; range?: ExportRange; streams?: string[] };
   /** WFDB records (.hea, .dat, .atr, .events) in `dir`; `streams`: keys to include, all when absent. */
   'export-wfdb': { sessionId: number; dir: string; range?: ExportRange; streams?: string[] };
   /** A Hive-partitioned Parquet folder of these sessions ('all': every finished one); `streams`: keys (or names) to include, all when absent. */

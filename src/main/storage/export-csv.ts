@@ -29,10 +29,18 @@ export const PARTIAL_SUFFIX = '.partial';
  * stays whole until then; on any failure the partial files (and `dir`, if this made it) are
  * removed and a killed process leaves only files marked `.partial`.
  */
-export function exportSessionCsv(library: Library, sessionId: number, dir: string, onProgress?: (p: ExportProgress) => void, range: ExportRange = {}): string[] {
+export function exportSessionCsv(
+  library: Library,
+  sessionId: number,
+  dir: string,
+  onProgress?: (p: ExportProgress) => void,
+  range: ExportRange = {},
+  streamKeys?: readonly string[],
+): string[] {
   checkExportRange(range);
   const session = library.session(sessionId);
   if (!session) throw new Error(`no session ${sessionId} in ${library.path}`);
+  const streams = selectStreams(session, streamKeys);
   const createdDir = mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   try {
@@ -40,13 +48,13 @@ export function exportSessionCsv(library: Library, sessionId: number, dir: strin
     const a = origin + (range.from ?? -Infinity);
     const b = origin + (range.to ?? Infinity);
     const ranged = range.from !== undefined || range.to !== undefined;
-    const names = fileNames(session.streams);
-    const samplesTotal = session.streams.reduce((sum, s) => sum + (ranged ? expectedSamples(s, session, range) : s.samples), 0);
+    const names = fileNames(streams);
+    const samplesTotal = streams.reduce((sum, s) => sum + (ranged ? expectedSamples(s, session, range) : s.samples), 0);
     const progress: ExportProgress = { stream: '', samplesDone: 0, samplesTotal, bytesWritten: 0 };
     const count = (bytes: number): void => {
       progress.bytesWritten += bytes;
     };
-    for (const [i, stream] of session.streams.entries()) {
+    for (const [i, stream] of streams.entries()) {
       const file = join(dir, `${names[i]}.csv`);
       files.push(file);
       progress.stream = stream.name;
@@ -64,14 +72,14 @@ export function exportSessionCsv(library: Library, sessionId: number, dir: strin
     files.push(eventsFile);
     withFile(eventsFile, count, (write) => {
       write(EVENTS_HEADER);
-      for (const e of library.events(sessionId)) {
+      for (const e of exportedEvents(library, sessionId, streams)) {
         // An interval event belongs to a range it overlaps.
         if (!(e.t < b && e.t + e.duration >= a)) continue;
         const text = e.stream ? `${e.stream}: ${e.text}` : e.text;
         write(eventRow(e.t, e.duration, e.kind, text, origin));
       }
     });
-    for (const [name, run] of modelRunFiles(library, sessionId)) {
+    for (const [name, run] of modelRunFiles(library, sessionId, streams)) {
       const file = join(dir, name);
       files.push(file);
       withFile(file, count, (write) => {
@@ -94,15 +102,36 @@ export function exportSessionCsv(library: Library, sessionId: number, dir: strin
   }
 }
 
-/** `model-<name>.csv` per stored model run (the name made safe for a file; the run id added where two would clash). */
-function modelRunFiles(library: Library, sessionId: number): [string, ModelRunSummary][] {
+/** `model-<name>.csv` per stored model run on an exported stream (the name made safe for a file; the run id added where two would clash). */
+function modelRunFiles(library: Library, sessionId: number, streams: readonly StoredStream[]): [string, ModelRunSummary][] {
   const used = new Set<string>();
-  return listModelRuns(library, sessionId).map((run) => {
+  const keys = new Set(streams.map((s) => s.key));
+  return listModelRuns(library, sessionId).filter((run) => keys.has(run.streamKey)).map((run) => {
     let name = `model-${run.name.replace(/[^\w.-]+/g, '_')}.csv`;
     if (used.has(name.toLowerCase())) name = name.replace(/\.csv$/, `-${run.id}.csv`);
     used.add(name.toLowerCase());
     return [name, run];
   });
+}
+
+/**
+ * The streams an export writes, in the session's order: those `keys` names (stream keys), all when
+ * absent. A key the session does not have is an error listing the ones it has.
+ */
+export function selectStreams(session: StoredSession, keys?: readonly string[]): StoredStream[] {
+  if (!keys) return session.streams;
+  if (keys.length === 0) throw new Error(`export of session ${session.id}: no stream chosen (choose at least one of ${session.streams.map((s) => s.key).join(', ')})`);
+  const unknown = keys.filter((k) => !session.streams.some((s) => s.key === k));
+  if (unknown.length > 0) {
+    throw new Error(`session ${session.id} has no stream ${unknown.map((k) => `"${k}"`).join(', ')} (its streams: ${session.streams.map((s) => s.key).join(', ')})`);
+  }
+  return session.streams.filter((s) => keys.includes(s.key));
+}
+
+/** A session's events, less those of streams left out of the export (session-wide events stay). */
+export function exportedEvents(library: Library, sessionId: number, streams: readonly StoredStream[]): ReturnType<Library['events']> {
+  const keys = new Set(streams.map((s) => s.key));
+  return library.events(sessionId).filter((e) => e.key === undefined || keys.has(e.key));
 }
 
 /** Throws, saying what is wrong, for a range that cannot be exported. */

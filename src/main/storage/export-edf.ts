@@ -20,7 +20,7 @@ import {
   type SampleRun,
 } from '../formats/edf';
 import type { EventKind, ExportRange } from '../../shared/types';
-import { checkExportRange, chunksIn, PARTIAL_SUFFIX, withFile, type ExportProgress } from './export-csv';
+import { checkExportRange, chunksIn, exportedEvents, PARTIAL_SUFFIX, selectStreams, withFile, type ExportProgress } from './export-csv';
 import type { Library, StoredChunk, StoredStream } from './library';
 
 /** Record durations aimed at: about a second, as EDF tools expect. */
@@ -51,14 +51,23 @@ interface Scanned {
  * memory stays flat. Written as `file.partial` and renamed when complete; removed on any failure
  * or a cancel (onProgress throwing).
  */
-export function exportSessionEdf(library: Library, sessionId: number, file: string, variant: EdfVariant, onProgress?: (p: ExportProgress) => void, range: ExportRange = {}): string {
+export function exportSessionEdf(
+  library: Library,
+  sessionId: number,
+  file: string,
+  variant: EdfVariant,
+  onProgress?: (p: ExportProgress) => void,
+  range: ExportRange = {},
+  streamKeys?: readonly string[],
+): string {
   checkExportRange(range);
   const session = library.session(sessionId);
   if (!session) throw new Error(`no session ${sessionId} in ${library.path}`);
   const a = session.startedAt + (range.from ?? -Infinity);
   const b = session.startedAt + (range.to ?? Infinity);
-  const streams = edfStreams(session.streams);
-  if (streams.length === 0) throw new Error(`session ${sessionId} has no stream with a fixed sample rate to export as ${variant.toUpperCase()}`);
+  const chosen = selectStreams(session, streamKeys);
+  const streams = edfStreams(chosen);
+  if (streams.length === 0) throw new Error(`session ${sessionId} has no ${streamKeys ? 'chosen ' : ''}stream with a fixed sample rate to export as ${variant.toUpperCase()}`);
 
   const progress: ExportProgress = { stream: '', samplesDone: 0, samplesTotal: 2 * streams.reduce((n, s) => n + s.samples, 0), bytesWritten: 0 };
   const scanned = streams.map((stream) => scan(library, stream, a, b, progress, onProgress)).filter((s) => s.samples > 0);
@@ -76,8 +85,7 @@ export function exportSessionEdf(library: Library, sessionId: number, file: stri
       samplesPerRecord: 0,
     })),
   );
-  const events = library
-    .events(sessionId)
+  const events = exportedEvents(library, sessionId, chosen)
     .filter((e) => EXPORTED_EVENTS.has(e.kind) && e.t < b && e.t + e.duration >= a)
     .map((e) => ({ t: e.t, duration: e.kind === 'label' || e.kind === 'gap' ? e.duration : 0, text: `${e.kind}${e.stream ? ` ${e.stream}` : ''}: ${e.text}` }));
 

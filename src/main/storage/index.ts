@@ -1,7 +1,7 @@
 export { Library, toSummary, type StoredChunk, type StoredSession, type StoredStream } from './library';
 export { Recorder, FLUSH_INTERVAL_MS } from './recorder';
 export { defaultDbPath } from './paths';
-export { checkExportRange, exportSessionCsv, type ExportProgress } from './export-csv';
+export { checkExportRange, exportSessionCsv, fileNames, selectStreams, type ExportProgress } from './export-csv';
 export { edfStreams, exportSessionEdf } from './export-edf';
 export { exportSessionWfdb } from './export-wfdb';
 export { exportSessionsParquet, finishedSessionIds, partitionValue } from './export-parquet';

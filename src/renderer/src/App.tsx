@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RendererApi } from './api';
-import type { ExportFormat } from '../../shared/types';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { ErrorBanner } from './components/ErrorBanner';
 import { useErrors } from './components/use-errors';
@@ -11,7 +10,9 @@ import { ModelsView } from './models/ModelsView';
 import { DeviceSummary } from './devices/DeviceSummary';
 import { keyOf } from './key-event';
 import { ReviewView } from './review/ReviewView';
+import { FileImports, useFileImports } from './review/FileImports';
 import { SessionsTable } from './review/SessionsTable';
+import { droppedFiles } from './dropped-files';
 import { ROUTE_TABS, routeHash, type Route } from './routes';
 import { SHORTCUT_HELP, shortcutFor } from './shortcuts';
 import { RecordBar, RecorderBanner } from './study/RecordBar';
@@ -28,19 +29,42 @@ export function App({ api }: { api: RendererApi }) {
   const [filterAll, setFilterAll] = useState(false);
   const toggleFilterAll = useCallback(() => setFilterAll((f) => !f), []);
 
-  // An export is a job: its progress and outcome arrive with the status pushes.
-  const exportSession = useCallback(
-    (sessionId: number, format: ExportFormat = 'csv'): void => {
-      api.exportSession(sessionId, {}, format).then(engine.refreshStatus, (error: unknown) => report(error, `export of session ${sessionId}`));
-    },
-    [api, report, engine.refreshStatus],
-  );
   const cancelJob = useCallback(
     (jobId: number): void => {
       api.cancelJob(jobId).catch((error: unknown) => report(error, `cancel job ${jobId}`));
     },
     [api, report],
   );
+
+  // Files dropped anywhere on the window are imported (models to the models, the rest as sessions); a drop a panel took itself is left to it.
+  const fileImports = useFileImports(api, engine.status?.jobs ?? [], engine.refreshSessions);
+  const [dropOver, setDropOver] = useState(false);
+  const startImports = fileImports.start;
+  useEffect(() => {
+    const hasFiles = (e: DragEvent): boolean => !!e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+    const onOver = (e: DragEvent): void => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setDropOver(true);
+    };
+    const onLeave = (e: DragEvent): void => {
+      if (e.relatedTarget === null) setDropOver(false);
+    };
+    const onDrop = (e: DragEvent): void => {
+      setDropOver(false);
+      if (e.defaultPrevented || !hasFiles(e)) return;
+      e.preventDefault();
+      void droppedFiles(e.dataTransfer!).then(startImports, (error: unknown) => report(error, 'Dropped files'));
+    };
+    window.addEventListener('dragover', onOver);
+    window.addEventListener('dragleave', onLeave);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', onOver);
+      window.removeEventListener('dragleave', onLeave);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, [startImports, report]);
 
   const rec = useRecording({
     api,
@@ -95,7 +119,7 @@ export function App({ api }: { api: RendererApi }) {
   const linkOk = !engine.connection || engine.connection.kind === 'open';
 
   return (
-    <div className="app">
+    <div className={`app${dropOver ? ' drop-over' : ''}`}>
       <header className="topbar">
         <h1 className="brand">
           Vitalscope
@@ -128,7 +152,7 @@ export function App({ api }: { api: RendererApi }) {
               sessions={engine.sessions}
               jobs={engine.status?.jobs ?? []}
               onRefresh={engine.refreshSessions}
-              onExport={exportSession}
+              onImportFiles={startImports}
               onCancel={cancelJob}
             />
           </div>
@@ -146,6 +170,7 @@ export function App({ api }: { api: RendererApi }) {
           <ReviewView key={`${route.sessionId}@${route.t ?? ''}`} api={api} sessionId={route.sessionId} at={route.t} jobs={engine.status?.jobs ?? []} report={report} />
         </main>
       )}
+      <FileImports imports={fileImports.imports} jobs={engine.status?.jobs ?? []} onCancel={cancelJob} onClear={fileImports.clear} />
       <footer className="help-line">
         <span>{SHORTCUT_HELP[route.view]}</span>
       </footer>

@@ -1,25 +1,12 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
+import { droppedFiles } from '../dropped-files';
 import { importPickedModel, pairModelFiles } from './model-import';
 
 interface Props {
   api: Pick<VitalsApi, 'uploadModelPart' | 'importModel'>;
   onImported(): void;
   onError(message: string | null): void;
-}
-
-/** The files of a drop: dropped files, and the files directly inside a dropped folder. */
-async function droppedFiles(event: DragEvent): Promise<File[]> {
-  const entries = [...event.dataTransfer.items].map((item) => item.webkitGetAsEntry?.()).filter((e): e is FileSystemEntry => !!e);
-  if (!entries.some((e) => e.isDirectory)) return [...event.dataTransfer.files];
-  const fileOf = (entry: FileSystemFileEntry) => new Promise<File>((resolve, reject) => entry.file(resolve, reject));
-  const inside = (dir: FileSystemDirectoryEntry) => new Promise<FileSystemEntry[]>((resolve, reject) => dir.createReader().readEntries(resolve, reject));
-  const files: File[] = [];
-  for (const entry of entries) {
-    const children = entry.isDirectory ? await inside(entry as FileSystemDirectoryEntry) : [entry];
-    for (const child of children) if (child.isFile) files.push(await fileOf(child as FileSystemFileEntry));
-  }
-  return files;
 }
 
 /** Imports models dropped on it or picked with the file dialog (an .onnx with its .onnx.json), sending them to the engine. */
@@ -56,7 +43,7 @@ export function ModelDropZone({ api, onImported, onError }: Props) {
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        void droppedFiles(e).then(importFiles);
+        void droppedFiles(e.dataTransfer).then(importFiles);
       }}
     >
       <span>{progress ?? 'Drop a model here: its .onnx together with its .onnx.json (or their folder), or'}</span>

@@ -8,6 +8,7 @@ import { keyOf } from '../key-event';
 import { freezeRanges, GAIN_STEP, laneRanges, type AmplitudeMode, type Range } from './amplitude';
 import { drawOverview, drawTimeAxis, drawTrack, plotColumns, PLOT_LEFT, PLOT_RIGHT_PAD, type CanvasLayout, type Overlays } from './draw-review';
 import { HelpOverlay } from './HelpOverlay';
+import { ExportDialog } from './ExportDialog';
 import { AnalysisRuns } from './AnalysisRuns';
 import { adjacentMark, marksByTrack } from './model-marks';
 import { ModelRuns } from './ModelRuns';
@@ -98,6 +99,7 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
   const [points, setPoints] = useState<MeasurePoint[]>([]);
   const [cursor, setCursor] = useState<{ t: number; key: string } | null>(null);
   const [help, setHelp] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [labelChoices, setLabelChoices] = useState<LabelChoice[]>(() => loadLabelList(window.localStorage));
   const [hrvVersion, setHrvVersion] = useState(0);
   const [, setDataVersion] = useState(0);
@@ -602,6 +604,9 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
         <button type="button" onClick={edits.redo} disabled={!edits.redoTitle} title={edits.redoTitle ?? 'Nothing to redo'} data-testid="review-redo">
           Redo
         </button>
+        <button type="button" onClick={() => setExporting(true)} title="Export this session, the view or the selection" data-testid="review-export">
+          Export…
+        </button>
         <button type="button" onClick={() => setHelp((h) => !h)} title="Keys and gestures (?)" data-testid="review-help-toggle">
           ?
         </button>
@@ -733,6 +738,16 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
           />
         </aside>
       </div>
+      {exporting ? (
+        <ExportDialog
+          api={api}
+          sessionId={sessionId}
+          jobs={jobs}
+          view={win}
+          selection={selection && selection.t0 !== selection.t1 ? { t0: Math.min(selection.t0, selection.t1), t1: Math.max(selection.t0, selection.t1) } : null}
+          onClose={() => setExporting(false)}
+        />
+      ) : null}
       <AnalysisRuns api={api} sessionId={sessionId} jobs={jobs} onShowBeats={setRunBeats} />
       <ModelRuns api={api} sessionId={sessionId} jobs={jobs} onMarks={setModelMarks} />
       {help ? <HelpOverlay onClose={() => setHelp(false)} /> : null}

@@ -1,12 +1,13 @@
 import { useState, type KeyboardEvent } from 'react';
-import type { ExportFormat, JobState, SessionStatus, SessionSummary } from '../../../shared/types';
+import type { JobState, SessionStatus, SessionSummary } from '../../../shared/types';
 import { formatCount, formatDuration, formatLocalTime } from '../format';
 
 export interface RowActions {
   onRename(session: SessionSummary, name: string): void;
   onSetTags(session: SessionSummary, tags: string[]): void;
   onDelete(session: SessionSummary): void;
-  onExport(sessionId: number, format: ExportFormat): void;
+  /** Opens the export dialog for a session. */
+  onExport(sessionId: number): void;
   onExportFile(sessionId: number): void;
   onCancel(jobId: number): void;
 }
@@ -17,19 +18,10 @@ interface Props extends RowActions {
   jobs: readonly JobState[];
 }
 
-const EXPORT_FORMATS: Record<ExportFormat, { label: string; title: string }> = {
-  csv: { label: 'CSV', title: 'one CSV per stream + events.csv, beside the library' },
-  edf: { label: 'EDF+', title: 'one EDF+ file (16-bit) beside the library: EDF+D where samples were lost, markers, labels and gaps as annotations' },
-  wfdb: { label: 'WFDB', title: 'WFDB records (.hea + .dat per sample rate, beats in .atr, events in .events) in a folder beside the library' },
-  bdf: { label: 'BDF+', title: 'one BDF+ file (24-bit) beside the library: BDF+D where samples were lost, markers, labels and gaps as annotations' },
-  parquet: { label: 'Parquet', title: 'a Hive-partitioned Parquet folder beside the library: participant=/session=/<stream>.parquet, sessions.parquet, events.parquet' },
-};
-
 /** One session of the library: inline rename and tags, its exports, Open and Delete. */
 export function SessionRow({ session: s, jobs, ...actions }: Props) {
   const recording = s.status === 'recording';
-  const exporting = jobs.find((j) => j.kind === 'export-csv' || j.kind === 'export-edf' || j.kind === 'export-wfdb');
-  const [format, setFormat] = useState<ExportFormat>('csv');
+  const exporting = jobs.find((j) => j.kind === 'export-csv' || j.kind === 'export-edf' || j.kind === 'export-wfdb' || j.kind === 'export-parquet');
   const file = jobs.find((j) => j.kind === 'export-session-file');
   return (
     <tr data-testid="session-row" data-session-id={s.id}>
@@ -65,24 +57,15 @@ export function SessionRow({ session: s, jobs, ...actions }: Props) {
         {exporting ? (
           <JobProgress job={exporting} testId={`export-progress-${s.id}`} cancelTestId={`export-cancel-${s.id}`} onCancel={actions.onCancel} />
         ) : (
-          <>
-            <select aria-label="Export format" data-testid={`export-format-${s.id}`} value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
-              {Object.entries(EXPORT_FORMATS).map(([value, { label }]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-            <button
-              type="button"
-              data-testid={`export-${s.id}`}
-              disabled={recording}
-              title={recording ? 'still recording' : EXPORT_FORMATS[format].title}
-              onClick={() => actions.onExport(s.id, format)}
-            >
-              Export {EXPORT_FORMATS[format].label}
-            </button>
-          </>
+          <button
+            type="button"
+            data-testid={`export-${s.id}`}
+            disabled={recording}
+            title={recording ? 'still recording' : 'export as CSV, EDF+ or BDF+: choose the format, range and streams'}
+            onClick={() => actions.onExport(s.id)}
+          >
+            Export…
+          </button>
         )}
         {file ? (
           <JobProgress job={file} testId={`export-file-progress-${s.id}`} cancelTestId={`export-file-cancel-${s.id}`} onCancel={actions.onCancel} />

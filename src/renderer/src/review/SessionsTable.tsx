@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { filterSessions, parseDate, type SessionFilter } from '../../../shared/session-library';
-import type { ExportFormat, JobKind, JobState, SessionSummary } from '../../../shared/types';
+import type { JobKind, JobState, SessionSummary } from '../../../shared/types';
 import { getApi } from '../api';
 import { errorMessage } from '../format';
 import { DeleteSessionDialog } from './DeleteSessionDialog';
+import { ExportDialog } from './ExportDialog';
 import { JobProgress, SessionRow, type RowActions } from './SessionRow';
 
 interface Props {
@@ -11,8 +12,8 @@ interface Props {
   /** The engine's jobs (from its status): running exports and imports show progress, ended ones their outcome. */
   jobs: readonly JobState[];
   onRefresh(): void;
-  /** Starts a CSV export job for a session. */
-  onExport(sessionId: number, format: ExportFormat): void;
+  /** Uploads files picked with "Import files…" and imports them (see useFileImports). */
+  onImportFiles(files: File[]): void;
   onCancel(jobId: number): void;
 }
 
@@ -29,13 +30,13 @@ const SORT_KEYS: Record<SortColumn, (s: SessionSummary) => string | number> = {
 
 /**
  * The session library: search and filters, sortable columns, and per session rename, tags,
- * exports (CSV, SQLite file), Open (the review view) and delete with confirmation; an import of a
- * session file. Renames, tags, deletes and file jobs go to the engine API directly; CSV export
- * and cancel through the props, as before.
+ * exports (the export dialog, SQLite file), Open (the review view) and delete with confirmation;
+ * an import of a session file. Renames, tags, exports, deletes and file jobs go to the engine API
+ * directly; cancel through the props.
  */
 const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-edf', 'export-wfdb', 'export-session-file', 'import-session-file']);
 
-export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }: Props) {
+export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCancel }: Props) {
   const api = getApi();
   const [search, setSearch] = useState('');
   const [since, setSince] = useState('');
@@ -44,7 +45,9 @@ export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }:
   const [tag, setTag] = useState('');
   const [sort, setSort] = useState<{ column: SortColumn; descending: boolean }>({ column: 'start', descending: true });
   const [deleting, setDeleting] = useState<SessionSummary | null>(null);
+  const [exporting, setExporting] = useState<number | null>(null);
   const [importPath, setImportPath] = useState('');
+  const fileInput = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
 
   const fail = useCallback((what: string) => (e: unknown) => setError(`${what}: ${errorMessage(e)}`), []);
@@ -96,7 +99,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }:
     onRename: (s, name) => run(`rename session ${s.id}`, api.renameSession(s.id, name)),
     onSetTags: (s, tags) => run(`tags of session ${s.id}`, api.setSessionTags(s.id, tags)),
     onDelete: setDeleting,
-    onExport,
+    onExport: setExporting,
     onExportFile: (id) => run(`SQLite export of session ${id}`, api.exportSessionFile(id)),
     onCancel,
   };
@@ -173,6 +176,22 @@ export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }:
             Import
           </button>
         </form>
+        <button type="button" data-testid="import-files" title="upload files from this computer and import them: library files (.db), WFDB records (.hea with its .dat and .atr); or drop them anywhere on the window" onClick={() => fileInput.current?.click()}>
+          Import files…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          aria-label="Files to import"
+          data-testid="import-files-input"
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = '';
+            onImportFiles(files);
+          }}
+        />
         {running
           .filter((j) => j.kind === 'import-session-file')
           .map((j) => (
@@ -215,6 +234,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onExport, onCancel }:
           </tbody>
         </table>
       </div>
+      {exporting !== null ? <ExportDialog api={api} sessionId={exporting} jobs={jobs} onClose={() => setExporting(null)} /> : null}
       {deleting ? (
         <DeleteSessionDialog
           session={deleting}
