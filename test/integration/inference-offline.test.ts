@@ -65,6 +65,8 @@ describe('loading a model against its manifest', () => {
     const noRr = variant('beat-rr', 'no-rr', (m) => m.inputs.pop());
     expect(await loadError(noRr)).toMatch(/no-rr\.onnx\.json: inputs: the graph's input "rr" is missing from the manifest/);
     expect(await loadError(variant('beat-rr', 'rr-len', (m) => m.inputs[1].values.pop()))).toMatch(/inputs\[1\]: the graph's "rr" is \[N, 3\], the manifest gives \[batch, 2\]/);
+    // A template (the median of recent beats' windows) needs beats, as rr does.
+    expect(await loadError(variant('window-stats', 'tmpl', (m) => m.inputs.push({ name: 't', source: 'template', beats: 8 })))).toMatch(/tmpl\.onnx\.json: inputs: "template" inputs need trigger "beats"/);
   });
 
   it('says what is wrong with a file that is not ONNX, an unsupported opset, a bad or missing manifest', async () => {

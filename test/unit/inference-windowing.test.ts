@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutWindow, resamplePlan, rrValues, type RrInput, type SignalInput } from '../../src/main/analysis/inference/windowing';
+import { BeatTemplate, cutWindow, resamplePlan, rrBeatsNeeded, rrValues, type RrInput, type SignalInput } from '../../src/main/analysis/inference/windowing';
 
 const input = (over: Partial<SignalInput>): SignalInput => ({
   name: 'x',
@@ -82,5 +82,43 @@ describe('model windows', () => {
     // A break further back shortens the local mean to the intervals after it.
     const after = Array.from(rrValues(beats, 3, { ...rr, values: ['local'] }, (a) => a === 0)!);
     expect(after[0]).toBeCloseTo(0.9, 5);
+  });
+
+  it('removes the window linear trend before normalising (detrend "linear"): a ramp with a bump keeps only the bump', () => {
+    const s = input({ before: 0.05, after: 0.05, detrend: 'linear' });
+    // 10 samples: slope 3 per sample plus a symmetric bump at the centre, whose own line is flat.
+    const bump = [0, 0, 0, 0, 1, 1, 0, 0, 0, 0];
+    const x = ramp(100, (i) => 3 * i + 7 + (i >= 20 && i < 30 ? bump[i - 20] : 0));
+    const w = Array.from(cutWindow(reader([x]), { first: 0, end: 100 }, 100, s, resamplePlan(100, 100), 20) as Float32Array);
+    bump.forEach((b, k) => expect(w[k]).toBeCloseTo(b - 0.2, 4));
+    // Without it the slope stays.
+    const plain = Array.from(cutWindow(reader([x]), { first: 0, end: 100 }, 100, input({ before: 0.05, after: 0.05 }), resamplePlan(100, 100), 20) as Float32Array);
+    expect(plain[9] - plain[0]).toBeCloseTo(27, 4);
+  });
+
+  it('gives the long RR mean over up to longBeats intervals, and its ratios', () => {
+    const rr: RrInput = { name: 'rr', source: 'rr', values: ['long', 'pre/long', 'post/long', 'local/long'], longBeats: 4 };
+    // Intervals 2, 2, 1, 1, 1, 0.5, then 1 after beat 6.
+    const beats = [0, 2, 4, 5, 6, 7, 7.5, 8.5];
+    const none = () => false;
+    const v = Array.from(rrValues(beats, 6, rr, none)!);
+    const long = (0.5 + 1 + 1 + 1) / 4;
+    const local = 7.5 / 6;
+    [long, 0.5 / long, 1 / long, local / long].forEach((e, k) => expect(v[k]).toBeCloseTo(e, 5));
+    // The default reaches 50 intervals back; the live host keeps the beats for it.
+    expect(rrValues(beats, 6, { ...rr, longBeats: undefined }, none)![0]).toBeCloseTo(7.5 / 6, 5);
+    expect(rrBeatsNeeded({ ...rr, longBeats: undefined })).toBe(52);
+    expect(rrBeatsNeeded({ ...rr, values: ['pre'] })).toBe(12);
+    // A broken interval stops the long mean as it stops the local one.
+    expect(rrValues(beats, 6, rr, (a) => a === 3)![0]).toBeCloseTo(0.75, 5);
+  });
+
+  it('keeps a running median template of the windows of the last beats, the new one included', () => {
+    const t = new BeatTemplate({ name: 't', source: 'template', beats: 3 });
+    expect(Array.from(t.add(Float32Array.from([1, 10])))).toEqual([1, 10]);
+    expect(Array.from(t.add(Float32Array.from([3, 20])))).toEqual([2, 15]);
+    expect(Array.from(t.add(Float32Array.from([100, 0])))).toEqual([3, 10]);
+    // The first window has dropped out: median of [3, 100, 5] and [20, 0, 30].
+    expect(Array.from(t.add(Float32Array.from([5, 30])))).toEqual([5, 20]);
   });
 });

@@ -6,9 +6,10 @@
 import { modelOutputRow, modelOutputsHeader } from '../../formats/csv';
 import { analyzeEcg } from '../offline/analyze';
 import { HIDING_GAP_SEC } from '../pipelines';
-import type { LoadedInput } from '../offline/load-input';
+import type { InputChannel, LoadedInput } from '../offline/load-input';
+import type { ModelManifest } from './manifest';
 import type { ModelHost, ModelResult, ModelWindow } from './model-host';
-import { cutWindow, resamplePlan, rrValues, type SignalInput, type WindowRefusal } from './windowing';
+import { BeatTemplate, cutWindow, resamplePlan, rrValues, type ModelInputs, type SignalInput, type WindowRefusal } from './windowing';
 
 export interface InferOutput extends ModelResult {
   /** Seconds from the start of the input. */
@@ -51,61 +52,94 @@ export function pickStream<S extends { kind: string; channels: readonly unknown[
   return stream;
 }
 
-export async function inferInput(model: ModelHost, input: LoadedInput, options: InferOptions = {}): Promise<InferResult> {
-  const stream = pickStream(model.name, model.signal, input.source, input.streams);
-  const s = model.signal;
-  const fs = stream.fs;
-  const channels = stream.channels.slice(0, s.channels);
+/** A window ready for the model, at its trigger point. */
+export interface PreparedWindow {
+  window: ModelWindow;
+  /** The beat's sample (beats trigger) or the window centre's (sliding). */
+  sample: number;
+  /** Index of the beat in `beats` (beats trigger). */
+  beat?: number;
+  /** Index of its trigger point, of `triggers`. */
+  trigger: number;
+}
+
+export interface PreparedWindows {
+  /** Trigger points in all, run or not. */
+  triggers: number;
+  /** Detected beats as samples (beats trigger). */
+  beats: number[];
+  gaps: [number, number][];
+  /** Filled in as `windows` is read. */
+  skipped: Record<WindowRefusal | 'rr', number>;
+  windows(): Generator<PreparedWindow>;
+}
+
+/**
+ * The inputs a model takes (`inputs`, `trigger`) over whole channels sampled at `fs`, the way the
+ * live host builds them: the offline inference and the bundled model's dataset builder both use it.
+ */
+export function prepareWindows(inputs: ModelInputs, trigger: ModelManifest['trigger'], channels: readonly InputChannel[], fs: number): PreparedWindows {
+  const s = inputs.signal;
   const length = channels[0].data.length;
-  const trigger = model.manifest.trigger;
   const skipped = { gap: 0, edge: 0, rr: 0 };
-  const triggers: Trigger[] = [];
-  let beatsSec: number[] = [];
+  const points: Trigger[] = [];
+  let beats: number[] = [];
   let gaps: [number, number][] = [];
   if (trigger.type === 'beats') {
-    if (stream.kind !== 'ecg') throw new Error(`${model.file}: trigger: "beats" needs an ECG stream (beats come from the ECG detector), the model's input is ${stream.kind}`);
     const ecg = analyzeEcg(channels[0]);
     // As for HR: only a gap that could hide a beat breaks an RR interval (see pipelines/gap-bridge.ts).
     gaps = ecg.gaps.filter(([a, b]) => b - a >= HIDING_GAP_SEC * fs);
-    beatsSec = ecg.beats.map((b) => b / fs);
-    ecg.beats.forEach((p, beat) => triggers.push({ p, beat }));
+    beats = ecg.beats;
+    beats.forEach((p, beat) => points.push({ p, beat }));
   } else {
     const hop = trigger.hop * fs;
-    for (let k = Math.ceil(s.before / trigger.hop); k * hop + s.after * fs <= length; k++) triggers.push({ p: k * hop });
+    for (let k = Math.ceil(s.before / trigger.hop); k * hop + s.after * fs <= length; k++) points.push({ p: k * hop });
   }
-  const beatSamples = beatsSec.map((t) => t * fs);
-  const broken = (a: number, b: number) => gaps.some(([g0, g1]) => g0 < beatSamples[b] && g1 > beatSamples[a]);
+  const beatsSec = beats.map((b) => b / fs);
+  const broken = (a: number, b: number) => gaps.some(([g0, g1]) => g0 < beats[b] && g1 > beats[a]);
   const plan = resamplePlan(fs, s.rate);
   const read = (c: number, i: number) => channels[c].data[i];
+  function* windows(): Generator<PreparedWindow> {
+    const template = inputs.template && new BeatTemplate(inputs.template);
+    for (const [k, tr] of points.entries()) {
+      const signal = cutWindow(read, { first: 0, end: length }, fs, s, plan, tr.p - s.before * fs);
+      if (typeof signal === 'string') skipped[signal]++;
+      else {
+        // Every cut window joins the template, whether or not its beat has the RR values to run.
+        const median = template?.add(signal);
+        const rr = inputs.rr ? rrValues(beatsSec, tr.beat!, inputs.rr, broken) : undefined;
+        if (rr === null) skipped.rr++;
+        else {
+          const sample = tr.beat !== undefined ? tr.p : Math.round(tr.p + ((s.after - s.before) * fs) / 2);
+          yield { window: { signal, ...(rr ? { rr } : {}), ...(median ? { template: median } : {}) }, sample, trigger: k, ...(tr.beat !== undefined ? { beat: tr.beat } : {}) };
+        }
+      }
+    }
+  }
+  return { triggers: points.length, beats, gaps, skipped, windows };
+}
+
+export async function inferInput(model: ModelHost, input: LoadedInput, options: InferOptions = {}): Promise<InferResult> {
+  const stream = pickStream(model.name, model.signal, input.source, input.streams);
+  const fs = stream.fs;
+  const channels = stream.channels.slice(0, model.signal.channels);
+  const trigger = model.manifest.trigger;
+  if (trigger.type === 'beats' && stream.kind !== 'ecg') throw new Error(`${model.file}: trigger: "beats" needs an ECG stream (beats come from the ECG detector), the model's input is ${stream.kind}`);
+  const prepared = prepareWindows(model, trigger, channels, fs);
   const outputs: InferOutput[] = [];
-  let batch: { window: ModelWindow; sample: number }[] = [];
+  let batch: PreparedWindow[] = [];
   const flush = async (done: number) => {
     const results = await model.run(batch.map((b) => b.window));
     results.forEach((r, k) => outputs.push({ t: round(batch[k].sample / fs), sample: batch[k].sample, ...r }));
     batch = [];
-    options.onProgress?.(done / Math.max(1, triggers.length));
+    options.onProgress?.(done / Math.max(1, prepared.triggers));
   };
-  for (const [k, tr] of triggers.entries()) {
-    const window = cutWindow(read, { first: 0, end: length }, fs, s, plan, tr.p - s.before * fs);
-    if (typeof window === 'string') {
-      skipped[window]++;
-      continue;
-    }
-    let rr: Float32Array | undefined;
-    if (model.rr) {
-      const values = rrValues(beatsSec, tr.beat!, model.rr, broken);
-      if (!values) {
-        skipped.rr++;
-        continue;
-      }
-      rr = values;
-    }
-    const sample = tr.beat !== undefined ? tr.p : Math.round(tr.p + ((s.after - s.before) * fs) / 2);
-    batch.push({ window: { signal: window, ...(rr ? { rr } : {}) }, sample });
-    if (batch.length >= model.maxBatch) await flush(k + 1);
+  for (const w of prepared.windows()) {
+    batch.push(w);
+    if (batch.length >= model.maxBatch) await flush(w.trigger + 1);
   }
-  await flush(triggers.length);
-  return { model: model.name, source: input.source, signal: { kind: stream.kind, fs, label: channels[0].label, ...(stream.key ? { key: stream.key } : {}) }, outputs, skipped, gaps };
+  await flush(prepared.triggers);
+  return { model: model.name, source: input.source, signal: { kind: stream.kind, fs, label: channels[0].label, ...(stream.key ? { key: stream.key } : {}) }, outputs, skipped: prepared.skipped, gaps: prepared.gaps };
 }
 
 function round(x: number): number {

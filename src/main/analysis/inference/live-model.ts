@@ -11,7 +11,7 @@ import type { Chunk, ModelInfo, ModelState, SessionEvent, StreamInfo } from '../
 import { HIDING_GAP_SEC } from '../pipelines';
 import { Timeline } from '../timeline';
 import type { ModelHost, ModelResult, ModelWindow } from './model-host';
-import { cutWindow, resamplePlan, rrValues, windowSpan, type ResamplePlan } from './windowing';
+import { BeatTemplate, cutWindow, resamplePlan, rrBeatsNeeded, rrValues, windowSpan, type ResamplePlan } from './windowing';
 
 /** Windows waiting for a run or in one, at most; more are dropped as `skippedSlow`. */
 export const MAX_QUEUE = 32;
@@ -19,8 +19,6 @@ export const MAX_QUEUE = 32;
 const LATENCY_RUNS = 500;
 /** Seconds of samples kept beyond the window's own span (beats arrive late: the detector looks ahead). */
 const KEEP_S = 5;
-/** Beats kept for the RR values (the local mean needs the 10 before). */
-const KEEP_BEATS = 16;
 
 export interface LiveModelSink {
   chunk(chunk: Chunk): void;
@@ -56,6 +54,9 @@ export class LiveModel {
   private gaps: [number, number][] = [];
   private nextSlide: number;
   private beats: number[] = [];
+  /** Beats kept for the RR values: as many as the longest mean reaches back, and a few more. */
+  private readonly keepBeats: number;
+  private readonly template?: BeatTemplate;
   /** Index into `beats` of the first beat not yet windowed. */
   private nextBeat = 0;
   private queue: { window: ModelWindow; sample: number }[] = [];
@@ -88,6 +89,8 @@ export class LiveModel {
     this.timeline.samples = startSample;
     const trigger = host.manifest.trigger;
     this.nextSlide = startSample + s.before * this.fs;
+    this.keepBeats = (host.rr ? rrBeatsNeeded(host.rr) : 0) + 4;
+    if (host.template) this.template = new BeatTemplate(host.template);
     const out = host.manifest.output;
     const name = `${source.name}.${host.name}`;
     this.output = {
@@ -126,8 +129,8 @@ export class LiveModel {
   beat(p: number): void {
     if (this.closed) return;
     this.beats.push(p);
-    if (this.beats.length > KEEP_BEATS) {
-      const drop = this.beats.length - KEEP_BEATS;
+    if (this.beats.length > this.keepBeats) {
+      const drop = this.beats.length - this.keepBeats;
       this.beats.splice(0, drop);
       this.nextBeat = Math.max(0, this.nextBeat - drop);
     }
@@ -206,12 +209,14 @@ export class LiveModel {
       const i = this.nextBeat++;
       const window = this.cut(this.beats[i]);
       if (!window) continue;
+      // As offline: every cut window joins the template, whether or not its beat has the RR values to run.
+      const median = this.template?.add(window);
       const values = rr ? rrValues(times, i, rr, broken) : undefined;
       if (values === null) {
         this.counts.skippedGap++;
         continue;
       }
-      this.enqueue({ signal: window, ...(values ? { rr: values } : {}) }, this.beats[i]);
+      this.enqueue({ signal: window, ...(values ? { rr: values } : {}), ...(median ? { template: median } : {}) }, this.beats[i]);
     }
   }
 

@@ -28,6 +28,8 @@ const signalInput = z.strictObject({
   /** Seconds before and after the trigger point (a beat, or a sliding window's end for `before` alone). */
   before: z.number().min(0).max(3600),
   after: z.number().min(0).max(3600),
+  /** `linear`: the window's least-squares line is removed before normalising (baseline wander's slope, which a z-score keeps). */
+  detrend: z.enum(['none', 'linear']).optional(),
   normalise: normalisation,
   /** Tensor layout: [batch, channels, samples] or [batch, samples, channels]. */
   layout: z.enum(['NCW', 'NWC']),
@@ -37,15 +39,31 @@ const signalInput = z.strictObject({
 const rrInput = z.strictObject({
   name: z.string().min(1).max(100),
   source: z.literal('rr'),
-  /** pre: the RR interval before the beat; post: after it; local: the mean of the 10 before; each in s. */
-  values: z.array(z.enum(['pre', 'post', 'local', 'pre/local', 'post/local'])).min(1).max(8),
+  /**
+   * pre: the RR interval before the beat; post: after it; local: the mean of the up to 10 ending at
+   * the beat; long: the mean of the up to `longBeats` ending at it (the patient's base rate); each in s.
+   */
+  values: z.array(z.enum(['pre', 'post', 'local', 'long', 'pre/local', 'post/local', 'pre/long', 'post/long', 'local/long'])).min(1).max(12),
+  /** Intervals the `long` mean is taken over (default 50). */
+  longBeats: z.number().int().min(2).max(500).optional(),
+});
+
+/**
+ * Sample by sample, the median of the signal input's windows (as fed to the graph) of the last
+ * `beats` beats whose window could be cut, this beat's included (beats trigger only): the patient's
+ * recent typical beat, so a model can judge a beat's shape against it. Same shape as the signal input.
+ */
+const templateInput = z.strictObject({
+  name: z.string().min(1).max(100),
+  source: z.literal('template'),
+  beats: z.number().int().min(2).max(64),
 });
 
 export const manifestSchema = z.strictObject({
   name: z.string().min(1).max(100),
   version: z.string().min(1).max(40),
   description: z.string().max(2000).default(''),
-  inputs: z.array(z.discriminatedUnion('source', [signalInput, rrInput])).min(1).max(8),
+  inputs: z.array(z.discriminatedUnion('source', [signalInput, rrInput, templateInput])).min(1).max(8),
   trigger: z.discriminatedUnion('type', [
     /** One run per detected beat (ECG R peak, PPG systolic peak) of the signal input's stream. */
     z.strictObject({ type: z.literal('beats') }),
@@ -74,6 +92,9 @@ export function parseManifest(json: unknown, file: string): ModelManifest {
   if (!parsed.success) throw new Error(`${file}: not a valid model manifest: ${z.prettifyError(parsed.error)}`);
   const m = parsed.data;
   if (m.inputs.filter((i) => i.source === 'signal').length !== 1) throw new Error(`${file}: inputs: exactly one input must have source "signal"`);
-  if (m.trigger.type === 'sliding' && m.inputs.some((i) => i.source === 'rr')) throw new Error(`${file}: inputs: "rr" inputs need trigger "beats"`);
+  for (const source of ['rr', 'template'] as const) {
+    if (m.inputs.filter((i) => i.source === source).length > 1) throw new Error(`${file}: inputs: at most one input may have source "${source}"`);
+    if (m.trigger.type === 'sliding' && m.inputs.some((i) => i.source === source)) throw new Error(`${file}: inputs: "${source}" inputs need trigger "beats"`);
+  }
   return m;
 }

@@ -8,13 +8,14 @@ import { basename } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ModelManifest } from './manifest';
 import { readManifest } from './manifest-file';
-import { windowSamples, type RrInput, type SignalInput } from './windowing';
+import { modelInputs, windowSamples, type RrInput, type SignalInput, type TemplateInput } from './windowing';
 
 
-/** One window ready for the graph: the signal tensor's values in its layout, and the rr values when the model has them. */
+/** One window ready for the graph: the signal tensor's values in its layout, and the rr values and template when the model has them. */
 export interface ModelWindow {
   signal: Float32Array;
   rr?: Float32Array;
+  template?: Float32Array;
 }
 
 /** A window's result: class probabilities and the most probable label, or a regression value. */
@@ -35,6 +36,7 @@ export class ModelHost {
     readonly manifest: ModelManifest,
     readonly signal: SignalInput,
     readonly rr: RrInput | undefined,
+    readonly template: TemplateInput | undefined,
     /** Windows one run may take: 1 when the graph fixes its batch dimension at 1. */
     readonly maxBatch: number,
     private readonly session: InferenceSession,
@@ -90,12 +92,14 @@ export class ModelHost {
       if (!ok) throw new Error(`${sidecar}: ${field}: the graph's "${name}" is [${shape.join(', ')}], the manifest gives [batch, ${want.join(', ')}] (${describe})`);
       if (typeof batch === 'number' && batch > 0) maxBatch = Math.min(maxBatch, batch);
     };
+    const { signal, rr, template } = modelInputs(manifest);
+    const w = windowSamples(signal);
     manifest.inputs.forEach((input, i) => {
-      if (input.source === 'signal') {
-        const w = windowSamples(input);
-        if (w < 1) throw new Error(`${sidecar}: inputs[${i}]: before + after at ${input.rate} Hz is no sample`);
-        const want = input.layout === 'NCW' ? [input.channels, w] : [w, input.channels];
-        shapeOf(input.name, `inputs[${i}]`, want, `${input.layout}: ${input.channels} channel(s), ${w} samples = (before + after) x rate`);
+      if (input.source === 'signal' || input.source === 'template') {
+        if (w < 1) throw new Error(`${sidecar}: inputs[${i}]: before + after at ${signal.rate} Hz is no sample`);
+        const want = signal.layout === 'NCW' ? [signal.channels, w] : [w, signal.channels];
+        const what = `${signal.layout}: ${signal.channels} channel(s), ${w} samples = (before + after) x rate`;
+        shapeOf(input.name, `inputs[${i}]`, want, input.source === 'signal' ? what : `the signal input's shape, ${what}`);
       } else shapeOf(input.name, `inputs[${i}]`, [input.values.length], `one value per entry of values`);
     });
     const out = manifest.output;
@@ -104,9 +108,7 @@ export class ModelHost {
     if (!(out.type === 'regression' && outMeta?.isTensor && outMeta.shape.length === 1)) {
       shapeOf(out.name, 'output', [out.type === 'classes' ? out.labels.length : 1], out.type === 'classes' ? 'one value per label' : 'one value');
     }
-    const signal = manifest.inputs.find((i): i is SignalInput => i.source === 'signal')!;
-    const rr = manifest.inputs.find((i): i is RrInput => i.source === 'rr');
-    return new ModelHost(file, manifest, signal, rr, maxBatch === Infinity ? 256 : maxBatch, session);
+    return new ModelHost(file, manifest, signal, rr, template, maxBatch === Infinity ? 256 : maxBatch, session);
   }
 
   /** Runs the graph on `windows` (at most `maxBatch`), in order; a failing run throws an Error naming the model. */
@@ -118,7 +120,13 @@ export class ModelHost {
     const feeds: Record<string, Tensor> = {};
     const signal = new Float32Array(n * w * s.channels);
     windows.forEach((win, b) => signal.set(win.signal, b * w * s.channels));
-    feeds[s.name] = new Tensor('float32', signal, s.layout === 'NCW' ? [n, s.channels, w] : [n, w, s.channels]);
+    const shape = s.layout === 'NCW' ? [n, s.channels, w] : [n, w, s.channels];
+    feeds[s.name] = new Tensor('float32', signal, shape);
+    if (this.template) {
+      const template = new Float32Array(n * w * s.channels);
+      windows.forEach((win, b) => template.set(win.template!, b * w * s.channels));
+      feeds[this.template.name] = new Tensor('float32', template, shape);
+    }
     if (this.rr) {
       const k = this.rr.values.length;
       const rr = new Float32Array(n * k);

@@ -12,6 +12,21 @@ import type { ModelManifest } from './manifest';
 
 export type SignalInput = Extract<ModelManifest['inputs'][number], { source: 'signal' }>;
 export type RrInput = Extract<ModelManifest['inputs'][number], { source: 'rr' }>;
+export type TemplateInput = Extract<ModelManifest['inputs'][number], { source: 'template' }>;
+
+/** What the host feeds a model, from its manifest. */
+export interface ModelInputs {
+  signal: SignalInput;
+  rr?: RrInput;
+  template?: TemplateInput;
+}
+
+export function modelInputs(manifest: ModelManifest): ModelInputs {
+  const signal = manifest.inputs.find((i): i is SignalInput => i.source === 'signal')!;
+  const rr = manifest.inputs.find((i): i is RrInput => i.source === 'rr');
+  const template = manifest.inputs.find((i): i is TemplateInput => i.source === 'template');
+  return { signal, ...(rr ? { rr } : {}), ...(template ? { template } : {}) };
+}
 
 /** Samples of the model's window: the manifest's before + after at its rate. */
 export function windowSamples(input: SignalInput): number {
@@ -86,10 +101,27 @@ export function cutWindow(
         row[k] = f === 0 ? read(c, i0) : read(c, i0) * (1 - f) + read(c, i0 + 1) * f;
       }
     }
+    if (input.detrend === 'linear') detrend(row);
     normalise(row, input.normalise);
     rows.push(row);
   }
   return layOut(rows, input.layout);
+}
+
+/** Subtracts the least-squares line through the row. */
+function detrend(row: Float64Array): void {
+  const n = row.length;
+  const mid = (n - 1) / 2;
+  let mean = 0;
+  let sxy = 0;
+  let sxx = 0;
+  for (let k = 0; k < n; k++) mean += row[k] / n;
+  for (let k = 0; k < n; k++) {
+    sxy += (k - mid) * (row[k] - mean);
+    sxx += (k - mid) ** 2;
+  }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  for (let k = 0; k < n; k++) row[k] -= mean + slope * (k - mid);
 }
 
 function normalise(row: Float64Array, how: SignalInput['normalise']): void {
@@ -116,6 +148,13 @@ function layOut(rows: Float64Array[], layout: SignalInput['layout']): Float32Arr
 
 /** RR intervals the local mean is taken over. */
 export const LOCAL_RR_BEATS = 10;
+/** RR intervals the long mean is taken over unless the manifest's `longBeats` says. */
+export const LONG_RR_BEATS = 50;
+
+/** Beat times an rr input needs kept: the beat, the one after, and those its longest mean reaches back to. */
+export function rrBeatsNeeded(input: RrInput): number {
+  return Math.max(LOCAL_RR_BEATS, input.values.some((v) => v.includes('long')) ? (input.longBeats ?? LONG_RR_BEATS) : 0) + 2;
+}
 
 /**
  * The rr input of beat `i` of `beats` (seconds), in the manifest's order; null when a neighbour it
@@ -127,10 +166,40 @@ export function rrValues(beats: readonly number[], i: number, input: RrInput, br
   if (needsPost && (i + 1 >= beats.length || broken(i, i + 1))) return null;
   const pre = beats[i] - beats[i - 1];
   const post = needsPost ? beats[i + 1] - beats[i] : NaN;
-  let sum = 0;
-  let count = 0;
-  for (let j = i; j >= 1 && count < LOCAL_RR_BEATS && !broken(j - 1, j); j--, count++) sum += beats[j] - beats[j - 1];
-  const local = sum / count;
-  const value = { pre, post, local, 'pre/local': pre / local, 'post/local': post / local };
+  const local = meanRr(beats, i, LOCAL_RR_BEATS, broken);
+  const long = input.values.some((v) => v.includes('long')) ? meanRr(beats, i, input.longBeats ?? LONG_RR_BEATS, broken) : NaN;
+  const value = { pre, post, local, long, 'pre/local': pre / local, 'post/local': post / local, 'pre/long': pre / long, 'post/long': post / long, 'local/long': local / long };
   return Float32Array.from(input.values.map((v) => value[v]));
+}
+
+/** The mean of the up to `count` intervals ending at beat i (>= 1), back to the first broken one. */
+function meanRr(beats: readonly number[], i: number, count: number, broken: (a: number, b: number) => boolean): number {
+  let sum = 0;
+  let n = 0;
+  for (let j = i; j >= 1 && n < count && !broken(j - 1, j); j--, n++) sum += beats[j] - beats[j - 1];
+  return sum / n;
+}
+
+/**
+ * A template input's running median: `add` takes the window just cut for a beat and gives the
+ * median, value by value, of it and the windows before it, up to the input's `beats`.
+ */
+export class BeatTemplate {
+  private readonly recent: Float32Array[] = [];
+
+  constructor(private readonly input: TemplateInput) {}
+
+  add(window: Float32Array): Float32Array {
+    this.recent.push(window);
+    if (this.recent.length > this.input.beats) this.recent.shift();
+    const n = this.recent.length;
+    const out = new Float32Array(window.length);
+    const column = new Float32Array(n);
+    for (let k = 0; k < window.length; k++) {
+      for (let j = 0; j < n; j++) column[j] = this.recent[j][k];
+      column.sort();
+      out[k] = n % 2 === 1 ? column[(n - 1) / 2] : (column[n / 2 - 1] + column[n / 2]) / 2;
+    }
+    return out;
+  }
 }
