@@ -22,7 +22,8 @@ const query = duckdbQuery;
 async function build(request: Omit<DatasetRequest, 'out'>, name: string, cancelAfter?: number): Promise<{ out: string; job: JobState }> {
   const out = join(dir.path, name);
   const runner = new JobRunner({ dbPath: db });
-  const { id } = runner.start({ kind: 'dataset', title: 'dataset', sessionId: 0, params: { request: { ...request, out } } });
+  // One session worker unless a test asks for more: each starts through tsx, the most of this file's time.
+  const { id } = runner.start({ kind: 'dataset', title: 'dataset', sessionId: 0, params: { request: { workers: 1, ...request, out } } });
   if (cancelAfter !== undefined) {
     // Cancel once some sessions are finished, others not.
     for (;;) {
@@ -64,6 +65,11 @@ beforeAll(() => {
   library.close();
 });
 
+/** The whole library in 2 s windows with .npy shards: built once, for the split and the PyTorch tests. */
+const SPLIT_REQUEST = { streams: ['ecg'], window: 2, npy: true, seed: 5 };
+let splitBuild: ReturnType<typeof build> | undefined;
+const splitA = () => (splitBuild ??= build(SPLIT_REQUEST, 'split-a'));
+
 describe('dataset builder', () => {
   it('cuts sliding windows with their samples, labels and quality, skipping (and counting) those that touch lost samples', async () => {
     const { out, job } = await build({ streams: ['ecg'], window: 2, step: 1, sessions: [ids[0], ids[2]], seed: 1 }, 'sliding');
@@ -104,8 +110,8 @@ describe('dataset builder', () => {
   });
 
   it('splits by participant, reproducibly from the seed: no participant in two splits', async () => {
-    const a = await build({ streams: ['ecg'], window: 4, seed: 5 }, 'split-a');
-    const b = await build({ streams: ['ecg'], window: 4, seed: 5 }, 'split-b');
+    const a = await splitA();
+    const b = await build({ ...SPLIT_REQUEST, workers: 2 }, 'split-b');
     const leaks = await query(`SELECT participant, count(DISTINCT split) AS n FROM read_parquet('${a.out}/**/*.parquet', hive_partitioning=true) GROUP BY participant`);
     expect(leaks.length).toBe(6); // A..E and session-<id>
     expect(leaks.every((r) => Number(r.n) === 1)).toBe(true);
@@ -137,7 +143,7 @@ describe('dataset builder', () => {
   });
 
   it('loads in PyTorch as the README shows (skipped without torch)', async () => {
-    const { out } = await build({ streams: ['ecg'], window: 2, npy: true, seed: 3 }, 'torch');
+    const { out } = await splitA();
     const snippet = `
 import sys, glob, json, numpy as np
 try:

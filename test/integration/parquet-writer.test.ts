@@ -57,6 +57,18 @@ describe('Parquet writer', () => {
     expect(await query(`SELECT DISTINCT len("window")::INT AS n FROM '${file}'`)).toEqual([{ n: 3 }]);
   });
 
+  it('writes wide fixed-size lists: 10 s windows at 1 kHz of 4 channels (DuckDB reserves 2048 rows of each)', async () => {
+    const file = join(dir.path, 'wide.parquet');
+    const rows = 200;
+    const width = 10_000;
+    const columns: ParquetColumn[] = [{ name: 'row', type: 'INTEGER' }, ...[0, 1, 2, 3].map((c) => ({ name: `ch${c}`, type: `FLOAT[${width}]` as const }))];
+    const values = [0, 1, 2, 3].map((c) => Float32Array.from({ length: rows * width }, (_, k) => c * 1e6 + k));
+    expect(await writeParquet(file, columns, [{ rows, columns: [Int32Array.from({ length: rows }, (_, i) => i), ...values] }])).toBe(rows);
+    const [last] = await query(`SELECT len(ch3)::INT AS n, ch0[1] AS first, ch3[${width}] AS last FROM '${file}' WHERE "row" = ${rows - 1}`);
+    expect(last).toEqual({ n: width, first: (rows - 1) * width, last: 3e6 + rows * width - 1 });
+    expect(readdirSync(dir.path).filter((f) => f.startsWith('wide'))).toEqual(['wide.parquet']);
+  });
+
   it('a failure in the batches (a cancel) or a batch that does not fit leaves nothing behind', async () => {
     const file = join(dir.path, 'cancelled.parquet');
     function* cancelled(): Generator<ParquetBatch> {

@@ -68,7 +68,7 @@ export interface PartsProgress {
   windowsTotal: number;
 }
 
-/** Samples a part holds at most (16 MB of float32): the part is in memory while it is written, and DuckDB's writer has 256 MB. */
+/** Samples a part holds at most (16 MB of float32): the part is in memory, and DuckDB holds a few copies of it, while it is written. */
 const PART_SAMPLES = 4_000_000;
 
 const SKIP_GAP = 'touches lost samples';
