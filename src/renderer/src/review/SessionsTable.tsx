@@ -265,8 +265,9 @@ function JobOutcome({ job }: { job: JobState }) {
           ? 'dataset built: '
           : `session ${job.sessionId} exported to `;
     const where = job.kind === 'export-csv' ? job.output?.dir : job.output?.files?.[0];
+    // A dataset's files are its parts, thousands of them: no tooltip listing them all.
     return (
-      <span className="small" data-testid="export-result" title={job.output?.files?.join('\n')}>
+      <span className="small" data-testid="export-result" title={job.kind === 'dataset' ? undefined : job.output?.files?.join('\n')}>
         {text}
         <span className="mono">{where}</span>
       </span>
