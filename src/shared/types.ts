@@ -346,13 +346,21 @@ export interface DatasetRequest {
   overwrite?: boolean;
 }
 
-/** What a job made. An export: `dir` and `files` (on the engine's machine). A re-analysis or a model run: `runId` and `name`. An import: the file read (`dir`, `files`) and the new `sessionIds`. */
+/** Sessions, participants and windows of one split of a dataset (as its manifest counts them). */
+export interface DatasetSplitCount {
+  sessions: number;
+  participants: number;
+  windows: number;
+}
+
+/** What a job made. An export: `dir` and `files` (on the engine's machine). A re-analysis or a model run: `runId` and `name`. An import: the file read (`dir`, `files`) and the new `sessionIds`. A dataset: `dir`, `files` (the manifest first) and `splits`. */
 export interface JobOutput {
   dir?: string;
   files?: string[];
   runId?: number;
   name?: string;
   sessionIds?: number[];
+  splits?: Record<'train' | 'val' | 'test', DatasetSplitCount>;
 }
 
 export interface JobProgress {

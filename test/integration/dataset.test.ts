@@ -199,7 +199,13 @@ describe('buildDataset (the API the dataset dialog calls)', () => {
       const job = await jobEnded(engine, (await engine.buildDataset(...args)).id);
       expect(job.state).toBe('done');
       expect(job.output!.files![0]).toMatch(new RegExp(`^${join(dir.path, 'datasets', 'dataset-')}.*manifest\\.json$`));
-      expect(JSON.parse(readFileSync(job.output!.files![0], 'utf8')).windows).toBe(4);
+      const manifest = JSON.parse(readFileSync(job.output!.files![0], 'utf8')) as { windows: number; counts: Record<string, { sessions: number; participants: number; windows: number }> };
+      expect(manifest.windows).toBe(4);
+      // The job's output carries the manifest's counts per split: what the dialog shows.
+      const splits = job.output!.splits!;
+      expect(Object.keys(splits)).toEqual(['train', 'val', 'test']);
+      for (const s of ['train', 'val', 'test'] as const) expect(splits[s]).toEqual({ sessions: manifest.counts[s].sessions, participants: manifest.counts[s].participants, windows: manifest.counts[s].windows });
+      expect(Object.values(splits).map((c) => c.windows).sort()).toEqual([0, 0, 4]);
     } finally {
       await engine.close();
     }

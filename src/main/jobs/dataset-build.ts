@@ -10,9 +10,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { version } from '../../../package.json';
-import type { DatasetRequest } from '../../shared/types';
+import type { DatasetRequest, DatasetSplitCount } from '../../shared/types';
 import { npyHeader } from '../formats/dataset/npy';
-import { assignSplits, SPLITS, type SplitFractions } from '../formats/dataset/split';
+import { assignSplits, SPLITS, type SplitFractions, type SplitName } from '../formats/dataset/split';
 import { LABEL_SOURCES, writeSessionParts, type DatasetSpec, type SessionParts, type SessionTarget } from '../storage/dataset-parts';
 import { PARTIAL_SUFFIX, withFile } from '../storage/export-csv';
 import type { Library } from '../storage/library';
@@ -61,8 +61,8 @@ export function datasetArguments(request: DatasetRequest): Required<Omit<Dataset
   };
 }
 
-/** Builds the dataset `request` asks for; the files it wrote (the manifest first). */
-export async function buildDataset(context: JobContext, request: DatasetRequest): Promise<string[]> {
+/** Builds the dataset `request` asks for; the files it wrote (the manifest first) and its counts per split. */
+export async function buildDataset(context: JobContext, request: DatasetRequest): Promise<{ files: string[]; splits: Record<SplitName, DatasetSplitCount> }> {
   const { library, report } = context;
   const args = datasetArguments(request);
   const dir = request.out;
@@ -89,9 +89,11 @@ export async function buildDataset(context: JobContext, request: DatasetRequest)
   const results = await runSessions(context, dir, spec, targets, request.workers ?? DEFAULT_WORKERS);
   if (args.npy) writeLabelShards(dir, results);
   const manifest = join(dir, MANIFEST_FILE);
-  writeJson(manifest, manifestOf(library, args, targets, results));
+  const counts = splitCounts(targets, results);
+  writeJson(manifest, manifestOf(library, args, targets, results, counts));
   report({ stage: 'done', samplesDone: 1, samplesTotal: 1, bytesWritten: 0 });
-  return [manifest, ...results.flatMap((r) => r.parts.map((p) => join(dir, p)))];
+  const perSplit = Object.fromEntries(SPLITS.map((s) => [s, { sessions: counts[s].sessions, participants: counts[s].participants, windows: counts[s].windows }])) as Record<SplitName, DatasetSplitCount>;
+  return { files: [manifest, ...results.flatMap((r) => r.parts.map((p) => join(dir, p)))], splits: perSplit };
 }
 
 /** Every session's parts: finished ones read back, the rest cut by `workers` worker threads, each taking every workers-th session. */
@@ -197,17 +199,23 @@ function labelClasses(results: SessionParts[]): string[] {
   return [...new Set(results.flatMap((r) => Object.keys(r.labels)))].sort();
 }
 
-function manifestOf(library: Library, args: ReturnType<typeof datasetArguments>, targets: SessionTarget[], results: SessionParts[]): unknown {
-  const countsPerSplit: Record<string, { sessions: number; participants: number; windows: number; labels: Record<string, number> }> = {};
-  for (const s of SPLITS) countsPerSplit[s] = { sessions: 0, participants: new Set(targets.filter((t) => t.split === s).map((t) => t.group)).size, windows: 0, labels: {} };
-  const skipped: Record<string, number> = {};
+type SplitCounts = Record<SplitName, DatasetSplitCount & { labels: Record<string, number> }>;
+
+/** Sessions, participants, windows and label values per split. */
+function splitCounts(targets: SessionTarget[], results: SessionParts[]): SplitCounts {
+  const counts = Object.fromEntries(SPLITS.map((s) => [s, { sessions: 0, participants: new Set(targets.filter((t) => t.split === s).map((t) => t.group)).size, windows: 0, labels: {} }])) as SplitCounts;
   results.forEach((r, i) => {
-    const c = countsPerSplit[targets[i].split];
+    const c = counts[targets[i].split];
     c.sessions++;
     c.windows += r.windows;
     for (const [k, v] of Object.entries(r.labels)) c.labels[k] = (c.labels[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(r.skipped)) skipped[k] = (skipped[k] ?? 0) + v;
   });
+  return counts;
+}
+
+function manifestOf(library: Library, args: ReturnType<typeof datasetArguments>, targets: SessionTarget[], results: SessionParts[], counts: SplitCounts): unknown {
+  const skipped: Record<string, number> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.skipped)) skipped[k] = (skipped[k] ?? 0) + v;
   const devices = library.db.prepare('SELECT label, descriptor FROM devices WHERE session_id = ? ORDER BY id');
   return {
     vitalscope: version,
@@ -221,7 +229,7 @@ function manifestOf(library: Library, args: ReturnType<typeof datasetArguments>,
       membership: Object.fromEntries(SPLITS.map((s) => [s, [...new Set(targets.filter((t) => t.split === s).map((t) => t.group))].sort()])),
     },
     classes: labelClasses(results),
-    counts: countsPerSplit,
+    counts,
     windows: results.reduce((s, r) => s + r.windows, 0),
     samples: results.reduce((s, r) => s + r.samples, 0),
     skipped,

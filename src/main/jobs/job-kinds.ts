@@ -93,7 +93,7 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
       await model.close();
     }
   },
-  dataset: async (context, { request }) => ({ dir: request.out, files: await buildDataset(context, request) }),
+  dataset: async (context, { request }) => ({ dir: request.out, ...(await buildDataset(context, request)) }),
   'dataset-session': async ({ library, report }, { dir, spec, targets }) => ({ dir, files: await datasetSessions(library, dir, spec, targets, report) }),
 };
 

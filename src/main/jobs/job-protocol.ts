@@ -47,8 +47,8 @@ export interface JobOutputs {
   /** `name`: the evaluation's id. */
   evaluate: Required<Pick<JobOutput, 'dir' | 'files' | 'name'>>;
   'infer-session': Required<Pick<JobOutput, 'runId' | 'name'>>;
-  /** `files`: the manifest, then the Parquet parts. */
-  dataset: Required<Pick<JobOutput, 'dir' | 'files'>>;
+  /** `files`: the manifest, then the Parquet parts; `splits`: the manifest's counts per split. */
+  dataset: Required<Pick<JobOutput, 'dir' | 'files' | 'splits'>>;
   /** `files`: each session's record of its parts and counts (.sessions/<id>.json). */
   'dataset-session': Required<Pick<JobOutput, 'dir' | 'files'>>;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
 import { EXPORT_FORMAT_IDS, EXPORT_FORMATS } from '../../../shared/export-formats';
 import type { SessionDetail } from '../../../shared/review';
@@ -6,6 +6,7 @@ import type { ExportFormat, JobState } from '../../../shared/types';
 import { errorMessage } from '../format';
 import { exportRequest, type RangeChoice } from './export-request';
 import { JobProgress } from './SessionRow';
+import { useModalForm } from './use-modal-form';
 
 /** A stretch of the review (seconds from the start) the dialog offers as the range. */
 export interface ReviewSpan {
@@ -34,7 +35,6 @@ const span = (s: ReviewSpan): string => `${s.t0.toFixed(3)} – ${s.t1.toFixed(3
  * it wrote. Modal: Escape closes, Enter starts; the review's and the app's keys stay quiet meanwhile.
  */
 export function ExportDialog({ api, sessionId, jobs, view, selection, onClose }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [detail, setDetail] = useState<SessionDetail | null>(null);
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [rangeKind, setRangeKind] = useState<RangeKind>(selection ? 'selection' : view ? 'view' : 'whole');
@@ -44,12 +44,6 @@ export function ExportDialog({ api, sessionId, jobs, view, selection, onClose }:
   const [error, setError] = useState<string | null>(null);
   const [jobId, setJobId] = useState<number | null>(null);
 
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    element.showModal();
-    return () => element.close();
-  }, []);
   useEffect(() => {
     let stale = false;
     api.getSessionDetail(sessionId).then(
@@ -86,14 +80,7 @@ export function ExportDialog({ api, sessionId, jobs, view, selection, onClose }:
     );
   };
 
-  const onKey = (e: KeyboardEvent<HTMLDialogElement>): void => {
-    // The dialog's keys are its own: the review's shortcuts must not act behind it.
-    e.stopPropagation();
-    if (e.key === 'Enter' && !(e.target instanceof HTMLButtonElement)) {
-      e.preventDefault();
-      start();
-    }
-  };
+  const { dialog, onKeyDown } = useModalForm(start);
 
   const rangeOption = (kind: RangeKind, label: string, disabled = false) => (
     <label className="export-choice">
@@ -103,7 +90,7 @@ export function ExportDialog({ api, sessionId, jobs, view, selection, onClose }:
   );
 
   return (
-    <dialog ref={dialog} className="confirm-dialog export-dialog" data-testid="export-dialog" aria-labelledby="export-dialog-title" onCancel={onClose} onKeyDown={onKey}>
+    <dialog ref={dialog} className="confirm-dialog export-dialog" data-testid="export-dialog" aria-labelledby="export-dialog-title" onCancel={onClose} onKeyDown={onKeyDown}>
       <h3 id="export-dialog-title">
         Export session {sessionId}
         {detail ? `: ${detail.name}` : ''}

@@ -3,6 +3,7 @@ import { filterSessions, parseDate, type SessionFilter } from '../../../shared/s
 import type { JobKind, JobState, SessionSummary } from '../../../shared/types';
 import { getApi } from '../api';
 import { errorMessage } from '../format';
+import { DatasetDialog } from './DatasetDialog';
 import { DeleteSessionDialog } from './DeleteSessionDialog';
 import { ExportDialog } from './ExportDialog';
 import { JobProgress, SessionRow, type RowActions } from './SessionRow';
@@ -31,10 +32,10 @@ const SORT_KEYS: Record<SortColumn, (s: SessionSummary) => string | number> = {
 /**
  * The session library: search and filters, sortable columns, and per session rename, tags,
  * exports (the export dialog, SQLite file), Open (the review view) and delete with confirmation;
- * an import of a session file. Renames, tags, exports, deletes and file jobs go to the engine API
+ * an import of a session file; an ML dataset from the sessions listed (the dataset dialog). Renames, tags, exports, deletes and file jobs go to the engine API
  * directly; cancel through the props.
  */
-const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-edf', 'export-wfdb', 'export-session-file', 'import-session-file']);
+const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-edf', 'export-wfdb', 'export-session-file', 'import-session-file', 'dataset']);
 
 export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCancel }: Props) {
   const api = getApi();
@@ -46,6 +47,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCanc
   const [sort, setSort] = useState<{ column: SortColumn; descending: boolean }>({ column: 'start', descending: true });
   const [deleting, setDeleting] = useState<SessionSummary | null>(null);
   const [exporting, setExporting] = useState<number | null>(null);
+  const [buildingDataset, setBuildingDataset] = useState(false);
   const [importPath, setImportPath] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
@@ -192,10 +194,13 @@ export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCanc
             onImportFiles(files);
           }}
         />
+        <button type="button" data-testid="dataset-open" title="cut windows of the sessions listed into an ML dataset (Parquet parts split by participant, a manifest), as vitalscope dataset does" onClick={() => setBuildingDataset(true)}>
+          Build dataset…
+        </button>
         {running
-          .filter((j) => j.kind === 'import-session-file')
+          .filter((j) => j.kind === 'import-session-file' || j.kind === 'dataset')
           .map((j) => (
-            <JobProgress key={j.id} job={j} testId={`import-progress-${j.id}`} cancelTestId={`import-cancel-${j.id}`} onCancel={onCancel} />
+            <JobProgress key={j.id} job={j} testId={`${j.kind === 'dataset' ? 'dataset' : 'import'}-progress-${j.id}`} cancelTestId={`${j.kind === 'dataset' ? 'dataset' : 'import'}-cancel-${j.id}`} onCancel={onCancel} />
           ))}
       </div>
       {error ? (
@@ -234,6 +239,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCanc
           </tbody>
         </table>
       </div>
+      {buildingDataset ? <DatasetDialog api={api} sessions={sessions ?? []} shown={rows} jobs={jobs} onClose={() => setBuildingDataset(false)} /> : null}
       {exporting !== null ? <ExportDialog api={api} sessionId={exporting} jobs={jobs} onClose={() => setExporting(null)} /> : null}
       {deleting ? (
         <DeleteSessionDialog
@@ -255,10 +261,13 @@ function JobOutcome({ job }: { job: JobState }) {
     const text =
       job.kind === 'import-session-file'
         ? `imported ${job.output?.sessionIds?.length ?? 0} session(s) from `
-        : `session ${job.sessionId} exported to `;
+        : job.kind === 'dataset'
+          ? 'dataset built: '
+          : `session ${job.sessionId} exported to `;
     const where = job.kind === 'export-csv' ? job.output?.dir : job.output?.files?.[0];
+    // A dataset's files are its parts, thousands of them: no tooltip listing them all.
     return (
-      <span className="small" data-testid="export-result" title={job.output?.files?.join('\n')}>
+      <span className="small" data-testid="export-result" title={job.kind === 'dataset' ? undefined : job.output?.files?.join('\n')}>
         {text}
         <span className="mono">{where}</span>
       </span>
@@ -267,7 +276,11 @@ function JobOutcome({ job }: { job: JobState }) {
   if (job.state === 'cancelled') {
     return (
       <span className="small muted" data-testid="export-result">
-        {job.kind === 'import-session-file' ? `${job.title} cancelled: nothing of it was kept` : `export of session ${job.sessionId} cancelled: its partial files were removed`}
+        {job.kind === 'import-session-file'
+          ? `${job.title} cancelled: nothing of it was kept`
+          : job.kind === 'dataset'
+            ? `${job.title} cancelled: its finished parts are kept`
+            : `export of session ${job.sessionId} cancelled: its partial files were removed`}
       </span>
     );
   }
