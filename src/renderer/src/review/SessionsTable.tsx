@@ -35,7 +35,7 @@ const SORT_KEYS: Record<SortColumn, (s: SessionSummary) => string | number> = {
  * an import of a session file; an ML dataset from the sessions listed (the dataset dialog). Renames, tags, exports, deletes and file jobs go to the engine API
  * directly; cancel through the props.
  */
-const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-edf', 'export-wfdb', 'export-session-file', 'import-session-file', 'dataset']);
+const LIBRARY_JOBS: ReadonlySet<JobKind> = new Set(['export-csv', 'export-edf', 'export-wfdb', 'export-parquet', 'export-session-file', 'import-session-file', 'dataset']);
 
 export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCancel }: Props) {
   const api = getApi();
