@@ -103,6 +103,8 @@ describe.skipIf(!chromiumPath)('session library in real Chromium through the web
   });
 
   it('deletes a session only after a confirmation that names it, with Cancel focused', async () => {
+    // A session in use by a job (the engine re-times unfinished sessions at start) is refused: wait for them.
+    await expect.poll(async () => (await engine.getStatus()).jobs.filter((j) => j.state === 'running').length, { timeout: 60_000 }).toBe(0);
     await page.getByTestId(`delete-${ids.walk}`).click();
     const dialog = page.getByTestId('delete-dialog');
     await dialog.waitFor();

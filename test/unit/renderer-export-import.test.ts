@@ -37,7 +37,7 @@ describe('the export dialog\'s choices as an ExportRequest', () => {
   });
 
   it('every format has a label and a line on what it is for (the dialog and the CLI help list the same)', () => {
-    expect(EXPORT_FORMAT_IDS).toEqual(['csv', 'edf', 'bdf']);
+    expect(EXPORT_FORMAT_IDS).toEqual(['csv', 'edf', 'bdf', 'wfdb', 'parquet']);
     for (const f of EXPORT_FORMAT_IDS) expect(EXPORT_FORMATS[f].description.length).toBeGreaterThan(10);
   });
 });
