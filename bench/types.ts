@@ -19,3 +19,9 @@ export function meets(value: number, target: string): boolean {
   const bound = Number(m[2]);
   return m[1] === '>=' ? value >= bound : m[1] === '<=' ? value <= bound : m[1] === '>' ? value > bound : value < bound;
 }
+
+/** The middle value (the upper one of an even count): a shared machine's outliers count less. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}

@@ -5,7 +5,7 @@ import { startWebFace } from '../../src/main/server';
 import { Library } from '../../src/main/storage/library';
 import { launchChromium } from '../../test/helpers/chromium';
 import { tempDir } from '../../test/helpers/temp-dir';
-import type { BenchCase } from '../types';
+import { median, type BenchCase } from '../types';
 import { DAY, recordWearable } from '../wearable-day';
 
 const STEPS = 12;
@@ -19,11 +19,6 @@ async function drawnAfter(page: Page, before: string | null, started: number): P
     if (performance.now() - started > 30_000) throw new Error(`the review did not redraw after ${before}`);
     await page.waitForTimeout(2);
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 /**

@@ -63,13 +63,14 @@ ${exportFormatHelp()}
                                                             (opens with --db FILE; importable)
   import    FILE                                            import every session of a library file under
                                                             new ids; prints them. Ctrl+C cancels (exit 130)
-  import    FILE... [--participant P]                       import recordings as finished sessions, one each:
+  import    FILE... [--participant P] [--no-detect]         import recordings as finished sessions, one each:
                                                             WFDB REC.hea (its .atr as the corrected beats with
                                                             classes), EDF/EDF+/BDF+ (.edf, .bdf; EDF+D breaks as
                                                             gaps, annotations as events), a CSV export folder or
-                                                            stream .csv; ECG gets detected beats; prints each new
-                                                            id; a bad file is one line and imports nothing, the
-                                                            others still do (exit 1)
+                                                            stream .csv; prints each new id as soon as it reviews,
+                                                            then detects the ECG's beats (--no-detect: leaves that
+                                                            to the app's next start); a bad file is one line and
+                                                            imports nothing, the others still do (exit 1)
   dataset   --out DIR --streams NAME[,NAME] --window S     build an ML dataset: windows of the streams (sliding
             [--step S] [--rate HZ] [--sessions ID,...|--all] by --step, or --around beats|markers), resampled to
             [--participants P,...] [--labels KIND,...]      --rate, with labels (KIND: label, beat, marker, step)
@@ -532,12 +533,13 @@ async function datasetCommand(args: string[]): Promise<number> {
 
 /** Each file on its own: a bad one is one line on stderr and imports nothing, the others still import; exit 1 if any failed. */
 async function importCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { participant: { type: 'string' } }, Infinity);
+  const { values, positionals } = parse(args, { participant: { type: 'string' }, 'no-detect': { type: 'boolean' } }, Infinity);
   if (positionals.length === 0) throw new UsageError('import needs a file: vitalscope import FILE... (a library file, e.g. from export --format sqlite, a WFDB record REC.hea, an EDF/BDF file, or a CSV export folder or stream file)');
   const files = positionals.map((f) => resolve(f));
   const library = files.find((f) => !isRecordingFile(f));
   if (values.participant !== undefined && library) throw new UsageError(`--participant is for recordings (.hea, .edf, .bdf, .csv); ${library} is a library file, whose sessions keep their own`);
   let failed = false;
+  const recordings: number[] = [];
   for (const file of files) {
     let job: JobState | null;
     try {
@@ -552,6 +554,22 @@ async function importCommand(args: string[]): Promise<number> {
       return 130;
     }
     for (const id of job.output!.sessionIds!) process.stdout.write(`${id}\n`);
+    if (isRecordingFile(file)) recordings.push(...job.output!.sessionIds!);
+  }
+  // The sessions review already; their detected beats follow (a no-op for a file with beats of its own).
+  for (const id of values['no-detect'] ? [] : recordings) {
+    let job: JobState | null;
+    try {
+      job = await runJob(values.db, { kind: 'detect-beats', title: `Beat detection of session ${id}`, sessionId: id, params: { sessionId: id } }, `session ${id}`);
+    } catch (error) {
+      process.stderr.write(`vitalscope import: session ${id} is kept without detected beats: ${(error as Error).message}\n`);
+      failed = true;
+      continue;
+    }
+    if (!job) {
+      process.stderr.write(`beat detection of session ${id} cancelled: the session is kept, and the app detects its beats when it next starts\n`);
+      return 130;
+    }
   }
   return failed ? 1 : 0;
 }

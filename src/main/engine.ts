@@ -14,6 +14,7 @@ import type { VirtualTime } from './acquisition/virtual-time';
 import { AnalysisHost } from './analysis/analysis-host';
 import { ModelLibrary, modelsDir } from './analysis/inference/model-library';
 import { classifiedSessions, listEvaluations, readEvaluation } from './analysis/evaluation/evaluation-store';
+import { pendingBeatDetections } from './analysis/offline/detect-beats';
 import { importedRecordSession } from './analysis/offline/import-record';
 import { bundledModelPath } from './analysis/inference/bundled-model';
 import { checkModelRun } from './analysis/inference/session-run';
@@ -125,8 +126,9 @@ class VitalsEngine implements Engine {
     this.publisher = new UiPublisher(this.bus, (frame) => this.emitFrame(frame), this.now);
     this.analysis = new AnalysisHost(this.bus, this.now, () => this.pushStatus());
     this.statusTimer = setInterval(() => this.pushStatus(), STATUS_INTERVAL_MS);
-    // What an earlier run left: sessions stopped while their re-timing job ran, imported ones without a pyramid.
+    // What an earlier run left: sessions stopped while their re-timing job ran, imported ones without a pyramid or their beats.
     this.finishSessions();
+    this.detectPendingBeats();
   }
 
   async listDevices(): Promise<DeviceEntry[]> {
@@ -240,7 +242,13 @@ class VitalsEngine implements Engine {
   async importSessionFile(path: string): Promise<JobState> {
     const file = resolve(path.trim());
     if (!existsSync(file)) throw new Error(`there is no file ${file} on the engine's machine`);
-    return this.jobs.start({ kind: 'import-session-file', title: `import of ${file}`, sessionId: 0, params: { file } });
+    const job = this.jobs.start({ kind: 'import-session-file', title: `import of ${file}`, sessionId: 0, params: { file } });
+    // The session reviews once imported; the detector's beats follow in a job of their own.
+    // (Not when the engine closed meanwhile: a later start picks the session up.)
+    void this.jobs.wait(job.id).then((ended) => {
+      if (ended.state === 'done' && this.library.db.open) this.detectPendingBeats();
+    });
+    return job;
   }
 
   async buildDataset(request: DatasetRequest): Promise<JobState> {
@@ -275,6 +283,15 @@ class VitalsEngine implements Engine {
     const running = new Set(this.jobs.list().flatMap((j) => (j.kind === 'finish-session' && j.state === 'running' ? [j.sessionId] : [])));
     for (const { id } of this.library.unfinishedSessions()) {
       if (!running.has(id)) this.jobs.start({ kind: 'finish-session', title: `Re-timing and overview of session ${id}`, sessionId: id, params: { sessionId: id } });
+    }
+  }
+
+  /** Starts the detector's job for every imported session waiting for its beats that has none running. */
+  private detectPendingBeats(): void {
+    if (!this.finishInJobs) return;
+    const running = new Set(this.jobs.list().flatMap((j) => (j.kind === 'detect-beats' && j.state === 'running' ? [j.sessionId] : [])));
+    for (const { sessionId } of pendingBeatDetections(this.library)) {
+      if (!running.has(sessionId)) this.jobs.start({ kind: 'detect-beats', title: `Beat detection of session ${sessionId}`, sessionId, params: { sessionId } });
     }
   }
 

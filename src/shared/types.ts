@@ -315,7 +315,7 @@ export interface ExportRequest {
 }
 
 /** 'export-session-file': one session as its own SQLite library file; 'import-session-file': all sessions of such a file. */
-export type JobKind = 'export-csv' | 'export-edf' | 'export-wfdb' | 'export-parquet' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'evaluate' | 'infer-session' | 'dataset' | 'dataset-session';
+export type JobKind = 'export-csv' | 'export-edf' | 'export-wfdb' | 'export-parquet' | 'reanalyze' | 'export-session-file' | 'import-session-file' | 'finish-session' | 'detect-beats' | 'evaluate' | 'infer-session' | 'dataset' | 'dataset-session';
 
 /** An ML dataset to build from recorded sessions (`vitalscope dataset`); see src/main/jobs/dataset-build.ts. */
 export interface DatasetRequest {

@@ -2,11 +2,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateModel } from '../../src/main/analysis/evaluation/evaluate-command';
+import { detectPendingBeats, pendingBeatDetections } from '../../src/main/analysis/offline/detect-beats';
 import { importedRecordSession, importRecordingFile } from '../../src/main/analysis/offline/import-record';
 import { readWfdbRecord } from '../../src/main/analysis/offline/load-input';
 import { annotationMnemonic, isBeatCode, parseMitAnnotations } from '../../src/main/formats/wfdb';
 import { currentBeats, detectedBeats, editBeats, Library, sessionDetail } from '../../src/main/storage';
+import { createEngine } from '../../src/main/engine';
 import { cliOn } from '../helpers/cli';
+import { jobEnded } from '../helpers/job-ended';
+import { until } from '../helpers/until';
 import { findSharedData } from '../helpers/shared-data';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -47,6 +51,13 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
       expect(got[0]).toEqual(rec.signals[0].data);
       expect(got[1]).toEqual(rec.signals[1].data);
       expect(library.hasPyramid(stream.id)).toBe(true);
+      // Built as the chunks went in, it is the pyramid a rebuild from the stored chunks makes.
+      const pyramidRows = () => library.db.prepare('SELECT level, first_index, t0, dt, n, samples, data FROM pyramid WHERE stream_id = ? ORDER BY level, first_index').all(stream.id);
+      const built = pyramidRows();
+      expect(built.length).toBeGreaterThan(3);
+      library.db.prepare('UPDATE streams SET pyramid = 0 WHERE id = ?').run(stream.id);
+      library.ensurePyramid(id);
+      expect(pyramidRows()).toEqual(built);
 
       const ann = parseMitAnnotations(new Uint8Array(readFileSync(join(source!, '100s.atr'))));
       const beat = ann.codes.map(isBeatCode);
@@ -55,12 +66,35 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
       expect(reference.t).toEqual(ann.samples.filter((_, k) => beat[k]).map((s) => s / 360));
       expect(reference.classes).toEqual(ann.codes.filter((_, k) => beat[k]).map(annotationMnemonic));
       expect(reference.classes!.filter((c) => c === 'A')).toHaveLength(1);
-      // The detector's own beats are beside them: about one per reference beat.
-      expect(Math.abs(detectedBeats(library, id, 'ecg').t.length - reference.t.length)).toBeLessThanOrEqual(2);
+      // The detector's own beats follow the import as a step of their own, beside the reference: about one per reference beat.
+      expect(detectedBeats(library, id, 'ecg').t).toEqual([]);
+      expect(pendingBeatDetections(library)).toEqual([{ sessionId: id, key: 'ecg' }]);
+      const detected = detectPendingBeats(library, id);
+      expect(detectedBeats(library, id, 'ecg').t).toHaveLength(detected!);
+      expect(Math.abs(detected! - reference.t.length)).toBeLessThanOrEqual(2);
+      expect(pendingBeatDetections(library)).toEqual([]);
+      expect(detectPendingBeats(library, id)).toBeNull();
+      expect(detectedBeats(library, id, 'ecg').t).toHaveLength(detected!);
       expect(importedRecordSession(library, hea)).toBe(id);
       expect(importedRecordSession(library, join(dir.path, 'other.hea'))).toBeNull();
     } finally {
       library.close();
+    }
+  });
+
+  it('through the engine, the session is listed once imported and its detected beats follow from a job of their own', { timeout: 30_000 }, async () => {
+    const engine = await createEngine({ dbPath: join(dir.path, 'engine.db'), listPorts: async () => [] });
+    try {
+      const imported = await jobEnded(engine, (await engine.importSessionFile(copyRecord('engine', { atr: () => null }))).id);
+      const [id] = imported.output!.sessionIds!;
+      expect((await engine.listSessions()).map((s) => [s.id, s.status])).toEqual([[id, 'complete']]);
+      const detect = await until('the beat detection job', async () => (await engine.getStatus()).jobs.find((j) => j.kind === 'detect-beats' && j.sessionId === id));
+      expect((await jobEnded(engine, detect.id)).state).toBe('done');
+      const beats = await engine.getBeats(id, 'ecg');
+      expect(beats.set).toBe('detected');
+      expect(beats.t.length).toBeGreaterThan(60);
+    } finally {
+      await engine.close();
     }
   });
 
@@ -104,6 +138,7 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
       const hea = join(source!, '100s.hea');
       const id = importRecordingFile(library, hea);
       const bare = importRecordingFile(library, copyRecord('bare', { atr: () => null }));
+      detectPendingBeats(library, bare);
       const fromFile = await evaluateModel(MODEL, [hea]);
       const fromSession = await evaluateModel(MODEL, [String(id)], { library });
       expect(fromSession.records[0].record).toBe(`session ${id}`);
@@ -139,6 +174,16 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
     const cli = cliOn(join(dir.path, 'cli.db'));
     const ok = await cli('import', join(source!, '100s.hea'), '--participant', 'P1');
     expect(ok).toMatchObject({ code: 0, stdout: '1\n' });
+    // The CLI detects the beats after printing the id; --no-detect leaves them to the app's next start.
+    const later = await cli('import', copyRecord('cli-no-detect', { atr: () => null }), '--no-detect');
+    expect(later).toMatchObject({ code: 0, stdout: '2\n' });
+    const library = new Library(join(dir.path, 'cli.db'), { readonly: true });
+    try {
+      expect(detectedBeats(library, 1, 'ecg').t.length).toBeGreaterThan(60);
+      expect(pendingBeatDetections(library)).toEqual([{ sessionId: 2, key: 'ecg' }]);
+    } finally {
+      library.close();
+    }
     const bad = copyRecord('cli-truncated', { dat: (b) => b.subarray(0, 30000) });
     const refused = await cli('import', bad);
     expect(refused.code).toBe(1);
@@ -153,7 +198,7 @@ describe.skipIf(!data)('a WFDB record imported as a session', () => {
     expect(evaluated.code).toBe(0);
     expect(JSON.parse(evaluated.stdout).records.map((r: { record: string }) => r.record)).toEqual(['session 1']);
     const list = await cli('sessions', '--json');
-    expect(JSON.parse(list.stdout).map((s: { id: number; participant: string }) => [s.id, s.participant])).toEqual([[1, 'P1']]);
+    expect(JSON.parse(list.stdout).map((s: { id: number; participant: string }) => [s.id, s.participant])).toEqual([[2, ''], [1, 'P1']]);
     const usage = await cli('import', join(dir.path, 'x.db'), '--participant', 'P');
     expect(usage.code).toBe(2);
   });

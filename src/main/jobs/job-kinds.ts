@@ -1,6 +1,7 @@
 import type { JobKind } from '../../shared/types';
 import { dirname, join } from 'node:path';
 import { analyze } from '../analysis/offline/analyze';
+import { detectPendingBeats } from '../analysis/offline/detect-beats';
 import { importRecordingFile, isRecordingFile } from '../analysis/offline/import-record';
 import { evaluateModel } from '../analysis/evaluation/evaluate-command';
 import { saveEvaluation } from '../analysis/evaluation/evaluation-store';
@@ -58,6 +59,10 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
     library.finishSession(sessionId);
     return {};
   },
+  'detect-beats': ({ library, report }, { sessionId }) => {
+    detectPendingBeats(library, sessionId, (f) => report({ stage: 'detecting beats', samplesDone: Math.round(f * 1000), samplesTotal: 1000, bytesWritten: 0 }));
+    return {};
+  },
   // The offline analysis (the live pipelines, replayed) with other parameters; stored beside the live results.
   reanalyze: ({ library, report }, { sessionId, options }) => {
     report({ stage: 'reading the session', samplesDone: 0, samplesTotal: 1000, bytesWritten: 0 });
@@ -98,7 +103,7 @@ export const JOB_KINDS: { [K in JobKind]: JobFunction<K> } = {
 };
 
 /** Jobs that write the library: their worker opens a writable connection of its own. */
-export const WRITING_JOBS: ReadonlySet<JobKind> = new Set(['import-session-file', 'reanalyze', 'finish-session', 'infer-session']);
+export const WRITING_JOBS: ReadonlySet<JobKind> = new Set(['import-session-file', 'reanalyze', 'finish-session', 'detect-beats', 'infer-session']);
 
 function copyReport(report: JobContext['report']): (p: CopyProgress) => void {
   return (p) => report({ stage: p.stage, samplesDone: p.samplesDone, samplesTotal: p.samplesTotal, bytesWritten: p.bytesWritten });

@@ -20,6 +20,8 @@ export interface JobParams {
   reanalyze: { sessionId: number; options: ReanalysisOptions };
   /** Re-timing and pyramid of a closed session (see Library.finishSession). */
   'finish-session': { sessionId: number };
+  /** The detector's beats of an imported recording, after its import (see detect-beats.ts). */
+  'detect-beats': { sessionId: number };
   /** `replace`: an existing `file` is replaced (the engine's own exports folder). */
   'export-session-file': { sessionId: number; file: string; replace: boolean };
   /** A library file, or a recording: WFDB .hea, EDF/BDF, a CSV export folder or stream file (`participant`: the new session's). */
@@ -42,6 +44,7 @@ export interface JobOutputs {
   'export-parquet': Required<Pick<JobOutput, 'dir' | 'files'>>;
   reanalyze: Required<Pick<JobOutput, 'runId' | 'name'>>;
   'finish-session': JobOutput;
+  'detect-beats': JobOutput;
   'export-session-file': Required<Pick<JobOutput, 'dir' | 'files'>>;
   'import-session-file': Required<Pick<JobOutput, 'dir' | 'files' | 'sessionIds'>>;
   /** `name`: the evaluation's id. */

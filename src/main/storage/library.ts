@@ -319,13 +319,7 @@ export class Library {
         } else insertEvent.run(sessionId, streamId, event.t, event.duration, event.kind, event.text, event.lost ?? null);
       }
       // Prepared only when needed: most flushes have no marks, pyramid rows or fits, and a prepare costs as much as a small insert.
-      if (marks.size > 0) {
-        const insertMarks = this.db.prepare('INSERT INTO marks (stream_id, kind, text, first_t, count, times) VALUES (?, ?, ?, ?, ?, ?)');
-        for (const m of marks.values()) {
-          const times = Float64Array.from(m.times).sort();
-          insertMarks.run(m.streamId, m.kind, m.text, times[0], times.length, Buffer.from(times.buffer));
-        }
-      }
+      for (const m of marks.values()) this.writeMarks(m.streamId, m.kind, m.text, m.times);
       for (const p of extras.pyramid ?? []) if (p.rows.length > 0) writePyramidRows(this.db, p.streamId, p.rows);
       if (extras.fits?.length) {
         const insertFit = this.db.prepare("INSERT INTO clock_fits (device_id, epoch, source, t, dev, offset, drift) VALUES (?, ?, 'live', ?, ?, ?, ?)");
@@ -333,6 +327,13 @@ export class Library {
       }
       stamp.run(heartbeat.pid, heartbeat.at, sessionId);
     })();
+  }
+
+  /** One series of a stream's beats or steps (host times, any order) as one `marks` row; beside the stream's other series. */
+  writeMarks(streamId: number, kind: string, text: string, times: readonly number[]): void {
+    if (times.length === 0) return;
+    const sorted = Float64Array.from(times).sort();
+    this.db.prepare('INSERT INTO marks (stream_id, kind, text, first_t, count, times) VALUES (?, ?, ?, ?, ?, ?)').run(streamId, kind, text, sorted[0], sorted.length, Buffer.from(sorted.buffer));
   }
 
   sessions(): StoredSession[] {

@@ -3,17 +3,19 @@
  * (.hea), an EDF/EDF+/BDF/BDF+ file (.edf, .bdf, .rec), or our CSV export (its folder, or one
  * stream .csv), read by the reader for its extension. Its streams are stored chunked as the
  * recorder stores them, lost stretches as gap events (never samples), with the min/max pyramid;
- * the detector's beats (the live ECG pipeline, replayed) as the first ECG stream's detected beats,
- * unless the file has beats of its own; reference beats (a WFDB .atr) as its corrected set with
- * classes. Everything is read and checked before the session is made; a failure or a cancel
- * part-way removes it.
+ * the file's own beats as the first ECG stream's detected beats, else that stream is marked for
+ * the detector (detect-beats.ts, run after the import); reference beats (a WFDB .atr) as its
+ * corrected set with classes. Everything is read and checked before the session is made, and it
+ * is written in one transaction: a failure or a cancel part-way leaves nothing.
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import type { SessionEvent } from '../../../shared/types';
+import type { Chunk, SessionEvent } from '../../../shared/types';
 import { writeCorrectedBeats } from '../../storage/corrected-beats';
 import type { Library } from '../../storage/library';
-import { analyzeEcg, forEachRun } from './analyze';
+import { PyramidBuilder } from '../../storage/pyramid';
+import { forEachRun } from './analyze';
+import { beatsPending } from './detect-beats';
 import type { Recording, RecordingEvent, RecordingStream } from './recording';
 import { readCsvRecording } from './recording-csv';
 import { readEdfRecording } from './recording-edf';
@@ -51,33 +53,49 @@ export function importedRecordSession(library: Library, file: string): number | 
   return row?.id ?? null;
 }
 
-/** Imports the recording at `file` as a new session; returns its id. Throws one line naming the file and what is wrong, having kept nothing. */
+/**
+ * Imports the recording at `file` as a new session, its beats left to `detectPendingBeats`;
+ * returns its id. Throws one line naming the file and what is wrong, having kept nothing.
+ */
 export function importRecordingFile(library: Library, file: string, options: ImportRecordOptions = {}): number {
+  return storeRecording(library, readRecordingFile(file), options);
+}
+
+/** The recording at `file`, read whole by the reader for its extension and checked. */
+export function readRecordingFile(file: string): Recording {
   const path = resolve(file);
   const reader = READERS.find((r) => r.test(path));
   if (!reader) throw new Error(`${basename(path)}: "${extname(path)}" is no recording format Vitalscope imports (.hea, .edf, .bdf, .rec, .csv or a CSV export folder); nothing imported`);
   if (!existsSync(path)) throw new Error(`${path}: no such file`);
-  return storeRecording(library, reader.read(path), options);
+  return reader.read(path);
 }
 
-/** Writes a recording read whole as a finished session. */
+/**
+ * Writes a recording read whole as a finished session, in one transaction (a failure or a cancel
+ * part-way leaves nothing): samples in chunks, each stream's pyramid built as its chunks go in,
+ * gaps, events and reference beats. The detector's beats are left to `detectPendingBeats` (a job
+ * of its own), so the session reviews at once.
+ */
 export function storeRecording(library: Library, rec: Recording, options: ImportRecordOptions = {}): number {
   const ecg = rec.streams.find((s) => s.kind === 'ecg' && !s.derivedFrom);
-  const beats = ecg ? (ecg.beats ?? detectBeats(ecg)) : [];
   const startedAt = rec.startedAt;
-  const sessionId = library.createSession(rec.name, options.participant ?? '', startedAt);
-  try {
-    library.db.prepare('UPDATE sessions SET meta = ? WHERE id = ?').run(JSON.stringify({ source: { [rec.format]: rec.path } }), sessionId);
-    const total = rec.streams.reduce((n, s) => n + s.segments.reduce((m, g) => m + g.data[0].length, 0), 0);
+  const total = rec.streams.reduce((n, s) => n + s.segments.reduce((m, g) => m + g.data[0].length, 0), 0);
+  return library.db.transaction((): number => {
+    const sessionId = library.createSession(rec.name, options.participant ?? '', startedAt);
+    const meta = { source: { [rec.format]: rec.path }, ...(ecg && !ecg.beats ? beatsPending(ecg.key) : {}) };
+    library.db.prepare('UPDATE sessions SET meta = ? WHERE id = ?').run(JSON.stringify(meta), sessionId);
     let done = 0;
     let end = startedAt;
     const ids = new Map<string, number>();
     for (const s of rec.streams) {
       const streamId = library.addStream(sessionId, null, { key: s.key, deviceId: '', name: s.name, kind: s.kind, rate: s.fs, channels: s.channels, ...(s.derivedFrom ? { derivedFrom: s.derivedFrom } : {}) });
       ids.set(s.name, streamId);
+      const pyramid = new PyramidBuilder(s.channels.length);
+      const chunks: { streamId: number; chunk: Chunk }[] = [];
+      const events: { streamId: number; event: SessionEvent }[] = [];
       let next = s.segments[0]?.at ?? 0;
       for (const g of s.segments) {
-        if (g.at > next) library.write(sessionId, [], [{ streamId, event: gapEvent(s, next, g.at, startedAt) }]);
+        if (g.at > next) events.push({ streamId, event: gapEvent(s, next, g.at, startedAt) });
         const length = g.data[0].length;
         next = g.at + length;
         end = Math.max(end, startedAt + next / s.fs);
@@ -88,18 +106,19 @@ export function storeRecording(library: Library, rec: Recording, options: Import
           (start, stop) => {
             for (let i0 = start; i0 < stop; i0 += CHUNK_SAMPLES) {
               const i1 = Math.min(stop, i0 + CHUNK_SAMPLES);
-              library.write(sessionId, [{ streamId, chunk: chunkOf(s, g, i0, i1, startedAt) }], []);
+              const chunk = chunkOf(s, g, i0, i1, startedAt);
+              chunks.push({ streamId, chunk });
+              pyramid.add(chunk);
               done += i1 - i0;
               options.onProgress?.({ stage: `${s.key} samples`, done, total });
             }
           },
-          (start, stop) => library.write(sessionId, [], [{ streamId, event: gapEvent(s, g.at + start, g.at + stop, startedAt) }]),
+          (start, stop) => events.push({ streamId, event: gapEvent(s, g.at + start, g.at + stop, startedAt) }),
         );
       }
-      if (s === ecg) {
-        const marks = beats.map((t): SessionEvent => ({ kind: 'beat', t: startedAt + t, duration: 0, text: 'R', key: s.key }));
-        library.write(sessionId, [], marks.map((event) => ({ streamId, event })));
-      }
+      pyramid.end();
+      for (const t of s.beats ?? []) events.push({ streamId, event: { kind: 'beat', t: startedAt + t, duration: 0, text: 'R', key: s.key } });
+      library.write(sessionId, chunks, events, { pyramid: [{ streamId, rows: pyramid.pending() }] });
       if (s.reference) writeCorrectedBeats(library, streamId, { t: s.reference.t, rejected: s.reference.t.map(() => false), classes: s.reference.classes });
     }
     const events: RecordingEvent[] = [...rec.events, ...rec.notes.map((text): RecordingEvent => ({ kind: 'note', t: 0, duration: 0, text }))];
@@ -112,19 +131,9 @@ export function storeRecording(library: Library, rec: Recording, options: Import
         return { streamId, event: { kind: e.kind, t: startedAt + e.t, duration: e.duration, text: e.text, ...(key ? { key } : {}) } };
       }),
     );
-    library.endSession(sessionId, end);
-    options.onProgress?.({ stage: 'overview (pyramid)', done: total, total });
-    library.ensurePyramid(sessionId);
+    library.endSession(sessionId, end, true);
     return sessionId;
-  } catch (error) {
-    library.deleteSession(sessionId);
-    throw error;
-  }
-}
-
-/** The ECG pipeline's beats over each run of the stream's first channel, seconds from the start. */
-function detectBeats(s: RecordingStream): number[] {
-  return s.segments.flatMap((g) => analyzeEcg({ label: s.channels[0].label, unit: s.channels[0].unit, fs: s.fs, data: g.data[0] }).beats.map((b) => (g.at + b) / s.fs));
+  })();
 }
 
 /** A lost stretch of the recording: a gap event, never stored samples. */

@@ -19,6 +19,7 @@ import { loadLabelList, saveLabelList, type LabelChoice } from './label-list';
 import { measure, nearestBeat, valueAt, type MeasurePoint } from './measure';
 import { beatAction } from './review-actions';
 import { SelectedBeat } from './SelectedBeat';
+import { JobProgress } from './SessionRow';
 import { reviewKeyAction } from './review-keys';
 import { elapsedStyle, formatClock, formatElapsed, formatLength } from './time-axis';
 import {
@@ -162,6 +163,24 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
       stale = true;
     };
   }, [api, sessionId, report]);
+
+  // An imported recording reviews before its detected beats exist: a job of its own brings them; read them again when it ends.
+  const detecting = jobs.find((j) => j.kind === 'detect-beats' && j.sessionId === sessionId && j.state === 'running');
+  const detectedJob = jobs.filter((j) => j.kind === 'detect-beats' && j.sessionId === sessionId && j.state === 'done').at(-1)?.id ?? null;
+  const ecgKeys = streams.filter((s) => s.kind === 'ecg' && !s.derivedFrom).map((s) => s.key).join('\n');
+  useEffect(() => {
+    if (detectedJob === null || !ecgKeys) return;
+    let stale = false;
+    for (const key of ecgKeys.split('\n')) {
+      api.getBeats(sessionId, key).then(
+        (b) => !stale && setBeats((prev) => ({ ...prev, [key]: b })),
+        (e: unknown) => !stale && report(e, `Beats of ${key}`),
+      );
+    }
+    return () => {
+      stale = true;
+    };
+  }, [api, sessionId, ecgKeys, detectedJob, report]);
 
   // Made in an effect (not a memo), so a disposed fetcher is never reused (StrictMode runs effects twice).
   const [fetcher, setFetcher] = useState<TrackFetcher | null>(null);
@@ -567,6 +586,7 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
         <span className="muted small mono">
           {new Date(detail.startedAt * 1000).toLocaleString()} · {formatLength(detail.duration)}
         </span>
+        {detecting ? <JobProgress job={detecting} testId="detect-beats-progress" cancelTestId="detect-beats-cancel" onCancel={(id) => void api.cancelJob(id)} /> : null}
         <span className="spacer" />
         <label className="field-inline">
           Window
