@@ -26,6 +26,7 @@ function windows(host: ModelHost, n: number, seed: number): ModelWindow[] {
   return Array.from({ length: n }, () => ({
     signal: Float32Array.from({ length: w }, () => random() * 2 - 1),
     ...(host.rr ? { rr: Float32Array.from(host.rr.values, () => 0.6 + random() * 0.4) } : {}),
+    ...(host.template ? { template: Float32Array.from({ length: w }, () => random() * 2 - 1) } : {}),
   }));
 }
 
