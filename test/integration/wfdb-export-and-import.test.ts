@@ -104,7 +104,7 @@ describe('WFDB export', () => {
       expect(rec.signals[0].data.length).toBe(6 * 360);
       // One ADC unit per step of the source: every sample exact (as Float32).
       expect(Array.from(rec.signals[0].data)).toEqual(Array.from(data.subarray(720, 2880)));
-      expect(() => exportSessionWfdb(library, id, join(dir.path, 'none'), undefined, {}, ['b/nope'])).toThrow('session 1 has no stream "b/nope" (streams: b/ecg, b/temp)');
+      expect(() => exportSessionWfdb(library, id, join(dir.path, 'none'), undefined, {}, ['b/nope'])).toThrow('session 1 has no stream "b/nope" (its streams: b/ecg, b/temp)');
       expect(existsSync(join(dir.path, 'none'))).toBe(false);
 
       const back = importRecordingFile(library, join(out, 'session_1.hea'));

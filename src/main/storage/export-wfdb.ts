@@ -16,9 +16,9 @@ import {
   type WritableFormat,
 } from '../formats/wfdb';
 import { currentBeats } from './corrected-beats';
-import { checkExportRange, chunksIn, PARTIAL_SUFFIX, withFile, type ExportProgress } from './export-csv';
+import { checkExportRange, chunksIn, PARTIAL_SUFFIX, selectStreams, withFile, type ExportProgress } from './export-csv';
 import { edfStreams, EXPORTED_EVENTS } from './export-edf';
-import type { Library, StoredChunk, StoredSession, StoredStream } from './library';
+import type { Library, StoredChunk, StoredStream } from './library';
 
 /** Values per channel looked at to find its quantisation step: enough to meet every level a signal uses often. */
 const STEP_SAMPLES = 1 << 16;
@@ -71,7 +71,7 @@ export function exportSessionWfdb(library: Library, sessionId: number, dir: stri
   if (!session) throw new Error(`no session ${sessionId} in ${library.path}`);
   const a = session.startedAt + (range.from ?? -Infinity);
   const b = session.startedAt + (range.to ?? Infinity);
-  const chosen = selectStreams(edfStreams(session.streams), streams, session);
+  const chosen = edfStreams(selectStreams(session, streams));
   if (chosen.length === 0) throw new Error(`session ${sessionId} has no stream with a fixed sample rate to export as WFDB`);
   const progress: ExportProgress = { stream: '', samplesDone: 0, samplesTotal: 2 * chosen.reduce((n, s) => n + s.samples, 0), bytesWritten: 0 };
   const scanned = chosen.map((s) => scan(library, s, a, b, progress, onProgress)).filter((s) => s.samples > 0);
@@ -129,15 +129,6 @@ export function exportSessionWfdb(library: Library, sessionId: number, dir: stri
     if (createdDir && readdirSync(dir).length === 0) rmdirSync(dir);
     throw error;
   }
-}
-
-/** The streams whose keys are asked for (all when `keys` is absent); an unknown key is an error naming the known ones. */
-export function selectStreams(streams: readonly StoredStream[], keys: readonly string[] | undefined, session: StoredSession): StoredStream[] {
-  if (!keys) return [...streams];
-  for (const key of keys) {
-    if (!session.streams.some((s) => s.key === key)) throw new Error(`session ${session.id} has no stream "${key}" (streams: ${session.streams.map((s) => s.key).join(', ')})`);
-  }
-  return streams.filter((s) => keys.includes(s.key));
 }
 
 /** First pass: each channel's range and first values, and the stream's extent in sample indices. */
