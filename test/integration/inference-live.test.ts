@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BeatRefiner, refineBeats } from '../../src/main/analysis/dsp/ecg/beat-refine';
 import { inferInput } from '../../src/main/analysis/inference/infer';
 import { MAX_QUEUE } from '../../src/main/analysis/inference/live-model';
 import { ModelHost } from '../../src/main/analysis/inference/model-host';
@@ -44,24 +45,29 @@ function pushAll(live: LiveAnalysis, x: Float32Array, lost: [number, number] | n
 }
 
 describe('a model on a live stream, in process', () => {
-  it('runs once per detected beat with its RR values from the live beats, skipping the gap, and marks its display classes', async () => {
+  it('runs once per detected beat, refined as offline, with its RR values from the refined beats, skipping the gap, and marks its display classes', async () => {
     const host = await ModelHost.load(join(MODELS, 'beat-rr.onnx'));
     const { live, chunks, events, streams } = liveAnalysis();
     const state = live.attachModel('m1', host, STREAM.key);
     expect(state.outputKey).toBe('b/ecg.beat-rr');
     expect(streams().find((s) => s.key === 'b/ecg.beat-rr')).toMatchObject({ rate: 0, derivedFrom: 'b/ecg', channels: [{ label: 'p(N)' }, { label: 'p(V)' }] });
     const lost: [number, number] = [20 * FS, 22 * FS];
-    pushAll(live, ecg(40, 4), lost);
+    const x = ecg(40, 4);
+    pushAll(live, x, lost);
     const outputs = await until('the queue to drain', () => {
       const s = live.modelStates()[0];
       return s.queue === 0 && s.windows > 0 ? chunks.filter((c) => c.key === 'b/ecg.beat-rr') : undefined;
     });
     await new Promise((r) => setTimeout(r, 50));
-    // Host time = sample / FS here, so the beat events give the beats' samples.
-    const beats = events.filter((e) => e.kind === 'beat').map((e) => Math.round(e.t * FS));
+    // Host time = sample / FS here, so the beat events give the detected beats' samples. The model
+    // sees them refined as the offline analysis refines them, once their look-ahead has come.
+    const { lookAhead } = new BeatRefiner(FS);
+    const detected = events.filter((e) => e.kind === 'beat').map((e) => Math.round(e.t * FS)).filter((p) => p + lookAhead < x.length);
+    const beats = refineBeats(x.map((v, i) => (i >= lost[0] && i < lost[1] ? NaN : v)), FS, detected);
+    expect(beats.filter((b, k) => b !== detected[k]).length).toBeGreaterThan(0);
     const s = live.modelStates()[0];
     expect(s.skippedGap).toBeGreaterThan(0);
-    // Every beat but the last (it waits for the next one, for its post RR) was run, skipped at the gap, or dropped as the queue was full.
+    // Every refined beat but the last (it waits for the next one, for its post RR) was run, skipped at the gap, or dropped as the queue was full.
     expect(outputs.length + s.skippedGap + s.skippedSlow).toBe(beats.length - 1);
     const rr = (j: number) => (beats[j] - beats[j - 1]) / FS;
     let checked = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { QrsDetector, detectQrs } from '../../src/main/analysis/dsp/ecg/qrs-detector';
 import { rrSeries } from '../../src/main/analysis/dsp/ecg/rr-intervals';
-import { refineBeats } from '../../src/main/analysis/dsp/ecg/beat-refine';
+import { BeatRefiner, refineBeats } from '../../src/main/analysis/dsp/ecg/beat-refine';
 import { verifyBeats } from '../../src/main/analysis/dsp/ecg/beat-verify';
 import { hrvFrequency, hrvTime } from '../../src/main/analysis/dsp/ecg/hrv';
 import { EcgPipeline } from '../../src/main/analysis/pipelines';
@@ -47,6 +47,32 @@ describe('R-wave refinement', () => {
     const x = beats(10, () => [[0, 0.01, -1], [0.04, 0.012, 0.8]]);
     const out = refineBeats(x, fs, starts(10, 0.03));
     expect(out.map((b, k) => b - starts(10)[k]).every((d) => Math.abs(d) <= 1)).toBe(true);
+  });
+
+  it('refines a stream beat by beat, on the samples around each, where the whole record puts them', () => {
+    // An inverted lead (an S wave almost as tall as R) with baseline wander and seeded noise, every
+    // 7th beat ventricular, wide, in the other axis, and one QRS detected twice (5 samples apart).
+    // The wander tilts the wide beats' flat tops: filtered over too short a stretch they move.
+    const x = beats(30, (k) => (k % 7 === 3 ? [[0, 0.01, 0.3], [0.03, 0.04, 2.5]] : [[0, 0.01, -1], [0.04, 0.012, 0.75]]));
+    let seed = 11;
+    for (let i = 0; i < x.length; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      x[i] += 0.5 * Math.sin((2 * Math.PI * 0.3 * i) / fs) + 0.02 * (seed / 2 ** 31 - 0.5);
+    }
+    const detected = starts(30, 0.02);
+    detected.splice(11, 0, detected[10] + 5);
+    const refiner = new BeatRefiner(fs);
+    const live: number[] = [];
+    for (const p of detected) {
+      const from = Math.max(0, p - refiner.lookBack);
+      const refined = refiner.refine(p, from, x.subarray(from, p + refiner.lookAhead + 1));
+      if (refined !== null) live.push(refined);
+    }
+    const offline = refineBeats(x, fs, detected);
+    expect(offline).toHaveLength(30);
+    expect(live).toEqual(offline);
+    // The ventricular beats sit on their large upward deflection, 30 ms after the detection's start.
+    expect(Math.abs(live[3] - Math.round((3.5 + 0.03) * fs))).toBeLessThanOrEqual(2);
   });
 });
 

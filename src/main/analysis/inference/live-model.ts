@@ -4,10 +4,12 @@
  * a time off the worker's message loop (onnxruntime runs on its own threads). Windows that touch
  * lost samples are skipped and counted; when the model falls behind real time its queue fills and
  * new windows are dropped and counted, never queued without bound. A run that throws unloads the
- * model with its error.
+ * model with its error. Beats are refined as the offline analysis refines them (`BeatRefiner`)
+ * before their windows are cut, so live and offline windows sit at the same sample.
  */
 import { quantile } from '../../../shared/quantile';
 import type { Chunk, ModelInfo, ModelState, SessionEvent, StreamInfo } from '../../../shared/types';
+import { BeatRefiner } from '../dsp/ecg/beat-refine';
 import { HIDING_GAP_SEC } from '../pipelines';
 import { Timeline } from '../timeline';
 import type { ModelHost, ModelResult, ModelWindow } from './model-host';
@@ -17,7 +19,7 @@ import { BeatTemplate, cutWindow, resamplePlan, rrBeatsNeeded, rrValues, windowS
 export const MAX_QUEUE = 32;
 /** Runs the latency figures are taken over. */
 const LATENCY_RUNS = 500;
-/** Seconds of samples kept beyond the window's own span (beats arrive late: the detector looks ahead). */
+/** Seconds of samples kept beyond what a window or a beat's refinement reads (beats arrive late: the detector looks ahead). */
 const KEEP_S = 5;
 
 export interface LiveModelSink {
@@ -53,6 +55,10 @@ export class LiveModel {
   /** Lost stretches as [start, end) (a break of unknown length: start = end), recent only. */
   private gaps: [number, number][] = [];
   private nextSlide: number;
+  /** Detected beats waiting for the samples their refinement looks ahead to (beats trigger). */
+  private pending: number[] = [];
+  private readonly refiner?: BeatRefiner;
+  /** Refined beats. */
   private beats: number[] = [];
   /** Beats kept for the RR values: as many as the longest mean reaches back, and a few more. */
   private readonly keepBeats: number;
@@ -80,14 +86,16 @@ export class LiveModel {
     const s = host.signal;
     this.fs = source.rate;
     this.plan = resamplePlan(this.fs, s.rate);
+    const trigger = host.manifest.trigger;
+    if (trigger.type === 'beats') this.refiner = new BeatRefiner(this.fs);
     const [a, b] = windowSpan(this.plan, this.fs, s, 0);
-    this.cap = Math.ceil(b - a + 1 + KEEP_S * this.fs);
+    const reads = Math.max(b - a + 1, this.refiner ? this.refiner.lookBack + this.refiner.lookAhead + 1 : 0);
+    this.cap = Math.ceil(reads + KEEP_S * this.fs);
     this.ring = Array.from({ length: s.channels }, () => new Float32Array(this.cap).fill(NaN));
     this.samples = startSample;
     this.origin = startSample;
     this.timeline = new Timeline(this.cap);
     this.timeline.samples = startSample;
-    const trigger = host.manifest.trigger;
     this.nextSlide = startSample + s.before * this.fs;
     this.keepBeats = (host.rr ? rrBeatsNeeded(host.rr) : 0) + 4;
     if (host.template) this.template = new BeatTemplate(host.template);
@@ -121,20 +129,15 @@ export class LiveModel {
     const oldest = this.samples - 2 * this.cap;
     while (this.gaps.length && this.gaps[0][1] < oldest) this.gaps.shift();
     if (this.host.manifest.trigger.type === 'sliding') this.slide(this.host.manifest.trigger.hop * this.fs);
-    else this.windowBeats();
+    else this.refineBeats();
     this.pump();
   }
 
   /** A beat the ECG detector found at stream sample `p`. */
   beat(p: number): void {
     if (this.closed) return;
-    this.beats.push(p);
-    if (this.beats.length > this.keepBeats) {
-      const drop = this.beats.length - this.keepBeats;
-      this.beats.splice(0, drop);
-      this.nextBeat = Math.max(0, this.nextBeat - drop);
-    }
-    this.windowBeats();
+    this.pending.push(p);
+    this.refineBeats();
     this.pump();
   }
 
@@ -195,6 +198,28 @@ export class LiveModel {
       const window = this.cut(this.nextSlide);
       if (window) this.enqueue({ signal: window }, this.nextSlide + ((s.after - s.before) * this.fs) / 2);
     }
+  }
+
+  /** Refines the pending beats whose look-ahead has arrived, then cuts the windows that are ready. */
+  private refineBeats(): void {
+    const refiner = this.refiner!;
+    const first = Math.max(this.origin, this.samples - this.cap);
+    while (this.pending.length && this.pending[0] + refiner.lookAhead < this.samples) {
+      const p = this.pending.shift()!;
+      const from = Math.max(first, p - refiner.lookBack);
+      // Older than the buffer (after a long gap): it cannot be refined or windowed.
+      if (p < from) continue;
+      const segment = new Float64Array(p + refiner.lookAhead + 1 - from);
+      for (let i = 0; i < segment.length; i++) segment[i] = this.ring[0][(from + i) % this.cap];
+      const refined = refiner.refine(p, from, segment);
+      if (refined !== null) this.beats.push(refined);
+    }
+    if (this.beats.length > this.keepBeats) {
+      const drop = this.beats.length - this.keepBeats;
+      this.beats.splice(0, drop);
+      this.nextBeat = Math.max(0, this.nextBeat - drop);
+    }
+    this.windowBeats();
   }
 
   private windowBeats(): void {
