@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/main/engine';
 import { Library } from '../../src/main/storage/library';
+import { retimeSession } from '../../src/main/storage/retime';
 import type { JobState } from '../../src/shared/types';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -55,5 +56,38 @@ describe('re-timing a stopped session off the thread that reads devices', () => 
     expect((await finished(engine, id)).state).toBe('done');
     await engine.close();
     expect(retimedFlag(db, id).retimed).toBe(1);
+  });
+});
+
+describe('re-timing when the online times step back', () => {
+  const dir = tempDir('retime-step-back');
+
+  it('re-times every chunk, also one whose online t0 fell below its predecessor\'s after a re-fit', { timeout: 60_000 }, async () => {
+    const db = join(dir.path, 'library.db');
+    const wall0 = performance.now();
+    const origin = Date.now() / 1000;
+    const now = () => origin + ((performance.now() - wall0) / 1000) * 10;
+    const engine = await createEngine({ dbPath: db, simulator: { seed: 5 }, now });
+    await engine.connect('sim');
+    const id = await engine.startRecording({ name: 'step back', participant: '' });
+    await new Promise((r) => setTimeout(r, 800));
+    await engine.stopRecording();
+    expect((await finished(engine, id)).state).toBe('done');
+    await engine.close();
+
+    const library = new Library(db);
+    try {
+      const stream = (library.db.prepare('SELECT s.id FROM streams s WHERE s.session_id = ? AND s.device_id IS NOT NULL AND s.rate > 0 ORDER BY s.id LIMIT 1').get(id) as { id: number }).id;
+      const last = library.db.prepare('SELECT sample_index AS k, t0 FROM chunks WHERE stream_id = ? AND dev0 IS NOT NULL ORDER BY sample_index DESC LIMIT 2').all(stream) as { k: number; t0: number }[];
+      expect(last).toHaveLength(2);
+      // Undo the re-timing, and put the last chunk 1 ms before the one ahead of it, as a re-fit can.
+      library.db.prepare('UPDATE chunks SET t0 = COALESCE(t0_live, t0), dt = COALESCE(dt_live, dt), t0_live = NULL, dt_live = NULL WHERE stream_id = ?').run(stream);
+      library.db.prepare('UPDATE chunks SET t0 = ? WHERE stream_id = ? AND sample_index = ?').run(last[1].t0 - 0.001, stream, last[0].k);
+      retimeSession(library.db, id);
+      const untouched = library.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE stream_id = ? AND dev0 IS NOT NULL AND t0_live IS NULL').get(stream) as { n: number };
+      expect(untouched.n).toBe(0);
+    } finally {
+      library.close();
+    }
   });
 });

@@ -62,18 +62,24 @@ export function retimeSession(db: Database.Database, sessionId: number): void {
       const rows = chunks.all(s.id) as { k: number; epoch: number; dev0: number; t0: number }[];
       if (rows.length === 0) continue;
       const moves = new Float64Array(rows.length);
-      let run: { fit: ClockFit; from: number; to: number } | null = null;
+      let run = null as { fit: ClockFit; from: number; to: number } | null;
       const flush = () => run && update.run({ offset: run.fit.offset, drift: run.fit.drift, dt: (1 + run.fit.drift) / s.rate, streamId: s.id, from: run.from, to: run.to });
+      const fitOf = rows.map((r) => fitAt(fits.get(`${s.deviceId}:${r.epoch}`), r.dev0));
       rows.forEach((r, i) => {
-        const fit = fitAt(fits.get(`${s.deviceId}:${r.epoch}`), r.dev0);
-        if (!fit) return;
-        moves[i] = r.dev0 + fit.offset + fit.drift * r.dev0 - r.t0;
-        if (run?.fit === fit) run.to = r.k;
+        const fit = fitOf[i];
+        if (fit) moves[i] = r.dev0 + fit.offset + fit.drift * r.dev0 - r.t0;
+      });
+      // Runs are ranges of sample index (the UPDATE's BETWEEN), so they go in index order: after an
+      // online re-fit a chunk's t0 can step back below its predecessor's, and t0 order would skip it.
+      for (const i of rows.map((_, i) => i).sort((a, b) => rows[a].k - rows[b].k)) {
+        const fit = fitOf[i];
+        if (!fit) continue;
+        if (run?.fit === fit) run.to = rows[i].k;
         else {
           flush();
-          run = { fit, from: r.k, to: r.k };
+          run = { fit, from: rows[i].k, to: rows[i].k };
         }
-      });
+      }
       flush();
       pyramid.run(s.id);
       // The stream's gaps and beats were placed by the same online times: they move with their chunk.
