@@ -185,21 +185,44 @@ function meanRr(beats: readonly number[], i: number, count: number, broken: (a: 
  * median, value by value, of it and the windows before it, up to the input's `beats`.
  */
 export class BeatTemplate {
+  /** The windows in the median, oldest first. */
   private readonly recent: Float32Array[] = [];
+  /** Per value of the window, the recent windows' values there, kept sorted: a beat costs one removal and one insertion per value, not a sort. */
+  private sorted: Float32Array[] = [];
 
   constructor(private readonly input: TemplateInput) {}
 
   add(window: Float32Array): Float32Array {
+    if (this.sorted.length !== window.length) this.sorted = Array.from({ length: window.length }, () => new Float32Array(this.input.beats));
+    const old = this.recent.length === this.input.beats ? this.recent.shift()! : null;
     this.recent.push(window);
-    if (this.recent.length > this.input.beats) this.recent.shift();
     const n = this.recent.length;
     const out = new Float32Array(window.length);
-    const column = new Float32Array(n);
     for (let k = 0; k < window.length; k++) {
-      for (let j = 0; j < n; j++) column[j] = this.recent[j][k];
-      column.sort();
+      const column = this.sorted[k];
+      let len = old ? n : n - 1;
+      if (old) {
+        const at = lowerBound(column, len, old[k]);
+        column.copyWithin(at, at + 1, len);
+        len--;
+      }
+      const at = lowerBound(column, len, window[k]);
+      column.copyWithin(at + 1, at, len);
+      column[at] = window[k];
       out[k] = n % 2 === 1 ? column[(n - 1) / 2] : (column[n / 2 - 1] + column[n / 2]) / 2;
     }
     return out;
   }
+}
+
+/** The first index of sorted `a[0..len)` whose value is not below `v`. */
+function lowerBound(a: Float32Array, len: number, v: number): number {
+  let lo = 0;
+  let hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
