@@ -109,17 +109,18 @@ export function beatFeatures(signal: ArrayLike<number>, fs: number, beats: reado
   // The template changes slowly: compute it for every STRIDE-th beat (the median over the
   // 2 x templateBeats + 1 beats around it) and give each beat the nearest one.
   const STRIDE = 4;
-  const tmp: number[] = [];
   const anchors: Float64Array[] = [];
   for (let c = 0; c < beats.length; c += STRIDE) {
     const tpl = new Float64Array(len);
     const from = Math.max(0, c - o.templateBeats);
     const to = Math.min(beats.length - 1, c + o.templateBeats);
+    // A typed array's own numeric sort: several times quicker than an array sorted with a comparator.
+    const column = new Float64Array(to - from + 1);
+    const m = column.length;
     for (let i = 0; i < len; i++) {
-      tmp.length = 0;
-      for (let j = from; j <= to; j++) tmp.push(segs[j][i]);
-      tmp.sort((a, b) => a - b);
-      tpl[i] = tmp.length & 1 ? tmp[tmp.length >> 1] : 0.5 * (tmp[(tmp.length >> 1) - 1] + tmp[tmp.length >> 1]);
+      for (let j = from; j <= to; j++) column[j - from] = segs[j][i];
+      column.sort();
+      tpl[i] = m & 1 ? column[m >> 1] : 0.5 * (column[(m >> 1) - 1] + column[m >> 1]);
     }
     anchors.push(tpl);
   }
