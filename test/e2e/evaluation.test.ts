@@ -1,17 +1,13 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importRecordingFile } from '../../src/main/analysis/offline/import-record';
-import { createEngine } from '../../src/main/engine';
-import { startWebFace } from '../../src/main/server';
 import { Library } from '../../src/main/storage';
-import { launchChromium } from '../helpers/chromium';
 import { findSharedData } from '../helpers/shared-data';
 import { findTool } from '../helpers/system-tool';
 import { tempDir } from '../helpers/temp-dir';
+import { openWebFacePage, type WebFacePage } from '../helpers/web-face-page';
 
 const chromiumPath = findTool('chromium', { envVar: 'CHROME_PATH', install: 'apt-get install -y chromium' });
-const rendererDir = join(__dirname, '../../out/renderer');
 const data = findSharedData(['ecg/mitdb/100s.hea', 'ecg/mitdb/100s.dat', 'ecg/mitdb/100s.atr', 'ecg/mitdb/105.hea', 'ecg/mitdb/105.dat', 'ecg/mitdb/105.atr']);
 
 describe.skipIf(!chromiumPath || !data)('the Evaluation view in real Chromium', () => {
@@ -19,19 +15,13 @@ describe.skipIf(!chromiumPath || !data)('the Evaluation view in real Chromium', 
   const db = join(dir.path, 'library.db');
   const record105 = data ? join(data, 'ecg/mitdb/105.hea') : '';
   let sessionId = 0;
-  let run: { page: import('playwright-core').Page; close(): Promise<void> };
+  let run: WebFacePage;
   beforeAll(async () => {
-    if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` before the e2e tests');
     // A session with beat classes: record 100s, imported with its annotations.
     const library = new Library(db);
     sessionId = importRecordingFile(library, join(data!, 'ecg/mitdb/100s.hea'));
     library.close();
-    const engine = await createEngine({ dbPath: db });
-    const face = await startWebFace({ engine, port: 0, rendererDir });
-    const chromium = await launchChromium(chromiumPath!);
-    const page = await chromium.context.newPage();
-    await page.goto(face.url.replace(/#.*$/, '') + '#/models/evaluation');
-    run = { page, close: () => chromium.close().then(() => face.close()).then(() => engine.close()) };
+    run = await openWebFacePage(db, chromiumPath!, '#/models/evaluation');
   });
   afterAll(async () => {
     await run?.close();

@@ -1,47 +1,39 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../src/main/engine';
-import { startWebFace, type WebFace } from '../../src/main/server';
+import type { Engine } from '../../src/main/engine';
+import type { WebFace } from '../../src/main/server';
 import { Library } from '../../src/main/storage';
-import { launchChromium } from '../helpers/chromium';
 import { writeReviewSession } from '../helpers/review-session';
 import { findSharedData } from '../helpers/shared-data';
 import { findTool } from '../helpers/system-tool';
 import { tempDir } from '../helpers/temp-dir';
+import { openWebFacePage, type WebFacePage } from '../helpers/web-face-page';
 
 const chromiumPath = findTool('chromium', { envVar: 'CHROME_PATH', install: 'apt-get install -y chromium' });
-const rendererDir = join(__dirname, '../../out/renderer');
 const data = findSharedData(['ecg/mitdb/100.hea', 'ecg/mitdb/100.dat', 'ecg/mitdb/100.atr', 'ecg/mitdb/100s.hea', 'ecg/mitdb/100s.dat', 'ecg/mitdb/100s.atr']);
 
 describe.skipIf(!chromiumPath)('the export dialog and importing files in real Chromium through the web face', () => {
   const dir = tempDir('e2e-export-import');
   const dbPath = join(dir.path, 'library.db');
+  let run: WebFacePage;
   let engine: Engine;
   let face: WebFace;
-  let close: () => Promise<void>;
   let page: Page;
   let sessionId: number;
 
   beforeAll(async () => {
-    if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` before the e2e tests');
     const library = new Library(dbPath);
     sessionId = writeReviewSession(library).sessionId;
     library.close();
-    engine = await createEngine({ dbPath });
-    face = await startWebFace({ engine, port: 0, rendererDir });
-    const chromium = await launchChromium(chromiumPath!);
-    close = chromium.close;
-    page = await chromium.context.newPage();
-    await page.goto(`${face.url}#/sessions`);
+    run = await openWebFacePage(dbPath, chromiumPath!, '#/sessions');
+    ({ engine, face, page } = run);
     await page.getByTestId('session-row').first().waitFor({ timeout: 10_000 });
   });
 
   afterAll(async () => {
-    await close?.();
-    await face?.close();
-    await engine?.close();
+    await run?.close();
     dir.cleanup();
   });
 

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AnalysisRunBeats, AnalysisRunSummary, ReanalysisOptions } from '../../../shared/review';
 import type { VitalsApi } from '../../../shared/api';
 import type { JobState } from '../../../shared/types';
-import { errorMessage, formatDuration } from '../format';
+import { JobProgress } from '../components/JobProgress';
+import { errorMessage } from '../format';
 
 interface Props {
   api: VitalsApi;
@@ -96,17 +97,7 @@ export function AnalysisRuns({ api, sessionId, jobs, onShowBeats }: Props) {
           <button type="submit" disabled={!!running} data-testid="run-start">
             Re-run analysis
           </button>
-          {running ? (
-            <span className="export-progress" data-testid="run-progress">
-              <progress max={1} value={running.progress.fraction} />
-              <span className="mono small">
-                {(100 * running.progress.fraction).toFixed(0)}%{running.progress.etaSeconds === null ? '' : `, ${formatDuration(running.progress.etaSeconds * 1000)} left`}
-              </span>
-              <button type="button" onClick={() => void api.cancelJob(running.id)}>
-                Cancel
-              </button>
-            </span>
-          ) : null}
+          {running ? <JobProgress job={running} testId="run-progress" cancelTestId="run-cancel" onCancel={(id) => void api.cancelJob(id)} /> : null}
         </form>
         {error || lastEnded?.state === 'failed' ? (
           <p className="library-error" role="alert">

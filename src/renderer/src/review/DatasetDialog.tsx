@@ -3,7 +3,7 @@ import type { VitalsApi } from '../../../shared/api';
 import type { JobState, SessionSummary } from '../../../shared/types';
 import { errorMessage } from '../format';
 import { DEFAULT_DATASET_FORM, datasetRequest, finishedSessions, LABEL_SOURCE_IDS, LABEL_SOURCE_NAMES, rawStreamNames, type Around, type DatasetForm } from './dataset-request';
-import { JobProgress } from './SessionRow';
+import { JobProgress } from '../components/JobProgress';
 import { useModalForm } from './use-modal-form';
 
 interface Props {

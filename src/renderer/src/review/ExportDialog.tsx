@@ -5,7 +5,7 @@ import type { SessionDetail } from '../../../shared/review';
 import type { ExportFormat, JobState } from '../../../shared/types';
 import { errorMessage } from '../format';
 import { exportRequest, type RangeChoice } from './export-request';
-import { JobProgress } from './SessionRow';
+import { JobProgress } from '../components/JobProgress';
 import { useModalForm } from './use-modal-form';
 
 /** A stretch of the review (seconds from the start) the dialog offers as the range. */

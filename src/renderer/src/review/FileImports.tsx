@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { JobState } from '../../../shared/types';
 import type { PickedFile } from '../upload-file';
 import { importFiles, type FileImport, type ImportApi } from './file-imports';
-import { JobProgress } from './SessionRow';
+import { JobProgress } from '../components/JobProgress';
 
 /** Files dropped on the window or picked in the library, on their way in; `onImported` runs when an import job is done. */
 export function useFileImports(api: ImportApi, jobs: readonly JobState[], onImported: () => void) {

@@ -3,7 +3,7 @@ import type { VitalsApi } from '../../../shared/api';
 import { runMarks, type LiveModelRecord, type ModelMarks, type ModelRunSummary } from '../../../shared/model-runs';
 import type { JobState } from '../../../shared/types';
 import { errorMessage } from '../format';
-import { JobProgress } from './SessionRow';
+import { JobProgress } from '../components/JobProgress';
 
 interface Props {
   api: VitalsApi;

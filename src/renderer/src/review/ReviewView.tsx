@@ -19,7 +19,7 @@ import { loadLabelList, saveLabelList, type LabelChoice } from './label-list';
 import { measure, nearestBeat, valueAt, type MeasurePoint } from './measure';
 import { beatAction } from './review-actions';
 import { SelectedBeat } from './SelectedBeat';
-import { JobProgress } from './SessionRow';
+import { JobProgress } from '../components/JobProgress';
 import { reviewKeyAction } from './review-keys';
 import { elapsedStyle, formatClock, formatElapsed, formatLength } from './time-axis';
 import {

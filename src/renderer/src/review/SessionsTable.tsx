@@ -6,7 +6,8 @@ import { errorMessage } from '../format';
 import { DatasetDialog } from './DatasetDialog';
 import { DeleteSessionDialog } from './DeleteSessionDialog';
 import { ExportDialog } from './ExportDialog';
-import { JobProgress, SessionRow, type RowActions } from './SessionRow';
+import { JobProgress } from '../components/JobProgress';
+import { SessionRow, type RowActions } from './SessionRow';
 
 interface Props {
   sessions: readonly SessionSummary[] | null;
