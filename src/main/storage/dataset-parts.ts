@@ -15,6 +15,7 @@ import type { SplitName } from '../formats/dataset/split';
 import { centredWindows, overlappingText, slidingWindows, stepAt, type PlannedWindow, type WindowAnchor } from '../formats/dataset/windows';
 import { currentBeats } from './corrected-beats';
 import { PARTIAL_SUFFIX, withFile } from './export-csv';
+import { protocolSteps } from './protocol-steps';
 import type { Library, StoredSession } from './library';
 import { writeParquet, type ParquetColumn, type ParquetValues } from './parquet';
 
@@ -129,11 +130,7 @@ export async function writeSessionParts(library: Library, dir: string, spec: Dat
     .eventsBetween(sessionId, ['label'], 0, Number.MAX_VALUE)
     .filter((e) => e.key === undefined || resolved.keys.includes(e.key))
     .map((e) => ({ t: e.t - session.startedAt, duration: e.duration, text: e.text }));
-  // Protocol steps are session-wide; footsteps (an IMU stream's, in old libraries as events) are not.
-  const steps = library
-    .eventsBetween(sessionId, ['step'], 0, Number.MAX_VALUE)
-    .filter((e) => e.key === undefined)
-    .map((e) => ({ t: e.t - session.startedAt, duration: e.duration, text: e.text }));
+  const steps = protocolSteps(library, sessionId, session.startedAt);
 
   const part = new PartBuffer(dir, spec, target, result);
   const progress = { windowsDone: 0, windowsTotal: windows.length };
