@@ -45,8 +45,8 @@ export class ImuPipeline {
     readonly windowSec = 5,
   ) {
     this.steps = new StepDetector(fs);
-    // Steps are confirmed once a run of them is (a few seconds late).
-    this.bridge = new GapBridge(fs, 3, windowSec + 10);
+    // Steps are confirmed once a regular run of them is: at most StepDetector.maxDelay late.
+    this.bridge = new GapBridge(fs, 3, windowSec + Math.max(10, this.steps.maxDelay / fs));
     this.winN = Math.max(1, Math.round(windowSec * fs));
     this.buf = new Float64Array(this.winN);
   }
