@@ -22,7 +22,7 @@ function channelIndex(stream: StoredStream, test: (label: string, unit: string) 
   return stream.channels.findIndex((c) => test(c.label.toLowerCase(), c.unit.toLowerCase()));
 }
 
-/** Every HR channel of the session, named by source: `ecg`, `ppg` for the metrics of those streams, else the stream's name (its key when two devices share it). */
+/** Every HR channel of the session, named by source (`ecg`, `ppg` for the metrics of those streams, else the stream's name; its key when two devices share it), in name order. */
 function hrSeries(session: StoredSession): Series[] {
   const found = session.streams.flatMap((stream) => {
     const channel = channelIndex(stream, (label, unit) => label === 'hr' || (unit === 'bpm' && label.includes('hr')));
@@ -32,7 +32,7 @@ function hrSeries(session: StoredSession): Series[] {
     source: found.filter((f) => f.name === name).length > 1 ? stream.key.replace(METRICS_SUFFIX, '') : name,
     stream,
     channel,
-  }));
+  })).sort((x, y) => x.source.localeCompare(y.source));
 }
 
 /** The finite values of one channel within [a, b) (host time), and how many values the stream has there. */
