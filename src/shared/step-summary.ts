@@ -35,3 +35,8 @@ export interface StepSummary {
 
 /** The row name of a session without protocol steps. */
 export const WHOLE_SESSION = 'whole session';
+
+/** "mean (min-max)" to `digits` decimals, or null when the series had no value. */
+export function formatRange(r: RangeStats | null | undefined, digits = 0): string | null {
+  return r && r.mean !== null ? `${r.mean.toFixed(digits)} (${r.min!.toFixed(digits)}-${r.max!.toFixed(digits)})` : null;
+}

@@ -1,9 +1,7 @@
 /** `vitalscope summary --by step` as text: one line per step, a column per figure and HR source. */
-import type { RangeStats, StepSummary } from '../../shared/step-summary';
+import { formatRange, type RangeStats, type StepSummary } from '../../shared/step-summary';
 
-function range(r: RangeStats | null, digits = 0): string {
-  return r && r.mean !== null ? `${r.mean.toFixed(digits)} (${r.min!.toFixed(digits)}-${r.max!.toFixed(digits)})` : '-';
-}
+const range = (r: RangeStats | null | undefined, digits = 0): string => formatRange(r, digits) ?? '-';
 
 /** Tab-separated, with a header row; HR as mean (min-max) bpm per source, quality as % good. */
 export function stepSummaryTable(summary: StepSummary): string {

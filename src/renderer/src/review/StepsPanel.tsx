@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
 import type { ReviewEvent } from '../../../shared/review';
-import type { RangeStats, StepRow, StepSummary } from '../../../shared/step-summary';
+import { formatRange, type RangeStats, type StepRow, type StepSummary } from '../../../shared/step-summary';
 import { errorMessage } from '../format';
 
 /** The session's step summary, or the error that prevented it; null while it loads. */
@@ -26,9 +26,7 @@ export function stepBands(summary: StepSummary | string | null): ReviewEvent[] {
   return summary.steps.map((s, i) => ({ id: -1 - i, kind: 'step', t: s.start_s, duration: s.end_s - s.start_s, text: s.name }));
 }
 
-function range(r: RangeStats | null | undefined, digits = 0): string {
-  return r && r.mean !== null ? `${r.mean.toFixed(digits)} (${r.min!.toFixed(digits)}–${r.max!.toFixed(digits)})` : '–';
-}
+const range = (r: RangeStats | null | undefined, digits = 0): string => formatRange(r, digits) ?? '–';
 
 /** Per protocol step: duration, HR per source, SpO2, footsteps, % good quality, lost samples; a click shows the step. */
 export function StepsPanel({ summary, onSelect }: { summary: StepSummary | string | null; onSelect(step: StepRow): void }) {
