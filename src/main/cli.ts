@@ -21,6 +21,10 @@ import { hostNow } from './acquisition/host-clock';
 import { MAX_SPEED, MIN_SPEED, playbackSessionId } from './acquisition/playback-device';
 import { VirtualTime } from './acquisition/virtual-time';
 import { createEngine, type Engine } from './engine';
+import { parseRequiredStreams } from '../shared/preflight';
+import { waitForPreflight } from './study/preflight-wait';
+import { stepSummary } from './study/step-summary';
+import { stepSummaryTable } from './study/step-summary-table';
 import { startWebFace } from './server';
 import { JobRunner, type JobRequest } from './jobs';
 import type { BeatEdit, BeatSeries, ReanalysisOptions } from '../shared/review';
@@ -43,6 +47,10 @@ Commands:
             [--fast]                                        sim only: run on virtual time, as fast as the
                                                             engine ingests (hours in minutes); progress
                                                             on stderr
+            [--require KIND,... --preflight]                wait up to 10 s for the pre-flight check of these
+                                                            streams (ecg, ppg, imu or a stream name: connected,
+                                                            within 2 % of the nominal rate, good quality); when it
+                                                            fails: a line per stream, exit 1, nothing recorded
             [--durable] [--queue-mb N]                      --durable: every flush survives a power loss
                                                             (slower); --queue-mb: memory for samples while
                                                             the library cannot be written (default 256)
@@ -111,6 +119,9 @@ ${exportFormatHelp()}
   reanalyze <session-id> --name NAME [--ppg-polarity auto|volume|intensity] [--hrv-window S] [--hrv-step S] [--json]
                                                             re-run the analysis with other parameters (a job:
                                                             progress on stderr); stored as a named run, prints its id
+  summary   <session-id> --by step [--json]                 per protocol step (or the whole session): HR mean and
+                                                            range per source, SpO2, footsteps and cadence, % good
+                                                            quality per source, lost samples
   runs      <session-id> [--json] [--delete RUN]            the session's stored analysis runs, side by side
   infer     MODEL <session-id> --save [--name NAME]         run a model over a session (a job: progress on stderr)
                                                             and store its outputs in it as a named run; prints its id
@@ -185,8 +196,10 @@ function reportRecorderTrouble(status: EngineStatus, last: { error?: string; dro
   last.dropped = dropped;
 }
 
-async function record(args: string[]): Promise<void> {
+async function record(args: string[]): Promise<number | void> {
   const { values } = parse(args, {
+    require: { type: 'string' },
+    preflight: { type: 'boolean' },
     device: { type: 'string', multiple: true },
     seconds: { type: 'string' },
     name: { type: 'string' },
@@ -208,6 +221,9 @@ async function record(args: string[]): Promise<void> {
   }
   if (values.fast && devices.some((id) => id !== 'sim')) throw new UsageError('--fast runs the simulated board on virtual time: use it with --device sim only');
   if (values.seconds === undefined) throw new UsageError('--seconds is required');
+  if (values.preflight !== (values.require !== undefined)) throw new UsageError('--require KIND,... and --preflight go together: the streams to check, and the check');
+  const required = values.require === undefined ? [] : requiredStreams(values.require);
+  if (values.preflight && required.length === 0) throw new UsageError('--require needs at least one stream kind or name (e.g. ecg,ppg)');
   const seconds = number(values.seconds, 'seconds', 0, 0.1, 7 * 24 * 3600);
   const protocol = values.protocol ?? 'auto';
   if (protocol !== 'auto' && protocol !== 'vbp' && protocol !== 'text') throw new UsageError(`--protocol must be auto, vbp or text, got "${protocol}"`);
@@ -242,6 +258,13 @@ async function record(args: string[]): Promise<void> {
         return `${id}: ${d.protocol} data but no stream described yet${d.protocol === 'vbp' ? ' (no HELLO: does the firmware answer DESCRIBE?)' : ''}`;
       });
       throw new Error(`no streams within 5 s from ${why.join('; ')}`);
+    }
+    if (values.preflight) {
+      const advance = virtualTime ? () => stepFast(engine, virtualTime, 1) : () => sleep(250);
+      const check = await waitForPreflight(engine, required, advance);
+      for (const item of check.items) if (item.status !== 'ok') process.stderr.write(`pre-flight ${item.status}: ${item.why}\n`);
+      if (!check.passed) return 1;
+      process.stderr.write(`pre-flight passed: ${check.items.map((i) => i.why).join('; ')}\n`);
     }
     const sessionId = await engine.startRecording({ name: values.name ?? '', participant: values.participant ?? '' });
     const trouble = { error: undefined as string | undefined, dropped: 0 };
@@ -282,6 +305,13 @@ async function record(args: string[]): Promise<void> {
 const FAST_STEP_S = TICK_MS / 1000;
 /** Simulated seconds between waits for the analysis: bounds its backlog (and memory) to this much data. */
 const FAST_SETTLE_S = 10;
+
+/** Steps the virtual clock `seconds` forward, then lets the analysis catch up. */
+async function stepFast(engine: Engine, clock: VirtualTime, seconds: number): Promise<void> {
+  for (let i = Math.round(seconds / FAST_STEP_S); i > 0; i--) clock.step(FAST_STEP_S);
+  await engine.settle();
+  await new Promise((resolve) => setImmediate(resolve));
+}
 
 /**
  * Steps the virtual clock through `seconds` as fast as the engine ingests: every FAST_SETTLE_S
@@ -347,6 +377,14 @@ async function sessions(args: string[]): Promise<void> {
       process.stdout.write(`${s.id}\t${s.status}\t${s.startedAt}\t${duration}\t${s.name}\t${s.participant || '-'}\t${streams}\t${s.tags.join(', ') || '-'}\n`);
     }
   });
+}
+
+function requiredStreams(text: string): string[] {
+  try {
+    return parseRequiredStreams(text);
+  } catch (error) {
+    throw new UsageError(`--require: ${(error as Error).message}`);
+  }
 }
 
 function dateFlag(text: string, flag: string, endOfDay: boolean): number {
@@ -757,6 +795,14 @@ async function hrv(args: string[]): Promise<void> {
   }
 }
 
+async function summary(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { by: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  const id = sessionIdArg(positionals, 'summary');
+  if (values.by !== 'step') throw new UsageError(`summary needs --by step${values.by === undefined ? '' : `, got "--by ${values.by}"`}`);
+  const result = withLibrary(values.db, (library) => stepSummary(library, id));
+  process.stdout.write(values.json ? JSON.stringify(result) + '\n' : stepSummaryTable(result));
+}
+
 async function reanalyze(args: string[]): Promise<number | void> {
   const { values, positionals } = parse(
     args,
@@ -895,6 +941,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   evaluate,
   beats,
   hrv,
+  summary,
   reanalyze,
   runs,
   'model-runs': modelRuns,

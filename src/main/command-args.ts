@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUIRED_STREAM } from '../shared/preflight';
 import { SESSION_FILE_UPLOAD_MAX_BYTES, UPLOAD_PART_BYTES, VITALS_COMMANDS, type VitalsCommand } from '../shared/api';
 import { EXPORT_FORMAT_IDS } from '../shared/export-formats';
 import { WS_UNKNOWN_ID, type WsRequest } from '../shared/ws-protocol';
@@ -50,7 +51,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   ]),
   disconnect: z.tuple([z.string().min(1).max(1000)]),
   getStatus: z.tuple([]),
-  startRecording: z.tuple([z.object({ name: text, participant: text })]),
+  startRecording: z.tuple([z.object({ name: text, participant: text, preflightOverride: text.optional() })]),
   stopRecording: z.tuple([]),
   listSessions: z.tuple([]),
   addMarker: z.tuple([text]),
@@ -128,6 +129,9 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   getModelRunOutputs: z.tuple([sessionId, z.number().int().positive()]),
   deleteModelRun: z.tuple([sessionId, z.number().int().positive()]),
   listLiveModelRecords: z.tuple([sessionId]),
+  setPreflight: z.tuple([z.array(z.string().regex(REQUIRED_STREAM, 'a stream kind or name: a-z, 0-9, _ . - (1 to 40)')).max(20)]),
+  getPreflight: z.tuple([]),
+  getStepSummary: z.tuple([sessionId]),
 };
 
 export function parseCommand(method: unknown, args: unknown): { method: VitalsCommand; args: unknown[] } {

@@ -24,6 +24,11 @@ import type { Engine, EngineListener, EngineOptions } from './engine-api';
 import { recordCompanions } from './formats/wfdb';
 import { JobRunner } from './jobs';
 import { Uploads } from './uploads';
+import { PreflightCheck } from './study/preflight';
+import { overrideNote, preflightAtRecord, storeSessionPreflight } from './study/session-preflight';
+import { stepSummary } from './study/step-summary';
+import type { PreflightResult } from '../shared/preflight';
+import type { StepSummary } from '../shared/step-summary';
 import {
   Library,
   Recorder,
@@ -92,6 +97,8 @@ class VitalsEngine implements Engine {
   private readonly statusTimer: NodeJS.Timeout;
   private readonly jobs: JobRunner;
   private recorder: Recorder | null = null;
+  /** The streams required before recording (setPreflight), checked at every status. */
+  private preflight: PreflightCheck | null = null;
   private readonly recordQueueBytes: number | undefined;
   private readonly finishInJobs: boolean;
   /** Where the UI's exports go: beside the library, so they are easy to find from either face. */
@@ -482,9 +489,28 @@ class VitalsEngine implements Engine {
     return this.status();
   }
 
-  async startRecording({ name, participant }: RecordOptions): Promise<number> {
+  async setPreflight(required: string[]): Promise<PreflightResult | null> {
+    this.preflight = required.length > 0 ? new PreflightCheck(required) : null;
+    this.pushStatus();
+    return this.observePreflight() ?? null;
+  }
+
+  async getPreflight(): Promise<PreflightResult | null> {
+    return this.observePreflight() ?? null;
+  }
+
+  private observePreflight(): PreflightResult | undefined {
+    return this.preflight?.observe({ now: this.now(), streams: this.bus.streams, devices: [...this.devices.values()].map((d) => d.stats()), numerics: this.analysis.state.numerics });
+  }
+
+  async getStepSummary(sessionId: number): Promise<StepSummary> {
+    return stepSummary(this.library, sessionId);
+  }
+
+  async startRecording({ name, participant, preflightOverride }: RecordOptions): Promise<number> {
     if (this.recorder) throw new Error(`already recording session ${this.recorder.state.sessionId}; stop it first`);
     if (this.devices.size === 0) throw new Error('no device is connected: connect one before recording');
+    const preflight = preflightAtRecord(this.observePreflight() ?? null, preflightOverride);
     this.recorder = new Recorder(
       {
         library: this.library,
@@ -501,6 +527,10 @@ class VitalsEngine implements Engine {
       name.trim() || `Session ${new Date().toLocaleString()}`,
       participant.trim(),
     );
+    if (preflight) {
+      storeSessionPreflight(this.library, this.recorder.state.sessionId, preflight);
+      if (preflight.override) this.recorder.addNote(overrideNote(preflight.override));
+    }
     this.pushStatus();
     return this.recorder.state.sessionId;
   }
@@ -551,6 +581,7 @@ class VitalsEngine implements Engine {
       analysis: this.analysis.state,
       listenerError: this.listenerError,
       jobs: this.jobs.list(),
+      ...(this.preflight ? { preflight: this.observePreflight() } : {}),
     };
   }
 

@@ -1,3 +1,5 @@
+import type { PreflightResult } from './preflight';
+import type { StepSummary } from './step-summary';
 import type { EvaluationListing, StoredEvaluation } from './evaluation';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
@@ -32,6 +34,8 @@ export interface LiveFrame {
 export interface RecordOptions {
   name: string;
   participant: string;
+  /** Records although the pre-flight check (setPreflight) has not passed; the reason is kept in the session. */
+  preflightOverride?: string;
 }
 
 /** Requests the renderer can make. Every face implements exactly this. */
@@ -158,6 +162,16 @@ export interface VitalsCommands {
   deleteModelRun(sessionId: number, runId: number): Promise<void>;
   /** Outputs of live models recorded in the session (derived streams `<stream>.<model>`), with their marks. */
   listLiveModelRecords(sessionId: number): Promise<LiveModelRecord[]>;
+  /**
+   * Checks these streams (kinds such as ecg, ppg, imu, or stream names) before recording, from now
+   * on: the result is in `EngineStatus.preflight`, and startRecording refuses while it has not
+   * passed unless given an override reason. An empty list stops checking.
+   */
+  setPreflight(required: string[]): Promise<PreflightResult | null>;
+  /** The pre-flight check now, or null when none is set. */
+  getPreflight(): Promise<PreflightResult | null>;
+  /** Per protocol step (or the whole session, without steps): HR per source, SpO2, footsteps, quality, lost samples. */
+  getStepSummary(sessionId: number): Promise<StepSummary>;
 }
 
 /** The largest model file an import takes. */
@@ -242,6 +256,9 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'getModelRunOutputs',
   'deleteModelRun',
   'listLiveModelRecords',
+  'setPreflight',
+  'getPreflight',
+  'getStepSummary',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

@@ -1,4 +1,5 @@
 /** Domain types shared by the engine, the faces and the renderer. No Node, no DOM. */
+import type { PreflightResult } from './preflight';
 
 export type StreamKind = 'ecg' | 'ppg' | 'imu' | 'resp' | 'eda' | 'temp' | 'other';
 export const STREAM_KINDS: readonly StreamKind[] = ['ecg', 'ppg', 'imu', 'resp', 'eda', 'temp', 'other'];
@@ -296,6 +297,8 @@ export interface EngineStatus {
   listenerError?: string;
   /** Long work (exports, imports) running in worker threads, and the last ones that ended. */
   jobs: JobState[];
+  /** The pre-flight check of the streams required before recording (setPreflight); absent when none is set. */
+  preflight?: PreflightResult;
 }
 
 /** A part of a session to export: seconds from its start, [from, to); either end open when absent. */

@@ -132,11 +132,13 @@ export class AnalysisHost {
 
   /**
    * Resolves once the worker has analysed every chunk posted so far and its results are on the
-   * bus (messages keep their order both ways); at once when no worker runs. A run faster than
-   * real time waits on it, so the analysis is never left behind.
+   * bus (messages keep their order both ways), with its numerics as of now (a virtual clock runs
+   * ahead of their timer); at once when no worker runs. A run faster than real time waits on it,
+   * so the analysis is never left behind.
    */
   settle(): Promise<void> {
     const id = this.nextSettleId++;
+    this.post({ type: 'numerics', now: this.now() });
     return new Promise((resolve) => {
       if (!this.post({ type: 'settle', id })) return resolve();
       this.pendingSettle.set(id, resolve);

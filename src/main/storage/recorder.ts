@@ -106,6 +106,11 @@ export class Recorder {
     this.pendingEvents.push({ kind: 'marker', t: this.options.now(), duration: 0, text });
   }
 
+  /** A note on the session clock (e.g. why its pre-flight check was overridden). */
+  addNote(text: string): void {
+    this.pendingEvents.push({ kind: 'note', t: this.options.now(), duration: 0, text });
+  }
+
   /** Writes what is queued. Returns false (keeping the queue) when the database refused it. */
   flush(): boolean {
     const idle =

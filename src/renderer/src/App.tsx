@@ -69,6 +69,7 @@ export function App({ api }: { api: RendererApi }) {
   const rec = useRecording({
     api,
     active: engine.status?.recording ?? null,
+    preflight: engine.status?.preflight ?? null,
     report,
     refreshStatus: engine.refreshStatus,
     onStopped: engine.refreshSessions,

@@ -13,6 +13,7 @@ import { AnalysisRuns } from './AnalysisRuns';
 import { adjacentMark, marksByTrack } from './model-marks';
 import { ModelRuns } from './ModelRuns';
 import { HrvPanel } from './HrvPanel';
+import { StepsPanel, stepBands, useStepSummary } from './StepsPanel';
 import { LabelBar } from './LabelBar';
 import { LabelList } from './LabelList';
 import { loadLabelList, saveLabelList, type LabelChoice } from './label-list';
@@ -237,7 +238,9 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
     report,
   });
 
-  const events = useMemo(() => detail?.events ?? [], [detail]);
+  const stepSummary = useStepSummary(api, sessionId);
+  // Protocol-step bands go under every track, the time axis and the overview.
+  const events = useMemo(() => [...stepBands(stepSummary), ...(detail?.events ?? [])], [detail, stepSummary]);
   // Memoised: the HRV panel asks again whenever this list changes.
   const beatStreamKeys = streams.filter((s) => BEAT_KINDS.has(s.kind) && (beats[s.key]?.t.length ?? 0) > 0).map((s) => s.key).join('\n');
   const hrvStreams = useMemo(() => streams.filter((s) => beatStreamKeys.split('\n').includes(s.key)), [streams, beatStreamKeys]);
@@ -292,7 +295,7 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
       if (axis && axisCtx) drawTimeAxis(axisCtx, layoutOf(axis, dpr), win, detail.startedAt, overlays(null));
       const ov = overviewRef.current;
       const ovCtx = ov && sizeCanvas(ov, dpr);
-      if (ov && ovCtx) drawOverview(ovCtx, layoutOf(ov, dpr), { data: overviewData.current, duration, window: win, events: events.filter((e) => e.kind === 'gap' || e.kind === 'label') });
+      if (ov && ovCtx) drawOverview(ovCtx, layoutOf(ov, dpr), { data: overviewData.current, duration, window: win, events: events.filter((e) => e.kind === 'gap' || e.kind === 'label' || e.kind === 'step') });
       if (fetcher?.isCurrent(win, columns) && rootRef.current) rootRef.current.dataset.drawn = drawnAttr(win);
     });
     return () => cancelAnimationFrame(frame);
@@ -744,6 +747,7 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
           </div>
         </div>
         <aside className="review-side">
+          <StepsPanel summary={stepSummary} onSelect={(step) => moveWindow(() => clampWindow(step.start_s, step.end_s - step.start_s, duration))} />
           <HrvPanel api={api} sessionId={sessionId} streams={hrvStreams} window={win} version={hrvVersion} />
           <SelectedBeat beat={selectedBeat} beats={beats} onDelete={deleteBeat} onReject={rejectBeat} />
           <LabelList

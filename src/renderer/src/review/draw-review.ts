@@ -24,6 +24,10 @@ const REVIEW = {
   labelEdge: 'rgba(192, 132, 252, 0.7)',
   labelText: '#e9d5ff',
   marker: '#38bdf8',
+  /** Protocol steps: alternating faint bands, a line at each boundary, the name at the foot. */
+  step: ['rgba(45, 212, 191, 0.07)', 'rgba(45, 212, 191, 0.03)'],
+  stepEdge: 'rgba(45, 212, 191, 0.6)',
+  stepText: '#99f6e4',
   /** Beats of a stored analysis run, overlaid to compare with the current set. */
   runBeat: '#fbbf24',
   /** A beat's class letter; non-normal classes stand out. */
@@ -92,7 +96,7 @@ export function plotColumns(width: number): number {
   return Math.max(16, Math.round(width - PLOT_LEFT - PLOT_RIGHT_PAD));
 }
 
-/** Shaded gaps (with their length), label bands (with their text), marker lines, the selection. */
+/** Protocol-step bands (with their names), shaded gaps (with their length), label bands (with their text), marker lines, the selection. */
 function drawBands(ctx: CanvasRenderingContext2D, s: TimeScale, o: Overlays, top: number, bottom: number, left: number, right: number, withText: boolean): void {
   ctx.save();
   ctx.beginPath();
@@ -104,7 +108,19 @@ function drawBands(ctx: CanvasRenderingContext2D, s: TimeScale, o: Overlays, top
     const x0 = s.x(e.t);
     const x1 = Math.max(s.x(e.t + e.duration), x0 + 1);
     if (x1 < left || x0 > right) continue;
-    if (e.kind === 'gap' || e.kind === 'label') {
+    if (e.kind === 'step') {
+      // Step bands carry ids -1, -2, ... in step order (StepsPanel's stepBands).
+      ctx.fillStyle = REVIEW.step[(-1 - e.id) % 2];
+      ctx.fillRect(x0, top, x1 - x0, bottom - top);
+      ctx.strokeStyle = REVIEW.stepEdge;
+      ctx.lineWidth = 1;
+      vLine(ctx, x0, top, bottom);
+      if (withText && Math.min(x1, right) - Math.max(x0, left) >= 12) {
+        ctx.fillStyle = REVIEW.stepText;
+        ctx.textAlign = 'left';
+        ctx.fillText(e.text, Math.max(x0, left) + 3, bottom - 27);
+      }
+    } else if (e.kind === 'gap' || e.kind === 'label') {
       const gap = e.kind === 'gap';
       ctx.fillStyle = gap ? REVIEW.gap : REVIEW.label;
       ctx.fillRect(x0, top, x1 - x0, bottom - top);
@@ -363,7 +379,7 @@ export function drawTimeAxis(ctx: CanvasRenderingContext2D, layout: CanvasLayout
   const { left, right, plotW } = begin(ctx, layout);
   const s = timeScale(w, left, plotW);
   const h = layout.height;
-  drawBands(ctx, s, { ...o, events: o.events.filter((e) => e.kind === 'label') }, 0, h, left, right, false);
+  drawBands(ctx, s, { ...o, events: o.events.filter((e) => e.kind === 'label' || e.kind === 'step') }, 0, h, left, right, false);
   const step = timeStep(w.t1 - w.t0, Math.max(2, Math.floor(plotW / 110)));
   const style = elapsedStyle(w.t1);
   ctx.font = THEME.font;

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { describeQueue } from '../../../shared/recording-queue';
 import type { RecordingState } from '../../../shared/types';
 import { formatDuration } from '../format';
+import { PreflightPanel } from './PreflightPanel';
 import type { Recording } from './use-recording';
 
 /** Session name and participant, Record/Stop with a live indicator, and markers. */
@@ -35,7 +36,14 @@ export function RecordBar({ rec }: { rec: Recording }) {
         aria-label="Participant ID"
         className="narrow"
       />
-      <button type="submit" className="record" disabled={recording || rec.busy} data-testid="record-start">
+      <PreflightPanel rec={rec} />
+      <button
+        type="submit"
+        className="record"
+        disabled={recording || rec.busy || (rec.preflight !== null && !rec.preflight.passed)}
+        data-testid="record-start"
+        title={rec.preflight && !rec.preflight.passed ? 'The pre-flight check has not passed: see Pre-flight, or override it there' : 'Record (R)'}
+      >
         ● Record
       </button>
       <button type="button" disabled={!recording || rec.busy} onClick={() => void rec.stop()} data-testid="record-stop">

@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
+import type { PreflightResult } from '../../../shared/preflight';
 import type { RecordingState, SessionSummary } from '../../../shared/types';
 
 export interface Recording {
@@ -13,6 +14,12 @@ export interface Recording {
   active: RecordingState | null;
   busy: boolean;
   markers: number;
+  /** The engine's pre-flight check of the required streams, when some are required. */
+  preflight: PreflightResult | null;
+  /** Requires these streams (kinds) before recording; none: no check. */
+  setRequired(required: string[]): Promise<void>;
+  /** Records although the check has not passed; the reason is kept in the session. */
+  startOverriding(reason: string): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
   toggle(): Promise<void>;
@@ -22,13 +29,14 @@ export interface Recording {
 interface Options {
   api: VitalsApi;
   active: RecordingState | null;
+  preflight?: PreflightResult | null;
   report(error: unknown, context: string): void;
   refreshStatus(): void;
   onStopped(session: SessionSummary | null): void;
 }
 
 /** Form state and commands of the record bar (shared with the keyboard shortcuts). */
-export function useRecording({ api, active, report, refreshStatus, onStopped }: Options): Recording {
+export function useRecording({ api, active, preflight = null, report, refreshStatus, onStopped }: Options): Recording {
   const [name, setName] = useState('');
   const [participant, setParticipant] = useState('');
   const [markerText, setMarkerText] = useState('');
@@ -54,14 +62,29 @@ export function useRecording({ api, active, report, refreshStatus, onStopped }: 
     [report, refreshStatus],
   );
 
-  const start = useCallback(
-    () =>
+  const startWith = useCallback(
+    (preflightOverride?: string) =>
       run('Start recording', async () => {
         const sessionName = name.trim() || `Session ${new Date().toLocaleString()}`;
-        await api.startRecording({ name: sessionName, participant: participant.trim() });
+        await api.startRecording({ name: sessionName, participant: participant.trim(), ...(preflightOverride ? { preflightOverride } : {}) });
         setMarkers(0);
       }),
     [run, api, name, participant],
+  );
+  const start = useCallback(() => startWith(), [startWith]);
+  const startOverriding = useCallback((reason: string) => startWith(reason), [startWith]);
+
+  const setRequired = useCallback(
+    async (required: string[]) => {
+      try {
+        await api.setPreflight(required);
+      } catch (e) {
+        report(e, 'Pre-flight check');
+      } finally {
+        refreshStatus();
+      }
+    },
+    [api, report, refreshStatus],
   );
 
   const stop = useCallback(
@@ -95,6 +118,9 @@ export function useRecording({ api, active, report, refreshStatus, onStopped }: 
     active,
     busy,
     markers,
+    preflight,
+    setRequired,
+    startOverriding,
     start,
     stop,
     toggle,
