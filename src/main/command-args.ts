@@ -58,9 +58,9 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   listSessions: z.tuple([]),
   addMarker: z.tuple([text]),
   listProtocols: z.tuple([]),
-  saveProtocol: z.union([z.tuple([protocolArg]), z.tuple([protocolArg, z.string().max(1000)])]),
+  saveProtocol: z.union([z.tuple([protocolArg]), z.tuple([protocolArg, z.string().max(1000).nullish()])]),
   deleteProtocol: z.tuple([z.string().min(1).max(1000)]),
-  importProtocol: z.union([z.tuple([z.string().max(1_000_000), fileName]), z.tuple([z.string().max(1_000_000), fileName, z.boolean()])]),
+  importProtocol: z.union([z.tuple([z.string().max(1_000_000), fileName]), z.tuple([z.string().max(1_000_000), fileName, z.boolean().nullish()])]),
   controlProtocol: z.tuple([
     z.discriminatedUnion('action', [
       z.strictObject({ action: z.literal('pause') }),

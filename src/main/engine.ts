@@ -543,16 +543,16 @@ class VitalsEngine implements Engine {
     return this.protocols.list();
   }
 
-  async saveProtocol(protocol: Protocol, previousName?: string): Promise<StoredProtocol> {
-    return this.protocols.save(protocol, previousName);
+  async saveProtocol(protocol: Protocol, previousName?: string | null): Promise<StoredProtocol> {
+    return this.protocols.save(protocol, previousName ?? undefined);
   }
 
   async deleteProtocol(name: string): Promise<void> {
     this.protocols.remove(name);
   }
 
-  async importProtocol(text: string, fileName: string, replace?: boolean): Promise<StoredProtocol> {
-    return this.protocols.import(text, fileName, replace);
+  async importProtocol(text: string, fileName: string, replace?: boolean | null): Promise<StoredProtocol> {
+    return this.protocols.import(text, fileName, replace ?? false);
   }
 
   async stopRecording(): Promise<SessionSummary | null> {

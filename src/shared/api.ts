@@ -54,10 +54,10 @@ export interface VitalsCommands {
   /** The library's protocols (`<library dir>/protocols/*.json`), by name; an unreadable file comes with its error. */
   listProtocols(): Promise<StoredProtocol[]>;
   /** Checks and stores a protocol; `previousName`: the one being edited (renamed if the name changed). Never replaces another of the same name. */
-  saveProtocol(protocol: Protocol, previousName?: string): Promise<StoredProtocol>;
+  saveProtocol(protocol: Protocol, previousName?: string | null): Promise<StoredProtocol>;
   deleteProtocol(name: string): Promise<void>;
   /** Imports a protocol file's text (`fileName` names it in errors); one of the same name is replaced only with `replace`. */
-  importProtocol(text: string, fileName: string, replace?: boolean): Promise<StoredProtocol>;
+  importProtocol(text: string, fileName: string, replace?: boolean | null): Promise<StoredProtocol>;
   /** Pauses, resumes, skips or extends the running protocol's current step; returns the runner's state. */
   controlProtocol(command: ProtocolControl): Promise<ProtocolRunState>;
   /** The last bytes/lines a connected device sent, for the raw view. */

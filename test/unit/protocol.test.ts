@@ -4,6 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { protocolJson, type Protocol } from '../../src/shared/protocol';
 import { ProtocolLibrary, parseProtocol, parseProtocolText } from '../../src/main/study/protocol';
 import { ProtocolRunner, type StepSink } from '../../src/main/study/protocol-runner';
+import { parseCommand } from '../../src/main/command-args';
 import { tempDir } from '../helpers/temp-dir';
 
 const PROTOCOL: Protocol = {
@@ -23,6 +24,11 @@ describe('protocol format', () => {
     expect(() => parseProtocol({ name: 'x', steps: [] })).toThrow('steps: must hold at least one step');
     expect(() => parseProtocolText('{"name": ', 'tilt.json')).toThrow(/^tilt\.json is not JSON/);
     expect(() => parseProtocolText('[1]', 'tilt.json')).toThrow('tilt.json: the protocol must be an object {name, steps}');
+  });
+
+  it("takes the editor's save of a new protocol over the socket, where an absent previous name arrives as null", () => {
+    expect(parseCommand('saveProtocol', [PROTOCOL, null]).args).toEqual([PROTOCOL, null]);
+    expect(() => parseCommand('controlProtocol', [{ action: 'extend', seconds: -1 }])).toThrow(/bad arguments for controlProtocol/);
   });
 
   it('defaults missing instructions and trims names', () => {

@@ -65,7 +65,7 @@ export function ProtocolEditor({ api, onClose, onChanged }: Props) {
   const save = () =>
     void act(async () => {
       if (!draft) return;
-      const stored = await api.saveProtocol(protocolOf(draft), draft.stored ?? undefined);
+      const stored = await api.saveProtocol(protocolOf(draft), draft.stored);
       setDraft(draftOf(stored.protocol!, stored.name));
       setSaved(`Saved “${stored.name}”`);
       await reload();
