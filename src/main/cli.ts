@@ -26,6 +26,9 @@ import { waitForPreflight } from './study/preflight-wait';
 import { stepSummary } from './study/step-summary';
 import { stepSummaryTable } from './study/step-summary-table';
 import { startWebFace } from './server';
+import { announceSteps, markersFrom, protocolEnded, protocolFlags } from './study/record-study';
+import { protocolsCommand } from './study/protocols-command';
+import { protocolSeconds } from '../shared/protocol';
 import { JobRunner, type JobRequest } from './jobs';
 import type { BeatEdit, BeatSeries, ReanalysisOptions } from '../shared/review';
 import { Library, currentBeats, defaultDbPath, deleteAnalysisRun, deleteModelRun, editBeats, hasAnalysisRun, listAnalysisRuns, listModelRuns, rangeHrv, resetBeats, sessionDetail, toSummary } from './storage';
@@ -44,6 +47,12 @@ Commands:
                                                             playback:SESSION-ID (a recorded session
                                                             replayed live; ends when it has played)
             [--speed 1-10]                                  playback speed, x real time (default 1)
+            [--protocol FILE.json|NAME]                     run a study protocol (a file, or one saved in the
+                                                            library); the recording lasts as long as its steps
+                                                            unless --seconds says otherwise; each step is
+                                                            said on stderr as it starts
+            [--markers stdin]                               each line read from stdin becomes a marker when it
+                                                            arrives (empty lines ignored; EOF stops nothing)
             [--fast]                                        sim only: run on virtual time, as fast as the
                                                             engine ingests (hours in minutes); progress
                                                             on stderr
@@ -103,6 +112,9 @@ ${exportFormatHelp()}
                                                             (INPUT a REC.hea, or a session id whose ECG beats
                                                             have classes) (±150 ms, AAMI classes): Se, +P, F1, CIs,
                                                             confusion, slices, worst errors; progress on stderr
+  protocols [--json]                                        the library's study protocols (name, steps, length, file)
+  protocols import FILE.json [--replace]                    check a protocol file and store it in the library
+  protocols export NAME FILE.json                           write a stored protocol to a file
   models    [--json]                                        the bundled models and those imported into the library's
                                                             models folder (<library dir>/models), with their manifests
   models    import FILE.onnx                                check a model and its manifest (FILE.onnx.json) and copy
@@ -205,7 +217,8 @@ async function record(args: string[]): Promise<number | void> {
     name: { type: 'string' },
     participant: { type: 'string' },
     baud: { type: 'string' },
-    protocol: { type: 'string' },
+    protocol: { type: 'string', multiple: true },
+    markers: { type: 'string' },
     rate: { type: 'string' },
     speed: { type: 'string' },
     fast: { type: 'boolean' },
@@ -220,13 +233,14 @@ async function record(args: string[]): Promise<number | void> {
     }
   }
   if (values.fast && devices.some((id) => id !== 'sim')) throw new UsageError('--fast runs the simulated board on virtual time: use it with --device sim only');
-  if (values.seconds === undefined) throw new UsageError('--seconds is required');
   if (values.preflight !== (values.require !== undefined)) throw new UsageError('--require KIND,... and --preflight go together: the streams to check, and the check');
   const required = values.require === undefined ? [] : requiredStreams(values.require);
   if (values.preflight && required.length === 0) throw new UsageError('--require needs at least one stream kind or name (e.g. ecg,ppg)');
-  const seconds = number(values.seconds, 'seconds', 0, 0.1, 7 * 24 * 3600);
-  const protocol = values.protocol ?? 'auto';
-  if (protocol !== 'auto' && protocol !== 'vbp' && protocol !== 'text') throw new UsageError(`--protocol must be auto, vbp or text, got "${protocol}"`);
+  const { board: protocol, study } = protocolFlags(values.protocol ?? [], dbPath(values.db));
+  if (values.seconds === undefined && !study) throw new UsageError('--seconds is required (or --protocol FILE.json, whose steps set the length)');
+  // A protocol sets the length unless --seconds says otherwise; the engine's runner ends its last step on time, then the recording stops here.
+  const seconds = study && values.seconds === undefined ? protocolSeconds(study) : number(values.seconds, 'seconds', 0, 0.1, 7 * 24 * 3600);
+  if (values.markers !== undefined && values.markers !== 'stdin') throw new UsageError(`--markers takes "stdin" (each line read becomes a marker), got "${values.markers}"`);
   const connectOptions: ConnectOptions = {
     baud: values.baud === undefined ? undefined : Math.round(number(values.baud, 'baud', 0, 50, 20_000_000)),
     protocol,
@@ -266,7 +280,9 @@ async function record(args: string[]): Promise<number | void> {
       if (!check.passed) return 1;
       process.stderr.write(`pre-flight passed: ${check.items.map((i) => i.why).join('; ')}\n`);
     }
-    const sessionId = await engine.startRecording({ name: values.name ?? '', participant: values.participant ?? '' });
+    const sessionId = await engine.startRecording({ name: values.name ?? '', participant: values.participant ?? '', ...(study ? { protocol: study, openEnded: true } : {}) });
+    const unannounce = study ? announceSteps(engine) : () => undefined;
+    const stopMarkers = values.markers ? markersFrom(process.stdin, engine) : () => undefined;
     const trouble = { error: undefined as string | undefined, dropped: 0 };
     const unsubscribe = engine.subscribe({ status: (s) => reportRecorderTrouble(s, trouble) });
     const stopEarly = waitForSignal();
@@ -288,10 +304,13 @@ async function record(args: string[]): Promise<number | void> {
         process.stderr.write(`recording ${((Date.now() - started) / 1000).toFixed(0)}/${seconds} s: ${samples}${queue}\n`);
       });
     }, 1000);
-    if (virtualTime) await runFast(engine, virtualTime, seconds, stopEarly.promise);
-    else await Promise.race([sleep(seconds * 1000), stopEarly.promise, playbacksFinished(engine, devices)]);
+    // On virtual time one more step lets the runner see its last boundary.
+    if (virtualTime) await runFast(engine, virtualTime, seconds + (study ? FAST_STEP_S : 0), stopEarly.promise);
+    else await Promise.race([sleep(seconds * 1000 + (study && values.seconds === undefined ? 1000 : 0)), stopEarly.promise, playbacksFinished(engine, devices), ...(study && values.seconds === undefined ? [protocolEnded(engine)] : [])]);
     clearInterval(progress);
     unsubscribe();
+    unannounce();
+    stopMarkers();
     stopEarly.dispose();
     const summary = await engine.stopRecording();
     for (const s of summary?.streams ?? []) process.stderr.write(`  ${s.name}: ${s.samples} samples at ${s.rate} Hz\n`);
@@ -945,6 +964,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   reanalyze,
   runs,
   'model-runs': modelRuns,
+  protocols: protocolsCommand,
 };
 
 function sleep(ms: number): Promise<void> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { REQUIRED_STREAM } from '../shared/preflight';
 import { SESSION_FILE_UPLOAD_MAX_BYTES, UPLOAD_PART_BYTES, VITALS_COMMANDS, type VitalsCommand } from '../shared/api';
 import { EXPORT_FORMAT_IDS } from '../shared/export-formats';
+import type { Protocol } from '../shared/protocol';
 import { WS_UNKNOWN_ID, type WsRequest } from '../shared/ws-protocol';
 
 /**
@@ -32,6 +33,8 @@ const fileName = z
   .min(1)
   .max(255)
   .refine((n) => !/[/\\\0]/.test(n) && n !== '.' && n !== '..', 'a file name without a folder');
+/** A protocol's shape only: the engine checks its content (and names the step and field at fault). */
+const protocolArg = z.object({ name: z.unknown(), steps: z.unknown() }).passthrough() as unknown as z.ZodType<Protocol>;
 const newLabel = z.strictObject({ t: seconds, duration: z.number().min(0).max(1e7), text: z.string().min(1).max(200), key: streamKey.optional() });
 const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   listDevices: z.tuple([]),
@@ -51,10 +54,22 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   ]),
   disconnect: z.tuple([z.string().min(1).max(1000)]),
   getStatus: z.tuple([]),
-  startRecording: z.tuple([z.object({ name: text, participant: text, preflightOverride: text.optional() })]),
+  startRecording: z.tuple([z.object({ name: text, participant: text, preflightOverride: text.optional(), protocol: protocolArg.optional(), openEnded: z.boolean().optional() })]),
   stopRecording: z.tuple([]),
   listSessions: z.tuple([]),
   addMarker: z.tuple([text]),
+  listProtocols: z.tuple([]),
+  saveProtocol: z.union([z.tuple([protocolArg]), z.tuple([protocolArg, z.string().max(1000).nullish()])]),
+  deleteProtocol: z.tuple([z.string().min(1).max(1000)]),
+  importProtocol: z.union([z.tuple([z.string().max(1_000_000), fileName]), z.tuple([z.string().max(1_000_000), fileName, z.boolean().nullish()])]),
+  controlProtocol: z.tuple([
+    z.discriminatedUnion('action', [
+      z.strictObject({ action: z.literal('pause') }),
+      z.strictObject({ action: z.literal('resume') }),
+      z.strictObject({ action: z.literal('skip') }),
+      z.strictObject({ action: z.literal('extend'), seconds: z.number().positive().max(24 * 3600) }),
+    ]),
+  ]),
   getRaw: z.tuple([z.string().min(1).max(1000)]),
   exportSession: z.tuple([
     sessionId,

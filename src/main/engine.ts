@@ -29,6 +29,8 @@ import { overrideNote, preflightAtRecord, storeSessionPreflight } from './study/
 import { stepSummary } from './study/step-summary';
 import type { PreflightResult } from '../shared/preflight';
 import type { StepSummary } from '../shared/step-summary';
+import { ProtocolDriver, ProtocolLibrary, parseProtocol, protocolsDir, recorderStepSink } from './study';
+import type { Protocol, ProtocolControl, ProtocolRunState, StoredProtocol } from '../shared/protocol';
 import {
   Library,
   Recorder,
@@ -99,6 +101,10 @@ class VitalsEngine implements Engine {
   private recorder: Recorder | null = null;
   /** The streams required before recording (setPreflight), checked at every status. */
   private preflight: PreflightCheck | null = null;
+  private readonly protocols: ProtocolLibrary;
+  /** The protocol the recording runs, driven here on the session clock (not by a window). */
+  private protocolRun: ProtocolDriver | null = null;
+  private readonly virtualTime: VirtualTime | undefined;
   private readonly recordQueueBytes: number | undefined;
   private readonly finishInJobs: boolean;
   /** Where the UI's exports go: beside the library, so they are easy to find from either face. */
@@ -111,6 +117,8 @@ class VitalsEngine implements Engine {
 
   constructor(options: EngineOptions & EngineInternals) {
     this.now = options.virtualTime?.now ?? options.now ?? hostNow;
+    this.virtualTime = options.virtualTime;
+    this.protocols = new ProtocolLibrary(protocolsDir(options.dbPath));
     this.exportsDir = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope-exports') : join(dirname(options.dbPath), 'exports');
     this.models = new ModelLibrary(modelsDir(options.dbPath));
     const beside = options.dbPath === ':memory:' ? join(tmpdir(), 'vitalscope') : dirname(options.dbPath);
@@ -507,10 +515,11 @@ class VitalsEngine implements Engine {
     return stepSummary(this.library, sessionId);
   }
 
-  async startRecording({ name, participant, preflightOverride }: RecordOptions): Promise<number> {
+  async startRecording({ name, participant, preflightOverride, protocol: given, openEnded }: RecordOptions): Promise<number> {
     if (this.recorder) throw new Error(`already recording session ${this.recorder.state.sessionId}; stop it first`);
     if (this.devices.size === 0) throw new Error('no device is connected: connect one before recording');
     const preflight = preflightAtRecord(this.observePreflight() ?? null, preflightOverride);
+    const protocol = given ? parseProtocol(given, 'protocol') : null;
     this.recorder = new Recorder(
       {
         library: this.library,
@@ -531,13 +540,56 @@ class VitalsEngine implements Engine {
       storeSessionPreflight(this.library, this.recorder.state.sessionId, preflight);
       if (preflight.override) this.recorder.addNote(overrideNote(preflight.override));
     }
+    if (protocol) this.protocolRun = this.runProtocol(this.recorder, protocol, !openEnded);
     this.pushStatus();
     return this.recorder.state.sessionId;
+  }
+
+  private runProtocol(recorder: Recorder, protocol: Protocol, endsRecording: boolean): ProtocolDriver {
+    const failed = (error: unknown) => {
+      this.listenerError = `protocol "${protocol.name}": ${(error as Error).message}`;
+      this.pushStatus();
+    };
+    return new ProtocolDriver({
+      protocol,
+      endsRecording,
+      start: recorder.state.startedAt,
+      now: this.now,
+      virtualTime: this.virtualTime,
+      sink: recorderStepSink(recorder, failed),
+      onChange: () => this.pushStatus(),
+      onFinished: () => {
+        if (endsRecording && this.recorder === recorder) this.stopRecording().catch(failed);
+      },
+    });
+  }
+
+  async controlProtocol(command: ProtocolControl): Promise<ProtocolRunState> {
+    if (!this.protocolRun) throw new Error('no protocol is running: pick one before Record');
+    return this.protocolRun.control(command);
+  }
+
+  async listProtocols(): Promise<StoredProtocol[]> {
+    return this.protocols.list();
+  }
+
+  async saveProtocol(protocol: Protocol, previousName?: string | null): Promise<StoredProtocol> {
+    return this.protocols.save(protocol, previousName ?? undefined);
+  }
+
+  async deleteProtocol(name: string): Promise<void> {
+    this.protocols.remove(name);
+  }
+
+  async importProtocol(text: string, fileName: string, replace?: boolean | null): Promise<StoredProtocol> {
+    return this.protocols.import(text, fileName, replace ?? false);
   }
 
   async stopRecording(): Promise<SessionSummary | null> {
     const recorder = this.recorder;
     if (!recorder) return null;
+    this.protocolRun?.stop();
+    this.protocolRun = null;
     recorder.stop();
     this.recorder = null;
     this.finishSessions();
@@ -549,9 +601,9 @@ class VitalsEngine implements Engine {
     return this.library.sessions().map(toSummary);
   }
 
-  async addMarker(text: string): Promise<void> {
+  async addMarker(text: string): Promise<number> {
     if (!this.recorder) throw new Error('not recording: markers belong to a session');
-    this.recorder.addMarker(text.trim() || 'marker');
+    return this.recorder.addMarker(text.trim() || 'marker');
   }
 
   subscribe(listener: EngineListener): () => void {
@@ -578,6 +630,7 @@ class VitalsEngine implements Engine {
       devices: [...this.devices.values()].map((d) => d.stats()),
       streams: this.bus.streams,
       recording,
+      protocol: this.protocolRun?.state() ?? null,
       analysis: this.analysis.state,
       listenerError: this.listenerError,
       jobs: this.jobs.list(),

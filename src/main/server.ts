@@ -8,6 +8,7 @@ import { encodeFrame } from '../shared/frame-codec';
 import { WS_MAX_REQUEST_BYTES, WS_UNKNOWN_ID, type WsRequest, type WsServerMessage } from '../shared/ws-protocol';
 import { parseWsRequest } from './command-args';
 import type { Engine } from './engine-api';
+import { postMarker, requestToken } from './marker-endpoint';
 import { readRendererFile, resolveRendererPath } from './renderer-files';
 
 export interface WebFaceOptions {
@@ -85,6 +86,7 @@ export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
 
   async function serveFile(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts().includes(req.headers.host ?? '')) return send(res, 403, 'forbidden host');
+    if (requestUrl(req.url)?.pathname === '/api/markers') return markers(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, `${req.method} is not allowed: the face serves files only`, { Allow: 'GET, HEAD' });
     const url = requestUrl(req.url);
     if (!url) return send(res, 400, 'the request target must be a path');
@@ -99,6 +101,19 @@ export async function startWebFace(options: WebFaceOptions): Promise<WebFace> {
     if (!file) return send(res, 404, 'not found');
     res.writeHead(200, { ...webFaceHeaders(port), 'Content-Type': file.contentType });
     res.end(file.body);
+  }
+
+  async function markers(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const json = (status: number, body: unknown, extra: OutgoingHttpHeaders = {}) => {
+      res.writeHead(status, { ...webFaceHeaders(port), 'Content-Type': 'application/json; charset=utf-8', ...extra });
+      res.end(JSON.stringify(body) + '\n');
+    };
+    if (req.method !== 'POST') return json(405, { error: `${req.method} is not allowed: POST {"text": "..."}` }, { Allow: 'POST' });
+    if (!tokenMatches(requestToken(req, requestUrl(req.url)!), token)) {
+      return json(401, { error: 'missing or wrong token: send the token `vitalscope serve` printed as "Authorization: Bearer TOKEN" or ?token=TOKEN' });
+    }
+    const reply = await postMarker(req, options.engine);
+    json(reply.status, reply.body);
   }
 
   server.on('upgrade', (req, socket, head) => {

@@ -2,6 +2,7 @@ import type { PreflightResult } from './preflight';
 import type { StepSummary } from './step-summary';
 import type { EvaluationListing, StoredEvaluation } from './evaluation';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
+import type { Protocol, ProtocolControl, ProtocolRunState, StoredProtocol } from './protocol';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
 import type { ConnectOptions, DatasetRequest, DeviceEntry, EngineStatus, ExportRequest, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
 
@@ -36,6 +37,10 @@ export interface RecordOptions {
   participant: string;
   /** Records although the pre-flight check (setPreflight) has not passed; the reason is kept in the session. */
   preflightOverride?: string;
+  /** A protocol to run from the recording's start (its state in `EngineStatus.protocol`). */
+  protocol?: Protocol;
+  /** With a protocol: keep recording once it ends (default: the recording stops with it). */
+  openEnded?: boolean;
 }
 
 /** Requests the renderer can make. Every face implements exactly this. */
@@ -48,7 +53,17 @@ export interface VitalsCommands {
   startRecording(options: RecordOptions): Promise<number>;
   stopRecording(): Promise<SessionSummary | null>;
   listSessions(): Promise<SessionSummary[]>;
-  addMarker(text: string): Promise<void>;
+  /** Adds a marker to the recording now; returns its host time (s since the Unix epoch). */
+  addMarker(text: string): Promise<number>;
+  /** The library's protocols (`<library dir>/protocols/*.json`), by name; an unreadable file comes with its error. */
+  listProtocols(): Promise<StoredProtocol[]>;
+  /** Checks and stores a protocol; `previousName`: the one being edited (renamed if the name changed). Never replaces another of the same name. */
+  saveProtocol(protocol: Protocol, previousName?: string | null): Promise<StoredProtocol>;
+  deleteProtocol(name: string): Promise<void>;
+  /** Imports a protocol file's text (`fileName` names it in errors); one of the same name is replaced only with `replace`. */
+  importProtocol(text: string, fileName: string, replace?: boolean | null): Promise<StoredProtocol>;
+  /** Pauses, resumes, skips or extends the running protocol's current step; returns the runner's state. */
+  controlProtocol(command: ProtocolControl): Promise<ProtocolRunState>;
   /** The last bytes/lines a connected device sent, for the raw view. */
   getRaw(deviceId: string): Promise<RawView>;
   /**
@@ -214,6 +229,11 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'stopRecording',
   'listSessions',
   'addMarker',
+  'listProtocols',
+  'saveProtocol',
+  'deleteProtocol',
+  'importProtocol',
+  'controlProtocol',
   'getRaw',
   'getPsd',
   'exportSession',

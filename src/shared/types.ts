@@ -1,5 +1,6 @@
 /** Domain types shared by the engine, the faces and the renderer. No Node, no DOM. */
 import type { PreflightResult } from './preflight';
+import type { ProtocolRunState } from './protocol';
 
 export type StreamKind = 'ecg' | 'ppg' | 'imu' | 'resp' | 'eda' | 'temp' | 'other';
 export const STREAM_KINDS: readonly StreamKind[] = ['ecg', 'ppg', 'imu', 'resp', 'eda', 'temp', 'other'];
@@ -292,6 +293,8 @@ export interface EngineStatus {
   devices: DeviceStats[];
   streams: StreamInfo[];
   recording: RecordingState | null;
+  /** The protocol the recording runs, if any (kept, `done`, while an open-ended recording goes on). */
+  protocol?: ProtocolRunState | null;
   analysis: AnalysisState;
   /** The latest failure of a part listening to the live streams (recorder, analysis, live view), which the others survived. */
   listenerError?: string;

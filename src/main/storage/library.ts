@@ -464,6 +464,11 @@ export class Library {
     return legacy.length ? times.sort((x, y) => x - y) : times;
   }
 
+  /** Sets the duration of the session's protocol step (a 'step' event of no stream) that began at host time t. */
+  setStepDuration(sessionId: number, t: number, duration: number): void {
+    this.db.prepare("UPDATE events SET duration = ? WHERE session_id = ? AND kind = 'step' AND stream_id IS NULL AND t = ?").run(duration, sessionId, t);
+  }
+
   /** Adds a label event (host time t); returns its row id. */
   addLabel(sessionId: number, streamId: number | null, t: number, duration: number, text: string): number {
     return Number(this.db.prepare("INSERT INTO events (session_id, stream_id, t, duration, kind, text) VALUES (?, ?, ?, ?, 'label', ?)").run(sessionId, streamId, t, duration, text).lastInsertRowid);

@@ -102,8 +102,23 @@ export class Recorder {
     return this.lastError ?? this.orphanError;
   }
 
-  addMarker(text: string): void {
-    this.pendingEvents.push({ kind: 'marker', t: this.options.now(), duration: 0, text });
+  /** Adds a marker now; returns its host time. */
+  addMarker(text: string): number {
+    const t = this.options.now();
+    this.pendingEvents.push({ kind: 'marker', t, duration: 0, text });
+    return t;
+  }
+
+  /** Queues a protocol step (no stream) that began at host time `t`, with duration 0 until setStepDuration. */
+  addStep(text: string, t: number): void {
+    this.pendingEvents.push({ kind: 'step', t, duration: 0, text });
+  }
+
+  /** Sets the duration of the protocol step that began at `t`: in the queue when not yet written, else in the library. */
+  setStepDuration(t: number, duration: number): void {
+    const queued = this.pendingEvents.find((e) => e.kind === 'step' && e.key === undefined && e.t === t);
+    if (queued) queued.duration = duration;
+    else this.options.library.setStepDuration(this.identity.sessionId, t, duration);
   }
 
   /** A note on the session clock (e.g. why its pre-flight check was overridden). */

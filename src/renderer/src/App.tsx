@@ -16,6 +16,7 @@ import { droppedFiles } from './dropped-files';
 import { ROUTE_TABS, routeHash, type Route } from './routes';
 import { SHORTCUT_HELP, shortcutFor } from './shortcuts';
 import { RecordBar, RecorderBanner } from './study/RecordBar';
+import { ProtocolPanel } from './study/ProtocolPanel';
 import { useRecording } from './study/use-recording';
 import { useEngine } from './use-engine';
 import { useRoute } from './use-route';
@@ -70,6 +71,7 @@ export function App({ api }: { api: RendererApi }) {
     api,
     active: engine.status?.recording ?? null,
     preflight: engine.status?.preflight ?? null,
+    protocolRun: engine.status?.protocol ?? null,
     report,
     refreshStatus: engine.refreshStatus,
     onStopped: engine.refreshSessions,
@@ -89,6 +91,10 @@ export function App({ api }: { api: RendererApi }) {
       if (action === 'pause') a.togglePause();
       else if (action === 'record') void a.rec.toggle();
       else if (action === 'filter') a.toggleFilterAll();
+      else if (action === 'marker-key') void a.rec.hotkeyMarker(e.key);
+      else if (action === 'step-pause') void a.rec.toggleProtocolPause();
+      else if (action === 'step-skip') void a.rec.skipStep();
+      else if (action === 'step-extend') void a.rec.extendStep();
       else void a.rec.addMarker();
     };
     window.addEventListener('keydown', onKey);
@@ -128,11 +134,12 @@ export function App({ api }: { api: RendererApi }) {
         </h1>
         <RouteTabs route={route} />
         <DeviceSummary devices={engine.status?.devices ?? []} onOpen={() => navigate({ view: 'live' })} />
-        <RecordBar rec={rec} />
+        <RecordBar rec={rec} api={api} />
       </header>
       <ConnectionBanner state={engine.connection} onRetry={api.reconnectNow?.bind(api)} />
       <ErrorBanner errors={errors} onDismiss={dismiss} />
       <RecorderBanner recording={engine.status?.recording ?? null} />
+      <ProtocolPanel rec={rec} />
       {route.view === 'live' ? (
         <main className="workbench" data-route="live">
           <DevicesPanel api={api} status={engine.status} epoch={engine.epoch} report={report} refreshStatus={engine.refreshStatus} />

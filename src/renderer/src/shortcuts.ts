@@ -1,7 +1,8 @@
 /** Keyboard shortcuts of the workbench frame, scoped to the active view. Pure. */
 import type { Route } from './routes';
 
-export type ShortcutAction = 'pause' | 'record' | 'marker' | 'filter';
+/** 'marker-key': the hotkey marker of the key pressed (1-9); 'step-*': the running protocol's step. */
+export type ShortcutAction = 'pause' | 'record' | 'marker' | 'filter' | 'marker-key' | 'step-pause' | 'step-skip' | 'step-extend';
 
 export interface KeyLike {
   key: string;
@@ -14,11 +15,14 @@ export interface KeyLike {
   targetEditable: boolean;
 }
 
+/** The protocol runner's keys (not in the review, whose 1-9 and N are labels and a beat class). */
+const STEP_HELP = ' · protocol: P pause/resume, N next step, E +30 s';
+
 export const SHORTCUT_HELP: Record<Route['view'], string> = {
-  live: 'Space pause/resume · R record/stop · M marker · F filtered/raw traces',
-  sessions: 'R record/stop · M marker',
-  models: 'R record/stop · M marker',
-  evaluation: 'R record/stop · M marker · a worst error opens the review at that beat',
+  live: `Space pause/resume · R record/stop · M marker · 1-9 hotkey markers · F filtered/raw traces${STEP_HELP}`,
+  sessions: `R record/stop · M marker · 1-9 hotkey markers${STEP_HELP}`,
+  models: `R record/stop · M marker · 1-9 hotkey markers${STEP_HELP}`,
+  evaluation: `R record/stop · M marker · 1-9 hotkey markers${STEP_HELP} · a worst error opens the review at that beat`,
   review: 'R record/stop · M marker · ? review keys and gestures',
 };
 
@@ -44,7 +48,16 @@ export function shortcutFor(e: KeyLike, view: Route['view'] = 'live'): ShortcutA
     case 'f':
     case 'F':
       return view === 'live' ? 'filter' : null;
+    case 'p':
+    case 'P':
+      return view === 'review' ? null : 'step-pause';
+    case 'n':
+    case 'N':
+      return view === 'review' ? null : 'step-skip';
+    case 'e':
+    case 'E':
+      return view === 'review' ? null : 'step-extend';
     default:
-      return null;
+      return view !== 'review' && /^[1-9]$/.test(e.key) ? 'marker-key' : null;
   }
 }

@@ -1,14 +1,23 @@
 import { useEffect, useState } from 'react';
+import type { VitalsApi } from '../../../shared/api';
 import { describeQueue } from '../../../shared/recording-queue';
 import type { RecordingState } from '../../../shared/types';
 import { formatDuration } from '../format';
 import { PreflightPanel } from './PreflightPanel';
+import { MarkerKeysDialog } from './MarkerKeysDialog';
+import { ProtocolEditor } from './ProtocolEditor';
 import type { Recording } from './use-recording';
 
-/** Session name and participant, Record/Stop with a live indicator, and markers. */
-export function RecordBar({ rec }: { rec: Recording }) {
+/** The picker's choice that opens the protocol editor. */
+const EDIT_PROTOCOLS = '\u0000edit';
+
+/** Session name and participant, a protocol to run, Record/Stop with a live indicator, and markers. */
+export function RecordBar({ rec, api }: { rec: Recording; api: VitalsApi }) {
   const recording = rec.active !== null;
+  const [editing, setEditing] = useState(false);
+  const [keysOpen, setKeysOpen] = useState(false);
   return (
+    <>
     <form
       className="record-bar"
       aria-label="Recording"
@@ -36,6 +45,29 @@ export function RecordBar({ rec }: { rec: Recording }) {
         aria-label="Participant ID"
         className="narrow"
       />
+      <select
+        value={rec.protocolName}
+        onChange={(e) => (e.target.value === EDIT_PROTOCOLS ? setEditing(true) : rec.setProtocolName(e.target.value))}
+        disabled={recording}
+        data-testid="protocol-picker"
+        aria-label="Protocol"
+        title="A protocol to run with the recording"
+      >
+        <option value="">No protocol</option>
+        {rec.protocols.map((p) => (
+          <option key={p.name} value={p.name} disabled={!p.protocol} title={p.error}>
+            {p.name}
+            {p.protocol ? '' : ' (unreadable)'}
+          </option>
+        ))}
+        <option value={EDIT_PROTOCOLS}>Edit protocols…</option>
+      </select>
+      {rec.protocolName ? (
+        <label className="check small" title="Keep recording once the protocol has ended">
+          <input type="checkbox" checked={rec.openEnded} onChange={(e) => rec.setOpenEnded(e.target.checked)} disabled={recording} data-testid="protocol-open-ended" />
+          open-ended
+        </label>
+      ) : null}
       <PreflightPanel rec={rec} />
       <button
         type="submit"
@@ -69,8 +101,28 @@ export function RecordBar({ rec }: { rec: Recording }) {
       <button type="button" onClick={() => void rec.addMarker()} data-testid="marker-add" title="Add a marker (M)">
         ⚑ Marker
       </button>
+      <button type="button" onClick={() => setKeysOpen(true)} data-testid="marker-keys" title="Labels of the marker hotkeys 1-9">
+        1-9…
+      </button>
       {rec.markers > 0 ? <span className="muted small">{rec.markers} added</span> : null}
     </form>
+    {rec.toast ? (
+      <div className="toast" role="status" key={rec.toast.id} data-testid="marker-toast">
+        {rec.toast.text}
+      </div>
+    ) : null}
+    {editing ? (
+      <ProtocolEditor
+        api={api}
+        onChanged={rec.refreshProtocols}
+        onClose={() => {
+          setEditing(false);
+          rec.refreshProtocols();
+        }}
+      />
+    ) : null}
+    {keysOpen ? <MarkerKeysDialog labels={rec.markerLabels} onSave={rec.setMarkerLabels} onClose={() => setKeysOpen(false)} /> : null}
+    </>
   );
 }
 

@@ -1,7 +1,9 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
 import type { PreflightResult } from '../../../shared/preflight';
+import { PROTOCOL_EXTEND_S, type ProtocolControl, type ProtocolRunState, type StoredProtocol } from '../../../shared/protocol';
 import type { RecordingState, SessionSummary } from '../../../shared/types';
+import { loadMarkerLabels, saveMarkerLabels, type MarkerLabels, MARKER_KEYS } from './marker-keys';
 
 export interface Recording {
   name: string;
@@ -24,25 +26,62 @@ export interface Recording {
   stop(): Promise<void>;
   toggle(): Promise<void>;
   addMarker(): Promise<void>;
+  /** The library's protocols, the one picked to run with the next recording ('' none), and whether the recording outlasts it. */
+  protocols: StoredProtocol[];
+  refreshProtocols(): void;
+  protocolName: string;
+  setProtocolName(v: string): void;
+  openEnded: boolean;
+  setOpenEnded(v: boolean): void;
+  /** The running protocol's state, as the engine last pushed it. */
+  protocolRun: ProtocolRunState | null;
+  controlProtocol(command: ProtocolControl): Promise<void>;
+  /** Pause or resume, skip, or +30 s the running step (the shortcuts). */
+  toggleProtocolPause(): Promise<void>;
+  skipStep(): Promise<void>;
+  extendStep(): Promise<void>;
+  markerLabels: MarkerLabels;
+  setMarkerLabels(labels: MarkerLabels): void;
+  /** Adds the marker of hotkey `key` (1-9) while recording. */
+  hotkeyMarker(key: string): Promise<void>;
+  /** The last marker added, for a moment (a toast). */
+  toast: { id: number; text: string } | null;
 }
 
 interface Options {
   api: VitalsApi;
   active: RecordingState | null;
   preflight?: PreflightResult | null;
+  protocolRun: ProtocolRunState | null;
   report(error: unknown, context: string): void;
   refreshStatus(): void;
   onStopped(session: SessionSummary | null): void;
 }
 
 /** Form state and commands of the record bar (shared with the keyboard shortcuts). */
-export function useRecording({ api, active, preflight = null, report, refreshStatus, onStopped }: Options): Recording {
+export function useRecording({ api, active, preflight = null, protocolRun, report, refreshStatus, onStopped }: Options): Recording {
   const [name, setName] = useState('');
   const [participant, setParticipant] = useState('');
   const [markerText, setMarkerText] = useState('');
   const [busy, setBusy] = useState(false);
   const [markers, setMarkers] = useState(0);
   const busyRef = useRef(false);
+  const [protocols, setProtocols] = useState<StoredProtocol[]>([]);
+  const [protocolName, setProtocolName] = useState('');
+  const [openEnded, setOpenEnded] = useState(false);
+  const [markerLabels, setLabels] = useState<MarkerLabels>(loadMarkerLabels);
+  const [toast, setToast] = useState<{ id: number; text: string } | null>(null);
+
+  const refreshProtocols = useCallback(() => {
+    api.listProtocols().then(setProtocols, (e: unknown) => report(e, 'List protocols'));
+  }, [api, report]);
+  useEffect(refreshProtocols, [refreshProtocols]);
+
+  useEffect(() => {
+    if (!toast) return;
+    const id = setTimeout(() => setToast(null), 2500);
+    return () => clearTimeout(id);
+  }, [toast]);
 
   const run = useCallback(
     async (context: string, fn: () => Promise<void>): Promise<void> => {
@@ -66,10 +105,12 @@ export function useRecording({ api, active, preflight = null, report, refreshSta
     (preflightOverride?: string) =>
       run('Start recording', async () => {
         const sessionName = name.trim() || `Session ${new Date().toLocaleString()}`;
-        await api.startRecording({ name: sessionName, participant: participant.trim(), ...(preflightOverride ? { preflightOverride } : {}) });
+        const picked = protocolName ? protocols.find((p) => p.name === protocolName)?.protocol : undefined;
+        if (protocolName && !picked) throw new Error(`protocol "${protocolName}" is not in the library (any more): pick another`);
+        await api.startRecording({ name: sessionName, participant: participant.trim(), ...(picked ? { protocol: picked, openEnded } : {}), ...(preflightOverride ? { preflightOverride } : {}) });
         setMarkers(0);
       }),
-    [run, api, name, participant],
+    [run, api, name, participant, protocolName, protocols, openEnded],
   );
   const start = useCallback(() => startWith(), [startWith]);
   const startOverriding = useCallback((reason: string) => startWith(reason), [startWith]);
@@ -108,7 +149,60 @@ export function useRecording({ api, active, preflight = null, report, refreshSta
     }
   }, [api, markerText, report]);
 
+  const controlProtocol = useCallback(
+    async (command: ProtocolControl) => {
+      try {
+        await api.controlProtocol(command);
+      } catch (e) {
+        report(e, 'Protocol');
+      }
+      refreshStatus();
+    },
+    [api, report, refreshStatus],
+  );
+  const running = protocolRun && !protocolRun.done ? protocolRun : null;
+  const toggleProtocolPause = useCallback(async () => {
+    if (running) await controlProtocol({ action: running.paused ? 'resume' : 'pause' });
+  }, [running, controlProtocol]);
+  const skipStep = useCallback(async () => {
+    if (running) await controlProtocol({ action: 'skip' });
+  }, [running, controlProtocol]);
+  const extendStep = useCallback(async () => {
+    if (running) await controlProtocol({ action: 'extend', seconds: PROTOCOL_EXTEND_S });
+  }, [running, controlProtocol]);
+
+  const setMarkerLabels = useCallback((labels: MarkerLabels) => setLabels(saveMarkerLabels(labels)), []);
+  const hotkeyMarker = useCallback(
+    async (key: string) => {
+      const label = markerLabels[key as (typeof MARKER_KEYS)[number]];
+      if (!active || !label) return;
+      try {
+        await api.addMarker(label);
+        setMarkers((m) => m + 1);
+        setToast({ id: Date.now(), text: `Marker ${key}: ${label}` });
+      } catch (e) {
+        report(e, 'Add marker');
+      }
+    },
+    [api, active, markerLabels, report],
+  );
+
   return {
+    protocols,
+    refreshProtocols,
+    protocolName,
+    setProtocolName,
+    openEnded,
+    setOpenEnded,
+    protocolRun,
+    controlProtocol,
+    toggleProtocolPause,
+    skipStep,
+    extendStep,
+    markerLabels,
+    setMarkerLabels,
+    hotkeyMarker,
+    toast,
     name,
     participant,
     markerText,
