@@ -50,7 +50,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   ]),
   disconnect: z.tuple([z.string().min(1).max(1000)]),
   getStatus: z.tuple([]),
-  startRecording: z.tuple([z.object({ name: text, participant: text })]),
+  startRecording: z.tuple([z.object({ name: text, participant: text, study: text.optional() })]),
   stopRecording: z.tuple([]),
   listSessions: z.tuple([]),
   addMarker: z.tuple([text]),
@@ -128,6 +128,15 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   getModelRunOutputs: z.tuple([sessionId, z.number().int().positive()]),
   deleteModelRun: z.tuple([sessionId, z.number().int().positive()]),
   listLiveModelRecords: z.tuple([sessionId]),
+  listParticipants: z.tuple([]),
+  // The engine checks the fields, naming the wrong one (storage/participants.ts, studies.ts).
+  saveParticipant: z.tuple([z.looseObject({})]),
+  deleteParticipant: z.union([z.tuple([text]), z.tuple([text, z.boolean().optional()])]),
+  listStudies: z.tuple([]),
+  saveStudy: z.tuple([z.looseObject({})]),
+  deleteStudy: z.union([z.tuple([z.number().int().positive()]), z.tuple([z.number().int().positive(), z.boolean().optional()])]),
+  setSessionStudy: z.tuple([sessionId, text]),
+  setSessionParticipant: z.tuple([sessionId, text]),
 };
 
 export function parseCommand(method: unknown, args: unknown): { method: VitalsCommand; args: unknown[] } {

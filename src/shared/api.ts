@@ -1,4 +1,5 @@
 import type { EvaluationListing, StoredEvaluation } from './evaluation';
+import type { Participant, ParticipantEntry, StudyEntry, StudyInput } from './study';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
 import type { ConnectOptions, DatasetRequest, DeviceEntry, EngineStatus, ExportRequest, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary, StreamInfo } from './types';
@@ -32,6 +33,8 @@ export interface LiveFrame {
 export interface RecordOptions {
   name: string;
   participant: string;
+  /** A saved study's name ('' or absent: none); an unknown one is refused before recording starts. */
+  study?: string;
 }
 
 /** Requests the renderer can make. Every face implements exactly this. */
@@ -158,6 +161,22 @@ export interface VitalsCommands {
   deleteModelRun(sessionId: number, runId: number): Promise<void>;
   /** Outputs of live models recorded in the session (derived streams `<stream>.<model>`), with their marks. */
   listLiveModelRecords(sessionId: number): Promise<LiveModelRecord[]>;
+  /** Participant records with their session counts, and the IDs sessions name without a record (`recorded: false`). */
+  listParticipants(): Promise<ParticipantEntry[]>;
+  /** Adds a participant or replaces the record with its ID whole; an Error names the wrong field. */
+  saveParticipant(participant: Participant): Promise<ParticipantEntry>;
+  /** Deletes a participant record; refused with the count while sessions name it, unless `unlink` (their participant is cleared). */
+  deleteParticipant(id: string, unlink?: boolean): Promise<void>;
+  /** Studies with their session counts. */
+  listStudies(): Promise<StudyEntry[]>;
+  /** Adds a study, or with an id renames and describes it (its sessions follow). */
+  saveStudy(study: StudyInput): Promise<StudyEntry>;
+  /** Deletes a study; refused with the count while sessions belong to it, unless `unlink` (they leave it). */
+  deleteStudy(studyId: number, unlink?: boolean): Promise<void>;
+  /** Puts a session in a saved study ('' takes it out); returns it as listed. */
+  setSessionStudy(sessionId: number, study: string): Promise<SessionSummary>;
+  /** Names a session's participant ('' for none; a record need not exist); returns it as listed. */
+  setSessionParticipant(sessionId: number, participant: string): Promise<SessionSummary>;
 }
 
 /** The largest model file an import takes. */
@@ -242,6 +261,14 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'getModelRunOutputs',
   'deleteModelRun',
   'listLiveModelRecords',
+  'listParticipants',
+  'saveParticipant',
+  'deleteParticipant',
+  'listStudies',
+  'saveStudy',
+  'deleteStudy',
+  'setSessionStudy',
+  'setSessionParticipant',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */
