@@ -17,6 +17,8 @@ import { ROUTE_TABS, routeHash, type Route } from './routes';
 import { SHORTCUT_HELP, shortcutFor } from './shortcuts';
 import { RecordBar, RecorderBanner } from './study/RecordBar';
 import { useRecording } from './study/use-recording';
+import { StudyView } from './study/StudyView';
+import { useStudyRecords } from './study/use-study-records';
 import { useEngine } from './use-engine';
 import { useRoute } from './use-route';
 
@@ -66,8 +68,10 @@ export function App({ api }: { api: RendererApi }) {
     };
   }, [startImports, report]);
 
+  const records = useStudyRecords(api, report, engine.sessions);
   const rec = useRecording({
     api,
+    records,
     active: engine.status?.recording ?? null,
     report,
     refreshStatus: engine.refreshStatus,
@@ -127,7 +131,7 @@ export function App({ api }: { api: RendererApi }) {
         </h1>
         <RouteTabs route={route} />
         <DeviceSummary devices={engine.status?.devices ?? []} onOpen={() => navigate({ view: 'live' })} />
-        <RecordBar rec={rec} />
+        <RecordBar rec={rec} records={records} />
       </header>
       <ConnectionBanner state={engine.connection} onRetry={api.reconnectNow?.bind(api)} />
       <ErrorBanner errors={errors} onDismiss={dismiss} />
@@ -160,6 +164,10 @@ export function App({ api }: { api: RendererApi }) {
       ) : route.view === 'evaluation' ? (
         <main className="page" data-route="evaluation">
           <EvaluationView api={api} jobs={engine.status?.jobs ?? []} />
+        </main>
+      ) : route.view === 'study' ? (
+        <main className="page" data-route="study">
+          <StudyView api={api} records={records} />
         </main>
       ) : route.view === 'models' ? (
         <main className="page" data-route="models">

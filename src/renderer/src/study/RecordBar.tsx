@@ -3,9 +3,10 @@ import { describeQueue } from '../../../shared/recording-queue';
 import type { RecordingState } from '../../../shared/types';
 import { formatDuration } from '../format';
 import type { Recording } from './use-recording';
+import type { StudyRecords } from './use-study-records';
 
-/** Session name and participant, Record/Stop with a live indicator, and markers. */
-export function RecordBar({ rec }: { rec: Recording }) {
+/** Session name, participant and study pickers, Record/Stop with a live indicator, and markers. */
+export function RecordBar({ rec, records }: { rec: Recording; records: StudyRecords }) {
   const recording = rec.active !== null;
   return (
     <form
@@ -32,9 +33,27 @@ export function RecordBar({ rec }: { rec: Recording }) {
         onChange={(e) => rec.setParticipant(e.target.value)}
         disabled={recording}
         data-testid="record-participant"
-        aria-label="Participant ID"
+        aria-label="Participant ID (pick one, or type a new ID to add it)"
+        title="pick a participant, or type a new ID: it is added to the participants (Study view)"
         className="narrow"
+        list="record-participants"
+        maxLength={64}
       />
+      <datalist id="record-participants">
+        {records.participants.map((p) => (
+          <option key={p.id} value={p.id} />
+        ))}
+      </datalist>
+      <select value={rec.study} onChange={(e) => rec.setStudy(e.target.value)} disabled={recording} data-testid="record-study" aria-label="Study">
+        <option value="">no study</option>
+        {records.studies
+          .filter((s) => s.id !== null)
+          .map((s) => (
+            <option key={s.name} value={s.name}>
+              {s.name}
+            </option>
+          ))}
+      </select>
       <button type="submit" className="record" disabled={recording || rec.busy} data-testid="record-start">
         ● Record
       </button>

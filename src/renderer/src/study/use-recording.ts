@@ -1,13 +1,17 @@
 import { useCallback, useRef, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
 import type { RecordingState, SessionSummary } from '../../../shared/types';
+import type { StudyRecords } from './use-study-records';
 
 export interface Recording {
   name: string;
   participant: string;
+  /** A saved study's name, '' for none. */
+  study: string;
   markerText: string;
   setName(v: string): void;
   setParticipant(v: string): void;
+  setStudy(v: string): void;
   setMarkerText(v: string): void;
   /** The engine's current recording, if any. */
   active: RecordingState | null;
@@ -21,6 +25,7 @@ export interface Recording {
 
 interface Options {
   api: VitalsApi;
+  records: StudyRecords;
   active: RecordingState | null;
   report(error: unknown, context: string): void;
   refreshStatus(): void;
@@ -28,9 +33,10 @@ interface Options {
 }
 
 /** Form state and commands of the record bar (shared with the keyboard shortcuts). */
-export function useRecording({ api, active, report, refreshStatus, onStopped }: Options): Recording {
+export function useRecording({ api, records, active, report, refreshStatus, onStopped }: Options): Recording {
   const [name, setName] = useState('');
   const [participant, setParticipant] = useState('');
+  const [study, setStudy] = useState('');
   const [markerText, setMarkerText] = useState('');
   const [busy, setBusy] = useState(false);
   const [markers, setMarkers] = useState(0);
@@ -58,10 +64,16 @@ export function useRecording({ api, active, report, refreshStatus, onStopped }: 
     () =>
       run('Start recording', async () => {
         const sessionName = name.trim() || `Session ${new Date().toLocaleString()}`;
-        await api.startRecording({ name: sessionName, participant: participant.trim() });
+        const id = participant.trim();
+        // A new participant ID typed in the picker becomes a record (its details can be added in the Study view).
+        if (id && !records.participants.some((p) => p.recorded && p.id.toLowerCase() === id.toLowerCase())) {
+          await api.saveParticipant({ id });
+          records.refresh();
+        }
+        await api.startRecording({ name: sessionName, participant: id, study });
         setMarkers(0);
       }),
-    [run, api, name, participant],
+    [run, api, name, participant, study, records],
   );
 
   const stop = useCallback(
@@ -88,9 +100,11 @@ export function useRecording({ api, active, report, refreshStatus, onStopped }: 
   return {
     name,
     participant,
+    study,
     markerText,
     setName,
     setParticipant,
+    setStudy,
     setMarkerText,
     active,
     busy,
