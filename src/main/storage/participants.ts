@@ -7,13 +7,20 @@ import { z } from 'zod';
 import { HANDS, MAX_NOTES_CHARS, MAX_PARTICIPANT_ID_CHARS, SEXES, SKIN_TONE_SCALES, type Participant, type ParticipantEntry } from '../../shared/study';
 import type { Library } from './library';
 
-const idField = z
-  .string()
-  .trim()
-  .min(1, 'cannot be empty or spaces only')
-  .max(MAX_PARTICIPANT_ID_CHARS, `has at most ${MAX_PARTICIPANT_ID_CHARS} characters`)
-  // eslint-disable-next-line no-control-regex
-  .refine((id) => !/[\u0000-\u001f\u007f]/.test(id), 'cannot hold control characters (tabs, line breaks)');
+/** A one-line name (a participant ID, a study name): trimmed, not blank, at most `max` characters. */
+export function nameField(max: number) {
+  return (
+    z
+      .string()
+      .trim()
+      .min(1, 'cannot be empty or spaces only')
+      .max(max, `has at most ${max} characters`)
+      // eslint-disable-next-line no-control-regex
+      .refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'cannot hold control characters (tabs, line breaks)')
+  );
+}
+
+const idField = nameField(MAX_PARTICIPANT_ID_CHARS);
 
 /** A participant as saved: every field checked, text trimmed. */
 export const participantSchema = z.strictObject({

@@ -5,15 +5,9 @@
 import { z } from 'zod';
 import { MAX_STUDY_NAME_CHARS, type StudyEntry } from '../../shared/study';
 import type { Library } from './library';
-import { checkedRecord } from './participants';
+import { checkedRecord, nameField } from './participants';
 
-const studyName = z
-  .string()
-  .trim()
-  .min(1, 'cannot be empty or spaces only')
-  .max(MAX_STUDY_NAME_CHARS, `has at most ${MAX_STUDY_NAME_CHARS} characters`)
-  // eslint-disable-next-line no-control-regex
-  .refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'cannot hold control characters (tabs, line breaks)');
+const studyName = nameField(MAX_STUDY_NAME_CHARS);
 
 export const studySchema = z.strictObject({
   id: z.number().int().positive().optional(),

@@ -109,15 +109,12 @@ function ParticipantsPanel({ api, records }: { api: VitalsApi; records: StudyRec
                 <td>{p.recorded ? (p.notes ?? '') : <span className="muted">no record yet: named by sessions only</span>}</td>
                 <td>
                   {deleting?.id === p.id ? (
-                    <span className="field-inline" data-testid="participant-delete-confirm">
-                      {p.sessions > 0 ? `${p.sessions} session${p.sessions === 1 ? '' : 's'} name ${p.id}: their participant is cleared.` : `Delete ${p.id}?`}
-                      <button type="button" className="danger" onClick={() => remove(p)} data-testid="participant-delete-yes">
-                        Delete
-                      </button>
-                      <button type="button" onClick={() => setDeleting(null)}>
-                        Cancel
-                      </button>
-                    </span>
+                    <ConfirmDelete
+                      question={p.sessions > 0 ? `${sessionCount(p.sessions)} name ${p.id}: their participant is cleared.` : `Delete ${p.id}?`}
+                      testId="participant-delete"
+                      onDelete={() => remove(p)}
+                      onCancel={() => setDeleting(null)}
+                    />
                   ) : (
                     <>
                       <button
@@ -193,20 +190,9 @@ function ParticipantsPanel({ api, records }: { api: VitalsApi; records: StudyRec
             ))}
           </select>
           <input type="text" placeholder="Notes (no identifying details)" aria-label="Notes" value={form.notes} onChange={set('notes')} data-testid="participant-notes" />
-          <button type="submit" className="primary" data-testid="participant-save">
-            {editing ? 'Save' : 'Add participant'}
-          </button>
-          {editing ? (
-            <button type="button" onClick={done}>
-              Cancel
-            </button>
-          ) : null}
+          <FormEnd what="participant" addLabel="Add participant" editing={!!editing} onCancel={done} />
         </form>
-        {error ? (
-          <div className="library-error" role="alert" data-testid="participant-error">
-            {error}
-          </div>
-        ) : null}
+        <FormError what="participant" error={error} />
       </div>
     </section>
   );
@@ -259,15 +245,12 @@ function StudiesPanel({ api, records }: { api: VitalsApi; records: StudyRecords 
                       Add record
                     </button>
                   ) : deleting?.id === s.id ? (
-                    <span className="field-inline">
-                      {s.sessions > 0 ? `${s.sessions} session${s.sessions === 1 ? '' : 's'} leave the study.` : `Delete ${s.name}?`}
-                      <button type="button" className="danger" onClick={() => api.deleteStudy(s.id!, true).then(done, fail)} data-testid="study-delete-yes">
-                        Delete
-                      </button>
-                      <button type="button" onClick={() => setDeleting(null)}>
-                        Cancel
-                      </button>
-                    </span>
+                    <ConfirmDelete
+                      question={s.sessions > 0 ? `${sessionCount(s.sessions)} leave the study.` : `Delete ${s.name}?`}
+                      testId="study-delete"
+                      onDelete={() => api.deleteStudy(s.id!, true).then(done, fail)}
+                      onCancel={() => setDeleting(null)}
+                    />
                   ) : (
                     <>
                       <button
@@ -307,21 +290,51 @@ function StudiesPanel({ api, records }: { api: VitalsApi; records: StudyRecords 
         >
           <input type="text" placeholder="Study name" aria-label="Study name" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} data-testid="study-name" required />
           <input type="text" placeholder="Description" aria-label="Study description" value={description} onChange={(e) => setDescription(e.target.value)} data-testid="study-description" />
-          <button type="submit" className="primary" data-testid="study-save">
-            {editing ? 'Save' : 'Add study'}
-          </button>
-          {editing ? (
-            <button type="button" onClick={done}>
-              Cancel
-            </button>
-          ) : null}
+          <FormEnd what="study" addLabel="Add study" editing={!!editing} onCancel={done} />
         </form>
-        {error ? (
-          <div className="library-error" role="alert" data-testid="study-error">
-            {error}
-          </div>
-        ) : null}
+        <FormError what="study" error={error} />
       </div>
     </section>
   );
+}
+
+const sessionCount = (n: number): string => `${n} session${n === 1 ? '' : 's'}`;
+
+/** A row's delete, confirmed in place: what it does to the sessions, then Delete or Cancel. */
+function ConfirmDelete({ question, testId, onDelete, onCancel }: { question: string; testId: string; onDelete(): void; onCancel(): void }) {
+  return (
+    <span className="field-inline" data-testid={`${testId}-confirm`}>
+      {question}
+      <button type="button" className="danger" onClick={onDelete} data-testid={`${testId}-yes`}>
+        Delete
+      </button>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </span>
+  );
+}
+
+/** A panel form's submit (Add, or Save while editing) and its Cancel. */
+function FormEnd({ what, addLabel, editing, onCancel }: { what: string; addLabel: string; editing: boolean; onCancel(): void }) {
+  return (
+    <>
+      <button type="submit" className="primary" data-testid={`${what}-save`}>
+        {editing ? 'Save' : addLabel}
+      </button>
+      {editing ? (
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+function FormError({ what, error }: { what: string; error: string | null }) {
+  return error ? (
+    <div className="library-error" role="alert" data-testid={`${what}-error`}>
+      {error}
+    </div>
+  ) : null;
 }
