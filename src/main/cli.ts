@@ -29,6 +29,7 @@ import { startWebFace } from './server';
 import { announceSteps, markersFrom, protocolEnded, protocolFlags } from './study/record-study';
 import { protocolsCommand } from './study/protocols-command';
 import { protocolSeconds } from '../shared/protocol';
+import { participantsCommand, studiesCommand } from './study/study-commands';
 import { JobRunner, type JobRequest } from './jobs';
 import type { BeatEdit, BeatSeries, ReanalysisOptions } from '../shared/review';
 import { Library, currentBeats, defaultDbPath, deleteAnalysisRun, deleteModelRun, editBeats, hasAnalysisRun, listAnalysisRuns, listModelRuns, rangeHrv, resetBeats, sessionDetail, toSummary } from './storage';
@@ -39,6 +40,7 @@ Usage: vitalscope <command> [options]
 
 Commands:
   record    --device ID [--device ID ...] --seconds N [--name S] [--participant P]
+            [--study NAME]                                  --study: a study added with studies add
             [--baud N] [--protocol auto|vbp|text] [--rate HZ]
             [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last.
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
@@ -64,10 +66,21 @@ Commands:
                                                             (slower); --queue-mb: memory for samples while
                                                             the library cannot be written (default 256)
   sessions  [--search TEXT] [--participant P] [--tag T]     list recorded sessions (status: complete,
-            [--since DATE] [--until DATE] [--json]          recovered after a crash, or recording); --search
-                                                            matches name, participant, tags and devices;
+            [--study NAME]                                  recovered after a crash, or recording); --search
+            [--since DATE] [--until DATE] [--json]          matches name, participant, study, tags and devices;
                                                             DATE: YYYY-MM-DD (--until: through that day)
   rename    <session-id> NAME                               rename a session
+  participants [--json]                                     pseudonymous participant records (no names or other
+                                                            direct identifiers), with their session counts
+  participants add ID [--age-band 30-39] [--sex female|male|intersex|unspecified]
+            [--skin-tone fitzpatrick:III|monk:5] [--wrist-cm N] [--hand left|right|ambidextrous] [--notes TEXT]
+                                                            add a participant (an existing ID: the flags given
+                                                            replace those fields); sessions naming ID link to it
+  participants remove ID [--unlink]                         delete a record (refused while sessions name it,
+                                                            unless --unlink clears their participant)
+  studies   [--json]                                        studies with their session counts
+  studies   add NAME [--description T]                      add a study (sessions join it: record --study)
+  studies   remove NAME [--unlink]                          delete a study (--unlink: its sessions leave it)
   tag       <session-id> [+TAG|-TAG ...]                    add (+) or remove (-) tags; prints the tags
   delete    <session-id> --yes                              delete a session and everything recorded in it
   export    <session-id> --format FORMAT --out DIR|FILE     export a session; progress on stderr, Ctrl+C cancels
@@ -216,6 +229,7 @@ async function record(args: string[]): Promise<number | void> {
     seconds: { type: 'string' },
     name: { type: 'string' },
     participant: { type: 'string' },
+    study: { type: 'string' },
     baud: { type: 'string' },
     protocol: { type: 'string', multiple: true },
     markers: { type: 'string' },
@@ -280,7 +294,7 @@ async function record(args: string[]): Promise<number | void> {
       if (!check.passed) return 1;
       process.stderr.write(`pre-flight passed: ${check.items.map((i) => i.why).join('; ')}\n`);
     }
-    const sessionId = await engine.startRecording({ name: values.name ?? '', participant: values.participant ?? '', ...(study ? { protocol: study, openEnded: true } : {}) });
+    const sessionId = await engine.startRecording({ name: values.name ?? '', participant: values.participant ?? '', study: values.study ?? '', ...(study ? { protocol: study, openEnded: true } : {}) });
     const unannounce = study ? announceSteps(engine) : () => undefined;
     const stopMarkers = values.markers ? markersFrom(process.stdin, engine) : () => undefined;
     const trouble = { error: undefined as string | undefined, dropped: 0 };
@@ -371,6 +385,7 @@ async function sessions(args: string[]): Promise<void> {
     json: { type: 'boolean' },
     search: { type: 'string' },
     participant: { type: 'string' },
+    study: { type: 'string' },
     tag: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
@@ -378,6 +393,7 @@ async function sessions(args: string[]): Promise<void> {
   const filter: SessionFilter = {
     text: values.search,
     participant: values.participant,
+    study: values.study,
     tag: values.tag,
     since: values.since === undefined ? undefined : dateFlag(values.since, 'since', false),
     until: values.until === undefined ? undefined : dateFlag(values.until, 'until', true),
@@ -947,6 +963,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   sessions,
   rename,
   tag,
+  participants: participantsCommand,
+  studies: studiesCommand,
   delete: deleteCommand,
   export: exportCommand,
   import: importCommand,

@@ -54,7 +54,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   ]),
   disconnect: z.tuple([z.string().min(1).max(1000)]),
   getStatus: z.tuple([]),
-  startRecording: z.tuple([z.object({ name: text, participant: text, preflightOverride: text.optional(), protocol: protocolArg.optional(), openEnded: z.boolean().optional() })]),
+  startRecording: z.tuple([z.object({ name: text, participant: text, study: text.optional(), preflightOverride: text.optional(), protocol: protocolArg.optional(), openEnded: z.boolean().optional() })]),
   stopRecording: z.tuple([]),
   listSessions: z.tuple([]),
   addMarker: z.tuple([text]),
@@ -147,6 +147,15 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   setPreflight: z.tuple([z.array(z.string().regex(REQUIRED_STREAM, 'a stream kind or name: a-z, 0-9, _ . - (1 to 40)')).max(20)]),
   getPreflight: z.tuple([]),
   getStepSummary: z.tuple([sessionId]),
+  listParticipants: z.tuple([]),
+  // The engine checks the fields, naming the wrong one (storage/participants.ts, studies.ts).
+  saveParticipant: z.tuple([z.looseObject({})]),
+  deleteParticipant: z.union([z.tuple([text]), z.tuple([text, z.boolean().optional()])]),
+  listStudies: z.tuple([]),
+  saveStudy: z.tuple([z.looseObject({})]),
+  deleteStudy: z.union([z.tuple([z.number().int().positive()]), z.tuple([z.number().int().positive(), z.boolean().optional()])]),
+  setSessionStudy: z.tuple([sessionId, text]),
+  setSessionParticipant: z.tuple([sessionId, text]),
 };
 
 export function parseCommand(method: unknown, args: unknown): { method: VitalsCommand; args: unknown[] } {

@@ -6,6 +6,7 @@ import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from '../share
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
 import type { ConnectOptions, DatasetRequest, DeviceEntry, EngineStatus, ExportRequest, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
 import type { EvaluationListing, StoredEvaluation } from '../shared/evaluation';
+import type { Participant, ParticipantEntry, StudyEntry, StudyInput } from '../shared/study';
 import { EXPORT_FORMATS } from '../shared/export-formats';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
@@ -54,6 +55,16 @@ import {
   sessionOrThrow,
   streamOrThrow,
   toSummary,
+  listParticipants,
+  participantId,
+  saveParticipant,
+  deleteParticipant,
+  setSessionParticipant,
+  listStudies,
+  saveStudy,
+  deleteStudy,
+  setSessionStudy,
+  studyNamed,
 } from './storage';
 
 export type { Engine, EngineOptions } from './engine-api';
@@ -485,6 +496,40 @@ class VitalsEngine implements Engine {
     return liveModelRecords(this.library, sessionId);
   }
 
+  async listParticipants(): Promise<ParticipantEntry[]> {
+    return listParticipants(this.library);
+  }
+
+  async saveParticipant(participant: Participant): Promise<ParticipantEntry> {
+    return saveParticipant(this.library, participant);
+  }
+
+  async deleteParticipant(id: string, unlink = false): Promise<void> {
+    deleteParticipant(this.library, id, unlink);
+  }
+
+  async listStudies(): Promise<StudyEntry[]> {
+    return listStudies(this.library);
+  }
+
+  async saveStudy(study: StudyInput): Promise<StudyEntry> {
+    return saveStudy(this.library, study);
+  }
+
+  async deleteStudy(studyId: number, unlink = false): Promise<void> {
+    deleteStudy(this.library, studyId, unlink);
+  }
+
+  async setSessionStudy(sessionId: number, study: string): Promise<SessionSummary> {
+    setSessionStudy(this.library, sessionId, study);
+    return toSummary(sessionOrThrow(this.library, sessionId));
+  }
+
+  async setSessionParticipant(sessionId: number, participant: string): Promise<SessionSummary> {
+    setSessionParticipant(this.library, sessionId, participant);
+    return toSummary(sessionOrThrow(this.library, sessionId));
+  }
+
   async disconnect(deviceId: string): Promise<void> {
     const device = this.devices.get(deviceId);
     if (!device) return;
@@ -515,9 +560,12 @@ class VitalsEngine implements Engine {
     return stepSummary(this.library, sessionId);
   }
 
-  async startRecording({ name, participant, preflightOverride, protocol: given, openEnded }: RecordOptions): Promise<number> {
+  async startRecording({ name, participant, study = '', preflightOverride, protocol: given, openEnded }: RecordOptions): Promise<number> {
     if (this.recorder) throw new Error(`already recording session ${this.recorder.state.sessionId}; stop it first`);
     if (this.devices.size === 0) throw new Error('no device is connected: connect one before recording');
+    // A bad participant ID or an unknown study is refused before a session exists.
+    const participantKey = participantId(participant);
+    studyNamed(this.library, study);
     const preflight = preflightAtRecord(this.observePreflight() ?? null, preflightOverride);
     const protocol = given ? parseProtocol(given, 'protocol') : null;
     this.recorder = new Recorder(
@@ -534,8 +582,9 @@ class VitalsEngine implements Engine {
         retimeOnClose: !this.finishInJobs,
       },
       name.trim() || `Session ${new Date().toLocaleString()}`,
-      participant.trim(),
+      participantKey,
     );
+    if (study.trim()) setSessionStudy(this.library, this.recorder.state.sessionId, study);
     if (preflight) {
       storeSessionPreflight(this.library, this.recorder.state.sessionId, preflight);
       if (preflight.override) this.recorder.addNote(overrideNote(preflight.override));

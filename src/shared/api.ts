@@ -1,6 +1,7 @@
 import type { PreflightResult } from './preflight';
 import type { StepSummary } from './step-summary';
 import type { EvaluationListing, StoredEvaluation } from './evaluation';
+import type { Participant, ParticipantEntry, StudyEntry, StudyInput } from './study';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
 import type { Protocol, ProtocolControl, ProtocolRunState, StoredProtocol } from './protocol';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
@@ -41,6 +42,8 @@ export interface RecordOptions {
   protocol?: Protocol;
   /** With a protocol: keep recording once it ends (default: the recording stops with it). */
   openEnded?: boolean;
+  /** A saved study's name ('' or absent: none); an unknown one is refused before recording starts. */
+  study?: string;
 }
 
 /** Requests the renderer can make. Every face implements exactly this. */
@@ -187,6 +190,22 @@ export interface VitalsCommands {
   getPreflight(): Promise<PreflightResult | null>;
   /** Per protocol step (or the whole session, without steps): HR per source, SpO2, footsteps, quality, lost samples. */
   getStepSummary(sessionId: number): Promise<StepSummary>;
+  /** Participant records with their session counts, and the IDs sessions name without a record (`recorded: false`). */
+  listParticipants(): Promise<ParticipantEntry[]>;
+  /** Adds a participant or replaces the record with its ID whole; an Error names the wrong field. */
+  saveParticipant(participant: Participant): Promise<ParticipantEntry>;
+  /** Deletes a participant record; refused with the count while sessions name it, unless `unlink` (their participant is cleared). */
+  deleteParticipant(id: string, unlink?: boolean): Promise<void>;
+  /** Studies with their session counts. */
+  listStudies(): Promise<StudyEntry[]>;
+  /** Adds a study, or with an id renames and describes it (its sessions follow). */
+  saveStudy(study: StudyInput): Promise<StudyEntry>;
+  /** Deletes a study; refused with the count while sessions belong to it, unless `unlink` (they leave it). */
+  deleteStudy(studyId: number, unlink?: boolean): Promise<void>;
+  /** Puts a session in a saved study ('' takes it out); returns it as listed. */
+  setSessionStudy(sessionId: number, study: string): Promise<SessionSummary>;
+  /** Names a session's participant ('' for none; a record need not exist); returns it as listed. */
+  setSessionParticipant(sessionId: number, participant: string): Promise<SessionSummary>;
 }
 
 /** The largest model file an import takes. */
@@ -279,6 +298,14 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'setPreflight',
   'getPreflight',
   'getStepSummary',
+  'listParticipants',
+  'saveParticipant',
+  'deleteParticipant',
+  'listStudies',
+  'saveStudy',
+  'deleteStudy',
+  'setSessionStudy',
+  'setSessionParticipant',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

@@ -30,12 +30,14 @@ export function normalizeTags(tags: readonly string[]): string[] {
 }
 
 export interface SessionFilter {
-  /** Words that must all appear (ignoring case) in the name, participant, tags or device labels. */
+  /** Words that must all appear (ignoring case) in the name, participant, study, tags or device labels. */
   text?: string;
   /** The participant, exactly (ignoring case). */
   participant?: string;
   /** A tag the session carries (ignoring case). */
   tag?: string;
+  /** The study, exactly (ignoring case). */
+  study?: string;
   /** Started at or after this instant (ms since the Unix epoch). */
   since?: number;
   /** Started before this instant (ms since the Unix epoch). */
@@ -52,9 +54,10 @@ export function filterSessions<T extends SessionSummary>(sessions: readonly T[],
     if (filter.since !== undefined && started < filter.since) return false;
     if (filter.until !== undefined && started >= filter.until) return false;
     if (filter.participant && !same(s.participant, filter.participant.trim())) return false;
+    if (filter.study && !same(s.study, filter.study.trim())) return false;
     if (filter.tag && !s.tags.some((t) => same(t, filter.tag!.trim()))) return false;
     if (filter.minDurationSec && s.durationSec !== null && s.durationSec < filter.minDurationSec) return false;
-    const haystack = [s.name, s.participant, ...s.tags, ...s.devices].join('\n').toLowerCase();
+    const haystack = [s.name, s.participant, s.study, ...s.tags, ...s.devices].join('\n').toLowerCase();
     return words.every((w) => haystack.includes(w));
   });
 }

@@ -422,6 +422,8 @@ export interface SessionSummary {
   status: SessionStatus;
   name: string;
   participant: string;
+  /** The study it belongs to ('' for none). */
+  study: string;
   /** ISO 8601. */
   startedAt: string;
   /** ISO 8601, or null while recording (or after a crash before the end was written). */

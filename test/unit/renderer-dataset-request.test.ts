@@ -8,7 +8,7 @@ const form = (over: Partial<DatasetForm>): DatasetForm => ({ ...DEFAULT_DATASET_
 
 const stream = (name: string, derivedFrom?: string): StreamSummary => ({ name, kind: 'ecg', rate: 250, channels: ['MLII'], samples: 10, ...(derivedFrom ? { derivedFrom } : {}) });
 const session = (id: number, status: SessionSummary['status'], streams: StreamSummary[]): SessionSummary =>
-  ({ id, status, name: `s${id}`, participant: 'P', startedAt: '2024-01-01T00:00:00Z', endedAt: null, durationSec: 10, tags: [], devices: [], streams }) as SessionSummary;
+  ({ id, status, name: `s${id}`, participant: 'P', study: '', startedAt: '2024-01-01T00:00:00Z', endedAt: null, durationSec: 10, tags: [], devices: [], streams }) as SessionSummary;
 
 describe('the dataset dialog\'s form as a DatasetRequest', () => {
   it('the defaults: every finished session, sliding 10 s windows, every label source, 70/15/15, seed 0, 2 workers, the library\'s datasets folder', () => {

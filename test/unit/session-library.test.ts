@@ -7,6 +7,7 @@ const session = (id: number, over: Partial<SessionSummary>): SessionSummary => (
   status: 'complete',
   name: `s${id}`,
   participant: '',
+  study: '',
   startedAt: '2024-05-02T10:00:00.000Z',
   endedAt: null,
   durationSec: 60,

@@ -12,3 +12,5 @@ export { correctedBeats, currentBeats, editBeats, resetBeats } from './corrected
 export { rangeHrv } from './review-hrv';
 export { exportSessionFile, importSessionFile, type CopyProgress } from './session-files';
 export { ROW_GROUP_SIZE, writeParquet, type ParquetBatch, type ParquetColumn, type ParquetType, type ParquetValues } from './parquet';
+export { deleteParticipant, listParticipants, participantId, saveParticipant, setSessionParticipant } from './participants';
+export { deleteStudy, listStudies, saveStudy, setSessionStudy, studyNamed } from './studies';

@@ -30,6 +30,8 @@ export interface StoredSession {
   id: number;
   name: string;
   participant: string;
+  /** The study it belongs to ('' for none). */
+  study: string;
   startedAt: number;
   endedAt: number | null;
   status: SessionStatus;
@@ -342,8 +344,8 @@ export class Library {
   }
 
   session(id: number): StoredSession | null {
-    const row = this.db.prepare('SELECT id, name, participant, started_at, ended_at, status FROM sessions WHERE id = ?').get(id) as
-      | { id: number; name: string; participant: string; started_at: number; ended_at: number | null; status: SessionStatus }
+    const row = this.db.prepare('SELECT id, name, participant, study, started_at, ended_at, status FROM sessions WHERE id = ?').get(id) as
+      | { id: number; name: string; participant: string; study: string; started_at: number; ended_at: number | null; status: SessionStatus }
       | undefined;
     if (!row) return null;
     const streams = (
@@ -354,7 +356,7 @@ export class Library {
     ).map((s) => ({ ...s, channels: JSON.parse(s.channels) as StoredStream['channels'] }));
     const tags = this.db.prepare('SELECT tag FROM session_tags WHERE session_id = ? ORDER BY tag COLLATE NOCASE').pluck().all(id) as string[];
     const devices = this.db.prepare('SELECT label FROM devices WHERE session_id = ? ORDER BY id').pluck().all(id) as string[];
-    return { id: row.id, name: row.name, participant: row.participant, startedAt: row.started_at, endedAt: row.ended_at, status: row.status, tags, devices, streams };
+    return { id: row.id, name: row.name, participant: row.participant, study: row.study, startedAt: row.started_at, endedAt: row.ended_at, status: row.status, tags, devices, streams };
   }
 
   /** A session's devices in the order they were added: label and the firmware their descriptor names (null where none does). */
@@ -530,6 +532,7 @@ export function toSummary(s: StoredSession): SessionSummary {
     status: s.status,
     name: s.name,
     participant: s.participant,
+    study: s.study,
     startedAt: new Date(s.startedAt * 1000).toISOString(),
     endedAt: s.endedAt === null ? null : new Date(s.endedAt * 1000).toISOString(),
     durationSec: s.endedAt === null ? null : s.endedAt - s.startedAt,

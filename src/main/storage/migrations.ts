@@ -173,4 +173,29 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 10: a class per corrected beat (a reference for evaluating models): JSON array of code letters or null, NULL when no beat has one.
   `ALTER TABLE corrected_beats ADD COLUMN classes TEXT;`,
+  // 11: pseudonymous participant records and studies. Sessions name both by text (their
+  // participant ID, their study's name), so a session file carries them to another library and a
+  // record added later links the sessions that already name it.
+  `
+  CREATE TABLE participants (
+    id TEXT PRIMARY KEY COLLATE NOCASE,
+    age_band TEXT,
+    sex TEXT,                          -- female | male | intersex | unspecified
+    skin_scale TEXT,                   -- fitzpatrick | monk
+    skin_tone TEXT,                    -- I-VI | 1-10
+    wrist_cm REAL,
+    dominant_hand TEXT,                -- left | right | ambidextrous
+    notes TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL           -- ms since the Unix epoch
+  ) WITHOUT ROWID;
+  CREATE TABLE studies (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    description TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL
+  );
+  ALTER TABLE sessions ADD COLUMN study TEXT NOT NULL DEFAULT '';
+  CREATE INDEX sessions_by_participant ON sessions (participant COLLATE NOCASE);
+  CREATE INDEX sessions_by_study ON sessions (study COLLATE NOCASE);
+  `,
 ];

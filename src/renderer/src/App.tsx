@@ -18,6 +18,8 @@ import { SHORTCUT_HELP, shortcutFor } from './shortcuts';
 import { RecordBar, RecorderBanner } from './study/RecordBar';
 import { ProtocolPanel } from './study/ProtocolPanel';
 import { useRecording } from './study/use-recording';
+import { StudyView } from './study/StudyView';
+import { useStudyRecords } from './study/use-study-records';
 import { useEngine } from './use-engine';
 import { useRoute } from './use-route';
 
@@ -67,8 +69,10 @@ export function App({ api }: { api: RendererApi }) {
     };
   }, [startImports, report]);
 
+  const records = useStudyRecords(api, report, engine.sessions);
   const rec = useRecording({
     api,
+    records,
     active: engine.status?.recording ?? null,
     preflight: engine.status?.preflight ?? null,
     protocolRun: engine.status?.protocol ?? null,
@@ -134,7 +138,7 @@ export function App({ api }: { api: RendererApi }) {
         </h1>
         <RouteTabs route={route} />
         <DeviceSummary devices={engine.status?.devices ?? []} onOpen={() => navigate({ view: 'live' })} />
-        <RecordBar rec={rec} api={api} />
+        <RecordBar rec={rec} api={api} records={records} />
       </header>
       <ConnectionBanner state={engine.connection} onRetry={api.reconnectNow?.bind(api)} />
       <ErrorBanner errors={errors} onDismiss={dismiss} />
@@ -168,6 +172,10 @@ export function App({ api }: { api: RendererApi }) {
       ) : route.view === 'evaluation' ? (
         <main className="page" data-route="evaluation">
           <EvaluationView api={api} jobs={engine.status?.jobs ?? []} />
+        </main>
+      ) : route.view === 'study' ? (
+        <main className="page" data-route="study">
+          <StudyView api={api} records={records} />
         </main>
       ) : route.view === 'models' ? (
         <main className="page" data-route="models">

@@ -1,11 +1,11 @@
 /** The workbench's hash routes: one per view, so links, reloads and back/forward land on a view. Pure. */
 
 /** A review may open at a moment `t` (s from the session start): centred there, a few seconds wide, the beat there selected. */
-export type Route = { view: 'live' } | { view: 'sessions' } | { view: 'models' } | { view: 'evaluation' } | { view: 'review'; sessionId: number; t?: number };
+export type Route = { view: 'live' } | { view: 'sessions' } | { view: 'models' } | { view: 'evaluation' } | { view: 'study' } | { view: 'review'; sessionId: number; t?: number };
 
 /**
  * `#/live` (and anything unknown) is Live; `#/sessions` the library; `#/sessions/<id>` a session's
- * review, `#/sessions/<id>?t=<seconds>` at that moment; `#/models` the models; `#/models/evaluation` the evaluations.
+ * review, `#/sessions/<id>?t=<seconds>` at that moment; `#/models` the models; `#/models/evaluation` the evaluations; `#/study` participants and studies.
  */
 export function parseRoute(hash: string): Route {
   const [rawPath, query = ''] = hash.replace(/^#/, '').split('?', 2);
@@ -13,6 +13,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/sessions') return { view: 'sessions' };
   if (path === '/models') return { view: 'models' };
   if (path === '/models/evaluation') return { view: 'evaluation' };
+  if (path === '/study') return { view: 'study' };
   const review = /^\/sessions\/(\d+)$/.exec(path);
   if (review) {
     const t = Number(new URLSearchParams(query).get('t') ?? NaN);
@@ -33,4 +34,5 @@ export const ROUTE_TABS: readonly { route: Route; label: string }[] = [
   { route: { view: 'sessions' }, label: 'Sessions' },
   { route: { view: 'models' }, label: 'Models' },
   { route: { view: 'evaluation' }, label: 'Evaluation' },
+  { route: { view: 'study' }, label: 'Study' },
 ];

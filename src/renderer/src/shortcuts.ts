@@ -24,6 +24,7 @@ export const SHORTCUT_HELP: Record<Route['view'], string> = {
   models: `R record/stop · M marker · 1-9 hotkey markers${STEP_HELP}`,
   evaluation: `R record/stop · M marker · 1-9 hotkey markers${STEP_HELP} · a worst error opens the review at that beat`,
   review: 'R record/stop · M marker · ? review keys and gestures',
+  study: 'R record/stop · M marker',
 };
 
 /** Whether the key goes to a field being typed in (or a select), not to the page. */

@@ -29,7 +29,14 @@ export function SessionRow({ session: s, jobs, ...actions }: Props) {
       <td>
         <SessionName session={s} onRename={actions.onRename} /> <StatusBadge status={s.status} />
       </td>
-      <td>{s.participant || <span className="muted">—</span>}</td>
+      <td>
+        {s.participant || <span className="muted">—</span>}
+        {s.study ? (
+          <div className="muted small" data-testid={`session-study-${s.id}`} title="study">
+            {s.study}
+          </div>
+        ) : null}
+      </td>
       <td className="mono">{formatLocalTime(s.startedAt)}</td>
       <td className="mono num">{s.durationSec === null ? <span className="muted">open</span> : formatDuration(s.durationSec * 1000)}</td>
       <td>

@@ -45,6 +45,8 @@ export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCanc
   const [until, setUntil] = useState('');
   const [minMinutes, setMinMinutes] = useState('');
   const [tag, setTag] = useState('');
+  const [participant, setParticipant] = useState('');
+  const [study, setStudy] = useState('');
   const [sort, setSort] = useState<{ column: SortColumn; descending: boolean }>({ column: 'start', descending: true });
   const [deleting, setDeleting] = useState<SessionSummary | null>(null);
   const [exporting, setExporting] = useState<number | null>(null);
@@ -79,8 +81,8 @@ export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCanc
       }
     };
     const minutes = Number(minMinutes);
-    return { text: search, tag: tag || undefined, since: date(since, false), until: date(until, true), minDurationSec: minutes > 0 ? minutes * 60 : undefined };
-  }, [search, tag, since, until, minMinutes]);
+    return { text: search, tag: tag || undefined, participant: participant || undefined, study: study || undefined, since: date(since, false), until: date(until, true), minDurationSec: minutes > 0 ? minutes * 60 : undefined };
+  }, [search, tag, participant, study, since, until, minMinutes]);
 
   const rows = useMemo(() => {
     const key = SORT_KEYS[sort.column];
@@ -92,6 +94,8 @@ export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCanc
     });
   }, [sessions, filter, sort]);
   const allTags = useMemo(() => [...new Set((sessions ?? []).flatMap((s) => s.tags))].sort((a, b) => a.localeCompare(b)), [sessions]);
+  const allParticipants = useMemo(() => distinctValues(sessions ?? [], (s) => s.participant), [sessions]);
+  const allStudies = useMemo(() => distinctValues(sessions ?? [], (s) => s.study), [sessions]);
 
   // The library's own jobs: exports and imports (re-analysis and re-timing show in the session's review).
   const libraryJobs = jobs.filter((j) => LIBRARY_JOBS.has(j.kind));
@@ -158,14 +162,9 @@ export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCanc
         <label className="field-inline">
           ≥ <input type="number" min={0} className="minutes" aria-label="Minimum duration in minutes" data-testid="library-min-minutes" value={minMinutes} onChange={(e) => setMinMinutes(e.target.value)} /> min
         </label>
-        <select aria-label="Tag" data-testid="library-tag" value={tag} onChange={(e) => setTag(e.target.value)}>
-          <option value="">any tag</option>
-          {allTags.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
+        <FilterSelect label="Participant" testId="library-participant" anyText="any participant" values={allParticipants} value={participant} onChange={setParticipant} />
+        <FilterSelect label="Study" testId="library-study" anyText="any study" values={allStudies} value={study} onChange={setStudy} />
+        <FilterSelect label="Tag" testId="library-tag" anyText="any tag" values={allTags} value={tag} onChange={setTag} />
         <span className="spacer" />
         <form
           className="field-inline"
@@ -289,5 +288,25 @@ function JobOutcome({ job }: { job: JobState }) {
     <span className="small export-error" data-testid="export-error">
       {job.error}
     </span>
+  );
+}
+
+/** The non-empty values sessions carry, once each (ignoring case), sorted. */
+function distinctValues(sessions: readonly SessionSummary[], of: (s: SessionSummary) => string): string[] {
+  const seen = new Map<string, string>();
+  for (const s of sessions) if (of(s) && !seen.has(of(s).toLowerCase())) seen.set(of(s).toLowerCase(), of(s));
+  return [...seen.values()].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+}
+
+function FilterSelect({ label, testId, anyText, values, value, onChange }: { label: string; testId: string; anyText: string; values: string[]; value: string; onChange(v: string): void }) {
+  return (
+    <select aria-label={label} data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">{anyText}</option>
+      {values.map((v) => (
+        <option key={v} value={v}>
+          {v}
+        </option>
+      ))}
+    </select>
   );
 }

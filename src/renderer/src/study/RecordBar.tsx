@@ -7,12 +7,13 @@ import { PreflightPanel } from './PreflightPanel';
 import { MarkerKeysDialog } from './MarkerKeysDialog';
 import { ProtocolEditor } from './ProtocolEditor';
 import type { Recording } from './use-recording';
+import type { StudyRecords } from './use-study-records';
 
 /** The picker's choice that opens the protocol editor. */
 const EDIT_PROTOCOLS = '\u0000edit';
 
-/** Session name and participant, a protocol to run, Record/Stop with a live indicator, and markers. */
-export function RecordBar({ rec, api }: { rec: Recording; api: VitalsApi }) {
+/** Session name, participant and study pickers, a protocol to run, Record/Stop with a live indicator, and markers. */
+export function RecordBar({ rec, api, records }: { rec: Recording; api: VitalsApi; records: StudyRecords }) {
   const recording = rec.active !== null;
   const [editing, setEditing] = useState(false);
   const [keysOpen, setKeysOpen] = useState(false);
@@ -42,9 +43,27 @@ export function RecordBar({ rec, api }: { rec: Recording; api: VitalsApi }) {
         onChange={(e) => rec.setParticipant(e.target.value)}
         disabled={recording}
         data-testid="record-participant"
-        aria-label="Participant ID"
+        aria-label="Participant ID (pick one, or type a new ID to add it)"
+        title="pick a participant, or type a new ID: it is added to the participants (Study view)"
         className="narrow"
+        list="record-participants"
+        maxLength={64}
       />
+      <datalist id="record-participants">
+        {records.participants.map((p) => (
+          <option key={p.id} value={p.id} />
+        ))}
+      </datalist>
+      <select value={rec.study} onChange={(e) => rec.setStudy(e.target.value)} disabled={recording} data-testid="record-study" aria-label="Study">
+        <option value="">no study</option>
+        {records.studies
+          .filter((s) => s.id !== null)
+          .map((s) => (
+            <option key={s.name} value={s.name}>
+              {s.name}
+            </option>
+          ))}
+      </select>
       <select
         value={rec.protocolName}
         onChange={(e) => (e.target.value === EDIT_PROTOCOLS ? setEditing(true) : rec.setProtocolName(e.target.value))}

@@ -4,13 +4,17 @@ import type { PreflightResult } from '../../../shared/preflight';
 import { PROTOCOL_EXTEND_S, type ProtocolControl, type ProtocolRunState, type StoredProtocol } from '../../../shared/protocol';
 import type { RecordingState, SessionSummary } from '../../../shared/types';
 import { loadMarkerLabels, saveMarkerLabels, type MarkerLabels, MARKER_KEYS } from './marker-keys';
+import type { StudyRecords } from './use-study-records';
 
 export interface Recording {
   name: string;
   participant: string;
+  /** A saved study's name, '' for none. */
+  study: string;
   markerText: string;
   setName(v: string): void;
   setParticipant(v: string): void;
+  setStudy(v: string): void;
   setMarkerText(v: string): void;
   /** The engine's current recording, if any. */
   active: RecordingState | null;
@@ -50,6 +54,7 @@ export interface Recording {
 
 interface Options {
   api: VitalsApi;
+  records: StudyRecords;
   active: RecordingState | null;
   preflight?: PreflightResult | null;
   protocolRun: ProtocolRunState | null;
@@ -59,9 +64,10 @@ interface Options {
 }
 
 /** Form state and commands of the record bar (shared with the keyboard shortcuts). */
-export function useRecording({ api, active, preflight = null, protocolRun, report, refreshStatus, onStopped }: Options): Recording {
+export function useRecording({ api, records, active, preflight = null, protocolRun, report, refreshStatus, onStopped }: Options): Recording {
   const [name, setName] = useState('');
   const [participant, setParticipant] = useState('');
+  const [study, setStudy] = useState('');
   const [markerText, setMarkerText] = useState('');
   const [busy, setBusy] = useState(false);
   const [markers, setMarkers] = useState(0);
@@ -107,10 +113,16 @@ export function useRecording({ api, active, preflight = null, protocolRun, repor
         const sessionName = name.trim() || `Session ${new Date().toLocaleString()}`;
         const picked = protocolName ? protocols.find((p) => p.name === protocolName)?.protocol : undefined;
         if (protocolName && !picked) throw new Error(`protocol "${protocolName}" is not in the library (any more): pick another`);
-        await api.startRecording({ name: sessionName, participant: participant.trim(), ...(picked ? { protocol: picked, openEnded } : {}), ...(preflightOverride ? { preflightOverride } : {}) });
+        const id = participant.trim();
+        // A new participant ID typed in the picker becomes a record (its details can be added in the Study view).
+        if (id && !records.participants.some((p) => p.recorded && p.id.toLowerCase() === id.toLowerCase())) {
+          await api.saveParticipant({ id });
+          records.refresh();
+        }
+        await api.startRecording({ name: sessionName, participant: id, study, ...(picked ? { protocol: picked, openEnded } : {}), ...(preflightOverride ? { preflightOverride } : {}) });
         setMarkers(0);
       }),
-    [run, api, name, participant, protocolName, protocols, openEnded],
+    [run, api, name, participant, study, records, protocolName, protocols, openEnded],
   );
   const start = useCallback(() => startWith(), [startWith]);
   const startOverriding = useCallback((reason: string) => startWith(reason), [startWith]);
@@ -205,9 +217,11 @@ export function useRecording({ api, active, preflight = null, protocolRun, repor
     toast,
     name,
     participant,
+    study,
     markerText,
     setName,
     setParticipant,
+    setStudy,
     setMarkerText,
     active,
     busy,
