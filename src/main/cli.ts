@@ -11,7 +11,7 @@ import { isRecordingFile } from './analysis/offline/import-record';
 import { describeQueue } from '../shared/recording-queue';
 import { filterSessions, parseDate, type SessionFilter } from '../shared/session-library';
 import { EXPORT_FORMAT_IDS, EXPORT_FORMATS } from '../shared/export-formats';
-import type { ConnectOptions, DatasetRequest, EngineStatus, ExportFormat, ExportRange, JobKind, JobState } from '../shared/types';
+import type { ConnectOptions, ProtocolChoice, DatasetRequest, EngineStatus, ExportFormat, ExportRange, JobKind, JobState } from '../shared/types';
 import { DEFAULT_WORKERS } from './jobs/dataset-build';
 import { LABEL_SOURCES } from './storage/dataset-parts';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
@@ -41,7 +41,7 @@ Usage: vitalscope <command> [options]
 Commands:
   record    --device ID [--device ID ...] --seconds N [--name S] [--participant P]
             [--study NAME]                                  --study: a study added with studies add
-            [--baud N] [--protocol auto|vbp|text] [--rate HZ]
+            [--baud N] [--protocol auto|vbp|text|openbci-cyton] [--rate HZ]
             [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last.
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             ID: sim, serial:PATH (a USB serial port
@@ -257,7 +257,7 @@ async function record(args: string[]): Promise<number | void> {
   if (values.markers !== undefined && values.markers !== 'stdin') throw new UsageError(`--markers takes "stdin" (each line read becomes a marker), got "${values.markers}"`);
   const connectOptions: ConnectOptions = {
     baud: values.baud === undefined ? undefined : Math.round(number(values.baud, 'baud', 0, 50, 20_000_000)),
-    protocol,
+    protocol: protocol as ProtocolChoice,
     rate: values.rate === undefined ? undefined : number(values.rate, 'rate', 0, 0.001, 1_000_000),
     speed: number(values.speed, 'speed', MIN_SPEED, MIN_SPEED, MAX_SPEED),
   };
@@ -282,7 +282,7 @@ async function record(args: string[]): Promise<number | void> {
         const d = status.devices.find((x) => x.deviceId === id);
         if (d?.error) return `${id}: ${d.error}`;
         if (!d?.bytesReceived) return `${id}: no bytes received (is the board streaming? right --baud?)`;
-        if (!d.protocol) return `${id}: ${d.bytesReceived} bytes but neither VBP frames nor text lines (try --protocol, check --baud)`;
+        if (!d.protocol) return `${id}: ${d.bytesReceived} bytes but neither VBP frames, text lines nor Cyton packets (try --protocol, check --baud)`;
         return `${id}: ${d.protocol} data but no stream described yet${d.protocol === 'vbp' ? ' (no HELLO: does the firmware answer DESCRIBE?)' : ''}`;
       });
       throw new Error(`no streams within 5 s from ${why.join('; ')}`);

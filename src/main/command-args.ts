@@ -45,7 +45,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
       z
         .strictObject({
           baud: z.number().int().min(50).max(20_000_000).optional(),
-          protocol: z.enum(['auto', 'vbp', 'text']).optional(),
+          protocol: z.enum(['auto', 'vbp', 'text', 'openbci-cyton']).optional(),
           rate: z.number().positive().max(1_000_000).optional(),
           speed: z.number().min(1).max(10).optional(),
         })

@@ -2,8 +2,8 @@
 import type { PreflightResult } from './preflight';
 import type { ProtocolRunState } from './protocol';
 
-export type StreamKind = 'ecg' | 'ppg' | 'imu' | 'resp' | 'eda' | 'temp' | 'other';
-export const STREAM_KINDS: readonly StreamKind[] = ['ecg', 'ppg', 'imu', 'resp', 'eda', 'temp', 'other'];
+export type StreamKind = 'ecg' | 'ppg' | 'imu' | 'resp' | 'eda' | 'temp' | 'other' | 'eeg';
+export const STREAM_KINDS: readonly StreamKind[] = ['ecg', 'ppg', 'imu', 'resp', 'eda', 'temp', 'other', 'eeg'];
 
 export interface ChannelInfo {
   label: string;
@@ -93,7 +93,7 @@ export interface DeviceEntry {
 export interface ConnectOptions {
   /** Serial baud rate (default 115200; USB CDC boards ignore it). */
   baud?: number;
-  /** 'auto' (default) detects VBP frames or text lines from the first bytes. */
+  /** 'auto' (default) detects VBP frames, text lines or Cyton packets from the first bytes. */
   protocol?: ProtocolChoice;
   /** Text lines: the sample rate in Hz; estimated from arrival times when absent. */
   rate?: number;
@@ -124,8 +124,9 @@ export interface StreamStats {
   packetsLost: number;
 }
 
-/** How a board's bytes are read: VBP frames or text lines; 'auto' detects it on connect. */
-export type BoardProtocol = 'vbp' | 'text';
+/** How a board's bytes are read: VBP frames, text lines or OpenBCI Cyton packets; 'auto' detects it on connect. */
+export type BoardProtocol = 'vbp' | 'text' | 'openbci-cyton';
+export const BOARD_PROTOCOLS: readonly BoardProtocol[] = ['vbp', 'text', 'openbci-cyton'];
 export type ProtocolChoice = BoardProtocol | 'auto';
 
 export interface DeviceStats {

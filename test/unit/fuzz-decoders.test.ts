@@ -1,12 +1,16 @@
 /**
- * 10^7 random and mutated bytes through the VBP decoder and the text-line decoder, fed in random
- * pieces, with valid frames/lines between the garbage: nothing throws, the garbage is counted,
- * and every valid frame or line after it comes out. Seeded, so a failure reproduces.
+ * 10^7 random and mutated bytes through the VBP decoder, the text-line decoder and the OpenBCI
+ * Cyton decoder, fed in random pieces, with valid frames/lines/packets between the garbage:
+ * nothing throws, the garbage is counted, and every valid one after it comes out. Polar PMD
+ * notifications (one frame each, no byte stream) are fuzzed as random and mutated frames. Seeded,
+ * so a failure reproduces.
  */
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../src/main/devices/simulator/signals/prng';
 import { VbpDecoder, encodeData, type VbpPacket } from '../../src/main/protocols/vbp';
 import { TextLineDecoder, type TextRecord } from '../../src/main/protocols/text-lines';
+import { CYTON_HEADER, CytonDecoder, encodeCytonPacket, type CytonPacket } from '../../src/main/protocols/openbci-cyton';
+import { PmdStreamState, decodePmdData } from '../../src/main/protocols/polar-pmd';
 
 const GARBAGE_BYTES = 10_000_000;
 const MARK_STREAM = 7;
@@ -125,5 +129,97 @@ describe('fuzzing the stream decoders (10^7 bytes each)', () => {
     expect(decoder.parseErrors).toBe(errors.length);
     expect(errors.length).toBeGreaterThan(1000);
     expect(errors.every((e) => e.kind === 'error' && e.reason.length > 0 && e.line.length <= 1024)).toBe(true);
+  });
+
+  it('OpenBCI Cyton: garbage and damaged packets are counted, every packet the next header confirms decodes', () => {
+    const f = fuzzer(0xc7701);
+    const bytes = new Uint8Array(GARBAGE_BYTES + 4_000_000);
+    // Valid packets carry their ordinal in channel 1 and its negation in channel 8.
+    const mark = (k: number) => encodeCytonPacket(k, [k, 1, 2, 3, 4, 5, 6, -k]);
+    let at = 0;
+    let garbage = 0;
+    let valid = 0;
+    let runs = 0;
+    const starts: number[] = [];
+    while (garbage < GARBAGE_BYTES) {
+      const roll = f.int(3);
+      if (roll === 0) {
+        const n = Math.min(1 + f.int(3000), GARBAGE_BYTES - garbage);
+        at = f.garbage(bytes, at, n);
+        // A stray header that would frame a valid packet's bytes as its own is 1 in 4096 of them;
+        // the decoder cannot tell it from a packet, so it is kept out of the last bytes before one.
+        for (let i = Math.max(at - n, at - 33); i < at; i++) if (bytes[i] === CYTON_HEADER) bytes[i] = 0x00;
+        garbage += n;
+        runs++;
+      } else if (roll === 1) {
+        // A packet with another header byte, a footer outside 0xC0-0xCF, or cut short before its
+        // last channel (a cut packet whose next byte looks like a footer cannot be told from a real one).
+        const damage = f.int(3);
+        const packet = mark(f.int(1 << 20)).subarray(0, damage === 2 ? 1 + f.int(25) : 33);
+        if (damage === 0) packet[0] ^= 1 + f.int(255);
+        else if (damage === 1) packet[32] ^= (1 + f.int(15)) << 4;
+        for (let i = 1; i < packet.length; i++) if (packet[i] === CYTON_HEADER) packet[i] = 0x00;
+        bytes.set(packet, at);
+        at += packet.length;
+        garbage += packet.length;
+        runs++;
+      } else {
+        for (let r = 1 + f.int(4); r > 0; r--, valid++) {
+          starts.push(at);
+          bytes.set(mark(valid), at);
+          at += 33;
+        }
+      }
+    }
+    // The last packet is confirmed by a next header.
+    bytes[at++] = CYTON_HEADER;
+    const decoder = new CytonDecoder();
+    const packets = feed<CytonPacket>(bytes.subarray(0, at), 3, (piece) => decoder.push(piece));
+    const uv = packets[0].eeg[1];
+    const marks = packets.filter((p) => Math.abs(p.eeg[0] + p.eeg[7]) < 1e-9 && Math.abs(p.eeg[2] - 2 * uv) < 1e-9);
+    // A packet is confirmed by the header after it: one followed by garbage is dropped with it.
+    const confirmed = starts.map((s, k) => (bytes[s + 33] === CYTON_HEADER ? k : -1)).filter((k) => k >= 0);
+    expect(confirmed.length).toBeGreaterThan(valid * 0.25);
+    expect(marks.map((p) => Math.round(p.eeg[0] / uv))).toEqual(confirmed);
+    // Back-to-back garbage and damaged packets make one run of unframed bytes.
+    expect(decoder.errors.framing).toBeGreaterThan(runs * 0.2);
+    expect(decoder.errors.framing).toBeLessThanOrEqual(runs);
+    expect(decoder.errors.skippedBytes).toBeGreaterThan(GARBAGE_BYTES * 0.5);
+  });
+
+  it('Polar PMD: random and mutated notifications decode or give an error, never throw', () => {
+    const f = fuzzer(0x9d0);
+    const state = new PmdStreamState();
+    const valid = [
+      '00 00 94 35 77 00 00 00 00 00 02 80 ff 02 80 00',
+      '02 01 00 00 00 00 00 00 00 80 01 00 fe ff 03 00 03 02 f9 08 01',
+      '03 01 00 00 00 00 00 00 00 00 3c e8 03 0a 00 06',
+      '01 01 00 00 00 00 00 00 00 00 01 00 00 ff ff ff 00 00 80 10 00 00',
+    ].map((s) => Uint8Array.from(s.split(' '), (b) => parseInt(b, 16)));
+    let frames = 0;
+    let errors = 0;
+    for (let k = 0; k < 30_000; k++) {
+      let bytes: Uint8Array;
+      const roll = f.int(3);
+      if (roll === 0) {
+        bytes = new Uint8Array(f.int(240));
+        f.garbage(bytes, 0, bytes.length);
+      } else if (roll === 1) {
+        bytes = f.mutate(valid[f.int(valid.length)], false);
+        if (f.int(2)) bytes = bytes.subarray(0, f.int(bytes.length));
+      } else bytes = valid[f.int(valid.length)];
+      const r = decodePmdData(bytes);
+      if (r.ok) {
+        frames++;
+        expect(r.frame.data.every((c) => c.length === r.frame.n && c.every(Number.isFinite))).toBe(true);
+      } else {
+        errors++;
+        expect(r.error.length).toBeGreaterThan(0);
+      }
+      expect(state.push(bytes, 130) === null).toBe(!r.ok);
+    }
+    expect(frames).toBeGreaterThan(9_000);
+    expect(errors).toBeGreaterThan(9_000);
+    expect(state.errors).toBe(errors);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DETECT_MAX_BYTES, ProtocolDetector, detectProtocol } from '../../src/main/protocols/detect';
 import { SimulatedBoard } from '../../src/main/devices/simulator/board';
+import { encodeCytonPacket } from '../../src/main/protocols/openbci-cyton';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -29,5 +30,19 @@ describe('protocol detection', () => {
     expect(detectProtocol(binary)).toBe('vbp');
     const noZeros = new Uint8Array(DETECT_MAX_BYTES).fill(0x41);
     expect(detectProtocol(noZeros)).toBe('text');
+  });
+
+  it('recognises an OpenBCI Cyton only after a few consecutive packets, joined mid-packet', () => {
+    const packets = Array.from({ length: 6 }, (_, k) => encodeCytonPacket(250 + k, [k, -k, 0, 1, 2, 3, 4, 5], k === 0 ? [1, 2, 3] : undefined));
+    const stream = new Uint8Array(packets.length * 33);
+    packets.forEach((p, k) => stream.set(p, k * 33));
+    const d = new ProtocolDetector();
+    // Three packets (and the header confirming the third) are not yet enough.
+    expect(d.push(stream.subarray(10, 4 * 33 + 1))).toBeNull();
+    expect(d.push(stream.subarray(4 * 33 + 1))).toBe('openbci-cyton');
+    // Packets whose sample numbers jump about are not a Cyton stream (yet).
+    const jumbled = new Uint8Array(6 * 33);
+    [0, 5, 9, 40, 41, 100].forEach((k, i) => jumbled.set(encodeCytonPacket(k, [1, 2, 3, 4, 5, 6, 7, 8]), i * 33));
+    expect(detectProtocol(jumbled)).toBeNull();
   });
 });

@@ -3,6 +3,8 @@ import type { ByteTransport } from '../devices/transport';
 import { ProtocolDetector } from '../protocols/detect';
 import { PacketType, encodeCommand } from '../protocols/vbp';
 import type { DeviceDescriptor } from '../protocols/vbp';
+import { CYTON_START } from '../protocols/openbci-cyton';
+import { CytonDevice } from './cyton-device';
 import type { HostClock } from './host-clock';
 import type { StreamBus } from './stream-bus';
 import { TextDevice } from './text-device';
@@ -48,7 +50,7 @@ const RAW_LINES = 50;
 export class BoardConnection {
   readonly id: string;
   private pipe: ByteTransport | null;
-  private device: VbpDevice | TextDevice | null = null;
+  private device: VbpDevice | TextDevice | CytonDevice | null = null;
   private detector: ProtocolDetector | null = null;
   private pending: { bytes: Uint8Array; arrival: number }[] = [];
   private readonly rawRing = new Uint8Array(RAW_BYTES);
@@ -76,15 +78,25 @@ export class BoardConnection {
     const choice = this.options.protocol ?? 'auto';
     if (choice === 'auto') {
       this.detector = new ProtocolDetector();
-      // A VBP board may wait for START before it says anything; a text board ignores these bytes.
-      this.write(encodeCommand(PacketType.DESCRIBE));
-      this.write(encodeCommand(PacketType.START));
+      this.probe();
     } else this.useProtocol(choice);
     this.wire(this.pipe!);
   }
 
   get protocol(): BoardProtocol | undefined {
+    if (this.device instanceof CytonDevice) return 'openbci-cyton';
     return this.device instanceof VbpDevice ? 'vbp' : this.device instanceof TextDevice ? 'text' : undefined;
+  }
+
+  /**
+   * While detecting: a VBP board may wait for START before it says anything, a Cyton for `b`. The
+   * VBP commands hold no Cyton command letter; the `b` goes last, closed by a 0x00 so a VBP board
+   * drops it as one bad frame. A text board ignores all of it.
+   */
+  private probe(): void {
+    this.write(encodeCommand(PacketType.DESCRIBE));
+    this.write(encodeCommand(PacketType.START));
+    this.write(Uint8Array.of(CYTON_START, 0));
   }
 
   async close(): Promise<void> {
@@ -101,6 +113,7 @@ export class BoardConnection {
   descriptorJson(): DeviceDescriptor | Record<string, unknown> | null {
     if (this.device instanceof VbpDevice) return this.device.descriptorJson();
     if (this.device instanceof TextDevice) return { protocol: 'text', port: this.options.port ?? null };
+    if (this.device instanceof CytonDevice) return { protocol: 'openbci-cyton', port: this.options.port ?? null };
     return null;
   }
 
@@ -137,17 +150,28 @@ export class BoardConnection {
     const count = Math.min(this.rawLength, RAW_BYTES);
     const hex: string[] = [];
     for (let i = 0; i < count; i++) hex.push(this.rawRing[(start + i) % RAW_BYTES].toString(16).padStart(2, '0'));
-    const lines = this.protocol === 'vbp' ? [] : [...this.lines];
+    const lines = this.binary ? [] : [...this.lines];
     if (this.device instanceof TextDevice) lines.push(...this.device.recentErrors.map((e) => `! ${e}`));
     return { deviceId: this.id, protocol: this.protocol, bytesReceived: this.bytesReceived, hex: hex.join(' '), lines };
   }
 
-  private useProtocol(protocol: BoardProtocol): void {
+  /** VBP and Cyton bytes are binary: the raw view shows them as hex, never as lines. */
+  private get binary(): boolean {
+    return this.protocol === 'vbp' || this.protocol === 'openbci-cyton';
+  }
+
+  /** `detected`: found by the detector, after the probe already asked the board to stream. */
+  private useProtocol(protocol: BoardProtocol, detected = false): void {
     const { id, label, transport, bus, now } = this.options;
     if (protocol === 'vbp') {
       const device = new VbpDevice({ id, label, transport, bus, now, pipe: { write: (b) => this.write(b) }, sync: this.options.sync ?? {} });
       this.device = device;
       device.begin();
+    } else if (protocol === 'openbci-cyton') {
+      const device = new CytonDevice({ id, label, transport, bus, now, pipe: { write: (b) => this.write(b) } });
+      this.device = device;
+      // Detected: it is streaming already (the probe's `b`).
+      if (!detected) device.begin();
     } else {
       this.device = new TextDevice({ id, label, transport, bus, now, rate: this.options.rate });
     }
@@ -183,7 +207,7 @@ export class BoardConnection {
     const found = this.detector!.push(bytes);
     if (!found) return;
     this.detector = null;
-    this.useProtocol(found);
+    this.useProtocol(found, true);
     const pending = this.pending;
     this.pending = [];
     for (const p of pending) this.device!.receive(p.bytes, p.arrival);
@@ -194,7 +218,7 @@ export class BoardConnection {
     this.bytesReceived += bytes.length;
     const from = Math.max(0, bytes.length - RAW_BYTES);
     for (let i = from; i < bytes.length; i++) this.rawRing[this.rawLength++ % RAW_BYTES] = bytes[i];
-    if (this.protocol === 'vbp') return;
+    if (this.binary) return;
     const text = this.partialLine + this.text.decode(bytes, { stream: true });
     const parts = text.split('\n');
     this.partialLine = parts.pop()!.slice(-200);
@@ -247,10 +271,7 @@ export class BoardConnection {
     this.wire(pipe);
     const restoredAt = this.options.now();
     if (this.device) this.device.linkRestored(this.lostAt, restoredAt, this.attempt);
-    else if (this.detector) {
-      this.write(encodeCommand(PacketType.DESCRIBE));
-      this.write(encodeCommand(PacketType.START));
-    }
+    else if (this.detector) this.probe();
     this.options.onChange?.();
   }
 }

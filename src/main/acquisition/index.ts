@@ -7,3 +7,4 @@ export { concatRun, contiguousRuns } from './chunk-runs';
 export { SyncedClock } from './synced-clock';
 export { TextDevice } from './text-device';
 export { BoardConnection, type BoardConnectionOptions } from './board-connection';
+export { CytonDevice } from './cyton-device';

@@ -1,17 +1,24 @@
 /**
  * Protocol auto-detection on connect: looks at a board's first bytes and tells VBP frames from
- * text lines. Pure. VBP wins as soon as one frame passes its CRC; text needs a few complete lines
- * of printable characters and no 0x00 (which text never contains and VBP ends every frame with).
+ * text lines and OpenBCI Cyton packets. Pure. A Cyton needs a few packets in a row, each framed by
+ * 0xA0 ... 0xCX and the next header, with consecutive sample numbers (a binary VBP stream cannot
+ * keep that up by chance); VBP wins as soon as one frame passes its CRC; text needs a few complete
+ * lines of printable characters and no 0x00 (which text never contains and VBP ends every frame with).
  */
 import type { BoardProtocol } from '../../shared/types';
+import { CytonDecoder } from './openbci-cyton';
 import { VbpDecoder } from './vbp/decoder';
 
 /** Past this many bytes without a decision, guess from the 0x00 delimiters alone. */
 export const DETECT_MAX_BYTES = 4096;
 const TEXT_LINES_NEEDED = 3;
+const CYTON_PACKETS_NEEDED = 4;
 
 export class ProtocolDetector {
   private readonly vbp = new VbpDecoder();
+  private readonly cyton = new CytonDecoder();
+  /** Cyton packets in a row whose sample numbers follow one another. */
+  private cytonRun = 0;
   private bytes = 0;
   private zeros = 0;
   private printable = 0;
@@ -19,6 +26,8 @@ export class ProtocolDetector {
 
   /** Feeds bytes; returns the protocol once it is clear, else null (feed more). */
   push(bytes: Uint8Array): BoardProtocol | null {
+    for (const p of this.cyton.push(bytes)) this.cytonRun = p.lost === 0 ? this.cytonRun + 1 : 1;
+    if (this.cytonRun >= CYTON_PACKETS_NEEDED) return 'openbci-cyton';
     if (this.vbp.push(bytes).length > 0) return 'vbp';
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i];

@@ -1,6 +1,6 @@
 /**
  * What `vitalscope record` adds for studies: `--protocol FILE.json` (or a saved protocol's name)
- * beside the board's `--protocol auto|vbp|text`, each step announced on stderr as it starts, and
+ * beside the board's `--protocol auto|vbp|text|openbci-cyton`, each step announced on stderr as it starts, and
  * `--markers stdin`, where every line read becomes a marker at the time it arrives.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,17 +8,18 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Protocol, ProtocolRunState } from '../../shared/protocol';
-import type { ProtocolChoice } from '../../shared/types';
+import { BOARD_PROTOCOLS, type ProtocolChoice } from '../../shared/types';
 import type { Engine } from '../engine-api';
 import { ProtocolLibrary, parseProtocolText, protocolsDir } from './protocol';
 
-const BOARD_PROTOCOLS: readonly string[] = ['auto', 'vbp', 'text'];
+/** The values of --protocol that name the board's wire protocol; any other names a study protocol. */
+const WIRE_PROTOCOLS: readonly string[] = ['auto', ...BOARD_PROTOCOLS];
 
 /** `--protocol` values: the board's wire protocol (auto, vbp, text) and a study protocol (a .json file, or a saved one's name). */
 export function protocolFlags(values: readonly string[], dbPath: string): { board: ProtocolChoice; study: Protocol | null } {
-  const board = values.filter((v) => BOARD_PROTOCOLS.includes(v));
-  const study = values.filter((v) => !BOARD_PROTOCOLS.includes(v));
-  if (board.length > 1 || study.length > 1) throw new Error(`--protocol is given twice for the same thing (${values.join(', ')}): once auto|vbp|text for the board, once FILE.json for a study protocol`);
+  const board = values.filter((v) => WIRE_PROTOCOLS.includes(v));
+  const study = values.filter((v) => !WIRE_PROTOCOLS.includes(v));
+  if (board.length > 1 || study.length > 1) throw new Error(`--protocol is given twice for the same thing (${values.join(', ')}): once auto|vbp|text|openbci-cyton for the board, once FILE.json for a study protocol`);
   return { board: (board[0] ?? 'auto') as ProtocolChoice, study: study.length ? studyProtocol(study[0], dbPath) : null };
 }
 
@@ -28,7 +29,7 @@ function studyProtocol(value: string, dbPath: string): Protocol {
   if (value.endsWith('.json')) throw new Error(`--protocol ${value}: there is no such file`);
   const library = new ProtocolLibrary(protocolsDir(dbPath));
   if (library.list().some((p) => p.name === value)) return library.get(value);
-  throw new Error(`--protocol "${value}" is neither the board's protocol (auto, vbp, text), nor a protocol file (.json), nor a protocol saved in ${library.dir}`);
+  throw new Error(`--protocol "${value}" is neither the board's protocol (${WIRE_PROTOCOLS.join(', ')}), nor a protocol file (.json), nor a protocol saved in ${library.dir}`);
 }
 
 /** Says each step on stderr as it starts, and when the protocol is done; returns the unsubscribe. */

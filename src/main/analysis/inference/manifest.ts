@@ -20,7 +20,7 @@ const signalInput = z.strictObject({
   name: z.string().min(1).max(100),
   source: z.literal('signal'),
   /** The kind of stream it is fed from. */
-  kind: z.enum(['ecg', 'ppg', 'imu', 'resp', 'eda', 'temp', 'other']),
+  kind: z.enum(['ecg', 'ppg', 'imu', 'resp', 'eda', 'temp', 'other', 'eeg']),
   /** Channels taken from the stream, from its first. */
   channels: z.number().int().min(1).max(64),
   /** The model's sample rate, Hz: the stream is resampled to it. */

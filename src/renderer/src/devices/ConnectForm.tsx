@@ -24,7 +24,7 @@ interface Props {
   disabled?: boolean;
 }
 
-/** Baud rate, protocol (auto / VBP / text lines) and, for text lines, the sample rate. */
+/** Baud rate, protocol (auto / VBP / text lines / OpenBCI Cyton) and, for text lines, the sample rate. */
 export function SerialSettingsForm({ id, settings, onChange, disabled }: Props) {
   return (
     <div className="serial-settings">
@@ -54,9 +54,10 @@ export function SerialSettingsForm({ id, settings, onChange, disabled }: Props) 
           <option value="auto">auto</option>
           <option value="vbp">VBP</option>
           <option value="text">text lines</option>
+          <option value="openbci-cyton">OpenBCI Cyton</option>
         </select>
       </label>
-      {settings.protocol !== 'vbp' ? (
+      {settings.protocol === 'auto' || settings.protocol === 'text' ? (
         <label title="Text lines: samples per second (empty: estimated from arrival times)">
           Rate{' '}
           <input

@@ -6,6 +6,9 @@ interface Props {
   streams: readonly StreamInfo[];
 }
 
+/** How the link row names a protocol (others: upper case, as VBP). */
+const PROTOCOL_NAMES: Record<string, string> = { text: 'text lines', 'openbci-cyton': 'OpenBCI Cyton' };
+
 /** Clock, decoder and per-stream rate/loss statistics of one connected device. */
 export function DeviceStatsCard({ stats, streams }: Props) {
   const d = stats.descriptor;
@@ -31,7 +34,7 @@ export function DeviceStatsCard({ stats, streams }: Props) {
           <>
             <dt>Link</dt>
             <dd className="mono">
-              {[stats.protocol === 'text' ? 'text lines' : stats.protocol?.toUpperCase(), stats.port ? `${stats.port.path} @ ${stats.port.baud}` : undefined]
+              {[PROTOCOL_NAMES[stats.protocol ?? ''] ?? stats.protocol?.toUpperCase(), stats.port ? `${stats.port.path} @ ${stats.port.baud}` : undefined]
                 .filter(Boolean)
                 .join(' · ')}
               {stats.bytesReceived !== undefined ? ` · ${formatCount(stats.bytesReceived)} B` : ''}

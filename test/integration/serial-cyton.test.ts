@@ -1,0 +1,99 @@
+// An OpenBCI Cyton on a real pty (a fake board behind socat): recorded through the CLI with
+// --protocol openbci-cyton and auto-detected, scaled to µV at 250 Hz, with a sample-number skip
+// recorded as a gap with its lost count.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CYTON_ACCEL_G_PER_COUNT, cytonMicrovoltsPerCount } from '../../src/main/protocols/openbci-cyton';
+import { Library } from '../../src/main/storage';
+import { FAKE_CYTON_ACCEL, FakeCyton, fakeCytonCounts } from '../helpers/fake-cyton';
+import { PtyLink } from '../helpers/serial-rig';
+import { findTool } from '../helpers/system-tool';
+import { tempDir } from '../helpers/temp-dir';
+
+const socat = findTool('socat', { envVar: 'SOCAT', install: 'apt-get install socat (macOS: brew install socat)' });
+const run = promisify(execFile);
+const cli = join(__dirname, '../../src/main/cli.ts');
+
+describe.skipIf(!socat)('OpenBCI Cyton over a serial pty', () => {
+  const dir = tempDir('serial-cyton');
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  });
+  afterAll(() => dir.cleanup());
+
+  async function cyton(name: string, loss?: { skipAt: number; skipCount: number }): Promise<FakeCyton> {
+    const link = new PtyLink(socat!, dir.path, name);
+    await link.up();
+    const board = new FakeCyton(link, loss);
+    await board.plug();
+    cleanups.push(async () => {
+      await board.stop();
+      await link.down();
+    });
+    return board;
+  }
+
+  async function record(db: string, board: FakeCyton, ...flags: string[]): Promise<number> {
+    const rec = await run(process.execPath, ['--import', 'tsx', cli, 'record', '--db', db, '--device', `serial:${board.link.hostPath}`, '--seconds', '2', ...flags]);
+    return Number(rec.stdout.trim().split('\n').pop());
+  }
+
+  it('records EEG in µV at 250 Hz and the accelerometer in g, and a skip of 3 samples as a gap of 3', async () => {
+    const board = await cyton('cyton', { skipAt: 100, skipCount: 3 });
+    const db = join(dir.path, 'cyton.db');
+    const sessionId = await record(db, board, '--protocol', 'openbci-cyton');
+    expect(board.commands).toMatch(/^b.*s/);
+    const library = new Library(db);
+    try {
+      const session = library.session(sessionId)!;
+      const eeg = session.streams.find((s) => s.name === 'eeg')!;
+      expect(eeg).toMatchObject({ kind: 'eeg', rate: 250 });
+      expect(eeg.channels).toEqual(Array.from({ length: 8 }, (_, c) => ({ label: `ch${c + 1}`, unit: 'µV' })));
+      const chunks = [...library.chunks(eeg.id)];
+      const samples = chunks.reduce((n, c) => n + c.n, 0);
+      // 2 s of recording at 250 Hz (the board streams from before the recording starts).
+      expect(samples).toBeGreaterThan(400);
+      const uv = cytonMicrovoltsPerCount(24);
+      // Sample index i is board sample i (the board started at 0 when it read `b`): values match their counts.
+      for (const c of chunks) {
+        for (let i = 0; i < c.n; i += 17) {
+          for (const ch of [0, 3, 7]) expect(c.data[ch * c.n + i]).toBeCloseTo(fakeCytonCounts(c.index + i)[ch] * uv, 6);
+        }
+        expect(c.dt).toBeCloseTo(1 / 250, 5);
+      }
+      expect(chunks.some((c) => c.index <= 99 && c.index + c.n >= 100)).toBe(true);
+      expect(chunks.every((c) => c.index + c.n <= 100 || c.index >= 103)).toBe(true);
+      const gaps = library.events(sessionId).filter((e) => e.kind === 'gap');
+      expect(gaps).toMatchObject([{ lost: 3, text: '3 samples lost (sample number skipped)' }]);
+      const accel = session.streams.find((s) => s.name === 'accel')!;
+      expect(accel).toMatchObject({ kind: 'imu', rate: 25 });
+      expect(accel.channels.map((c) => c.unit)).toEqual(['g', 'g', 'g']);
+      const readings = [...library.chunks(accel.id)];
+      expect(readings.reduce((n, c) => n + c.n, 0)).toBeGreaterThan(40);
+      const first = readings[0];
+      // Channel-major: x, y, z of the first reading.
+      for (let axis = 0; axis < 3; axis++) expect(first.data[axis * first.n]).toBeCloseTo(FAKE_CYTON_ACCEL[axis] * CYTON_ACCEL_G_PER_COUNT, 6);
+    } finally {
+      library.close();
+    }
+  });
+
+  it('detects a Cyton from its packets when no protocol is given', async () => {
+    const board = await cyton('auto');
+    const db = join(dir.path, 'auto.db');
+    const sessionId = await record(db, board);
+    const library = new Library(db);
+    try {
+      const session = library.session(sessionId)!;
+      expect(session.streams.filter((s) => !s.derivedFrom).map((s) => s.name).sort()).toEqual(['accel', 'eeg']);
+      const eeg = session.streams.find((s) => s.name === 'eeg')!;
+      expect([...library.chunks(eeg.id)].reduce((n, c) => n + c.n, 0)).toBeGreaterThan(400);
+      expect(library.events(sessionId).filter((e) => e.kind === 'gap')).toEqual([]);
+    } finally {
+      library.close();
+    }
+  });
+});
