@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Prng } from '../../src/main/devices/simulator/signals/prng';
 import { VbpDecoder, encodeData, type VbpPacket } from '../../src/main/protocols/vbp';
 import { TextLineDecoder, type TextRecord } from '../../src/main/protocols/text-lines';
+import { HeartRateDecodeError, decodeHeartRateMeasurement, encodeHeartRateMeasurement } from '../../src/main/protocols/heart-rate-service';
 
 const GARBAGE_BYTES = 10_000_000;
 const MARK_STREAM = 7;
@@ -125,5 +126,25 @@ describe('fuzzing the stream decoders (10^7 bytes each)', () => {
     expect(decoder.parseErrors).toBe(errors.length);
     expect(errors.length).toBeGreaterThan(1000);
     expect(errors.every((e) => e.kind === 'error' && e.reason.length > 0 && e.line.length <= 1024)).toBe(true);
+  });
+
+  it('Heart Rate Measurement: 10^5 random and mutated values give a measurement that fits their length, or the decoder\'s own error', () => {
+    const f = fuzzer(0x4852);
+    let refused = 0;
+    for (let k = 0; k < 100_000; k++) {
+      const valid = encodeHeartRateMeasurement({ bpm: 30 + f.int(300), contact: 'detected', ...(f.int(2) ? { energyJ: f.int(65536) * 1000 } : {}), rrMs: Array.from({ length: f.int(9) }, () => 300 + f.int(1500)) });
+      const value = k % 2 ? f.mutate(valid, false).subarray(0, f.int(valid.length + 1)) : (() => { const v = new Uint8Array(f.int(24)); f.garbage(v, 0, v.length); return v; })();
+      if (k % 3 === 0) expect(decodeHeartRateMeasurement(valid).bpm).toBe(valid[0] & 1 ? valid[1] | (valid[2] << 8) : valid[1]);
+      try {
+        const m = decodeHeartRateMeasurement(value);
+        const header = 1 + (value[0] & 1 ? 2 : 1) + (value[0] & 8 ? 2 : 0);
+        expect(m.rrMs.length).toBe(value[0] & 0x10 ? (value.length - header) / 2 : 0);
+        expect(m.rrMs.every((r) => r >= 0 && r < 64_000)).toBe(true);
+      } catch (error) {
+        expect(error).toBeInstanceOf(HeartRateDecodeError);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(1000);
   });
 });
