@@ -38,19 +38,19 @@ export class FakeGattPeripheral implements GattPeripheral {
     return this.services;
   }
 
-  async subscribe(service: string, characteristic: string, mode: 'notify' | 'indicate', listener: (value: Uint8Array) => void): Promise<void> {
+  async subscribe(_service: string, characteristic: string, mode: 'notify' | 'indicate', listener: (value: Uint8Array) => void): Promise<void> {
     this.calls.push(`subscribe ${characteristic.slice(0, 8)} ${mode}`);
     this.listeners.set(characteristic, listener);
   }
 
-  async read(service: string, characteristic: string): Promise<Uint8Array> {
+  async read(_service: string, characteristic: string): Promise<Uint8Array> {
     this.calls.push(`read ${characteristic.slice(0, 8)}`);
     const value = this.values[characteristic];
     if (!value) throw new Error(`no value for ${characteristic}`);
     return value;
   }
 
-  async write(service: string, characteristic: string, value: Uint8Array, withResponse: boolean): Promise<void> {
+  async write(_service: string, characteristic: string, value: Uint8Array, withResponse: boolean): Promise<void> {
     this.calls.push(`write ${characteristic.slice(0, 8)} ${Buffer.from(value).toString('hex')}${withResponse ? '' : ' (no response)'}`);
   }
 
