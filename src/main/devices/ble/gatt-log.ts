@@ -3,7 +3,8 @@
  * `{"t": seconds, "service": "<uuid>", "characteristic": "<uuid>", "value": "<hex>"}`, UUIDs in
  * lowercase 128-bit form, `t` from the start of the log.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 export interface GattLogEntry {
   t: number;
@@ -74,4 +75,11 @@ export class GattLogWriter {
   close(): Promise<void> {
     return new Promise((resolve) => this.out.end(resolve));
   }
+}
+
+/** Where a capture goes: `file` as given, or with none (the UI's button) a new file in `dir` named by the device and the time. */
+export function captureFile(file: string, dir: string, deviceId: string): string {
+  if (file.trim()) return resolve(file.trim());
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `gatt-${deviceId.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
 }
