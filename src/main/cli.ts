@@ -16,6 +16,9 @@ import { DEFAULT_WORKERS } from './jobs/dataset-build';
 import { LABEL_SOURCES } from './storage/dataset-parts';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
 import { startPtyBoard } from './devices/simulator/pty-board';
+import { STRAP_ID } from './devices/simulator/strap-peripheral';
+import { BLE_PREFIX, bleCentral } from './devices/ble/noble-central';
+import { BLE_REPLAY_PREFIX } from './devices/ble/replay-peripheral';
 import { TICK_MS } from './devices/simulator/sim-transport';
 import { hostNow } from './acquisition/host-clock';
 import { MAX_SPEED, MIN_SPEED, playbackSessionId } from './acquisition/playback-device';
@@ -48,6 +51,11 @@ Commands:
                                                             or any pty, e.g. serial:/dev/ttyACM0), or
                                                             playback:SESSION-ID (a recorded session
                                                             replayed live; ends when it has played)
+                                                            Bluetooth LE: ble:ADDRESS_OR_NAME (a Heart Rate
+                                                            strap or a Nordic UART board), ble-replay:FILE.jsonl
+                                                            (a GATT log played through the same drivers), or
+                                                            sim:strap (a simulated chest strap sharing sim's heart)
+            [--capture FILE.jsonl]                          log the BLE device's GATT notifications (replayable)
             [--speed 1-10]                                  playback speed, x real time (default 1)
             [--protocol FILE.json|NAME]                     run a study protocol (a file, or one saved in the
                                                             library); the recording lasts as long as its steps
@@ -117,6 +125,8 @@ ${exportFormatHelp()}
   devices   [--json]                                        list devices: serial ports (USB VID:PID,
                                                             manufacturer), the simulator, and recorded
                                                             sessions to play back (playback:ID)
+  devices   --ble [--seconds N] [--json]                    scan N s (default 5) for Bluetooth LE devices we can
+                                                            drive; no adapter: exit 1 with the reason
   analyze   INPUT [--signal L|I] [--rate HZ] [--kind LABEL=KIND] --json   analyse a WFDB .hea, .csv or session id
             [--ppg-polarity auto|volume|intensity]          which way up the PPG is (default: detected)
   infer     MODEL INPUT [--json|--csv] [--rate HZ]          run an ONNX model (manifest MODEL.json beside it) over a
@@ -236,17 +246,21 @@ async function record(args: string[]): Promise<number | void> {
     rate: { type: 'string' },
     speed: { type: 'string' },
     fast: { type: 'boolean' },
+    capture: { type: 'string' },
     ...simulatorFlags,
     ...storageFlags,
   });
   const devices = [...new Set(values.device ?? [])];
+  const bleDevices = devices.filter(isGattDeviceId);
   if (devices.length === 0) throw new UsageError('--device is required (e.g. --device sim or --device serial:/dev/ttyACM0)');
   for (const id of devices) {
-    if (id !== 'sim' && !/^serial:.+/.test(id) && playbackSessionId(id) === null) {
-      throw new UsageError(`--device "${id}" is not a device id: use sim, serial:PATH or playback:SESSION-ID (see vitalscope devices)`);
+    if (id !== 'sim' && !/^serial:.+/.test(id) && playbackSessionId(id) === null && !isGattDeviceId(id)) {
+      throw new UsageError(`--device "${id}" is not a device id: use sim, sim:strap, serial:PATH, ble:ADDRESS_OR_NAME, ble-replay:FILE.jsonl or playback:SESSION-ID (see vitalscope devices)`);
     }
   }
-  if (values.fast && devices.some((id) => id !== 'sim')) throw new UsageError('--fast runs the simulated board on virtual time: use it with --device sim only');
+  if (values.fast && devices.some((id) => id !== 'sim' && id !== STRAP_ID)) throw new UsageError('--fast runs the simulated devices on virtual time: use it with --device sim and sim:strap only');
+  const liveBle = devices.filter((id) => id.startsWith('ble:'));
+  if (values.capture !== undefined && bleDevices.length !== 1) throw new UsageError(`--capture FILE.jsonl logs one Bluetooth LE device's notifications: give exactly one ble:, ble-replay: or sim:strap device, not ${bleDevices.length}`);
   if (values.preflight !== (values.require !== undefined)) throw new UsageError('--require KIND,... and --preflight go together: the streams to check, and the check');
   const required = values.require === undefined ? [] : requiredStreams(values.require);
   if (values.preflight && required.length === 0) throw new UsageError('--require needs at least one stream kind or name (e.g. ecg,ppg)');
@@ -265,7 +279,12 @@ async function record(args: string[]): Promise<number | void> {
   // The process exits right after: the session is re-timed at stop, not in a job that exit would cancel.
   const engine = await createEngine({ dbPath: dbPath(values.db), simulator: simulatorOptions(values), ...storageOptions(values), virtualTime, finishSessionsInJobs: false });
   try {
-    for (const id of devices) await engine.connect(id, connectOptions);
+    for (const id of devices) {
+      await engine.connect(id, connectOptions).catch((error: Error) => {
+        throw new Error(liveBle.includes(id) ? `cannot connect ${id}: ${error.message}` : error.message);
+      });
+    }
+    if (values.capture !== undefined) process.stderr.write(`capturing ${bleDevices[0]}'s GATT notifications to ${await engine.captureGatt(bleDevices[0], values.capture)}\n`);
     // On virtual time the board says HELLO at its first delivery.
     virtualTime?.step(FAST_STEP_S);
     // Give every board a moment to describe its streams (HELLO, or a text board's rate estimate).
@@ -332,6 +351,10 @@ async function record(args: string[]): Promise<number | void> {
   } finally {
     await engine.close();
   }
+}
+
+function isGattDeviceId(id: string): boolean {
+  return id === STRAP_ID || (id.startsWith(BLE_PREFIX) && id.length > BLE_PREFIX.length) || (id.startsWith(BLE_REPLAY_PREFIX) && id.length > BLE_REPLAY_PREFIX.length);
 }
 
 /** Virtual seconds per step of `record --fast`: the simulator's real-time delivery interval, so the clock model sees the same. */
@@ -739,7 +762,9 @@ async function serve(args: string[]): Promise<void> {
 }
 
 async function devices(args: string[]): Promise<void> {
-  const { values } = parse(args, { json: { type: 'boolean' } });
+  const { values } = parse(args, { json: { type: 'boolean' }, ble: { type: 'boolean' }, seconds: { type: 'string' } });
+  if (values.ble) return scanBle(number(values.seconds, 'seconds', 5, 0.5, 60), values.json ?? false);
+  if (values.seconds !== undefined) throw new UsageError('--seconds goes with --ble (how long to scan)');
   // The library's sessions are playback devices; listing never creates a library that is not there.
   const library = dbPath(values.db);
   const engine = await createEngine({ dbPath: existsSync(library) ? library : ':memory:' });
@@ -754,6 +779,20 @@ async function devices(args: string[]): Promise<void> {
     }
   } finally {
     await engine.close();
+  }
+}
+
+/** `devices --ble`: scans and lists what we can drive; without a usable adapter, exit 1 with the reason. */
+async function scanBle(seconds: number, json: boolean): Promise<void> {
+  const central = bleCentral();
+  const state = await central.state();
+  if (state.state !== 'ready') throw new Error(`Bluetooth unavailable: ${state.reason}`);
+  if (!json) process.stderr.write(`scanning for ${seconds} s...\n`);
+  const found = await central.scan(seconds);
+  if (json) process.stdout.write(JSON.stringify(found, null, 2) + '\n');
+  else {
+    for (const d of found) process.stdout.write(`ble:${d.address}\t${d.name || '(no name)'}\t${d.rssi} dBm\t${d.drivers.join(', ')}\n`);
+    if (found.length === 0) process.stderr.write('no Bluetooth LE device with a Heart Rate, Polar PMD or Nordic UART service found\n');
   }
 }
 

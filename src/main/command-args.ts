@@ -71,6 +71,9 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
     ]),
   ]),
   getRaw: z.tuple([z.string().min(1).max(1000)]),
+  bleState: z.tuple([]),
+  scanBle: z.tuple([z.number().gt(0).max(60)]),
+  captureGatt: z.tuple([z.string().min(1).max(1000), z.string().max(4096).nullable()]),
   exportSession: z.tuple([
     sessionId,
     z.strictObject({

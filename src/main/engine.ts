@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MODEL_IMPORT_MAX_BYTES, SESSION_FILE_UPLOAD_MAX_BYTES, type LiveFrame, type PsdResult, type RecordOptions, type UploadedImport } from '../shared/api';
+import type { BleAdapterState, BleScanResult } from '../shared/ble';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from '../shared/model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from '../shared/review';
 import type { ConnectOptions, DatasetRequest, DeviceEntry, EngineStatus, ExportRequest, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
@@ -10,6 +11,8 @@ import type { Participant, ParticipantEntry, StudyEntry, StudyInput } from '../s
 import { EXPORT_FORMATS } from '../shared/export-formats';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
+import { GattConnection } from './acquisition/gatt-connection';
+import { bleCentral } from './devices/ble/noble-central';
 import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';
 import type { VirtualTime } from './acquisition/virtual-time';
 import { AnalysisHost } from './analysis/analysis-host';
@@ -20,6 +23,7 @@ import { importedRecordSession } from './analysis/offline/import-record';
 import { bundledModelPath } from './analysis/inference/bundled-model';
 import { checkModelRun } from './analysis/inference/session-run';
 import { DeviceCatalog, type SimulatorOptions } from './devices';
+import { captureFile } from './devices/ble/gatt-log';
 import type { SerialPortEntry } from './devices/serial';
 import type { Engine, EngineListener, EngineOptions } from './engine-api';
 import { recordCompanions } from './formats/wfdb';
@@ -101,7 +105,7 @@ class VitalsEngine implements Engine {
     },
   });
   private readonly catalog: DeviceCatalog;
-  private readonly devices = new Map<string, BoardConnection | PlaybackDevice>();
+  private readonly devices = new Map<string, BoardConnection | GattConnection | PlaybackDevice>();
   private readonly connecting = new Set<string>();
   private readonly reconnect: Partial<ReconnectPolicy> | undefined;
   private readonly listeners = new Set<EngineListener>();
@@ -168,16 +172,21 @@ class VitalsEngine implements Engine {
     this.connecting.add(deviceId);
     try {
       const device = playbackSessionId(deviceId) === null ? await this.openBoard(deviceId, options) : this.openPlayback(deviceId, options);
+      // A BLE device's first connection must succeed for connect to (its setup is awaited); a board's pipe is already open.
+      await device.start();
       this.devices.set(deviceId, device);
-      device.start();
     } finally {
       this.connecting.delete(deviceId);
     }
     this.pushStatus();
   }
 
-  private async openBoard(deviceId: string, options: ConnectOptions): Promise<BoardConnection> {
+  private async openBoard(deviceId: string, options: ConnectOptions): Promise<BoardConnection | GattConnection> {
     const opened = await this.catalog.open(deviceId, options);
+    if ('gatt' in opened) {
+      const { open, reconnects } = opened.gatt;
+      return new GattConnection({ id: deviceId, label: opened.label, transport: opened.transport, open, reconnects, bus: this.bus, now: this.now, reconnect: this.reconnect, onChange: () => this.pushStatus() });
+    }
     return new BoardConnection({
       id: deviceId,
       label: opened.label,
@@ -205,6 +214,21 @@ class VitalsEngine implements Engine {
     const session = sessionOrThrow(this.library, sessionId);
     const { duration } = sessionDetail(this.library, sessionId);
     return new PlaybackDevice({ id: deviceId, library: this.library, session, duration, speed, bus: this.bus, now: this.now, onChange: () => this.pushStatus() });
+  }
+
+  async bleState(): Promise<BleAdapterState> {
+    return bleCentral().state();
+  }
+
+  async scanBle(seconds: number): Promise<BleScanResult[]> {
+    if (!(seconds > 0 && seconds <= 60)) throw new Error(`a Bluetooth scan lasts from 0 to 60 s, got ${seconds}`);
+    return bleCentral().scan(seconds);
+  }
+
+  async captureGatt(deviceId: string, file: string | null): Promise<string | null> {
+    const device = this.devices.get(deviceId);
+    if (!(device instanceof GattConnection)) throw new Error(`${deviceId} is not a connected Bluetooth LE device: only those have a GATT log to capture`);
+    return device.setCapture(file === null ? null : captureFile(file, this.exportsDir, deviceId));
   }
 
   async getRaw(deviceId: string): Promise<RawView> {

@@ -1,5 +1,6 @@
 import type { PreflightResult } from './preflight';
 import type { StepSummary } from './step-summary';
+import type { BleAdapterState, BleScanResult } from './ble';
 import type { EvaluationListing, StoredEvaluation } from './evaluation';
 import type { Participant, ParticipantEntry, StudyEntry, StudyInput } from './study';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
@@ -69,6 +70,12 @@ export interface VitalsCommands {
   controlProtocol(command: ProtocolControl): Promise<ProtocolRunState>;
   /** The last bytes/lines a connected device sent, for the raw view. */
   getRaw(deviceId: string): Promise<RawView>;
+  /** The Bluetooth adapter's state, and why it is unusable when it is. */
+  bleState(): Promise<BleAdapterState>;
+  /** Scans for `seconds` (up to 60) for BLE devices we can drive (Heart Rate, Polar PMD, Nordic UART). */
+  scanBle(seconds: number): Promise<BleScanResult[]>;
+  /** Starts capturing a connected BLE device's GATT notifications to a JSONL log (`file` empty: a new one in the exports folder), or stops (null); resolves with the file. */
+  captureGatt(deviceId: string, file: string | null): Promise<string | null>;
   /**
    * Starts a job exporting a recorded session in `request.format` (see EXPORT_FORMATS: CSV files or
    * WFDB records in a folder, one EDF+/BDF+ file, or a Parquet folder) into the library's exports folder. Its progress and outcome
@@ -306,6 +313,9 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'deleteStudy',
   'setSessionStudy',
   'setSessionParticipant',
+  'bleState',
+  'scanBle',
+  'captureGatt',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

@@ -1,6 +1,7 @@
 /** Domain types shared by the engine, the faces and the renderer. No Node, no DOM. */
 import type { PreflightResult } from './preflight';
 import type { ProtocolRunState } from './protocol';
+import type { BleLinkStats } from './ble';
 
 export type StreamKind = 'ecg' | 'ppg' | 'imu' | 'resp' | 'eda' | 'temp' | 'other' | 'eeg';
 export const STREAM_KINDS: readonly StreamKind[] = ['ecg', 'ppg', 'imu', 'resp', 'eda', 'temp', 'other', 'eeg'];
@@ -162,6 +163,8 @@ export interface DeviceStats {
   streams: StreamStats[];
   /** A playback device: where it is in the session it replays. */
   playback?: PlaybackProgress;
+  /** A Bluetooth LE device: its link (address, drivers, RSSI, battery, sensor contact, capture). */
+  ble?: BleLinkStats;
 }
 
 export interface PlaybackProgress {

@@ -11,6 +11,7 @@ import { VbpDecoder, encodeData, type VbpPacket } from '../../src/main/protocols
 import { TextLineDecoder, type TextRecord } from '../../src/main/protocols/text-lines';
 import { CYTON_HEADER, CytonDecoder, encodeCytonPacket, type CytonPacket } from '../../src/main/protocols/openbci-cyton';
 import { PmdStreamState, decodePmdData } from '../../src/main/protocols/polar-pmd';
+import { HeartRateDecodeError, decodeHeartRateMeasurement, encodeHeartRateMeasurement } from '../../src/main/protocols/heart-rate-service';
 
 const GARBAGE_BYTES = 10_000_000;
 const MARK_STREAM = 7;
@@ -221,5 +222,25 @@ describe('fuzzing the stream decoders (10^7 bytes each)', () => {
     expect(frames).toBeGreaterThan(9_000);
     expect(errors).toBeGreaterThan(9_000);
     expect(state.errors).toBe(errors);
+  });
+
+  it('Heart Rate Measurement: 10^5 random and mutated values give a measurement that fits their length, or the decoder\'s own error', () => {
+    const f = fuzzer(0x4852);
+    let refused = 0;
+    for (let k = 0; k < 100_000; k++) {
+      const valid = encodeHeartRateMeasurement({ bpm: 30 + f.int(300), contact: 'detected', ...(f.int(2) ? { energyJ: f.int(65536) * 1000 } : {}), rrMs: Array.from({ length: f.int(9) }, () => 300 + f.int(1500)) });
+      const value = k % 2 ? f.mutate(valid, false).subarray(0, f.int(valid.length + 1)) : (() => { const v = new Uint8Array(f.int(24)); f.garbage(v, 0, v.length); return v; })();
+      if (k % 3 === 0) expect(decodeHeartRateMeasurement(valid).bpm).toBe(valid[0] & 1 ? valid[1] | (valid[2] << 8) : valid[1]);
+      try {
+        const m = decodeHeartRateMeasurement(value);
+        const header = 1 + (value[0] & 1 ? 2 : 1) + (value[0] & 8 ? 2 : 0);
+        expect(m.rrMs.length).toBe(value[0] & 0x10 ? (value.length - header) / 2 : 0);
+        expect(m.rrMs.every((r) => r >= 0 && r < 64_000)).toBe(true);
+      } catch (error) {
+        expect(error).toBeInstanceOf(HeartRateDecodeError);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(1000);
   });
 });

@@ -3,6 +3,11 @@ import { DEFAULT_BAUD, SERIAL_PREFIX, findReturnedPort, listSerialPorts, openSer
 import type { SimulatorOptions } from './simulator/board';
 import { SimTransport } from './simulator/sim-transport';
 import type { ByteTransport } from './transport';
+import type { GattPeripheral } from './ble/gatt';
+import { BLE_PREFIX, bleCentral } from './ble/noble-central';
+import { BLE_REPLAY_PREFIX, ReplayPeripheral, readGattLog } from './ble/replay-peripheral';
+import { STRAP_ID, SimulatedStrap } from './simulator/strap-peripheral';
+import { DEFAULT_SIMULATOR } from './simulator/board';
 import { PLAYBACK_PREFIX, playbackLabel } from '../acquisition/playback-device';
 import type { VirtualTime } from '../acquisition/virtual-time';
 
@@ -21,6 +26,13 @@ export interface OpenedDevice {
   reopen?: () => Promise<ByteTransport>;
   /** Serial settings of a serial device. */
   port?: { path: string; baud: number };
+}
+
+/** A Bluetooth LE device (a radio's, a replayed log, the simulated strap): its GATT peripheral, found again for each reconnect. */
+export interface OpenedGattDevice {
+  label: string;
+  transport: TransportKind;
+  gatt: { open: () => Promise<GattPeripheral>; reconnects: boolean };
 }
 
 /** A recorded session that can be played back as a device. */
@@ -49,13 +61,16 @@ const LIST_CACHE_MS = 500;
 export class DeviceCatalog {
   private cached: { at: number; ports: SerialPortEntry[] } | null = null;
   private scanError: string | null = null;
+  /** The embedded board last opened: the simulated strap shares its heart. */
+  private simBoard: SimTransport | null = null;
 
   constructor(private readonly options: DeviceCatalogOptions) {}
 
   async list(): Promise<Omit<DeviceEntry, 'connected'>[]> {
     const sim: Omit<DeviceEntry, 'connected'> = { id: SIMULATOR_ID, label: 'Simulated board', transport: 'sim', detail: 'in-process board speaking VBP' };
+    const strap: Omit<DeviceEntry, 'connected'> = { id: STRAP_ID, label: 'Simulated chest strap', transport: 'sim', detail: "Heart Rate Service strap sharing the simulated board's heart" };
     const ports = await this.ports();
-    return [sim, ...ports.map(serialEntry), ...(this.options.sessions?.() ?? []).map(playbackEntry)];
+    return [sim, strap, ...ports.map(serialEntry), ...(this.options.sessions?.() ?? []).map(playbackEntry)];
   }
 
   /** Why the last port scan failed, if it did (shown by `vitalscope devices`). */
@@ -63,10 +78,30 @@ export class DeviceCatalog {
     return this.scanError;
   }
 
-  async open(id: string, options: ConnectOptions = {}): Promise<OpenedDevice> {
+  async open(id: string, options: ConnectOptions = {}): Promise<OpenedDevice | OpenedGattDevice> {
+    const { now, virtualTime } = this.options;
     if (id === SIMULATOR_ID) {
-      const pipe = new SimTransport(this.options.simulator ?? {}, this.options.now, this.options.virtualTime);
+      const pipe = new SimTransport(this.options.simulator ?? {}, now, virtualTime);
+      this.simBoard = pipe;
       return { label: pipe.label, transport: 'sim', pipe };
+    }
+    if (id === STRAP_ID) {
+      const heart = { ...DEFAULT_SIMULATOR, ...this.options.simulator, heartOrigin: this.simBoard?.startedAt ?? now() };
+      return { label: 'Simulated chest strap', transport: 'sim', gatt: { open: async () => new SimulatedStrap(heart, now, virtualTime), reconnects: false } };
+    }
+    if (id.startsWith(BLE_REPLAY_PREFIX) && id.length > BLE_REPLAY_PREFIX.length) {
+      const file = id.slice(BLE_REPLAY_PREFIX.length);
+      const entries = readGattLog(file);
+      const peripheral = new ReplayPeripheral(file, entries, now, virtualTime);
+      return { label: peripheral.name, transport: 'ble', gatt: { open: async () => peripheral, reconnects: false } };
+    }
+    if (id.startsWith(BLE_PREFIX) && id.length > BLE_PREFIX.length) {
+      const wanted = id.slice(BLE_PREFIX.length);
+      const first = await bleCentral().peripheral(wanted);
+      let opened = false;
+      // The first open hands over the peripheral found; a reconnect finds it again (its address may be random).
+      const open = async () => (opened ? bleCentral().peripheral(wanted) : ((opened = true), first));
+      return { label: first.name || first.address, transport: 'ble', gatt: { open, reconnects: true } };
     }
     if (id.startsWith(SERIAL_PREFIX) && id.length > SERIAL_PREFIX.length) {
       const path = id.slice(SERIAL_PREFIX.length);
@@ -86,7 +121,9 @@ export class DeviceCatalog {
       const label = known ? serialEntry(known).label : path.replace(/^\/dev\//, '');
       return { label, transport: 'serial', pipe, reopen, port: { path, baud } };
     }
-    throw new Error(`unknown device "${id}": expected ${SIMULATOR_ID}, ${SERIAL_PREFIX}<port path> (e.g. ${SERIAL_PREFIX}/dev/ttyACM0) or ${PLAYBACK_PREFIX}<session id>`);
+    throw new Error(
+      `unknown device "${id}": expected ${SIMULATOR_ID}, ${STRAP_ID}, ${SERIAL_PREFIX}<port path> (e.g. ${SERIAL_PREFIX}/dev/ttyACM0), ${BLE_PREFIX}<address or name>, ${BLE_REPLAY_PREFIX}<file.jsonl> or ${PLAYBACK_PREFIX}<session id>`,
+    );
   }
 
   private async ports(): Promise<SerialPortEntry[]> {

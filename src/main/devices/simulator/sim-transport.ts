@@ -1,9 +1,9 @@
 import type { VirtualTime } from '../../acquisition/virtual-time';
+import { startTicking } from '../ticker';
 import type { ByteTransport } from '../transport';
 import { SimulatedBoard, type SimulatorOptions } from './board';
 
-/** How often the embedded board hands over its bytes, ms: like a USB CDC poll interval. */
-export const TICK_MS = 10;
+export { TICK_MS } from '../ticker';
 
 /**
  * The embedded simulated board as a byte pipe: a timer advances the board to the current host
@@ -12,11 +12,11 @@ export const TICK_MS = 10;
 export class SimTransport implements ByteTransport {
   readonly label = 'Simulated board';
   readonly board: SimulatedBoard;
-  private timer: NodeJS.Timeout | null = null;
   private dataListener: ((bytes: Uint8Array) => void) | null = null;
   private closeListener: ((error?: Error) => void) | null = null;
-  private readonly startedAt: number;
-  private unstep: (() => void) | null = null;
+  /** Host time of the board's power-up: its true time 0, and its heart's (the simulated strap shares it). */
+  readonly startedAt: number;
+  private stop: (() => void) | null = null;
 
   /** `steps`: deliver at each step of a virtual clock instead of on a timer (runs faster than real time). */
   constructor(
@@ -34,8 +34,7 @@ export class SimTransport implements ByteTransport {
 
   onData(listener: (bytes: Uint8Array) => void): void {
     this.dataListener = listener;
-    if (this.steps) this.unstep ??= this.steps.onStep(() => this.tick());
-    else this.timer ??= setInterval(() => this.tick(), TICK_MS);
+    this.stop ??= startTicking(() => this.tick(), this.steps);
   }
 
   onClose(listener: (error?: Error) => void): void {
@@ -43,10 +42,8 @@ export class SimTransport implements ByteTransport {
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    this.unstep?.();
-    this.unstep = null;
+    this.stop?.();
+    this.stop = null;
     this.closeListener?.();
   }
 

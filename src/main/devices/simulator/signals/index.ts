@@ -52,6 +52,11 @@ const HEAVY_ECG_NOISE_UV = 150;
 const HEAVY_PPG_NOISE_OF_AC = 0.5;
 const HEAVY_IMU_NOISE_GAIN = 4;
 
+/** The heart of a simulated body: the same seed gives the same beats to the board's ECG and PPG and to the simulated strap. */
+export function createHeart(o: Pick<PhysiologyOptions, 'seed' | 'hrBpm' | 'respRateBpm'>): BeatRhythm {
+  return new BeatRhythm({ seed: deriveSeed(o.seed, 1), hrBpm: o.hrBpm, respRateBpm: o.respRateBpm });
+}
+
 export class PhysiologySimulator {
   readonly options: PhysiologyOptions;
   readonly rhythm: BeatRhythm;
@@ -63,7 +68,7 @@ export class PhysiologySimulator {
   constructor(options: Partial<PhysiologyOptions> = {}) {
     const o = (this.options = { ...DEFAULT_PHYSIOLOGY, ...options });
     if (!(o.noise >= 0)) throw new RangeError('noise must be >= 0');
-    this.rhythm = new BeatRhythm({ seed: deriveSeed(o.seed, 1), hrBpm: o.hrBpm, respRateBpm: o.respRateBpm });
+    this.rhythm = createHeart(o);
     this.activity = new ActivitySchedule({ seed: deriveSeed(o.seed, 2) });
     const motion = o.motionArtifacts ? this.activity : null;
     this.ecg = new EcgSynth(this.rhythm, {
