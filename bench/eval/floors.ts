@@ -50,8 +50,10 @@ export const FLOORS: Floor[] = [
   // 99.09 / 99.39 measured over 329 beats (one beat is 0.3 %).
   { figure: 'NSTDB 118e24 + 118e12: gross Se', path: ['ecg', 'gross', 'nstdb', 'se'], atLeast: 98.7, unit: '%', data: NSTDB },
   { figure: 'NSTDB 118e24 + 118e12: gross +P', path: ['ecg', 'gross', 'nstdb', 'ppv'], atLeast: 99.0, unit: '%', data: NSTDB },
-  // 2.80 measured (TROIKA: 2.34).
-  { figure: 'SPC 2015 recordings 1-6: mean PPG HR MAE', path: ['ppg', 'meanMae'], atMost: 3.0, unit: 'bpm', data: SPC2015 },
+  // Leave-one-recording-out (the headline): 2.26 measured (per recording 4.03, 1.98, 1.93, 1.46,
+  // 2.03, 2.14); in-sample with the defaults 1.98 (TROIKA: 2.34).
+  { figure: 'SPC 2015 recordings 1-6: LORO mean PPG HR MAE', path: ['ppg', 'loro', 'meanMae'], atMost: 2.35, unit: 'bpm', data: SPC2015 },
+  { figure: 'SPC 2015 recordings 1-6: in-sample mean PPG HR MAE', path: ['ppg', 'meanMae'], atMost: 2.1, unit: 'bpm', data: SPC2015 },
   // 0.29-1.73 % measured.
   ...OXFORD.map((f) => ({
     figure: `Oxford ${f.replace(/_\d+\.csv$/, '')}: step count error`,
