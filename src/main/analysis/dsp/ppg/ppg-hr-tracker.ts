@@ -84,7 +84,7 @@ export const DEFAULT_HR_TRACKER: Omit<HrTrackerOptions, 'fs'> = {
   jumpCost: 3,
   coastBpm: 4,
   coastRel: 0.5,
-  minConcentration: 0.15,
+  minConcentration: 0.2,
   accPeakRel: 0.3,
 };
 
