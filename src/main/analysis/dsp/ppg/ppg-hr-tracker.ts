@@ -75,13 +75,16 @@ export const DEFAULT_HR_TRACKER: Omit<HrTrackerOptions, 'fs'> = {
   maxBpm: 200,
   motionG: 0.02,
   avgWindows: 3,
-  wienerGain: 10,
+  wienerGain: 3,
   harmonicGain: 1,
   notchBpm: 3.75,
   notchLines: 2,
   maxStepBpm: 8,
-  stepCost: 0.03,
-  jumpCost: 3,
+  stepCost: 0.02,
+  // SPC 2015 cannot tell a jump cost of 3 from 5; at 3 the path jumps to a low-frequency artifact
+  // during a 10 s pulse dropout (Challenge 2015 a103l), at 5 it bridges it, and a pulse that moved
+  // elsewhere is still re-acquired after about 5 windows (10 s) of evidence.
+  jumpCost: 5,
   coastBpm: 4,
   coastRel: 0.5,
   minConcentration: 0.2,
@@ -178,7 +181,7 @@ export class PpgHrTracker {
     });
     this.avg = this.average(this.avg, raw);
     const motion = this.noise ? localPeaks(this.noise, this.lo, nb - 1, o.accPeakRel).map((j) => j * this.df) : [];
-    this.notch(clean, motion);
+    this.notch(clean, motion, ppg[0]?.length ?? 0);
 
     const best = this.path.step(clean.subarray(this.lo, this.hi + 1));
     const k = best + this.lo;
@@ -207,16 +210,26 @@ export class PpgHrTracker {
   /**
    * Removes what is left of the strongest motion lines and their 2nd harmonics (TROIKA's spectral
    * peak exclusion): the Wiener weight only scales a line down, and one far stronger than the
-   * pulse still outshines it. The half-width defaults to half an 8 s window's Rayleigh resolution.
+   * pulse still outshines it. The PPG peak within +-`notchBpm` of a line goes with its whole lobe
+   * (down to the minima either side, at most a main lobe, 2 / T Hz, away), so that the lobe's
+   * slopes do not become peaks of their own.
    */
-  private notch(p: Float64Array, motion: number[]): void {
+  private notch(p: Float64Array, motion: number[], windowLength: number): void {
     const o = this.options;
     if (!(o.notchBpm > 0)) return;
+    const lobe = Math.ceil((2 * o.nfft) / Math.max(1, windowLength));
     const lines = motion.slice(0, o.notchLines).flatMap((m) => [m, 2 * m]);
     for (const m of lines) {
-      const a = Math.max(0, Math.ceil((m - o.notchBpm) / this.df)),
-        b = Math.min(p.length - 1, Math.floor((m + o.notchBpm) / this.df));
-      for (let k = a; k <= b; k++) p[k] = 0;
+      const a = Math.max(1, Math.ceil((m - o.notchBpm) / this.df)),
+        b = Math.min(p.length - 2, Math.floor((m + o.notchBpm) / this.df));
+      if (a > b) continue;
+      let top = a;
+      for (let k = a; k <= b; k++) if (p[k] > p[top]) top = k;
+      let lo = top,
+        hi = top;
+      while (lo > Math.max(1, top - lobe) && p[lo - 1] <= p[lo]) lo--;
+      while (hi < Math.min(p.length - 2, top + lobe) && p[hi + 1] <= p[hi]) hi++;
+      for (let k = Math.min(lo, a); k <= Math.max(hi, b); k++) p[k] = 0;
     }
   }
 
