@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { wienerSuppress, withSecondHarmonic } from '../../src/main/analysis/dsp/ppg/motion-wiener';
 import { OnlineViterbi } from '../../src/main/analysis/dsp/ppg/online-viterbi';
 import { PpgHrTracker } from '../../src/main/analysis/dsp/ppg/ppg-hr-tracker';
+import { PpgPipeline } from '../../src/main/analysis/pipelines';
 import { Prng } from '../../src/main/devices/simulator/signals/prng';
 
 const bump = (n: number, at: number, height: number, width = 3) => Float64Array.from({ length: n }, (_, k) => height * Math.exp(-0.5 * ((k - at) / width) ** 2));
@@ -96,5 +97,48 @@ describe('PPG HR tracker: coasting flag', () => {
     const est = windows((t) => Math.sin(2 * Math.PI * 1.3 * t) + 0.3 * Math.sin(2 * Math.PI * 2.6 * t), 20);
     expect(est.every((e) => !e.coasting)).toBe(true);
     for (const e of est) expect(Math.abs(e.bpm - 78)).toBeLessThan(1);
+  });
+});
+
+describe('PPG HR tracker: recovery after losing the beat', () => {
+  it('re-acquires a pulse that moved while it was away, within a few windows', () => {
+    const fs = 25;
+    const rng = new Prng(3);
+    // 40 s at 70 bpm, 6 s of noise only (sensor lifted), then 40 s at 130 bpm.
+    const hrAt = (t: number) => (t < 40 ? 70 : t < 46 ? NaN : 130);
+    const n = 86 * fs;
+    const x = new Float64Array(n);
+    let phase = 0;
+    for (let i = 0; i < n; i++) {
+      const hr = hrAt(i / fs);
+      if (Number.isFinite(hr)) phase += (2 * Math.PI * hr) / 60 / fs;
+      x[i] = (Number.isFinite(hr) ? Math.sin(phase) : 0) + 0.2 * rng.gaussian();
+    }
+    const tracker = new PpgHrTracker({ fs });
+    const late: number[] = [];
+    for (let end = 8 * fs; end <= n; end += 2 * fs) {
+      const est = tracker.estimate([x.subarray(end - 8 * fs, end)], []);
+      if (end / fs >= 46 + 8 + 12) late.push(est.bpm);
+    }
+    // From 12 s after the whole window holds the new pulse, it is on it.
+    expect(late.length).toBeGreaterThan(5);
+    for (const b of late) expect(Math.abs(b - 130)).toBeLessThan(2);
+  });
+});
+
+describe('PPG pipeline: coasting per window', () => {
+  it('marks the windows of a noise-only PPG as coasting, and those of a clean pulse as measured', () => {
+    const fs = 100;
+    const rng = new Prng(5);
+    const run = (make: (t: number) => number) => {
+      const pipe = new PpgPipeline(fs, { labels: ['green'], polarity: 'volume' });
+      const x = Float64Array.from({ length: 60 * fs }, (_, i) => 1000 + make(i / fs));
+      return pipe.push(x, x.length).windows;
+    };
+    const noise = run(() => 20 * rng.gaussian());
+    const pulse = run((t) => 20 * Math.sin(2 * Math.PI * 1.2 * t));
+    expect(noise.filter((w) => w.coasting).length / noise.length).toBeGreaterThan(0.8);
+    expect(pulse.filter((w) => w.coasting).length).toBe(0);
+    for (const w of pulse.slice(2)) expect(Math.abs(w.bpm - 72)).toBeLessThan(1.5);
   });
 });
