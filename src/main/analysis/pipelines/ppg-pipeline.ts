@@ -1,7 +1,8 @@
 /**
- * Streaming PPG analysis: systolic peaks, heart rate robust to motion (spectral tracking with
- * accelerometer suppression), SpO2 by ratio of ratios with perfusion index, and a quality class
- * per window. Windows of 8 s every 2 s (as the IEEE SPC 2015 protocol). The PPG and accelerometer
+ * Streaming PPG analysis: systolic peaks, heart rate robust to motion (Wiener suppression of the
+ * accelerometer's frequencies and a causal Viterbi path, dsp/ppg/ppg-hr-tracker.ts) with a flag
+ * for windows where it is coasting, SpO2 by ratio of ratios with perfusion index, and a quality
+ * class per window. Windows of 8 s every 2 s (as the IEEE SPC 2015 protocol). The PPG and accelerometer
  * are low-passed and decimated to 25 Hz for the spectral work; peaks use the native rate. Lost
  * samples of either are announced with `lost` / `lostAcc` and bridged (see gap-bridge.ts); each
  * window says how much of it was lost, and one that lost more than MAX_MISSING is poor.
