@@ -2,7 +2,8 @@
  * Evaluation on real recordings in ../shared/data (never copied into the repo):
  *  - ECG: beat detection, +-150 ms matching, Se / +P per record and gross (MIT-BIH 100, 102, 104,
  *    105, 106, 108; SVDB 800; NSTDB 118e24 / 118e12 reported separately);
- *  - PPG: heart-rate MAE per 8 s window (every 2 s) on IEEE SPC 2015 training recordings;
+ *  - PPG: heart-rate MAE per 8 s window (every 2 s) on IEEE SPC 2015 training recordings,
+ *    leave-one-recording-out cross-validated (bench/eval/ppg.ts);
  *  - IMU: steps on the Oxford step-counter data, tuned on its optimisation set, reported on its
  *    validation files and leave-one-placement-out: bench/eval/steps.ts;
  *  - held-out checks on recordings never used during development (BIDMC 01, Challenge 2015
@@ -16,10 +17,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { analyzeEcg, analyzePpg } from '../src/main/analysis/offline/analyze';
-import { loadInput, readWfdbRecord } from '../src/main/analysis/offline/load-input';
+import { analyzeEcg } from '../src/main/analysis/offline/analyze';
+import { readWfdbRecord } from '../src/main/analysis/offline/load-input';
 import { beatSamples, parseMitAnnotations } from '../src/main/formats/wfdb';
 import { evalHeldOut } from './eval/heldout';
+import { evalPpg } from './eval/ppg';
 import { evalQrsHeldOut, recordFiles } from './eval/qrs-heldout';
 import { evalSteps } from './eval/steps';
 import { checkFloors, describeFloor, ecgFiles, MITDB_CH0_RECORDS } from './eval/floors';
@@ -84,42 +86,6 @@ function evalEcg(): void {
   results.ecg = { toleranceMs: 150, perRecord, gross: Object.fromEntries(Object.entries(gross).map(([k, g]) => [k, { ...g, se: se(g), ppv: ppv(g) }])) };
 }
 
-function evalPpg(): void {
-  const dir = 'ppg/spc2015';
-  if (!has(dir)) return;
-  const files = readdirSync(join(DATA, dir)).filter((f) => /^DATA_\d+_TYPE\d+\.csv$/.test(f)).sort();
-  const rows: (string | number)[][] = [];
-  const per: Record<string, unknown> = {};
-  let sumMae = 0;
-  for (const f of files) {
-    const trace = `${dir}/${f.replace('.csv', '_BPMtrace.csv')}`;
-    if (!has(trace)) continue;
-    const input = loadInput(join(DATA, dir, f));
-    const ppg = input.streams.find((s) => s.kind === 'ppg')!;
-    const imu = input.streams.find((s) => s.kind === 'imu');
-    const res = analyzePpg(ppg, imu, ppg.channels[0]);
-    const ref = csvInts(trace, 2);
-    const n = Math.min(ref.length, res.windows.length);
-    let err = 0;
-    const byQ = { good: [0, 0], fair: [0, 0], poor: [0, 0] };
-    for (let i = 0; i < n; i++) {
-      const e = Math.abs(res.windows[i].bpm - ref[i]);
-      err += Number.isFinite(e) ? e : ref[i];
-      const q = byQ[res.windows[i].quality];
-      q[0] += e;
-      q[1]++;
-    }
-    const mae = err / Math.max(1, n);
-    sumMae += mae;
-    const qs = (k: keyof typeof byQ) => `${byQ[k][1]}${byQ[k][1] ? ` (${(byQ[k][0] / byQ[k][1]).toFixed(1)})` : ''}`;
-    rows.push([f.replace('.csv', ''), n, mae, qs('good'), qs('fair'), qs('poor')]);
-    per[f] = { windows: n, mae, quality: byQ };
-  }
-  const avg = sumMae / Math.max(1, rows.length);
-  console.log('\nPPG heart rate, IEEE SPC 2015 (8 s windows every 2 s; all windows count, poor ones hold the tracked value)');
-  console.log(table(['recording', 'windows', 'MAE bpm', 'good (MAE)', 'fair (MAE)', 'poor (MAE)'], rows));
-  console.log(`mean MAE over recordings: ${avg.toFixed(2)} bpm (target <= 3; TROIKA paper: 2.34 on all 12)`);
-  results.ppg = { perRecording: per, meanMae: avg };
 }
 
 /** Holds every figure to its floor (bench/eval/floors.ts). Missing data fails under CI=true and is skipped otherwise. */
@@ -158,7 +124,7 @@ function enforceFloors(): number {
 
 if (existsSync(DATA)) {
   evalEcg();
-  evalPpg();
+  results.ppg = evalPpg(DATA, has, csvInts);
   results.steps = evalSteps(DATA, has);
   results.heldOut = evalHeldOut(DATA, has);
   results.qrsHeldOut = evalQrsHeldOut(DATA, has);

@@ -222,6 +222,8 @@ export interface Numeric {
   quality: Quality | null;
   /** Share (0-1) of the value's window that was lost to dropped packets, where it has a window. */
   missing?: number;
+  /** A heart rate carried by the tracker (no confident spectral peak in its window), not measured. */
+  coasting?: boolean;
 }
 
 /** A raw stream of an analysable kind that no pipeline can take, and why. */

@@ -75,6 +75,8 @@ describe('live analysis in its worker thread', () => {
     const metrics = summary!.streams.find((s) => s.name === 'ecg.metrics')!;
     expect(metrics.channels).toEqual(['HR', 'RMSSD', 'lost']);
     expect(metrics.samples).toBeGreaterThan(5);
+    // The PPG metrics record, per window, whether the HR was coasting (carried, not measured).
+    expect(summary!.streams.find((s) => s.name === 'ppg.metrics')!.channels).toEqual(['HR', 'SpO2', 'PI', 'SQI', 'lost', 'coasting']);
   });
 
   it('replays a lossy recorded session offline to the same beats, HR and HRV the live worker found (identical replay)', { timeout: 60_000 }, async () => {

@@ -90,6 +90,15 @@ describe('numeric tiles', () => {
     expect(steps).toMatchObject({ text: '3', quality: null, source: 'IMU' });
   });
 
+  it('marks a PPG heart rate the tracker is coasting on (carried, not measured)', () => {
+    const [coasting] = tileModels([{ ...ppgHr(142, 'fair'), coasting: true }], STREAMS);
+    expect(coasting).toMatchObject({ text: '142', coasting: true, poor: false });
+    const [measured] = tileModels([ppgHr(142, 'fair')], STREAMS);
+    expect(measured.coasting).toBe(false);
+    // Without a value there is nothing to call coasting.
+    expect(tileModels([{ ...ppgHr(null, null), coasting: true }], STREAMS)[0].coasting).toBe(false);
+  });
+
   it('warns when the analysis restarted', () => {
     expect(analysisWarning({ restarts: 0 })).toBeNull();
     expect(analysisWarning(null)).toBeNull();

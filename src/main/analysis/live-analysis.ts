@@ -231,6 +231,8 @@ class PpgTracker implements Tracker {
       { label: 'PI', unit: '%' },
       { label: 'SQI', unit: '' },
       { label: 'lost', unit: '%' },
+      // 1 where the HR is carried by the tracker (no confident spectral peak), not measured.
+      { label: 'coasting', unit: '' },
     ]);
   }
 
@@ -247,7 +249,7 @@ class PpgTracker implements Tracker {
     for (const w of update.windows) {
       const t = this.timeline.time(Math.round(w.t1 * this.info.rate) - 1);
       const shown = w.quality === 'poor' ? NaN : w.bpm;
-      this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: this.pipeline.options.stepSec, n: 1, data: Float32Array.of(shown, w.spo2, w.perfusionIndex, w.sqi, w.missing * 100) });
+      this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: this.pipeline.options.stepSec, n: 1, data: Float32Array.of(shown, w.spo2, w.perfusionIndex, w.sqi, w.missing * 100, w.coasting ? 1 : 0) });
       this.last = w;
       this.lastAt = t;
     }
@@ -257,7 +259,7 @@ class PpgTracker implements Tracker {
     const w = now - this.lastAt <= STALE_S ? this.last : null;
     const q = w?.quality ?? null;
     return [
-      numeric(this.info.key, 'hr', 'HR (PPG)', w?.bpm ?? NaN, 'bpm', q, w?.missing),
+      { ...numeric(this.info.key, 'hr', 'HR (PPG)', w?.bpm ?? NaN, 'bpm', q, w?.missing), ...(w?.coasting ? { coasting: true } : {}) },
       numeric(this.info.key, 'spo2', 'SpO2', w?.spo2 ?? NaN, '%', q, w?.missing),
       numeric(this.info.key, 'pi', 'PI', w?.perfusionIndex ?? NaN, '%', q, w?.missing),
     ];

@@ -143,16 +143,25 @@ export interface PpgResult {
   spo2: { t: (number | null)[]; percent: (number | null)[]; ratio: (number | null)[]; perfusionIndex: (number | null)[]; calibration: { a: number; b: number } };
   /** Per window; `missing`: the share of it that was lost. */
   quality: { t: (number | null)[]; sqi: (number | null)[]; class: string[]; motion: boolean[]; missing: (number | null)[]; counts: Record<string, number> };
+  /** Per window: the HR was carried by the tracker (no confident spectral peak), not measured; and how many were. */
+  coasting: { t: (number | null)[]; flag: boolean[]; count: number };
   /** The polarity peaks were found in: given, detected from the first 10 s, or the raw-sensor default. */
   polarity: PolarityChoice;
   windows: PpgWindow[];
 }
 
-export function analyzePpg(stream: InputStream, acc: InputStream | undefined, first: InputChannel, wanted: AnalyzeOptions['ppgPolarity'] = 'auto', tick?: Tick): PpgResult {
+export function analyzePpg(
+  stream: InputStream,
+  acc: InputStream | undefined,
+  first: InputChannel,
+  wanted: AnalyzeOptions['ppgPolarity'] = 'auto',
+  tick?: Tick,
+  tracker: PpgPipelineOptions['tracker'] = {},
+): PpgResult {
   const fs = stream.fs;
   const chans = [first, ...stream.channels.filter((c) => c !== first)];
   const accFs = acc?.fs ?? 0;
-  const pipe = new PpgPipeline(fs, { labels: chans.map((c) => c.label), accFs, polarity: wanted });
+  const pipe = new PpgPipeline(fs, { labels: chans.map((c) => c.label), accFs, polarity: wanted, tracker });
   const accAxes = acc ? acc.channels.filter((c) => /^(acc|a)[_ ]?[xyz]/i.test(c.label) || /^acc/i.test(c.label)).slice(0, 3) : [];
   const useAcc = accAxes.length === 3;
   const len = first.data.length;
@@ -196,6 +205,7 @@ export function analyzePpg(stream: InputStream, acc: InputStream | undefined, fi
       calibration: pipe.options.calibration,
     },
     quality: { t, sqi: windows.map((w) => round(w.sqi)), class: windows.map((w) => w.quality), motion: windows.map((w) => w.motion), missing: windows.map((w) => round(w.missing)), counts },
+    coasting: { t, flag: windows.map((w) => w.coasting), count: windows.filter((w) => w.coasting).length },
     polarity: { ...pipe.polarity!, slopeSkew: round(pipe.polarity!.slopeSkew ?? NaN) },
     windows,
   };

@@ -1,7 +1,8 @@
 /**
- * Streaming PPG analysis: systolic peaks, heart rate robust to motion (spectral tracking with
- * accelerometer suppression), SpO2 by ratio of ratios with perfusion index, and a quality class
- * per window. Windows of 8 s every 2 s (as the IEEE SPC 2015 protocol). The PPG and accelerometer
+ * Streaming PPG analysis: systolic peaks, heart rate robust to motion (Wiener suppression of the
+ * accelerometer's frequencies and a causal Viterbi path, dsp/ppg/ppg-hr-tracker.ts) with a flag
+ * for windows where it is coasting, SpO2 by ratio of ratios with perfusion index, and a quality
+ * class per window. Windows of 8 s every 2 s (as the IEEE SPC 2015 protocol). The PPG and accelerometer
  * are low-passed and decimated to 25 Hz for the spectral work; peaks use the native rate. Lost
  * samples of either are announced with `lost` / `lostAcc` and bridged (see gap-bridge.ts); each
  * window says how much of it was lost, and one that lost more than MAX_MISSING is poor.
@@ -11,7 +12,7 @@ import { butterworth } from '../dsp/filters/butterworth';
 import { SosFilter } from '../dsp/filters/sos-filter';
 import { windowActivity } from '../dsp/imu/activity';
 import { GRAVITY } from '../dsp/imu/step-detector';
-import { PpgHrTracker } from '../dsp/ppg/ppg-hr-tracker';
+import { PpgHrTracker, type HrTrackerOptions } from '../dsp/ppg/ppg-hr-tracker';
 import { classifyQuality, type QualityClass } from '../dsp/ppg/quality';
 import { DEFAULT_SPO2_CALIBRATION, ratioOfRatios, type Spo2Calibration } from '../dsp/ppg/spo2';
 import { ppgPolarity, type PpgPolarity } from '../dsp/ppg/polarity';
@@ -32,6 +33,8 @@ export interface PpgPipelineOptions {
   calibration: Spo2Calibration;
   /** Accelerometer sample rate; 0 when there is none. */
   accFs: number;
+  /** Heart-rate tracker settings other than the defaults (the evaluation's cross-validation sets them). */
+  tracker: Partial<Omit<HrTrackerOptions, 'fs'>>;
 }
 
 export interface PpgWindow {
@@ -39,13 +42,16 @@ export interface PpgWindow {
   t0: number;
   t1: number;
   bpm: number;
-  held: boolean;
+  /** No confident spectral peak at the estimate: the HR is carried by the tracker, not measured. */
+  coasting: boolean;
   spo2: number;
   ratio: number;
   perfusionIndex: number;
   sqi: number;
   quality: QualityClass;
   motion: boolean;
+  /** The strongest accelerometer frequency (bpm; the cadence or arm swing) seen by the tracker, NaN when still. */
+  motionBpm: number;
   /** Share of the window's PPG that was lost (0-1). */
   missing: number;
 }
@@ -117,7 +123,7 @@ export class PpgPipeline {
   private probe: Float64Array | null = null;
   private probed = 0;
   polarity: PolarityChoice | null = null;
-  private readonly tracker = new PpgHrTracker({ fs: RATE });
+  private readonly tracker: PpgHrTracker;
   private readonly winN: number;
   private readonly stepN: number;
   private readonly red: number;
@@ -133,11 +139,12 @@ export class PpgPipeline {
     readonly fs: number,
     options: Partial<PpgPipelineOptions> = {},
   ) {
-    this.options = { labels: ['ppg'], windowSec: 8, stepSec: 2, polarity: 'auto', calibration: DEFAULT_SPO2_CALIBRATION, accFs: 0, ...options };
+    this.options = { labels: ['ppg'], windowSec: 8, stepSec: 2, polarity: 'auto', calibration: DEFAULT_SPO2_CALIBRATION, accFs: 0, tracker: {}, ...options };
     const o = this.options;
     this.winN = Math.round(o.windowSec * RATE);
     this.stepN = Math.round(o.stepSec * RATE);
     this.nextWindowEnd = this.winN;
+    this.tracker = new PpgHrTracker({ ...o.tracker, fs: RATE });
     const size = this.winN + this.stepN * 2;
     const band = (f: number) => butterworth(2, [0.4, Math.min(4, f * 0.45)], f, 'bandpass');
     const low = (f: number) => butterworth(2, Math.min(5, f * 0.2), f, 'lowpass');
@@ -282,7 +289,7 @@ export class PpgPipeline {
     }
     const q = classifyQuality({ freqs: est.freqs, power: est.power, hrHz: est.bpm / 60, motion, perfusionIndex: spo2.perfusionIndex });
     const quality = missing > MAX_MISSING ? 'poor' : q.quality;
-    return { t0, t1, bpm: est.bpm, held: est.held, spo2: spo2.spo2, ratio: spo2.ratio, perfusionIndex: spo2.perfusionIndex, sqi: q.sqi, quality, motion, missing };
+    return { t0, t1, bpm: est.bpm, coasting: est.coasting, motionBpm: est.motion[0] ?? NaN, spo2: spo2.spo2, ratio: spo2.ratio, perfusionIndex: spo2.perfusionIndex, sqi: q.sqi, quality, motion, missing };
   }
 }
 

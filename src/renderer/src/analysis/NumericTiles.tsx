@@ -20,10 +20,11 @@ export function NumericTiles({ analysis, streams }: Props) {
         {tiles.map((t) => (
           <div
             key={t.name}
-            className={`tile${t.quality ? ` q-${t.quality}` : ''}${t.poor ? ' poor' : ''}${t.key ? '' : ' absent'}`}
+            className={`tile${t.quality ? ` q-${t.quality}` : ''}${t.poor ? ' poor' : ''}${t.coasting ? ' coasting' : ''}${t.key ? '' : ' absent'}`}
             data-testid={`numeric-${t.name}`}
             data-quality={t.quality ?? ''}
-            title={t.key ? `${t.title} from ${t.key}${t.quality ? `, signal quality ${t.quality}` : ''}` : `${t.title}: no source stream`}
+            data-coasting={t.coasting ? 'true' : undefined}
+            title={t.key ? `${t.title} from ${t.key}${t.quality ? `, signal quality ${t.quality}` : ''}${t.coasting ? ', coasting: carried by the tracker, not measured' : ''}` : `${t.title}: no source stream`}
           >
             <div className="tile-head">
               <span className="tile-title">{t.title}</span>
@@ -37,9 +38,9 @@ export function NumericTiles({ analysis, streams }: Props) {
               </span>
               {t.unit && t.hasValue ? <span className="tile-unit">{t.unit}</span> : null}
             </div>
-            {t.poor || t.lost ? (
+            {t.poor || t.lost || t.coasting ? (
               <div className="tile-note" data-testid={`numeric-${t.name}-note`} title={t.lost ? 'share of this value\'s window lost to dropped packets' : undefined}>
-                {[t.poor ? 'poor signal' : '', t.lost].filter(Boolean).join(' · ')}
+                {[t.poor ? 'poor signal' : '', t.coasting ? 'coasting' : '', t.lost].filter(Boolean).join(' · ')}
               </div>
             ) : null}
           </div>

@@ -37,6 +37,8 @@ export interface TileModel {
   poor: boolean;
   /** "12% lost" when packets were lost in the value's window; empty otherwise. */
   lost: string;
+  /** The value is carried by the tracker, not measured (no confident spectral peak): shown greyed, labelled "coasting". */
+  coasting: boolean;
 }
 
 /** "HR (ECG)" -> "ECG"; otherwise the source stream's kind (upper case) or name. */
@@ -101,6 +103,7 @@ export function tileModels(numerics: readonly Numeric[], streams: readonly Strea
       quality: n?.quality ?? null,
       poor: hasValue && n?.quality === 'poor',
       lost: lostText(n?.missing),
+      coasting: hasValue && n?.coasting === true,
     };
   });
 }
