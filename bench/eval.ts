@@ -86,8 +86,6 @@ function evalEcg(): void {
   results.ecg = { toleranceMs: 150, perRecord, gross: Object.fromEntries(Object.entries(gross).map(([k, g]) => [k, { ...g, se: se(g), ppv: ppv(g) }])) };
 }
 
-}
-
 /** Holds every figure to its floor (bench/eval/floors.ts). Missing data fails under CI=true and is skipped otherwise. */
 function enforceFloors(): number {
   const ci = process.env.CI === 'true';
