@@ -15,7 +15,7 @@
  * under CI=true also when data a figure needs is missing (outside CI those figures are skipped).
  * Run: npm run eval (part of npm test)
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { analyzeEcg } from '../src/main/analysis/offline/analyze';
 import { readWfdbRecord } from '../src/main/analysis/offline/load-input';
