@@ -128,6 +128,18 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   getModelRunOutputs: z.tuple([sessionId, z.number().int().positive()]),
   deleteModelRun: z.tuple([sessionId, z.number().int().positive()]),
   listLiveModelRecords: z.tuple([sessionId]),
+  getAgreementSources: z.tuple([sessionId]),
+  getAgreement: z.tuple([
+    sessionId,
+    z.strictObject({
+      a: z.string().min(1).max(1000),
+      b: z.string().min(1).max(1000),
+      byStep: z.boolean().optional(),
+      toleranceMs: z.number().min(1).max(10_000).optional(),
+      lag: z.number().min(-600).max(600).optional(),
+      maxLag: z.number().min(0).max(600).optional(),
+    }),
+  ]),
 };
 
 export function parseCommand(method: unknown, args: unknown): { method: VitalsCommand; args: unknown[] } {

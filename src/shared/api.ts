@@ -1,3 +1,4 @@
+import type { AgreementRequest, AgreementResult, AgreementSource } from './agreement';
 import type { EvaluationListing, StoredEvaluation } from './evaluation';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
 import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSummary, NewLabel, ReanalysisOptions, SessionDetail, TrackData } from './review';
@@ -158,6 +159,10 @@ export interface VitalsCommands {
   deleteModelRun(sessionId: number, runId: number): Promise<void>;
   /** Outputs of live models recorded in the session (derived streams `<stream>.<model>`), with their marks. */
   listLiveModelRecords(sessionId: number): Promise<LiveModelRecord[]>;
+  /** The sources the agreement view can compare in a session: numeric channels of derived and irregular streams, and beats. */
+  getAgreementSources(sessionId: number): Promise<AgreementSource[]>;
+  /** The agreement of source B with the reference A (difference B - A), overall and per protocol step, with the pairs for its plots. */
+  getAgreement(sessionId: number, request: AgreementRequest): Promise<AgreementResult>;
 }
 
 /** The largest model file an import takes. */
@@ -242,6 +247,8 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'getModelRunOutputs',
   'deleteModelRun',
   'listLiveModelRecords',
+  'getAgreementSources',
+  'getAgreement',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

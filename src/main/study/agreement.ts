@@ -22,6 +22,8 @@ export interface Pairs {
 export const GRID_STEP_S = 1;
 /** A grid time gets a value only when a sample lies within this on each side of it: holes wider than 2x are never bridged. */
 export const REACH_S = 5;
+/** Pairs per shift the lag search looks at, at most. */
+const SEARCH_PAIRS = 10_000;
 /** Times this close count as equal (host epoch seconds carry ~0.2 µs of rounding). */
 const EPSILON_S = 1e-6;
 
@@ -46,15 +48,18 @@ class Interpolator {
   }
 }
 
-/** A and B paired at every whole second where both have a value, B shifted by `lag` (B's sample at t + lag pairs with A's at t). */
-export function pairOnGrid(a: Series, b: Series, lag = 0): Pairs {
+/**
+ * A and B paired at every whole second where both have a value, B shifted by `lag` (B's sample at
+ * t + lag pairs with A's at t); `every` > 1 takes only every so many seconds of that grid.
+ */
+export function pairOnGrid(a: Series, b: Series, lag = 0, every = 1): Pairs {
   const pairs: Pairs = { t: [], a: [], b: [] };
   if (a.t.length === 0 || b.t.length === 0) return pairs;
-  const from = Math.ceil(Math.max(a.t[0], b.t[0] - lag) - EPSILON_S);
+  const from = Math.ceil(Math.max(a.t[0], b.t[0] - lag) - EPSILON_S) || 0; // never -0
   const to = Math.min(a.t[a.t.length - 1], b.t[b.t.length - 1] - lag);
   const ia = new Interpolator(a);
   const ib = new Interpolator(b);
-  for (let t = from; t <= to + EPSILON_S; t += GRID_STEP_S) {
+  for (let t = from; t <= to + EPSILON_S; t += GRID_STEP_S * every) {
     const va = ia.at(t);
     const vb = ib.at(t + lag);
     if (Number.isNaN(va) || Number.isNaN(vb)) continue;
@@ -106,11 +111,15 @@ export function differenceStats(a: readonly number[], b: readonly number[]): Agr
  * so a constant bias does not pull it; not r, which is unstable when HR hardly varies), searched
  * at 1 s steps, then at 0.1 s around the best. A shift counts only with at least half the pairs of
  * the best-covered one, so it cannot win by overlapping less; ties go to the smaller |lag|.
- * Null when no shift has 3 pairs.
+ * Null when no shift has 3 pairs. A long recording is searched on every few seconds of the grid
+ * (at most SEARCH_PAIRS pairs a shift): the whole comparison of a day at 1 Hz then takes ~0.15 s, not ~0.5 s, on the engine's thread.
  */
 export function estimateLag(a: Series, b: Series, maxLag: number): number | null {
+  if (a.t.length === 0 || b.t.length === 0) return null;
+  const span = Math.min(a.t[a.t.length - 1], b.t[b.t.length - 1]) - Math.max(a.t[0], b.t[0]);
+  const every = Math.max(1, Math.ceil(span / GRID_STEP_S / SEARCH_PAIRS));
   const score = (lag: number) => {
-    const p = pairOnGrid(a, b, lag);
+    const p = pairOnGrid(a, b, lag, every);
     return { lag, n: p.t.length, sd: differenceStats(p.a, p.b).sd ?? Infinity };
   };
   const best = (lags: number[]) => {
