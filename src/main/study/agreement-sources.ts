@@ -76,14 +76,15 @@ function resolveSource(sources: readonly ResolvedSource[], session: StoredSessio
 }
 
 /** A source's samples, s from the session start, with a break (NaN) at each gap of its stream or the stream it derives from. */
-function readSeries(library: Library, session: StoredSession, r: ResolvedSource): { series: Series; beats?: number[] } {
+function readSeries(library: Library, session: StoredSession, r: ResolvedSource): { series: Series; beats?: number[]; gaps: [number, number][] } {
   const origin = session.startedAt;
   const keys = new Set([r.stream.key, r.stream.derivedFrom ?? r.stream.key]);
-  const gaps = library
+  const spans = library
     .eventsBetween(session.id, ['gap'], 0, Number.MAX_VALUE)
     .filter((e) => e.key !== undefined && keys.has(e.key))
-    .map((e) => e.t - origin);
-  if (r.channel < 0) return beatSeries(library, session, r.stream, gaps);
+    .map((e): [number, number] => [e.t - origin, e.t - origin + e.duration]);
+  const gaps = spans.map(([from]) => from);
+  if (r.channel < 0) return { ...beatSeries(library, session, r.stream, gaps), gaps: spans };
   const t: number[] = [];
   const v: number[] = [];
   for (const c of library.chunks(r.stream.id)) {
@@ -93,9 +94,9 @@ function readSeries(library: Library, session: StoredSession, r: ResolvedSource)
     }
   }
   const series = withBreaks(t, v, gaps);
-  if (!r.source.beats) return { series };
+  if (!r.source.beats) return { series, gaps: spans };
   // An RR sample is stamped at the beat that ends it.
-  return { series, beats: t.filter((_, i) => Number.isFinite(v[i])) };
+  return { series, beats: t.filter((_, i) => Number.isFinite(v[i])), gaps: spans };
 }
 
 /** RR intervals (ms) at each accepted beat whose predecessor is accepted too and no gap lies between them. */
@@ -148,7 +149,7 @@ export function sessionAgreement(library: Library, sessionId: number, request: A
   const c = compareSources({
     a: sa.series,
     b: sb.series,
-    ...(sa.beats && sb.beats ? { beats: { a: sa.beats, b: sb.beats, toleranceMs } } : {}),
+    ...(sa.beats && sb.beats ? { beats: { a: sa.beats, b: sb.beats, toleranceMs, gaps: [...sa.gaps, ...sb.gaps] } } : {}),
     steps,
     ...(request.lag !== undefined ? { lag: request.lag } : {}),
     maxLag,

@@ -3,7 +3,7 @@
  * common 1 Hz grid by linear interpolation between each source's own samples, their lag estimated,
  * and the differences B - A summarised. Pure: no I/O.
  */
-import { matchBeats, ppv, se } from '../analysis/evaluation/beat-matching';
+import { pairBeats, ppv, se } from '../analysis/evaluation/beat-matching';
 import type { AgreementStats, BeatAgreement, StepAgreement } from '../../shared/agreement';
 
 /** A source's samples: times (s, ascending) and values. A NaN value is a break (a gap): never interpolated across. */
@@ -158,21 +158,42 @@ export function beatLag(a: readonly number[], b: readonly number[], lag: number)
   return Math.round((lag + offsets[offsets.length >> 1]) * 1000) / 1000;
 }
 
-/** B's beats matched to A's (the reference) within ±toleranceMs after shifting B back by the lag, over the span both cover. */
-export function beatAgreement(a: readonly number[], b: readonly number[], lag: number, toleranceMs: number, span?: [number, number]): BeatAgreement {
+/**
+ * B's beats matched to A's (the reference) within ±toleranceMs after shifting B back by the lag,
+ * over the span both cover (and `span`, when given), leaving out the `gaps` where either lost data.
+ * Edge-safe: Se counts A's beats at least a tolerance inside that span against all of B's, +P
+ * counts B's beats that far inside against all of A's, so a beat whose partner lies just across an
+ * edge is neither missed nor extra.
+ */
+export function beatAgreement(
+  a: readonly number[],
+  b: readonly number[],
+  lag: number,
+  toleranceMs: number,
+  span?: [number, number],
+  gaps: readonly [number, number][] = [],
+): BeatAgreement {
+  const tol = toleranceMs / 1000;
   const shifted = b.map((t) => t - lag);
   const lo = Math.max(a[0] ?? Infinity, shifted[0] ?? Infinity, span?.[0] ?? -Infinity);
   const hi = Math.min(a[a.length - 1] ?? -Infinity, shifted[shifted.length - 1] ?? -Infinity, span?.[1] ?? Infinity);
-  const inSpan = (t: number) => t >= lo && t <= hi;
-  const m = matchBeats(a.filter(inSpan), shifted.filter(inSpan), toleranceMs / 1000);
-  return { se: se(m), ppv: ppv(m), tolerance_ms: toleranceMs, tp: m.tp, fn: m.fn, fp: m.fp };
+  const outer = (t: number) => t >= lo - tol && t <= hi + tol;
+  const inner = (t: number) => t >= lo + tol && t <= hi - tol && !gaps.some(([from, to]) => t >= from - tol && t <= to + tol);
+  const aInner = a.filter(inner);
+  const bInner = shifted.filter(inner);
+  const tp = pairBeats(aInner, shifted.filter(outer), tol).length;
+  const fn = aInner.length - tp;
+  const tpB = pairBeats(a.filter(outer), bInner, tol).length;
+  const fp = bInner.length - tpB;
+  return { se: se({ tp, fn, fp }), ppv: ppv({ tp: tpB, fn, fp }), tolerance_ms: toleranceMs, tp, fn, fp };
 }
 
 /** What `compareSources` is given: the two series, their beats when both are beat or interval sources, the steps (s from the start). */
 export interface ComparisonInput {
   a: Series;
   b: Series;
-  beats?: { a: readonly number[]; b: readonly number[]; toleranceMs: number };
+  /** `gaps`: spans (s) where either source lost data; beats there are neither missed nor extra. */
+  beats?: { a: readonly number[]; b: readonly number[]; toleranceMs: number; gaps?: readonly [number, number][] };
   steps?: readonly { name: string; start: number; end: number }[];
   /** A manual lag; else it is estimated within ±maxLag. */
   lag?: number;
@@ -204,14 +225,14 @@ export function compareSources(input: ComparisonInput): Comparison {
         b.push(pairs.b[i]);
       }
     });
-    return { name: step.name, start: step.start, end: step.end, ...differenceStats(a, b), ...(beats ? { beats: beatAgreement(beats.a, beats.b, lag, beats.toleranceMs, [step.start, step.end]) } : {}) };
+    return { name: step.name, start: step.start, end: step.end, ...differenceStats(a, b), ...(beats ? { beats: beatAgreement(beats.a, beats.b, lag, beats.toleranceMs, [step.start, step.end], beats.gaps) } : {}) };
   });
   return {
     lag,
     lagEstimated,
     pairs,
     overall: differenceStats(pairs.a, pairs.b),
-    ...(beats ? { beats: beatAgreement(beats.a, beats.b, lag, beats.toleranceMs) } : {}),
+    ...(beats ? { beats: beatAgreement(beats.a, beats.b, lag, beats.toleranceMs, undefined, beats.gaps) } : {}),
     steps,
   };
 }
