@@ -19,7 +19,8 @@ export const SHORTCUT_HELP: Record<Route['view'], string> = {
   sessions: 'R record/stop · M marker',
   models: 'R record/stop · M marker',
   evaluation: 'R record/stop · M marker · a worst error opens the review at that beat',
-  review: 'R record/stop · M marker · ? review keys and gestures',
+  review: 'R record/stop · M marker · B agreement bench · ? review keys and gestures',
+  agreement: 'R record/stop · M marker · B or Esc back to the review',
 };
 
 /** Whether the key goes to a field being typed in (or a select), not to the page. */
