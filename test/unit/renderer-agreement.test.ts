@@ -46,7 +46,7 @@ describe('agreement view data', () => {
       { x: 60, y: 62 },
       { x: 70, y: 69 },
     ]);
-    expect(scatter.domain).toEqual([59.5, 70.5]);
+    expect(scatter.domain).toEqual([59, 71]);
     expect(reportFileName(result, 'csv')).toBe('agreement-3-ecg.metrics-vs-sim_ppg.metrics_HR.csv');
   });
 

@@ -1,4 +1,4 @@
-import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { AgreementResult } from '../../../shared/agreement';
 import { blandAltmanPoints, scatterPoints } from './agreement-data';
 
@@ -17,15 +17,16 @@ export function BlandAltmanChart({ result }: { result: AgreementResult }) {
   const unit = report.a.unit ? ` (${report.a.unit})` : '';
   return (
     <ResponsiveContainer width="100%" height={300}>
-      <ScatterChart margin={{ top: 10, right: 70, bottom: 22, left: 8 }}>
+      <ScatterChart margin={{ top: 10, right: 96, bottom: 22, left: 8 }}>
         <CartesianGrid stroke="rgba(148, 163, 184, 0.12)" />
         <XAxis dataKey="x" type="number" name="mean" domain={['auto', 'auto']} tickFormatter={fmt} {...AXIS} label={axisLabel(`Mean of A and B${unit}`)} />
         <YAxis dataKey="y" type="number" name="B - A" domain={['auto', 'auto']} width={64} tickFormatter={fmt} {...AXIS} label={axisLabel(`B - A${unit}`, true)} />
+        <ZAxis range={[18, 18]} />
         <Tooltip {...TOOLTIP} formatter={(v) => fmt(v)} />
         <Scatter data={blandAltmanPoints(result)} fill="#4fc3f7" fillOpacity={0.6} isAnimationActive={false} shape="circle" />
         {report.bias !== null ? <ReferenceLine y={report.bias} stroke="#facc15" label={{ value: `bias ${report.bias.toFixed(2)}`, position: 'right', ...LABEL }} /> : null}
         {report.loa
-          ? report.loa.map((y, i) => <ReferenceLine key={i} y={y} stroke="#f87171" strokeDasharray="5 4" label={{ value: `${i === 0 ? '−1.96 SD' : '+1.96 SD'} ${y.toFixed(2)}`, position: 'right', ...LABEL }} />)
+          ? report.loa.map((y, i) => <ReferenceLine key={i} y={y} stroke="#f87171" strokeDasharray="5 4" label={{ value: `${i === 0 ? '−' : '+'}1.96 SD ${y.toFixed(2)}`, position: 'right', ...LABEL }} />)
           : null}
       </ScatterChart>
     </ResponsiveContainer>
@@ -43,6 +44,7 @@ export function AgreementScatter({ result }: { result: AgreementResult }) {
         <CartesianGrid stroke="rgba(148, 163, 184, 0.12)" />
         <XAxis dataKey="x" type="number" name="A" domain={domain} allowDataOverflow tickFormatter={fmt} {...AXIS} label={axisLabel(`A: ${report.a.id}${unit}`)} />
         <YAxis dataKey="y" type="number" name="B" domain={domain} allowDataOverflow width={64} tickFormatter={fmt} {...AXIS} label={axisLabel(`B: ${report.b.id}${unit}`, true)} />
+        <ZAxis range={[18, 18]} />
         <Tooltip {...TOOLTIP} formatter={(v) => fmt(v)} />
         <ReferenceLine
           segment={[

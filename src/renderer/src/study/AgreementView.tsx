@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { agreementCsv, DEFAULT_TOLERANCE_MS, type AgreementResult, type AgreementSource, type AgreementStats, type BeatAgreement } from '../../../shared/agreement';
+import { agreementCsv, DEFAULT_MAX_LAG_S, DEFAULT_TOLERANCE_MS, type AgreementResult, type AgreementSource, type AgreementStats, type BeatAgreement } from '../../../shared/agreement';
 import type { RendererApi } from '../api';
 import { downloadText } from '../download-text';
 import { errorMessage } from '../format';
@@ -26,6 +26,7 @@ export function AgreementView({ api, sessionId }: { api: RendererApi; sessionId:
   const [pair, setPair] = useState({ a: '', b: '' });
   const [lagText, setLagText] = useState('');
   const [toleranceText, setToleranceText] = useState(String(DEFAULT_TOLERANCE_MS));
+  const [maxLagText, setMaxLagText] = useState(String(DEFAULT_MAX_LAG_S));
   const [byStep, setByStep] = useState(true);
   const [result, setResult] = useState<AgreementResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -46,13 +47,15 @@ export function AgreementView({ api, sessionId }: { api: RendererApi; sessionId:
   const lag = parseLag(lagText);
   const tolerance = Number(toleranceText);
   const toleranceError = Number.isFinite(tolerance) && tolerance >= 1 && tolerance <= 10_000 ? null : `tolerance must be 1 to 10000 ms, got "${toleranceText}"`;
-  const inputError = lag.error ?? toleranceError;
+  const maxLag = Number(maxLagText);
+  const maxLagError = Number.isFinite(maxLag) && maxLag >= 0 && maxLag <= 600 ? null : `the lag search must be 0 to 600 s, got "${maxLagText}"`;
+  const inputError = lag.error ?? maxLagError ?? toleranceError;
   useEffect(() => {
     if (!pair.a || !pair.b || inputError) return;
     // Only the newest request's answer is shown.
     const id = ++asked.current;
     setBusy(true);
-    api.getAgreement(sessionId, { a: pair.a, b: pair.b, byStep, toleranceMs: tolerance, ...(lag.lag !== undefined ? { lag: lag.lag } : {}) }).then(
+    api.getAgreement(sessionId, { a: pair.a, b: pair.b, byStep, toleranceMs: tolerance, maxLag, ...(lag.lag !== undefined ? { lag: lag.lag } : {}) }).then(
       (r) => {
         if (id !== asked.current) return;
         setResult(r);
@@ -66,7 +69,7 @@ export function AgreementView({ api, sessionId }: { api: RendererApi; sessionId:
         setBusy(false);
       },
     );
-  }, [api, sessionId, pair.a, pair.b, byStep, tolerance, lag.lag, inputError]);
+  }, [api, sessionId, pair.a, pair.b, byStep, tolerance, maxLag, lag.lag, inputError]);
 
   // B or Esc: back to the review.
   useEffect(() => {
@@ -123,9 +126,13 @@ export function AgreementView({ api, sessionId }: { api: RendererApi; sessionId:
             ⇄
           </button>
           {sourceSelect('b', 'B')}
-          <label className="field-inline" title="B's lag behind A: empty estimates it (within ±10 s); a number overrides the estimate">
+          <label className="field-inline" title="B's lag behind A: empty estimates it; a number overrides the estimate">
             Lag
             <input value={lagText} placeholder={report?.lag_estimated_s !== null && report ? `auto ${fixed(report.lag_estimated_s, 2)}` : 'auto'} onChange={(e) => setLagText(e.target.value)} size={9} data-testid="agreement-lag" /> s
+          </label>
+          <label className="field-inline" title="How far either way the lag is searched">
+            within ±
+            <input type="number" min={0} max={600} value={maxLagText} onChange={(e) => setMaxLagText(e.target.value)} style={{ width: '5em' }} data-testid="agreement-max-lag" /> s
           </label>
           <label className="field-inline" title={beats ? 'Beat matching: a beat of B matches one of A within ± this' : 'Beat matching needs two beat or RR sources'}>
             Tolerance

@@ -20,7 +20,7 @@ export function blandAltmanPoints({ points }: AgreementResult): PlotPoint[] {
   return points.a.map((a, i) => ({ x: (a + points.b[i]) / 2, y: points.b[i] - a }));
 }
 
-/** The scatter: A on x, B on y, on one square domain so the identity line is the diagonal. */
+/** The scatter: A on x, B on y, on one square domain (whole units, a margin around the points) so the identity line is the diagonal. */
 export function scatterPoints({ points }: AgreementResult): { points: PlotPoint[]; domain: [number, number] } {
   let lo = Infinity;
   let hi = -Infinity;
@@ -32,7 +32,7 @@ export function scatterPoints({ points }: AgreementResult): { points: PlotPoint[
   });
   if (!(hi > lo)) return { points: out, domain: [lo - 1, hi + 1] };
   const pad = (hi - lo) * 0.05;
-  return { points: out, domain: [lo - pad, hi + pad] };
+  return { points: out, domain: [Math.floor(lo - pad), Math.ceil(hi + pad)] };
 }
 
 /** `agreement-<session>-<a>-vs-<b>.<ext>`, safe as a file name. */
