@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { evaluateModel, evaluateText } from './analysis/evaluation/evaluate-command';
@@ -28,6 +28,9 @@ import { parseRequiredStreams } from '../shared/preflight';
 import { waitForPreflight } from './study/preflight-wait';
 import { stepSummary } from './study/step-summary';
 import { stepSummaryTable } from './study/step-summary-table';
+import { agreementCsv, DEFAULT_MAX_LAG_S, DEFAULT_TOLERANCE_MS } from '../shared/agreement';
+import { sessionAgreement } from './study/agreement-sources';
+import { agreementText } from './study/agreement-text';
 import { startWebFace } from './server';
 import { announceSteps, markersFrom, protocolEnded, protocolFlags } from './study/record-study';
 import { protocolsCommand } from './study/protocols-command';
@@ -161,6 +164,13 @@ ${exportFormatHelp()}
   infer     MODEL <session-id> --save [--name NAME]         run a model over a session (a job: progress on stderr)
                                                             and store its outputs in it as a named run; prints its id
   model-runs <session-id> [--json] [--delete RUN]           the session's stored model runs, with counts per class
+  agreement <session-id> --a SOURCE --b SOURCE [--by step]  agreement of B with the reference A (Bland-Altman): pairs
+            [--tolerance-ms 150] [--lag S] [--max-lag 10]   on a 1 Hz grid, B's lag estimated within ±max-lag s
+            [--json] [--csv FILE]                           (--lag overrides it), bias = mean of B - A, SD, 95 %
+                                                            limits of agreement, MAE, RMSE, r; Se/+P of beats within
+                                                            ±tolerance ms for beat or RR sources; --by step: per
+                                                            protocol step too. SOURCE: a stream as exported
+                                                            (ecg.metrics: its HR), NAME:CHANNEL, or NAME:beats
 
 Common options:
   --db PATH     library database (default: $VITALSCOPE_DB, else ${defaultDbPath({})})
@@ -996,6 +1006,35 @@ async function models(args: string[]): Promise<void> {
   }
 }
 
+async function agreement(args: string[]): Promise<void> {
+  const { values, positionals } = parse(
+    args,
+    { a: { type: 'string' }, b: { type: 'string' }, by: { type: 'string' }, 'tolerance-ms': { type: 'string' }, lag: { type: 'string' }, 'max-lag': { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'string' } },
+    1,
+  );
+  const id = sessionIdArg(positionals, 'agreement');
+  if (!values.a || !values.b) throw new UsageError('agreement needs --a SOURCE (the reference) and --b SOURCE, e.g. --a ecg.metrics --b ppg.metrics');
+  if (values.by !== undefined && values.by !== 'step') throw new UsageError(`--by takes only "step", got "${values.by}"`);
+  const request = {
+    a: values.a,
+    b: values.b,
+    byStep: values.by === 'step',
+    toleranceMs: number(values['tolerance-ms'], 'tolerance-ms', DEFAULT_TOLERANCE_MS, 1, 10_000),
+    maxLag: number(values['max-lag'], 'max-lag', DEFAULT_MAX_LAG_S, 0, 600),
+    ...(values.lag !== undefined ? { lag: number(values.lag, 'lag', 0, -600, 600) } : {}),
+  };
+  const { report } = withLibrary(values.db, (library) => sessionAgreement(library, id, request));
+  if (request.byStep && report.steps.length === 0) process.stderr.write(`session ${id} has no protocol steps: only the overall figures\n`);
+  if (values.csv) {
+    try {
+      writeFileSync(values.csv, agreementCsv(report));
+    } catch (error) {
+      throw new Error(`cannot write ${values.csv}: ${(error as Error).message}`);
+    }
+  }
+  process.stdout.write(values.json ? JSON.stringify(report) + '\n' : agreementText(report));
+}
+
 /** Each command resolves with its exit code, or nothing for 0. */
 const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   record,
@@ -1022,6 +1061,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   runs,
   'model-runs': modelRuns,
   protocols: protocolsCommand,
+  agreement,
 };
 
 function sleep(ms: number): Promise<void> {

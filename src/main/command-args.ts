@@ -159,6 +159,18 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   deleteStudy: z.union([z.tuple([z.number().int().positive()]), z.tuple([z.number().int().positive(), z.boolean().optional()])]),
   setSessionStudy: z.tuple([sessionId, text]),
   setSessionParticipant: z.tuple([sessionId, text]),
+  getAgreementSources: z.tuple([sessionId]),
+  getAgreement: z.tuple([
+    sessionId,
+    z.strictObject({
+      a: z.string().min(1).max(1000),
+      b: z.string().min(1).max(1000),
+      byStep: z.boolean().optional(),
+      toleranceMs: z.number().min(1).max(10_000).optional(),
+      lag: z.number().min(-600).max(600).optional(),
+      maxLag: z.number().min(0).max(600).optional(),
+    }),
+  ]),
 };
 
 export function parseCommand(method: unknown, args: unknown): { method: VitalsCommand; args: unknown[] } {

@@ -8,6 +8,8 @@ import type { AnalysisRunBeats, AnalysisRunSummary, BeatEdit, BeatSeries, HrvSum
 import type { ConnectOptions, DatasetRequest, DeviceEntry, EngineStatus, ExportRequest, JobState, ModelEntry, ModelInfo, ModelState, RawView, SessionSummary } from '../shared/types';
 import type { EvaluationListing, StoredEvaluation } from '../shared/evaluation';
 import type { Participant, ParticipantEntry, StudyEntry, StudyInput } from '../shared/study';
+import type { AgreementRequest, AgreementResult, AgreementSource } from '../shared/agreement';
+import { agreementSources, sessionAgreement } from './study/agreement-sources';
 import { EXPORT_FORMATS } from '../shared/export-formats';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/board-connection';
@@ -514,6 +516,15 @@ class VitalsEngine implements Engine {
 
   async deleteModelRun(sessionId: number, runId: number): Promise<void> {
     deleteModelRun(this.library, sessionId, runId);
+  }
+
+  async getAgreementSources(sessionId: number): Promise<AgreementSource[]> {
+    return agreementSources(this.library, sessionId);
+  }
+
+  /** Inline, not a job: a day at 1 Hz, lag search included, takes ~0.15 s (see estimateLag). */
+  async getAgreement(sessionId: number, request: AgreementRequest): Promise<AgreementResult> {
+    return sessionAgreement(this.library, sessionId, request);
   }
 
   async listLiveModelRecords(sessionId: number): Promise<LiveModelRecord[]> {

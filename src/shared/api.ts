@@ -1,6 +1,7 @@
 import type { PreflightResult } from './preflight';
 import type { StepSummary } from './step-summary';
 import type { BleAdapterState, BleScanResult } from './ble';
+import type { AgreementRequest, AgreementResult, AgreementSource } from './agreement';
 import type { EvaluationListing, StoredEvaluation } from './evaluation';
 import type { Participant, ParticipantEntry, StudyEntry, StudyInput } from './study';
 import type { LiveModelRecord, ModelRunOutputs, ModelRunSummary } from './model-runs';
@@ -213,6 +214,10 @@ export interface VitalsCommands {
   setSessionStudy(sessionId: number, study: string): Promise<SessionSummary>;
   /** Names a session's participant ('' for none; a record need not exist); returns it as listed. */
   setSessionParticipant(sessionId: number, participant: string): Promise<SessionSummary>;
+  /** The sources the agreement view can compare in a session: numeric channels of derived and irregular streams, and beats. */
+  getAgreementSources(sessionId: number): Promise<AgreementSource[]>;
+  /** The agreement of source B with the reference A (difference B - A), overall and per protocol step, with the pairs for its plots. */
+  getAgreement(sessionId: number, request: AgreementRequest): Promise<AgreementResult>;
 }
 
 /** The largest model file an import takes. */
@@ -316,6 +321,8 @@ export const VITALS_COMMANDS: readonly VitalsCommand[] = [
   'bleState',
   'scanBle',
   'captureGatt',
+  'getAgreementSources',
+  'getAgreement',
 ];
 
 /** The typed interface the renderer talks to, over IPC (preload) or WebSocket (web face). */

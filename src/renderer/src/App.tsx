@@ -13,7 +13,8 @@ import { ReviewView } from './review/ReviewView';
 import { FileImports, useFileImports } from './review/FileImports';
 import { SessionsTable } from './review/SessionsTable';
 import { droppedFiles } from './dropped-files';
-import { ROUTE_TABS, routeHash, type Route } from './routes';
+import { ROUTE_TABS, routeHash, sessionTabs, type Route } from './routes';
+import { AgreementView } from './study/AgreementView';
 import { SHORTCUT_HELP, shortcutFor } from './shortcuts';
 import { RecordBar, RecorderBanner } from './study/RecordBar';
 import { ProtocolPanel } from './study/ProtocolPanel';
@@ -181,6 +182,10 @@ export function App({ api }: { api: RendererApi }) {
         <main className="page" data-route="models">
           <ModelsView api={api} streams={streams} models={engine.status?.analysis.models ?? []} refreshStatus={engine.refreshStatus} />
         </main>
+      ) : route.view === 'agreement' ? (
+        <main className="page" data-route="agreement">
+          <AgreementView key={route.sessionId} api={api} sessionId={route.sessionId} />
+        </main>
       ) : (
         <main className="page" data-route="review">
           <ReviewView key={`${route.sessionId}@${route.t ?? ''}`} api={api} sessionId={route.sessionId} at={route.t} jobs={engine.status?.jobs ?? []} report={report} />
@@ -196,7 +201,7 @@ export function App({ api }: { api: RendererApi }) {
 
 /** The route tabs; the open session's review gets a tab of its own. */
 function RouteTabs({ route }: { route: Route }) {
-  const tabs = route.view === 'review' ? [...ROUTE_TABS, { route, label: `Session ${route.sessionId}` }] : ROUTE_TABS;
+  const tabs = [...ROUTE_TABS, ...sessionTabs(route)];
   return (
     <nav className="route-tabs" aria-label="Views">
       {tabs.map((t) => (

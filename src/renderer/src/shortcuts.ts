@@ -23,7 +23,8 @@ export const SHORTCUT_HELP: Record<Route['view'], string> = {
   sessions: `R record/stop · M marker · 1-9 hotkey markers${STEP_HELP}`,
   models: `R record/stop · M marker · 1-9 hotkey markers${STEP_HELP}`,
   evaluation: `R record/stop · M marker · 1-9 hotkey markers${STEP_HELP} · a worst error opens the review at that beat`,
-  review: 'R record/stop · M marker · ? review keys and gestures',
+  review: 'R record/stop · M marker · B agreement bench · ? review keys and gestures',
+  agreement: 'R record/stop · M marker · B or Esc back to the review',
   study: 'R record/stop · M marker',
 };
 

@@ -22,6 +22,7 @@ import { beatAction } from './review-actions';
 import { SelectedBeat } from './SelectedBeat';
 import { JobProgress } from '../components/JobProgress';
 import { reviewKeyAction } from './review-keys';
+import { routeHash } from '../routes';
 import { elapsedStyle, formatClock, formatElapsed, formatLength } from './time-axis';
 import {
   centredOn,
@@ -367,6 +368,10 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
     setSelection(null);
   };
 
+  const openAgreement = (): void => {
+    window.location.hash = routeHash({ view: 'agreement', sessionId });
+  };
+
   const keyHandler = useRef<(e: KeyboardEvent) => void>(() => {});
   keyHandler.current = (e: KeyboardEvent): void => {
     const action = reviewKeyAction(keyOf(e));
@@ -404,6 +409,8 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
       }
       case 'help':
         return setHelp((h) => !h);
+      case 'agreement':
+        return openAgreement();
       case 'mark': {
         const from = lastMark.current !== null && lastMark.current >= win.t0 && lastMark.current <= win.t1 ? lastMark.current : (win.t0 + win.t1) / 2;
         const t = adjacentMark(trackMarks, from, action.direction);
@@ -629,6 +636,9 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
         </button>
         <button type="button" onClick={() => setExporting(true)} title="Export this session, the view or the selection" data-testid="review-export">
           Export…
+        </button>
+        <button type="button" onClick={openAgreement} title="Agreement of one source with a reference: bias, limits of agreement, Bland-Altman (B)" data-testid="review-agreement">
+          Agreement…
         </button>
         <button type="button" onClick={() => setHelp((h) => !h)} title="Keys and gestures (?)" data-testid="review-help-toggle">
           ?

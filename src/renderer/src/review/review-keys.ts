@@ -18,6 +18,8 @@ export type ReviewKeyAction =
   | { kind: 'redo' }
   | { kind: 'label'; hotkey: string }
   | { kind: 'help' }
+  /** Open the session's agreement bench. */
+  | { kind: 'agreement' }
   | { kind: 'mark'; direction: 1 | -1 }
   | { kind: 'escape' };
 
@@ -67,6 +69,9 @@ export function reviewKeyAction(e: ReviewKey): ReviewKeyAction | null {
       return e.repeat ? null : { kind: 'reject-beat' };
     case '?':
       return { kind: 'help' };
+    case 'b':
+    case 'B':
+      return e.repeat ? null : { kind: 'agreement' };
     case ']':
       return { kind: 'mark', direction: 1 };
     case '[':
@@ -101,5 +106,6 @@ export const REVIEW_HELP: readonly [string, string][] = [
   ['] / [', 'next / previous model mark shown (e.g. V), centred'],
   ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo label and beat edits'],
   ['Esc', 'clear selection and measurement'],
+  ['B', 'agreement bench: one source against a reference (Bland-Altman)'],
   ['R · M', 'record/stop · marker (from any view)'],
 ];
