@@ -1,10 +1,15 @@
 import type { DeviceStats, PlaybackProgress, StreamInfo } from '../../../shared/types';
+import type { BleLinkStats } from '../../../shared/ble';
 import { formatCount, formatDuration, formatFixed, lossPercent } from '../format';
+import { contactText, driversText, formatBattery, formatRssi } from './ble-format';
 
 interface Props {
   stats: DeviceStats;
   streams: readonly StreamInfo[];
 }
+
+/** A battery at or below this is flagged: a strap may stop mid-session. */
+const LOW_BATTERY_PCT = 15;
 
 /** How the link row names a protocol (others: upper case, as VBP). */
 const PROTOCOL_NAMES: Record<string, string> = { text: 'text lines', 'openbci-cyton': 'OpenBCI Cyton' };
@@ -41,6 +46,7 @@ export function DeviceStatsCard({ stats, streams }: Props) {
             </dd>
           </>
         ) : null}
+        {stats.ble ? <BleLinkRows ble={stats.ble} deviceId={stats.deviceId} /> : null}
         {stats.reconnects !== undefined && (stats.reconnects > 0 || stats.state === 'reconnecting') ? (
           <>
             <dt>Reconnects</dt>
@@ -128,5 +134,36 @@ function PlaybackPosition({ progress, deviceId }: { progress: PlaybackProgress; 
       <progress max={duration || 1} value={position} /> <span className="mono">{formatDuration(position * 1000)} / {formatDuration(duration * 1000)}</span>{' '}
       <span className="muted small">at {speed}x</span>
     </p>
+  );
+}
+
+/** A Bluetooth LE device's link: address and MTU, drivers, RSSI, battery and sensor contact. */
+function BleLinkRows({ ble, deviceId }: { ble: BleLinkStats; deviceId: string }) {
+  return (
+    <>
+      <dt>Bluetooth</dt>
+      <dd className="mono">
+        {ble.address || '—'}
+        {ble.mtu !== undefined ? ` · MTU ${ble.mtu} B` : ''}
+      </dd>
+      <dt>Drivers</dt>
+      <dd data-testid={`ble-drivers-${deviceId}`}>{driversText(ble.drivers)}</dd>
+      <dt title="Received signal strength">RSSI</dt>
+      <dd className="mono" data-testid={`ble-rssi-${deviceId}`}>
+        {formatRssi(ble.rssi)}
+      </dd>
+      <dt>Battery</dt>
+      <dd className={`mono ${ble.batteryPct !== undefined && ble.batteryPct <= LOW_BATTERY_PCT ? 'warn-text' : ''}`} data-testid={`ble-battery-${deviceId}`}>
+        {formatBattery(ble.batteryPct)}
+      </dd>
+      {ble.contact ? (
+        <>
+          <dt>Sensor contact</dt>
+          <dd className={ble.contact === 'not detected' ? 'warn-text' : ''} data-testid={`ble-contact-${deviceId}`}>
+            {contactText(ble.contact)}
+          </dd>
+        </>
+      ) : null}
+    </>
   );
 }

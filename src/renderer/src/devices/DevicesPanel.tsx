@@ -3,7 +3,9 @@ import type { VitalsApi } from '../../../shared/api';
 import type { ConnectOptions, DeviceEntry, DeviceStats, EngineStatus } from '../../../shared/types';
 import { isEngineLinkError } from '../api/connection';
 import { DEFAULT_SETTINGS, OpenByPath, SerialSettingsForm, toConnectOptions, type SerialSettings } from './ConnectForm';
+import { BleSection } from './BleSection';
 import { DeviceStatsCard } from './DeviceStatsCard';
+import { GattCapture } from './GattCapture';
 import { RawView } from './RawView';
 
 /** Speeds a playback can be connected at, x real time. */
@@ -146,6 +148,7 @@ export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Prop
                 {stats && stats.state !== 'disconnected' ? (
                   <>
                     <DeviceStatsCard stats={stats} streams={status?.streams ?? []} />
+                    {stats.ble ? <GattCapture api={api} deviceId={d.id} ble={stats.ble} report={report} refreshStatus={refreshStatus} /> : null}
                     {stats.transport === 'serial' ? <RawView api={api} deviceId={d.id} /> : null}
                   </>
                 ) : null}
@@ -169,10 +172,19 @@ export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Prop
                 ) : null}
               </div>
               <DeviceStatsCard stats={s} streams={status?.streams ?? []} />
+              {s.ble && s.state !== 'disconnected' ? <GattCapture api={api} deviceId={s.deviceId} ble={s.ble} report={report} refreshStatus={refreshStatus} /> : null}
               {s.transport === 'serial' ? <RawView api={api} deviceId={s.deviceId} /> : null}
             </li>
           ))}
         </ul>
+        <BleSection
+          api={api}
+          epoch={epoch}
+          busy={busy}
+          connected={new Set([...statsById.values()].filter((x) => x.state !== 'disconnected').map((x) => x.deviceId))}
+          connect={(id) => void act(id, true)}
+          report={report}
+        />
         <OpenByPath disabled={false} onConnect={(path, chosen) => void act(`serial:${path}`, true, toConnectOptions(chosen))} />
       </div>
     </section>
