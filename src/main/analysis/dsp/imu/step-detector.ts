@@ -11,13 +11,13 @@
  * autocorrelation (periodicity.ts, after Rai et al. 2012 "Zee") gives the rhythm's strength and
  * the step period, telling a step from a stride. A bout starts once `boutSteps` candidates come at
  * a regular cadence (intervals within `regularity` of their median, or of one or two step periods,
- * or in pairs that make a stride) while the rhythm is at least `rhythmMin`; its earlier candidates
- * are then counted too. Inside a bout the regularity check is continuous: the step is the highest
+ * or in pairs that make a stride) while the rhythm is at least `rhythmMin`; its candidates, and
+ * those a step period apart before it while the rhythm built up, are then counted too. Inside a bout the regularity check is continuous: the step is the highest
  * candidate within `regularity` of one step period after the last (the rest are bounces); a
  * window without one is bridged by a step halfway when the next comes two periods on (peaks at
  * stride rate: an arm swing, weak alternate steps); the bout ends after two empty windows or when
  * the rhythm falls RHYTHM_HYSTERESIS below rhythmMin (handling, jolts). A step is reported at most
- * `maxDelay` samples late (12 s with the defaults: the starting run; inside a bout two windows).
+ * `maxDelay` samples late (8.2 s with the defaults, at a bout's start; inside a bout two windows).
  *
  * The defaults are tuned on the data set's `optimisation/` recordings (other users and phones than
  * its validation files) against their foot-switch contacts; bench/eval/steps.ts shows the search.
@@ -52,7 +52,7 @@ export interface StepParams {
 export const DEFAULT_STEP_PARAMS: Readonly<StepParams> = {
   rmsFactor: 0.3,
   minG: 0.03,
-  boutSteps: 6,
+  boutSteps: 3,
   regularity: 0.3,
   minIntervalSec: 0.25,
   maxIntervalSec: 2,
@@ -120,11 +120,14 @@ export class StepDetector {
 
   /**
    * Longest delay, in samples, between a step and its report: a bout's first steps wait for the
-   * run that starts it; inside a bout a step waits for its window to close, an inferred one for
-   * the step after it (two windows, each at most (1 + regularity) x a 2 s period).
+   * run that starts it (its intervals at most (1 + regularity) x maxIntervalSec) and for the
+   * rhythm, whose window they are counted back over; inside a bout a step waits for its window to
+   * close, an inferred one for the step after it (two windows of a period of at most 2 s).
    */
   get maxDelay(): number {
-    return Math.ceil(Math.max(this.params.boutSteps * this.maxInterval, 4 * (1 + this.params.regularity) * this.fs)) + 2;
+    const tol = this.params.regularity;
+    const start = (this.params.boutSteps - 1) * (1 + tol) * this.maxInterval + this.params.rhythmWindowSec * this.fs;
+    return Math.ceil(Math.max(start, 4 * (1 + tol) * this.fs)) + 2;
   }
 
   /** Feeds magnitudes (any unit of acceleration); returns the sample indices of counted steps. */
@@ -207,9 +210,12 @@ export class StepDetector {
       return;
     }
     this.run.push(c.at);
-    if (this.run.length > this.params.boutSteps) this.run.shift();
+    // Earlier candidates are kept as long as a step may be reported late: the rhythm builds up
+    // over its window, and the steps it took to build are counted once it has.
+    while (c.at - this.run[0] > this.params.boutSteps * this.maxInterval) this.run.shift();
     if (this.run.length < this.params.boutSteps) return;
-    const gaps = this.run.slice(1).map((r, k) => r - this.run[k]);
+    const recent = this.run.slice(-this.params.boutSteps);
+    const gaps = recent.slice(1).map((r, k) => r - recent[k]);
     const sorted = gaps.slice().sort((a, b) => a - b);
     const med = sorted[sorted.length >> 1];
     const tol = this.params.regularity;
@@ -226,11 +232,20 @@ export class StepDetector {
     if (!regular) return;
     this.walking = true;
     this.period = p;
+    // Back from the run, earlier candidates a step period apart belong to the bout, within the
+    // time the rhythm took to build up (its window).
+    let first = this.run.length - this.params.boutSteps;
+    const since = this.run[first] - this.params.rhythmWindowSec * this.fs;
+    for (let j = first - 1; j >= 0 && this.run[j] >= since; j--) {
+      const d = this.run[first] - this.run[j];
+      if (d > (1 + tol) * p) break;
+      if (near(d, p)) first = j;
+    }
     // The run counts at the rhythm's step period: candidates closer than a step are bounces, a
     // gap of two steps (peaks at stride rate) holds one more.
-    const [first, ...rest] = this.run;
-    this.emit(first);
-    this.last = first;
+    const [start, ...rest] = this.run.slice(first);
+    this.emit(start);
+    this.last = start;
     for (const r of rest) if (r >= this.window(1)[0]) this.count1(r);
     this.run = [];
   }
