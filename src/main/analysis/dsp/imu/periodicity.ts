@@ -14,7 +14,7 @@ const STRONG_SHARE = 0.8;
 const MAX_LAG_SEC = 2;
 
 export interface Rhythm {
-  /** Normalised autocorrelation at the best lag (1: perfectly periodic; under ~0.3: no rhythm). */
+  /** Normalised autocorrelation at the highest lag (1: perfectly periodic; random jolts reach about 0.5). */
   strength: number;
   /** The step period, samples at the input rate; 0 while there is no estimate. */
   stepPeriod: number;
@@ -36,7 +36,7 @@ export class PeriodicityTracker {
   /**
    * @param windowSec smoothing time constant of the autocorrelation
    * @param minStepSec shortest step interval; lags run from it to MAX_LAG_SEC
-   * @param strideMinSec a best lag at least this long is a stride (two steps) unless its half is
+   * @param strideMinSec a first strong peak at least this late is a stride (two steps) unless its half is
    *   anticorrelated like a lone sinusoid (halfFloor): people walk faster than one step in 0.8 s
    */
   constructor(
