@@ -27,11 +27,11 @@ const STRETCH_SEC = 2;
 const AXES: [keyof StepParams, number[]][] = [
   ['rmsFactor', [0.3, 0.4, 0.5, 0.6, 0.7]],
   ['boutSteps', [3, 4, 5, 6]],
-  // Below +-30 % a bout's first steps (speeding up, turning) fail it: a fragile edge, not searched.
-  ['regularity', [0.3, 0.4, 0.5]],
+  // Under 0.5, random jolts (handling, a bumpy ride) pass for a rhythm: not searched.
+  ['rhythmMin', [0.5, 0.6, 0.7]],
 ];
-// minGapFraction is not searched: at 0.5 or more a bout that started at stride cadence (weak
-// alternate steps, a back pocket) never sees its other steps again.
+// regularity is not searched: below +-30 % a bout's first steps (speeding up, turning) fail it,
+// and above it a step's window reaches a bounce at under half the step period.
 /** Grid points with their value index on each axis. */
 const GRID: { params: Partial<StepParams>; at: number[] }[] = AXES.reduce<{ params: Partial<StepParams>; at: number[] }[]>(
   (points, [key, values]) => points.flatMap((p) => values.map((v, k) => ({ params: { ...p.params, [key]: v }, at: [...p.at, k] }))),
