@@ -7,6 +7,7 @@
 import { unusableIntervals } from '../dsp/ecg/beat-hrv';
 import { refineBeats } from '../dsp/ecg/beat-refine';
 import { verifyBeats } from '../dsp/ecg/beat-verify';
+import { ecgUsability } from '../dsp/ecg/ecg-usability';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
 import { intervalsAcrossGaps, rrSeries } from '../dsp/ecg/rr-intervals';
 import { EcgPipeline, HIDING_GAP_SEC, type EcgPipelineOptions, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgPipelineOptions, type PpgWindow } from '../pipelines';
@@ -39,6 +40,8 @@ export interface EcgResult {
   gaps: [number, number][];
   hr: { t: (number | null)[]; bpm: (number | null)[] };
   hrv: { overall: Record<string, number | null>; windowSec: number; stepSec: number; windows: Record<string, number | null>[] };
+  /** Usability per window (see ecg-usability.ts); the beats are not yet filtered by it. */
+  quality: { windowSec: number; t: number[]; noise: (number | null)[]; usable: boolean[]; unusableSec: number };
 }
 
 function pickChannel(input: LoadedInput, stream: InputStream, signal: string | undefined): InputChannel {
@@ -105,6 +108,9 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
     );
   }
   const refined = verifyBeats(x, fs, refineBeats(x, fs, beats));
+  // Reported, not yet applied: dropping the beats of unusable windows broke Challenge 2015 v102s
+  // lead II (small QRS, tall T wave) at every threshold that flagged real noise.
+  const usability = ecgUsability(x, fs, refined);
   const positions = corrected?.positions ?? refined;
   const times = positions.map((b) => b / fs);
   // Intervals across what the pipeline counts as breaks: gaps that could hide a beat, and detections
@@ -131,6 +137,13 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
       stepSec: pipe.options.hrvStepSec,
       // The pipeline's windows, their HRV recomputed from the corrected beats when there are some.
       windows: windows.map((w) => hrvRecord(corrected ? { ...w, ...hrvTime(rr, w.t0, w.t1), ...hrvFrequency(rr, w.t0, w.t1) } : w)),
+    },
+    quality: {
+      windowSec: usability.length ? (usability[0].end - usability[0].start) / fs : 0,
+      t: usability.map((w) => round(w.start / fs)!),
+      noise: usability.map((w) => (w.noise === null ? null : round(w.noise))),
+      usable: usability.map((w) => w.usable),
+      unusableSec: round(usability.reduce((sum, w) => sum + (w.usable ? 0 : w.end - w.start), 0) / fs)!,
     },
   };
 }
