@@ -261,7 +261,7 @@ async function record(args: string[]): Promise<number | void> {
   if (values.fast && devices.some((id) => id !== 'sim' && id !== STRAP_ID)) throw new UsageError('--fast runs the simulated devices on virtual time: use it with --device sim and sim:strap only');
   const liveBle = devices.filter((id) => id.startsWith('ble:'));
   if (values.capture !== undefined && bleDevices.length !== 1) throw new UsageError(`--capture FILE.jsonl logs one Bluetooth LE device's notifications: give exactly one ble:, ble-replay: or sim:strap device, not ${bleDevices.length}`);
-  if (values.preflight !== (values.require !== undefined)) throw new UsageError('--require KIND,... and --preflight go together: the streams to check, and the check');
+  if (Boolean(values.preflight) !== (values.require !== undefined)) throw new UsageError('--require KIND,... and --preflight go together: the streams to check, and the check');
   const required = values.require === undefined ? [] : requiredStreams(values.require);
   if (values.preflight && required.length === 0) throw new UsageError('--require needs at least one stream kind or name (e.g. ecg,ppg)');
   const { board: protocol, study } = protocolFlags(values.protocol ?? [], dbPath(values.db));
