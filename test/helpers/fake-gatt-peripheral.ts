@@ -111,12 +111,22 @@ export function fakeEcgMicrovolts(k: number): number {
   return ((k * 397) % 4001) - 2000;
 }
 
+/** An H10 ECG data frame (PROTOCOL_FACTS test-vector layout): `00 | timestamp u64 LE ns (the last sample's) | 00 | 3-byte signed LE µV samples`. */
+export function h10EcgFrame(lastSampleNs: bigint, microvolts: number[]): Uint8Array {
+  const frame = new Uint8Array(10 + 3 * microvolts.length);
+  new DataView(frame.buffer).setBigUint64(1, lastSampleNs, true);
+  microvolts.forEach((v, i) => {
+    const u = v < 0 ? v + 2 ** 24 : v;
+    frame.set([u & 0xff, (u >> 8) & 0xff, (u >> 16) & 0xff], 10 + 3 * i);
+  });
+  return frame;
+}
+
 /**
  * The fake peripheral acting as a Polar H10: answers PMD control-point commands with the documented
  * responses after `answerMs` (and records any write that came before the answer was sent, a
- * breach of "one command at a time"), and, once ECG is started, sends ECG frames (PROTOCOL_FACTS
- * test-vector layout: `00 | timestamp u64 LE ns | 00 | 3-byte LE µV samples`) whose timestamps
- * advance at `rateHz`, the last sample's time in each.
+ * breach of "one command at a time"), and, once ECG is started, sends ECG frames (h10EcgFrame)
+ * whose timestamps advance at `rateHz`.
  */
 export class FakePolarH10 extends FakeGattPeripheral {
   /** Control-point writes that came while an answer was still due. */
@@ -161,15 +171,7 @@ export class FakePolarH10 extends FakeGattPeripheral {
     if (!this.started.has(0)) return [];
     const values = Array.from({ length: H10_ECG_FRAME }, (_, i) => fakeEcgMicrovolts(this.k + i));
     this.k += H10_ECG_FRAME;
-    const frame = new Uint8Array(10 + 3 * values.length);
-    const view = new DataView(frame.buffer);
-    // The frame's timestamp is its last sample's.
-    view.setBigUint64(1, this.sampleNs(this.k - 1), true);
-    values.forEach((v, i) => {
-      const u = v < 0 ? v + 2 ** 24 : v;
-      frame.set([u & 0xff, (u >> 8) & 0xff, (u >> 16) & 0xff], 10 + 3 * i);
-    });
-    this.notify(PMD_DATA, frame);
+    this.notify(PMD_DATA, h10EcgFrame(this.sampleNs(this.k - 1), values));
     return values;
   }
 
