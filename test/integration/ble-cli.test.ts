@@ -1,13 +1,15 @@
-/** Bluetooth LE through the built CLI: a GATT log replayed through the real HRS driver, its capture, the simulated strap beside the simulated board, and a scan without an adapter. */
+/** Bluetooth LE through the built CLI: GATT logs replayed through the real HRS and Polar PMD drivers, its capture, the simulated strap beside the simulated board, and a scan without an adapter. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SIMULATOR } from '../../src/main/devices';
 import { parseGattLog } from '../../src/main/devices/ble/gatt-log';
 import { GATT } from '../../src/main/devices/ble/uuids';
+import { PMD_CONTROL_POINT, PMD_DATA, PMD_SERVICE } from '../../src/main/protocols/polar-pmd';
 import { createHeart } from '../../src/main/devices/simulator/signals';
 import { Library } from '../../src/main/storage/library';
 import { cliOn } from '../helpers/cli';
+import { fakeEcgMicrovolts, H10_ECG_FRAME, h10EcgFrame } from '../helpers/fake-gatt-peripheral';
 import { tempDir } from '../helpers/temp-dir';
 
 const dir = tempDir('ble-cli');
@@ -60,6 +62,43 @@ describe('Bluetooth LE from the CLI', () => {
       parseGattLog(lines.slice(1).join('\n'), 'x').map((e) => [e.characteristic, Buffer.from(e.value).toString('hex')]),
     );
     expect(captured[3].t - captured[0].t).toBeCloseTo(1.5, 1);
+  });
+
+  it('records a replayed Polar H10 log (its logged control-point answers, then HR and PMD ECG frames) as hr and an ecg stream in µV timed by the PMD timestamps', async () => {
+    const log = join(dir.path, 'h10.jsonl');
+    const pmd = (t: number, characteristic: string, value: string) => line(t, characteristic, value, PMD_SERVICE);
+    const lines = [
+      // What an H10 answered our driver: ECG settings (130 Hz, 14 bit), start ECG, PPG not supported.
+      pmd(0.01, PMD_CONTROL_POINT, 'f0010000000001820001010e00'),
+      pmd(0.03, PMD_CONTROL_POINT, 'f002000000'),
+      pmd(0.05, PMD_CONTROL_POINT, 'f0010103'),
+      line(0.3, GATT.heartRateMeasurement, '0040'),
+    ];
+    // ECG begins after HR: four frames of 73 samples at 130 Hz of device time, from PMD time 7e8 s.
+    const sent: number[] = [];
+    for (let f = 0; f < 4; f++) {
+      const values = Array.from({ length: H10_ECG_FRAME }, (_, i) => fakeEcgMicrovolts(f * H10_ECG_FRAME + i));
+      sent.push(...values);
+      const lastNs = 700_000_000_000_000_000n + BigInt(Math.round((((f + 1) * H10_ECG_FRAME - 1) * 1e9) / 130));
+      lines.push(pmd(0.6 + (f * H10_ECG_FRAME) / 130, PMD_DATA, Buffer.from(h10EcgFrame(lastNs, values)).toString('hex')));
+    }
+    writeFileSync(log, lines.join('\n') + '\n');
+    const rec = await cli('record', '--device', `ble-replay:${log}`, '--seconds', '3.5');
+
+    expect(rec.stderr).not.toMatch(/error/i);
+    expect(rec.code).toBe(0);
+    const id = Number(rec.stdout.trim().split('\n').pop());
+    expect(samples(id, 'hr').map((s) => s.v)).toEqual([64]);
+    const ecg = samples(id, 'ecg');
+    expect(ecg.map((s) => s.v)).toEqual(sent);
+    // Within a frame (from the second on) spaced by the timestamps, 1/130 s; from frame to frame as
+    // the clock model places them on the log's timeline, within its 10 ms delivery tick.
+    for (let i = H10_ECG_FRAME + 1; i < ecg.length; i++) {
+      const step = ecg[i].t - ecg[i - 1].t;
+      if (i % H10_ECG_FRAME === 0) expect(Math.abs(step - 1 / 130)).toBeLessThan(0.011);
+      else expect(step).toBeCloseTo(1 / 130, 4);
+    }
+    expect(ecg[ecg.length - 1].t - ecg[H10_ECG_FRAME].t).toBeCloseTo((3 * H10_ECG_FRAME - 1) / 130, 1);
   });
 
   it('refuses a log with a bad line, naming the file and the line', async () => {

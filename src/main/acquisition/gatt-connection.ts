@@ -100,6 +100,8 @@ export class GattConnection {
   stats(): DeviceStats {
     const parts = this.drivers.map((d) => d.stats());
     const vbp = parts.find((p) => p.protocol === 'vbp');
+    // The device clock fit of the driver that has one (VBP over NUS, or Polar PMD's timestamps).
+    const timed = vbp ?? parts.find((p) => p.clockOffsetMs !== undefined);
     const errors = { crc: 0, cobs: 0, oversize: 0, malformed: 0 };
     for (const p of parts) for (const k of Object.keys(errors) as (keyof typeof errors)[]) errors[k] += p.decodeErrors?.[k] ?? 0;
     const ble: BleLinkStats = {
@@ -118,8 +120,8 @@ export class GattConnection {
       label: this.options.label,
       transport: this.options.transport,
       state: this.state,
-      clockOffsetMs: vbp?.clockOffsetMs ?? 0,
-      driftPpm: vbp?.driftPpm ?? 0,
+      clockOffsetMs: timed?.clockOffsetMs ?? 0,
+      driftPpm: timed?.driftPpm ?? 0,
       decodeErrors: errors,
       streams: parts.flatMap((p) => p.streams),
       reconnects: this.reconnects,
@@ -174,7 +176,7 @@ export class GattConnection {
     }
     if (drivers.length === 0) {
       const found = services.map((s) => s.uuid).join(', ') || 'none';
-      throw new Error(`${label}: no driver for this device${why.length ? ` (${why.join('; ')})` : ''}; its services: ${found} (we drive Heart Rate 0x180D and Nordic UART ${GATT.nusService})`);
+      throw new Error(`${label}: no driver for this device${why.length ? ` (${why.join('; ')})` : ''}; its services: ${found} (we drive Heart Rate 0x180D, Nordic UART ${GATT.nusService} and Polar PMD ${GATT.pmdService})`);
     }
     return drivers;
   }

@@ -12,6 +12,8 @@ import { GATT } from '../devices/ble/uuids';
 import type { DeviceDescriptor } from '../protocols/vbp';
 import type { HostClock } from './host-clock';
 import { HrsDevice } from './hrs-device';
+import { PmdDevice } from './pmd-device';
+import { PMD_CONTROL_POINT, PMD_DATA, PMD_SERVICE } from '../protocols/polar-pmd';
 import type { StreamBus } from './stream-bus';
 import { VbpDevice } from './vbp-device';
 
@@ -113,9 +115,42 @@ const nus: GattDriverKind = {
   },
 };
 
-export const GATT_DRIVERS: readonly GattDriverKind[] = [hrs, nus];
+/** Polar PMD (H10 ECG and ACC, Verity Sense PPG, PPI and ACC): control-point indications before data notifications, then the commands. */
+const pmd: GattDriverKind = {
+  name: 'pmd',
+  service: PMD_SERVICE,
+  create({ id, label, bus, now, link, services }) {
+    const control = characteristic(services, PMD_SERVICE, (c) => c.uuid === PMD_CONTROL_POINT);
+    const data = characteristic(services, PMD_SERVICE, (c) => c.uuid === PMD_DATA);
+    if (!control || !data) return { why: `its Polar PMD service lacks the ${control ? 'data' : 'control point'} characteristic` };
+    const device = new PmdDevice({
+      id,
+      label,
+      bus,
+      now,
+      writeControl: (bytes) => link.write(PMD_SERVICE, PMD_CONTROL_POINT, bytes, true),
+      mtu: () => link.mtu(),
+      commands: control.properties.includes('write'),
+    });
+    return {
+      name: 'pmd',
+      subscriptions: [
+        { service: PMD_SERVICE, characteristic: PMD_CONTROL_POINT, mode: 'indicate' },
+        { service: PMD_SERVICE, characteristic: PMD_DATA, mode: 'notify' },
+      ],
+      start: () => device.start(),
+      receive: (s, value, arrival) => (s.characteristic === PMD_CONTROL_POINT ? device.receiveControl(value) : device.receiveData(value, arrival)),
+      linkRestored: () => device.linkRestored(),
+      detach: () => device.detach(),
+      stats: () => device.stats(),
+      descriptorJson: () => ({ protocol: 'ble-pmd' }),
+    };
+  },
+};
 
-/** Services a scan keeps devices for: those our drivers drive, and Polar PMD (its driver is wired beside these). */
+export const GATT_DRIVERS: readonly GattDriverKind[] = [hrs, nus, pmd];
+
+/** Services a scan keeps devices for: those our drivers drive. */
 const DRIVABLE: Record<string, GattDriverName> = { [GATT.heartRateService]: 'hrs', [GATT.nusService]: 'nus', [GATT.pmdService]: 'pmd' };
 
 /** The drivers for a device advertising (or having) these services; empty when we cannot drive it. */
