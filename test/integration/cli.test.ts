@@ -104,7 +104,7 @@ describe('vitalscope CLI (the built bin)', () => {
     [['export', '999', '--out', '/tmp/x'], 1, /no session 999/],
     [['export', '1', '--out', '/tmp/x', '--from', '5', '--to', '2'], 2, /--to \(2\) must be after --from \(5\)/],
     [['record', '--device', 'playback:1', '--speed', '20', '--seconds', '1'], 2, /--speed must be a number from 1 to 10/],
-    [['record', '--device', 'serial:/dev/null', '--fast', '--seconds', '1'], 2, /--fast runs the simulated board on virtual time: use it with --device sim only/],
+    [['record', '--device', 'serial:/dev/null', '--fast', '--seconds', '1'], 2, /--fast runs the simulated devices on virtual time: use it with --device sim and sim:strap only/],
     [['frobnicate'], 2, /unknown command "frobnicate"/],
   ])('%j fails with one clear line', async (args, code, message) => {
     const result = await cli(...(args as string[]));
