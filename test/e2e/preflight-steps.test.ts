@@ -27,7 +27,7 @@ describe.skipIf(!chromiumPath)('pre-flight panel and the review Steps panel in r
     await engine.connect('sim');
     await page.getByTestId('preflight-toggle').click();
     // The simulated board has no respiration stream.
-    await page.getByTestId('preflight-require-resp').check();
+    await page.getByTestId('preflight-require-resp').click(); // the box follows the engine's status, a round trip later
     const item = page.getByTestId('preflight-item-resp');
     await item.waitFor();
     expect(await item.textContent()).toBe('missing resp: not connected');

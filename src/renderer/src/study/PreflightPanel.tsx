@@ -3,7 +3,7 @@ import type { PreflightResult } from '../../../shared/preflight';
 import type { Recording } from './use-recording';
 
 /** Stream kinds offered as required; others can be required from the CLI by name. */
-const KINDS = ['ecg', 'ppg', 'imu', 'resp', 'eda', 'temp'];
+const KINDS = ['ecg', 'ppg', 'imu', 'eeg', 'resp', 'eda', 'temp'];
 
 function summary(preflight: PreflightResult | null): string {
   if (!preflight) return 'Pre-flight: off';
