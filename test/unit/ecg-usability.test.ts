@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { beatsInUsable, ecgUsability } from '../../src/main/analysis/dsp/ecg/ecg-usability';
 import { analyzeEcg } from '../../src/main/analysis/offline/analyze';
 
 const FS = 360;
@@ -16,12 +15,5 @@ describe('ECG usability', () => {
     const res = analyzeEcg({ label: 'ecg', unit: 'mV', fs: FS, data: x });
     expect(res.quality.usable.every(Boolean)).toBe(true);
     expect(res.beats.length).toBeGreaterThanOrEqual(72);
-  });
-
-  it('drops only the beats inside unusable windows', () => {
-    const beats = [100, 2000, 3000, 5000];
-    const windows = ecgUsability(ecg(20, 0.8), FS, beats);
-    const marked = windows.map((w, k) => ({ ...w, usable: k !== 1 }));
-    expect(beatsInUsable(beats, marked)).toEqual(beats.filter((b) => b < marked[1].start || b >= marked[1].end));
   });
 });
