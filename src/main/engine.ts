@@ -12,7 +12,7 @@ import type { AgreementRequest, AgreementResult, AgreementSource } from '../shar
 import { agreementSources, sessionAgreement } from './study/agreement-sources';
 import { EXPORT_FORMATS } from '../shared/export-formats';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
-import type { ReconnectPolicy } from './acquisition/board-connection';
+import type { ReconnectPolicy } from './acquisition/link-retry';
 import { GattConnection } from './acquisition/gatt-connection';
 import { bleCentral } from './devices/ble/noble-central';
 import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';

@@ -6,17 +6,11 @@ import type { DeviceDescriptor } from '../protocols/vbp';
 import { CYTON_START } from '../protocols/openbci-cyton';
 import { CytonDevice } from './cyton-device';
 import type { HostClock } from './host-clock';
+import { DEFAULT_RECONNECT, LinkRetry, type ReconnectPolicy } from './link-retry';
 import type { StreamBus } from './stream-bus';
 import { TextDevice } from './text-device';
 import { VbpDevice, type SyncOptions } from './vbp-device';
 
-export interface ReconnectPolicy {
-  /** First retry delay, ms; doubles after each failed attempt up to maxDelayMs. */
-  minDelayMs: number;
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RECONNECT: ReconnectPolicy = { minDelayMs: 200, maxDelayMs: 2000 };
 
 export interface BoardConnectionOptions {
   id: string;
@@ -63,15 +57,17 @@ export class BoardConnection {
   private error: string | undefined;
   private closed = false;
   private reconnects = 0;
-  private attempt = 0;
   private lostAt = 0;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private readonly policy: ReconnectPolicy;
+  private readonly retry: LinkRetry;
 
   constructor(private readonly options: BoardConnectionOptions) {
     this.id = options.id;
     this.pipe = options.pipe;
-    this.policy = { ...DEFAULT_RECONNECT, ...options.reconnect };
+    this.retry = new LinkRetry(
+      { ...DEFAULT_RECONNECT, ...options.reconnect },
+      () => this.reopen(),
+      (message) => (this.error = message),
+    );
   }
 
   start(): void {
@@ -101,8 +97,7 @@ export class BoardConnection {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.retry.stop();
     this.device?.detach();
     const pipe = this.pipe;
     this.pipe = null;
@@ -139,7 +134,7 @@ export class BoardConnection {
     };
     // Lost, reopening or closed overrides what the device says; otherwise the device knows best (HELLO seen or not).
     if (this.state === 'reconnecting' || this.state === 'error' || this.state === 'disconnected') overrides.state = this.state;
-    if (this.state === 'reconnecting') overrides.reconnectAttempt = this.attempt;
+    if (this.state === 'reconnecting') overrides.reconnectAttempt = this.retry.attempt;
     if (this.error) overrides.error = this.error;
     if (this.device instanceof VbpDevice) Object.assign(overrides, this.device.clockStats());
     return { ...base, ...overrides };
@@ -238,28 +233,13 @@ export class BoardConnection {
     this.lostAt = this.options.now();
     this.state = 'reconnecting';
     this.error = `${error.message}: reconnecting`;
-    this.attempt = 0;
-    this.scheduleRetry(this.policy.minDelayMs);
+    this.retry.start();
     this.options.onChange?.();
   }
 
-  private scheduleRetry(delay: number): void {
-    this.retryTimer = setTimeout(() => void this.retry(delay), delay);
-  }
-
-  private async retry(delay: number): Promise<void> {
-    this.retryTimer = null;
-    if (this.closed) return;
-    this.attempt++;
-    let pipe: ByteTransport;
-    try {
-      pipe = await this.options.reopen!();
-    } catch (error) {
-      if (this.closed) return;
-      this.error = `${(error as Error).message} (reconnecting, attempt ${this.attempt})`;
-      this.scheduleRetry(Math.min(this.policy.maxDelayMs, delay * 2));
-      return;
-    }
+  /** One reconnect try: the board's link back, or an error (LinkRetry tries again). */
+  private async reopen(): Promise<void> {
+    const pipe = await this.options.reopen!();
     if (this.closed) {
       await pipe.close();
       return;
@@ -270,7 +250,7 @@ export class BoardConnection {
     this.error = undefined;
     this.wire(pipe);
     const restoredAt = this.options.now();
-    if (this.device) this.device.linkRestored(this.lostAt, restoredAt, this.attempt);
+    if (this.device) this.device.linkRestored(this.lostAt, restoredAt, this.retry.attempt);
     else if (this.detector) this.probe();
     this.options.onChange?.();
   }

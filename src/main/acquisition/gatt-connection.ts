@@ -4,7 +4,7 @@ import type { GattPeripheral, GattService } from '../devices/ble/gatt';
 import { GattLogWriter } from '../devices/ble/gatt-log';
 import { GATT } from '../devices/ble/uuids';
 import type { DeviceDescriptor } from '../protocols/vbp';
-import { DEFAULT_RECONNECT, type ReconnectPolicy } from './board-connection';
+import { DEFAULT_RECONNECT, LinkRetry, type ReconnectPolicy } from './link-retry';
 import { GATT_DRIVERS, type GattDriver, type GattSubscription } from './gatt-drivers';
 import type { HostClock } from './host-clock';
 import type { StreamBus } from './stream-bus';
@@ -43,17 +43,19 @@ export class GattConnection {
   private mtu = 23;
   private battery: number | undefined;
   private reconnects = 0;
-  private attempt = 0;
   private lostAt = 0;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private readonly policy: ReconnectPolicy;
+  private readonly retry: LinkRetry;
   private capture: GattLogWriter | null = null;
   private readonly recent: string[] = [];
   private bytesReceived = 0;
 
   constructor(private readonly options: GattConnectionOptions) {
     this.id = options.id;
-    this.policy = { ...DEFAULT_RECONNECT, ...options.reconnect };
+    this.retry = new LinkRetry(
+      { ...DEFAULT_RECONNECT, ...options.reconnect },
+      () => this.reopen(),
+      (message) => (this.error = message),
+    );
   }
 
   /** Resolves once the device streams; rejects (and leaves nothing behind) when the first connection fails. */
@@ -68,8 +70,7 @@ export class GattConnection {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.retry.stop();
     for (const d of this.drivers) d.detach();
     this.state = 'disconnected';
     await this.stopCapture();
@@ -126,7 +127,7 @@ export class GattConnection {
       streams: parts.flatMap((p) => p.streams),
       reconnects: this.reconnects,
       bytesReceived: this.bytesReceived,
-      ...(this.state === 'reconnecting' ? { reconnectAttempt: this.attempt } : {}),
+      ...(this.state === 'reconnecting' ? { reconnectAttempt: this.retry.attempt } : {}),
       ...(error ? { error } : {}),
       ble,
     };
@@ -154,7 +155,7 @@ export class GattConnection {
     if (this.closed) return;
     this.state = 'streaming';
     if (first) for (const d of this.drivers) d.start();
-    else for (const d of this.drivers) d.linkRestored(this.lostAt, this.options.now(), this.attempt);
+    else for (const d of this.drivers) d.linkRestored(this.lostAt, this.options.now(), this.retry.attempt);
     this.options.onChange?.();
   }
 
@@ -216,28 +217,19 @@ export class GattConnection {
     this.lostAt = this.options.now();
     this.state = 'reconnecting';
     this.error = `${error.message}: reconnecting`;
-    this.attempt = 0;
-    this.scheduleRetry(this.policy.minDelayMs);
+    this.retry.start();
     this.options.onChange?.();
   }
 
-  private scheduleRetry(delay: number): void {
-    this.retryTimer = setTimeout(() => void this.retry(delay), delay);
-  }
-
-  private async retry(delay: number): Promise<void> {
-    this.retryTimer = null;
-    if (this.closed) return;
-    this.attempt++;
+  /** One reconnect try: the device found, connected and subscribed again, or an error (LinkRetry tries again). */
+  private async reopen(): Promise<void> {
     try {
       await this.setup(false);
     } catch (error) {
-      if (this.closed) return;
       await this.peripheral?.disconnect().catch(() => undefined);
-      this.error = `${(error as Error).message} (reconnecting, attempt ${this.attempt})`;
-      this.scheduleRetry(Math.min(this.policy.maxDelayMs, delay * 2));
-      return;
+      throw error;
     }
+    if (this.closed) return;
     this.reconnects++;
     this.error = undefined;
     this.options.onChange?.();
