@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../../src/main/formats/edf';
 import { CYTON_ACCEL_G_PER_COUNT, CytonDecoder, cytonMicrovoltsPerCount, encodeCytonPacket, type CytonPacket } from '../../src/main/protocols/openbci-cyton';
 
 const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/), (b) => parseInt(b, 16));
 /** The parts in a row; a packet is taken once the next header confirms it, so one closes the stream. */
-const concat = (parts: Uint8Array[]) => {
-  parts = [...parts, Uint8Array.of(0xa0)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const concat = (parts: Uint8Array[]) => concatBytes([...parts, Uint8Array.of(0xa0)]);
 const counts = (k: number) => Array.from({ length: 8 }, (_, c) => (c % 2 ? -1 : 1) * (k * 100 + c));
 
 describe('OpenBCI Cyton decoder', () => {
