@@ -35,7 +35,7 @@ import { startWebFace } from './server';
 import { announceSteps, markersFrom, protocolEnded, protocolFlags } from './study/record-study';
 import { protocolsCommand } from './study/protocols-command';
 import { protocolSeconds } from '../shared/protocol';
-import { participantsCommand, studiesCommand } from './study/study-commands';
+import { assignCommand, participantsCommand, studiesCommand } from './study/study-commands';
 import { JobRunner, type JobRequest } from './jobs';
 import type { BeatEdit, BeatSeries, ReanalysisOptions } from '../shared/review';
 import { Library, currentBeats, defaultDbPath, deleteAnalysisRun, deleteModelRun, editBeats, hasAnalysisRun, listAnalysisRuns, listModelRuns, rangeHrv, resetBeats, sessionDetail, toSummary } from './storage';
@@ -81,6 +81,8 @@ Commands:
             [--since DATE] [--until DATE] [--json]          matches name, participant, study, tags and devices;
                                                             DATE: YYYY-MM-DD (--until: through that day)
   rename    <session-id> NAME                               rename a session
+  assign    <session-id> [--participant ID] [--study NAME]  set a recorded session's participant and/or study
+                                                            (a saved study; '' clears either) [--json]
   participants [--json]                                     pseudonymous participant records (no names or other
                                                             direct identifiers), with their session counts
   participants add ID [--age-band 30-39] [--sex female|male|intersex|unspecified]
@@ -1041,6 +1043,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   sessions,
   rename,
   tag,
+  assign: assignCommand,
   participants: participantsCommand,
   studies: studiesCommand,
   delete: deleteCommand,

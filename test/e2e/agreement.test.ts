@@ -6,34 +6,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOn } from '../helpers/cli';
+import { exportedGaps, exportedHr, valueAt } from '../helpers/exported-hr';
 import { findTool } from '../helpers/system-tool';
 import { tempDir } from '../helpers/temp-dir';
 import { openWebFacePage, type WebFacePage } from '../helpers/web-face-page';
 
 const chromiumPath = findTool('chromium', { envVar: 'CHROME_PATH', install: 'apt-get install -y chromium' });
-
-/** An exported stream's time and HR columns (an empty or NaN value is no sample). */
-function exportedHr(file: string): { t: number[]; v: number[] } {
-  const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
-  const column = header.split(',').findIndex((h) => h.startsWith('HR'));
-  const t: number[] = [];
-  const v: number[] = [];
-  for (const row of rows) {
-    const cells = row.split(',');
-    t.push(Number(cells[0]));
-    v.push(cells[column] === '' ? NaN : Number(cells[column]));
-  }
-  return { t, v };
-}
-
-/** The value at whole second s: linear between the samples around it, both within 5 s; NaN otherwise. */
-function at(s: { t: number[]; v: number[] }, x: number): number {
-  const j = s.t.findIndex((t) => t >= x - 1e-6);
-  if (j < 0) return NaN;
-  if (Math.abs(s.t[j] - x) <= 1e-6) return s.v[j];
-  if (j === 0 || x - s.t[j - 1] > 5 || s.t[j] - x > 5) return NaN;
-  return s.v[j - 1] + ((s.v[j] - s.v[j - 1]) * (x - s.t[j - 1])) / (s.t[j] - s.t[j - 1]);
-}
 
 async function shownBias(page: Page, ok: () => Promise<boolean>): Promise<number> {
   const until = Date.now() + 10_000;
@@ -81,14 +59,15 @@ describe.skipIf(!chromiumPath)('agreement view in real Chromium', () => {
     expect(estimated).toBeCloseTo(cliJson.bias, 2);
     expect(await page.getByTestId('agreement-lag').getAttribute('placeholder')).toBe(`auto ${cliJson.lag_s.toFixed(2)}`);
 
-    // Lag 0 (a manual override): the pairs are the exported samples read at the same whole seconds.
+    // Lag 0 (a manual override): the pairs are the exported samples read at the same whole seconds,
+    // nothing read across a gap of the stream or the one it derives from.
     const out = join(dir.path, 'export');
     expect((await cli('export', id, '--format', 'csv', '--out', out)).code).toBe(0);
-    const ecg = exportedHr(join(out, 'ecg.metrics.csv'));
-    const ppg = exportedHr(join(out, 'ppg.metrics.csv'));
+    const ecg = exportedHr(join(out, 'ecg.metrics.csv'), exportedGaps(join(out, 'events.csv'), ['ecg', 'ecg.metrics']));
+    const ppg = exportedHr(join(out, 'ppg.metrics.csv'), exportedGaps(join(out, 'events.csv'), ['ppg', 'ppg.metrics']));
     const differences: number[] = [];
     for (let s = 0; s <= 150; s++) {
-      const d = at(ppg, s) - at(ecg, s);
+      const d = valueAt(ppg, s) - valueAt(ecg, s);
       if (Number.isFinite(d)) differences.push(d);
     }
     const bias = differences.reduce((x, y) => x + y, 0) / differences.length;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../../src/main/storage';
 import { protocolSteps } from '../../src/main/storage/protocol-steps';
 import type { SessionEvent } from '../../src/shared/types';
+import { fillProtocol } from '../helpers/protocol-editor';
 import { findTool } from '../helpers/system-tool';
 import { tempDir } from '../helpers/temp-dir';
 import { openWebFacePage, type WebFacePage } from '../helpers/web-face-page';
@@ -32,19 +33,11 @@ describe.skipIf(!chromiumPath)('protocol runner in Chromium', () => {
     await page.getByTestId('protocol-picker').selectOption({ label: 'Edit protocols…' });
     const editor = page.getByTestId('protocol-editor');
     await editor.getByTestId('protocol-new').click();
-    await editor.getByTestId('protocol-name').fill('E2E tilt');
-    const planned = [
+    await fillProtocol(editor, 'E2E tilt', [
       ['Rest', '2', 'Sit still'],
       ['Task', '2', ''],
       ['Recover', '0', ''],
-    ];
-    for (const [i, [name, duration, instructions]] of planned.entries()) {
-      if (i > 0) await editor.getByTestId('step-add').click();
-      const row = editor.getByTestId('protocol-step-row').nth(i);
-      await row.getByTestId('step-name').fill(name);
-      await row.getByTestId('step-duration').fill(duration);
-      await row.getByTestId('step-instructions').fill(instructions);
-    }
+    ]);
     await editor.getByTestId('protocol-save').click();
     await expect.poll(() => editor.getByTestId('protocol-error').textContent()).toContain('steps[2].duration_s: must be a positive number');
     await editor.getByTestId('protocol-step-row').nth(2).getByTestId('step-duration').fill('1');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/main/command-args';
 import { createEngine } from '../../src/main/engine';
 import { JobRunner } from '../../src/main/jobs';
-import { Library } from '../../src/main/storage';
+import { Library, saveStudy, setSessionStudy } from '../../src/main/storage';
 import type { DatasetRequest, JobState } from '../../src/shared/types';
 import { cliOn } from '../helpers/cli';
 import { jobEnded } from '../helpers/job-ended';
@@ -62,6 +62,8 @@ beforeAll(() => {
       imu: i % 2 ? 'shaking' : 'still',
     }),
   );
+  saveStudy(library, { name: 'Tilt study' });
+  setSessionStudy(library, ids[0], 'Tilt study');
   library.close();
 });
 
@@ -89,6 +91,11 @@ describe('dataset builder', () => {
     expect(manifest.skipped).toEqual({ 'touches lost samples': 2 });
     expect(manifest.windows).toBe(17 + 19);
     expect(manifest.sessions[0].devices).toEqual([{ label: 'Test board', firmware: '1.2.3' }]);
+    // The session's study beside its participant; a session in no study has null.
+    expect(manifest.sessions.map((s: { participant: string | null; study: string | null }) => [s.participant, s.study])).toEqual([
+      ['A', 'Tilt study'],
+      ['B', null],
+    ]);
     expect(manifest.vitalscope).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
   });
 

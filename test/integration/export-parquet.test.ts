@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/main/engine';
 import { JobRunner } from '../../src/main/jobs';
-import { Library, exportSessionsParquet, partitionValue } from '../../src/main/storage';
+import { Library, exportSessionsParquet, partitionValue, saveStudy, setSessionStudy } from '../../src/main/storage';
 import { cliOn } from '../helpers/cli';
 import { jobEnded } from '../helpers/job-ended';
 import { REVIEW_START, writeReviewSession } from '../helpers/review-session';
@@ -30,6 +30,8 @@ beforeAll(() => {
   }));
   library.write(imu, chunks, [{ streamId: null, event: { kind: 'label', t: IMU_START + 2, duration: 3, text: 'walking' } }]);
   library.setSessionTags(imu, ['pilot', 'wrist']);
+  saveStudy(library, { name: 'Gait pilot' });
+  setSessionStudy(library, imu, 'Gait pilot');
   library.endSession(imu, IMU_START + 10);
   library.close();
 });
@@ -94,10 +96,10 @@ describe('Parquet export', () => {
       { participant: 'P-REV', session: review, n: 29750 + 12000 + 119 },
       { participant: 'Site_A_01', session: imu, n: 500 },
     ]);
-    const sessions = await query(`SELECT session::INT AS session, name, participant, started_at, duration, device, firmware, tags, streams FROM '${out}/sessions.parquet' ORDER BY session`);
+    const sessions = await query(`SELECT session::INT AS session, name, participant, study, started_at, duration, device, firmware, tags, streams FROM '${out}/sessions.parquet' ORDER BY session`);
     expect(sessions).toEqual([
-      { session: review, name: 'review fixture', participant: 'P-REV', started_at: REVIEW_START, duration: 120, device: 'Simulated board', firmware: null, tags: [], streams: ['ecg', 'ppg', 'hr'] },
-      { session: imu, name: 'imu', participant: 'Site A/01', started_at: IMU_START, duration: 10, device: 'VS board', firmware: '2.1.0', tags: ['pilot', 'wrist'], streams: ['acc'] },
+      { session: review, name: 'review fixture', participant: 'P-REV', study: null, started_at: REVIEW_START, duration: 120, device: 'Simulated board', firmware: null, tags: [], streams: ['ecg', 'ppg', 'hr'] },
+      { session: imu, name: 'imu', participant: 'Site A/01', study: 'Gait pilot', started_at: IMU_START, duration: 10, device: 'VS board', firmware: '2.1.0', tags: ['pilot', 'wrist'], streams: ['acc'] },
     ]);
     // A channel named like the time column gets its own name; sessions.parquet joins to the samples by session.
     const [acc] = await query(`SELECT count(*)::INT AS n, max(t) AS t, max(t_2) AS t2, any_value(x.participant) AS who FROM read_parquet('${out}/*/*/acc.parquet', hive_partitioning = true) a

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Library } from '../../src/main/storage';
 import { cliOn } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -45,5 +46,24 @@ describe('vitalscope participants and studies (built CLI, real library file)', (
     const after = JSON.parse((await cli('sessions', '--json')).stdout) as { id: number; participant: string; study: string }[];
     expect(after.map((s) => [s.id, s.participant, s.study])).toEqual([[id, '', '']]);
     expect((await cli('participants')).stdout).toContain('no participants in');
+  });
+
+  it('assign sets a recorded session\'s participant and study, clears them with \'\', and refuses an unknown study or session naming it', async () => {
+    const library = new Library(join(dir.path, 'library.db'));
+    const id = library.createSession('walk-in', '', 1_700_000_000);
+    library.endSession(id, 1_700_000_010);
+    library.close();
+    expect((await cli('studies', 'add', 'Gait')).code).toBe(0);
+    expect(await cli('assign', String(id), '--participant', 'P9', '--study', 'gait')).toMatchObject({ code: 0, stdout: `${id}\tP9\tGait\n` });
+    const shown = JSON.parse((await cli('sessions', '--json', '--participant', 'P9')).stdout) as { id: number; study: string }[];
+    expect(shown.map((s) => [s.id, s.study])).toEqual([[id, 'Gait']]);
+    // An unknown study changes nothing, not even the participant given with it.
+    const unknown = await cli('assign', String(id), '--participant', 'P10', '--study', 'Nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no study "Nope"');
+    expect((await cli('assign', String(id), '--study', '', '--json')).stdout).toBe(JSON.stringify({ id, participant: 'P9', study: '' }) + '\n');
+    expect((await cli('assign', String(id), '--participant', '')).stdout).toBe(`${id}\t-\t-\n`);
+    expect((await cli('assign', '999', '--participant', 'P9')).stderr).toContain('no session 999');
+    expect((await cli('assign', String(id))).stderr).toContain('nothing to assign');
   });
 });

@@ -100,4 +100,24 @@ describe('review queries on a real SQLite library', () => {
     expect(() => library!.deleteLabel(f.id, labelId)).toThrow(/has no label/);
     expect(() => readTrack(library!, f.id, 'd/nothing', 0, 1, 10)).toThrow(/has no stream "d\/nothing"/);
   });
+
+  it('lists protocol steps (no stream) with their durations, a running one until the next or the end; footsteps stay marks of their IMU stream', () => {
+    const f = fixture(join(dir.path, 'd.db'));
+    library = f.library;
+    const imu = library.addStream(f.id, null, { key: 'd/acc', deviceId: 'd', name: 'acc', kind: 'imu', rate: 50, channels: [{ label: 'x', unit: 'g' }] });
+    library.write(f.id, [], [
+      { streamId: null, event: { kind: 'step', t: START + 1, duration: 3, text: 'rest' } },
+      { streamId: null, event: { kind: 'step', t: START + 5, duration: 0, text: 'walk' } },
+      { streamId: null, event: { kind: 'step', t: START + 7, duration: 0, text: 'recover' } },
+      { streamId: imu, event: { kind: 'step', key: 'd/acc', t: START + 5.5, duration: 0, text: 'step' } },
+      { streamId: imu, event: { kind: 'step', key: 'd/acc', t: START + 6.1, duration: 0, text: 'step' } },
+    ]);
+    const steps = sessionDetail(library, f.id).events.filter((e) => e.kind === 'step');
+    expect(steps.map((e) => [e.text, e.t, e.duration, e.key ?? null])).toEqual([
+      ['rest', 1, 3, null],
+      ['walk', 5, 2, null],
+      ['recover', 7, 3, null],
+    ]);
+    expect(detectedBeats(library, f.id, 'd/acc').t.map((t) => Math.round(t * 10) / 10)).toEqual([5.5, 6.1]);
+  });
 });

@@ -6,10 +6,11 @@
 import type { BeatSeries, ReviewEvent, SessionDetail, TrackData } from '../../shared/review';
 import type { EventKind } from '../../shared/types';
 import type { Library, StoredChunk, StoredSession, StoredStream } from './library';
+import { stepIntervals } from './protocol-steps';
 import { PYRAMID_LEVELS, pyramidEnd, pyramidRowsBetween, type PyramidRow } from './pyramid';
 
-/** Event kinds the review view lists; beats and steps come as series (`beatSeries`). */
-const LISTED_KINDS: readonly EventKind[] = ['gap', 'marker', 'device', 'note', 'label'];
+/** Event kinds the review view lists; beats and footsteps come as series (`beatSeries`), protocol steps (no stream) are listed. */
+const LISTED_KINDS: readonly EventKind[] = ['gap', 'marker', 'device', 'note', 'label', 'step'];
 
 export function sessionOrThrow(library: Library, sessionId: number): StoredSession {
   const session = library.session(sessionId);
@@ -35,7 +36,7 @@ export function sessionDetail(library: Library, sessionId: number): SessionDetai
     library.db
       .prepare(
         `SELECT e.id, e.t, e.duration, e.kind, e.text, e.lost, s.key AS key FROM events e LEFT JOIN streams s ON s.id = e.stream_id
-         WHERE e.session_id = ? AND e.kind IN (${LISTED_KINDS.map(() => '?').join(', ')}) ORDER BY e.t, e.id`,
+         WHERE e.session_id = ? AND e.kind IN (${LISTED_KINDS.map(() => '?').join(', ')}) AND (e.kind <> 'step' OR e.stream_id IS NULL) ORDER BY e.t, e.id`,
       )
       .all(sessionId, ...LISTED_KINDS) as { id: number; t: number; duration: number; kind: EventKind; text: string; lost: number | null; key: string | null }[]
   ).map(
@@ -49,6 +50,9 @@ export function sessionDetail(library: Library, sessionId: number): SessionDetai
       ...(e.lost !== null ? { lost: e.lost } : {}),
     }),
   );
+  // A step's duration is 0 while it runs (or when the runner could not update it): it lasts until the next step or the end.
+  const steps = events.filter((e) => e.kind === 'step');
+  stepIntervals(steps, end - origin).forEach((span, i) => (steps[i].duration = span.end - span.start));
   return {
     id: session.id,
     name: session.name,

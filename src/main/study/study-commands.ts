@@ -1,10 +1,11 @@
 /**
  * `vitalscope participants [--json]`, `participants add ID [fields]`, `participants remove ID [--unlink]`,
- * `vitalscope studies [--json]`, `studies add NAME [--description T]`, `studies remove NAME [--unlink]`.
+ * `vitalscope studies [--json]`, `studies add NAME [--description T]`, `studies remove NAME [--unlink]`,
+ * `vitalscope assign <session-id> [--participant ID] [--study NAME]`.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatSkinTone, parseSkinTone, type Participant, type ParticipantEntry } from '../../shared/study';
-import { Library, defaultDbPath, deleteParticipant, deleteStudy, listParticipants, listStudies, participantId, saveParticipant, saveStudy, studyNamed } from '../storage';
+import { Library, defaultDbPath, deleteParticipant, deleteStudy, listParticipants, listStudies, participantId, saveParticipant, saveStudy, setSessionParticipant, setSessionStudy, studyNamed } from '../storage';
 
 function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
   try {
@@ -121,5 +122,29 @@ export async function studiesCommand(args: string[]): Promise<void> {
       return;
     }
     throw new Error(`unknown studies action "${action}": studies [--json], studies add NAME [--description TEXT], studies remove NAME [--unlink]`);
+  });
+}
+
+const ASSIGN_USAGE = 'assign <session-id> [--participant ID] [--study NAME] (an empty value clears it)';
+
+/** Sets a recorded session's participant and/or study; prints `id, participant, study` (tab-separated, `-` for none). */
+export async function assignCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { participant: { type: 'string' }, study: { type: 'string' } });
+  if (positionals.length !== 1) throw new Error(positionals.length === 0 ? `missing session id: ${ASSIGN_USAGE}` : `unexpected argument "${positionals[1]}": ${ASSIGN_USAGE}`);
+  const id = Number(positionals[0]);
+  if (!Number.isInteger(id) || id <= 0) throw new Error(`session id must be a positive whole number, got "${positionals[0]}"`);
+  if (values.participant === undefined && values.study === undefined) throw new Error(`nothing to assign: ${ASSIGN_USAGE}`);
+  withLibrary(values.db, (library) => {
+    if (!library.session(id)) throw new Error(`no session ${id} in ${library.path}`);
+    // Both checked before either is written: a study that does not exist changes nothing.
+    const study = values.study === undefined ? undefined : studyNamed(library, values.study);
+    const participant = values.participant === undefined ? undefined : participantId(values.participant);
+    library.db.transaction(() => {
+      if (participant !== undefined) setSessionParticipant(library, id, participant);
+      if (study !== undefined) setSessionStudy(library, id, study);
+    })();
+    const session = library.session(id)!;
+    if (values.json) return void process.stdout.write(JSON.stringify({ id, participant: session.participant, study: session.study }) + '\n');
+    process.stdout.write(`${id}\t${session.participant || '-'}\t${session.study || '-'}\n`);
   });
 }

@@ -176,7 +176,7 @@ export function App({ api }: { api: RendererApi }) {
         </main>
       ) : route.view === 'study' ? (
         <main className="page" data-route="study">
-          <StudyView api={api} records={records} />
+          <StudyView api={api} records={records} protocols={rec.protocols} onProtocolsChanged={rec.refreshProtocols} />
         </main>
       ) : route.view === 'models' ? (
         <main className="page" data-route="models">

@@ -13,7 +13,7 @@ import { AnalysisRuns } from './AnalysisRuns';
 import { adjacentMark, marksByTrack } from './model-marks';
 import { ModelRuns } from './ModelRuns';
 import { HrvPanel } from './HrvPanel';
-import { StepsPanel, stepBands, useStepSummary } from './StepsPanel';
+import { StepsPanel, useStepSummary } from './StepsPanel';
 import { LabelBar } from './LabelBar';
 import { LabelList } from './LabelList';
 import { loadLabelList, saveLabelList, type LabelChoice } from './label-list';
@@ -240,8 +240,8 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
   });
 
   const stepSummary = useStepSummary(api, sessionId);
-  // Protocol-step bands go under every track, the time axis and the overview.
-  const events = useMemo(() => [...stepBands(stepSummary), ...(detail?.events ?? [])], [detail, stepSummary]);
+  // The detail's protocol steps (no stream) are bands under every track, the time axis and the overview.
+  const events = useMemo(() => detail?.events ?? [], [detail]);
   // Memoised: the HRV panel asks again whenever this list changes.
   const beatStreamKeys = streams.filter((s) => BEAT_KINDS.has(s.kind) && (beats[s.key]?.t.length ?? 0) > 0).map((s) => s.key).join('\n');
   const hrvStreams = useMemo(() => streams.filter((s) => beatStreamKeys.split('\n').includes(s.key)), [streams, beatStreamKeys]);

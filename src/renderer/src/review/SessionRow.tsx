@@ -1,11 +1,15 @@
 import { useState, type KeyboardEvent } from 'react';
+import type { VitalsApi } from '../../../shared/api';
 import type { JobState, SessionStatus, SessionSummary } from '../../../shared/types';
 import { JobProgress } from '../components/JobProgress';
 import { formatCount, formatDuration, formatLocalTime } from '../format';
+import { SessionAssign } from './SessionAssign';
 
 export interface RowActions {
   onRename(session: SessionSummary, name: string): void;
   onSetTags(session: SessionSummary, tags: string[]): void;
+  /** Sets the participant and study ('' clears either). */
+  onAssign(session: SessionSummary, participant: string, study: string): void;
   onDelete(session: SessionSummary): void;
   /** Opens the export dialog for a session. */
   onExport(sessionId: number): void;
@@ -14,13 +18,14 @@ export interface RowActions {
 }
 
 interface Props extends RowActions {
+  api: VitalsApi;
   session: SessionSummary;
   /** This session's running jobs (exports). */
   jobs: readonly JobState[];
 }
 
-/** One session of the library: inline rename and tags, its exports, Open and Delete. */
-export function SessionRow({ session: s, jobs, ...actions }: Props) {
+/** One session of the library: inline rename, participant and study, and tags, its exports, Open and Delete. */
+export function SessionRow({ api, session: s, jobs, ...actions }: Props) {
   const recording = s.status === 'recording';
   const exporting = jobs.find((j) => j.kind === 'export-csv' || j.kind === 'export-edf' || j.kind === 'export-wfdb' || j.kind === 'export-parquet');
   const file = jobs.find((j) => j.kind === 'export-session-file');
@@ -30,12 +35,7 @@ export function SessionRow({ session: s, jobs, ...actions }: Props) {
         <SessionName session={s} onRename={actions.onRename} /> <StatusBadge status={s.status} />
       </td>
       <td>
-        {s.participant || <span className="muted">—</span>}
-        {s.study ? (
-          <div className="muted small" data-testid={`session-study-${s.id}`} title="study">
-            {s.study}
-          </div>
-        ) : null}
+        <SessionAssign api={api} session={s} onAssign={actions.onAssign} />
       </td>
       <td className="mono">{formatLocalTime(s.startedAt)}</td>
       <td className="mono num">{s.durationSec === null ? <span className="muted">open</span> : formatDuration(s.durationSec * 1000)}</td>

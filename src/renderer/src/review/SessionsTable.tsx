@@ -31,7 +31,7 @@ const SORT_KEYS: Record<SortColumn, (s: SessionSummary) => string | number> = {
 };
 
 /**
- * The session library: search and filters, sortable columns, and per session rename, tags,
+ * The session library: search and filters, sortable columns, and per session rename, participant and study, tags,
  * exports (the export dialog, SQLite file), Open (the review view) and delete with confirmation;
  * an import of a session file; an ML dataset from the sessions listed (the dataset dialog). Renames, tags, exports, deletes and file jobs go to the engine API
  * directly; cancel through the props.
@@ -105,6 +105,14 @@ export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCanc
   const actions: RowActions = {
     onRename: (s, name) => run(`rename session ${s.id}`, api.renameSession(s.id, name)),
     onSetTags: (s, tags) => run(`tags of session ${s.id}`, api.setSessionTags(s.id, tags)),
+    onAssign: (s, participant, study) =>
+      run(
+        `participant and study of session ${s.id}`,
+        (async () => {
+          if (participant !== s.participant) await api.setSessionParticipant(s.id, participant);
+          if (study !== s.study) await api.setSessionStudy(s.id, study);
+        })(),
+      ),
     onDelete: setDeleting,
     onExport: setExporting,
     onExportFile: (id) => run(`SQLite export of session ${id}`, api.exportSessionFile(id)),
@@ -227,7 +235,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCanc
           </thead>
           <tbody>
             {rows.map((s) => (
-              <SessionRow key={s.id} session={s} jobs={running.filter((j) => j.sessionId === s.id)} {...actions} />
+              <SessionRow key={s.id} api={api} session={s} jobs={running.filter((j) => j.sessionId === s.id)} {...actions} />
             ))}
             {sessions && rows.length === 0 ? (
               <tr>

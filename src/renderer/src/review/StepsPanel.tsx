@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
-import type { ReviewEvent } from '../../../shared/review';
 import { formatRange, type RangeStats, type StepRow, type StepSummary } from '../../../shared/step-summary';
 import { errorMessage } from '../format';
 
@@ -18,12 +17,6 @@ export function useStepSummary(api: VitalsApi, sessionId: number): StepSummary |
     };
   }, [api, sessionId]);
   return summary;
-}
-
-/** Protocol steps as bands for the tracks, time axis and overview (not a session without steps: its one row is the whole session). */
-export function stepBands(summary: StepSummary | string | null): ReviewEvent[] {
-  if (!summary || typeof summary === 'string' || summary.steps.length < 2) return [];
-  return summary.steps.map((s, i) => ({ id: -1 - i, kind: 'step', t: s.start_s, duration: s.end_s - s.start_s, text: s.name }));
 }
 
 const range = (r: RangeStats | null | undefined, digits = 0): string => formatRange(r, digits) ?? '–';

@@ -104,13 +104,15 @@ function drawBands(ctx: CanvasRenderingContext2D, s: TimeScale, o: Overlays, top
   ctx.clip();
   ctx.font = THEME.font;
   ctx.textBaseline = 'top';
+  // Step bands alternate their shade by step order, counted over every step (those off screen too).
+  let stepIndex = -1;
   for (const e of o.events) {
+    if (e.kind === 'step') stepIndex++;
     const x0 = s.x(e.t);
     const x1 = Math.max(s.x(e.t + e.duration), x0 + 1);
     if (x1 < left || x0 > right) continue;
     if (e.kind === 'step') {
-      // Step bands carry ids -1, -2, ... in step order (StepsPanel's stepBands).
-      ctx.fillStyle = REVIEW.step[(-1 - e.id) % 2];
+      ctx.fillStyle = REVIEW.step[stepIndex % 2];
       ctx.fillRect(x0, top, x1 - x0, bottom - top);
       ctx.strokeStyle = REVIEW.stepEdge;
       ctx.lineWidth = 1;

@@ -1,14 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
-import { protocolJson, protocolSeconds, type Protocol, type ProtocolStep, type StoredProtocol } from '../../../shared/protocol';
+import { protocolSeconds, type Protocol, type ProtocolStep, type StoredProtocol } from '../../../shared/protocol';
 import { errorMessage, formatDuration } from '../format';
 import { useModalForm } from '../review/use-modal-form';
+import { downloadProtocol } from './protocol-download';
 
 interface Props {
   api: VitalsApi;
   onClose(): void;
   /** The library's protocols changed (saved, deleted, imported). */
   onChanged?(): void;
+  /** Opens on this stored protocol, or (null) on a new one; absent: on the list. */
+  startWith?: string | null;
 }
 
 /** A protocol being edited; the name it is stored under (null: not saved yet). */
@@ -19,6 +22,7 @@ interface Draft {
 }
 
 const NEW_STEP = { name: '', duration: '60', instructions: '' };
+const newDraft = (): Draft => ({ stored: null, name: '', steps: [{ ...NEW_STEP }] });
 
 function draftOf(p: Protocol, stored: string | null): Draft {
   return { stored, name: p.name, steps: p.steps.map((s) => ({ name: s.name, duration: String(s.duration_s), instructions: s.instructions })) };
@@ -37,9 +41,9 @@ function protocolOf(d: Draft): Protocol {
  * import and export of a JSON file. The engine checks every save; its message says which step and
  * field is wrong. A modal dialog, mountable from any view (the record bar, the study view).
  */
-export function ProtocolEditor({ api, onClose, onChanged }: Props) {
+export function ProtocolEditor({ api, onClose, onChanged, startWith }: Props) {
   const [list, setList] = useState<StoredProtocol[]>([]);
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(() => (startWith === null ? newDraft() : null));
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
 
@@ -48,9 +52,17 @@ export function ProtocolEditor({ api, onClose, onChanged }: Props) {
     setList(protocols);
     return protocols;
   }, [api]);
+  // The protocol to open with, as mounted (a later change of the prop opens nothing).
+  const [opening] = useState(startWith);
   useEffect(() => {
-    reload().catch((e: unknown) => setError(errorMessage(e)));
-  }, [reload]);
+    reload().then(
+      (protocols) => {
+        const first = protocols.find((p) => p.name === opening);
+        if (first?.protocol) setDraft(draftOf(first.protocol, first.name));
+      },
+      (e: unknown) => setError(errorMessage(e)),
+    );
+  }, [reload, opening]);
 
   const act = async (fn: () => Promise<void>) => {
     setError(null);
@@ -91,15 +103,7 @@ export function ProtocolEditor({ api, onClose, onChanged }: Props) {
       onChanged?.();
     });
 
-  const exportDraft = () => {
-    if (!draft) return;
-    const url = URL.createObjectURL(new Blob([protocolJson(protocolOf(draft))], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${draft.name.trim() || 'protocol'}.json`;
-    a.click();
-    URL.revokeObjectURL(url);
-  };
+  const exportDraft = () => draft && downloadProtocol(protocolOf(draft));
 
   const setStep = (i: number, change: Partial<Draft['steps'][number]>) => draft && setDraft({ ...draft, steps: draft.steps.map((s, j) => (j === i ? { ...s, ...change } : s)) });
   const moveStep = (i: number, by: number) => {
@@ -132,7 +136,7 @@ export function ProtocolEditor({ api, onClose, onChanged }: Props) {
             ))}
           </ul>
           <div className="protocol-list-buttons">
-            <button type="button" onClick={() => setDraft({ stored: null, name: '', steps: [{ ...NEW_STEP }] })} data-testid="protocol-new">
+            <button type="button" onClick={() => setDraft(newDraft())} data-testid="protocol-new">
               New
             </button>
             <button type="button" disabled={!draft} onClick={() => draft && setDraft({ ...draft, stored: null, name: `${draft.name} (copy)` })} data-testid="protocol-duplicate">

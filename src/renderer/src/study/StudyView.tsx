@@ -1,15 +1,27 @@
 import { useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
 import { HANDS, SEXES, SKIN_TONE_SCALES, formatSkinTone, type Participant, type ParticipantEntry, type SkinToneScale, type StudyEntry } from '../../../shared/study';
+import type { StoredProtocol } from '../../../shared/protocol';
 import { errorMessage } from '../format';
+import { ProtocolsPanel } from './ProtocolsPanel';
+import { ConfirmDelete, FormEnd, FormError, sessionCount } from './StudyPanelParts';
 import type { StudyRecords } from './use-study-records';
 
-/** The Study route: a column of panels (participants, studies; protocols join later). */
-export function StudyView({ api, records }: { api: VitalsApi; records: StudyRecords }) {
+interface Props {
+  api: VitalsApi;
+  records: StudyRecords;
+  /** The library's protocols, as the record bar's picker has them, and how to reload them after a change. */
+  protocols: readonly StoredProtocol[];
+  onProtocolsChanged(): void;
+}
+
+/** The Study route: a column of panels (participants, studies, protocols). */
+export function StudyView({ api, records, protocols, onProtocolsChanged }: Props) {
   return (
     <div className="page-fill study-view" data-testid="study-view">
       <ParticipantsPanel api={api} records={records} />
       <StudiesPanel api={api} records={records} />
+      <ProtocolsPanel api={api} protocols={protocols} onChanged={onProtocolsChanged} />
     </div>
   );
 }
@@ -296,45 +308,4 @@ function StudiesPanel({ api, records }: { api: VitalsApi; records: StudyRecords 
       </div>
     </section>
   );
-}
-
-const sessionCount = (n: number): string => `${n} session${n === 1 ? '' : 's'}`;
-
-/** A row's delete, confirmed in place: what it does to the sessions, then Delete or Cancel. */
-function ConfirmDelete({ question, testId, onDelete, onCancel }: { question: string; testId: string; onDelete(): void; onCancel(): void }) {
-  return (
-    <span className="field-inline" data-testid={`${testId}-confirm`}>
-      {question}
-      <button type="button" className="danger" onClick={onDelete} data-testid={`${testId}-yes`}>
-        Delete
-      </button>
-      <button type="button" onClick={onCancel}>
-        Cancel
-      </button>
-    </span>
-  );
-}
-
-/** A panel form's submit (Add, or Save while editing) and its Cancel. */
-function FormEnd({ what, addLabel, editing, onCancel }: { what: string; addLabel: string; editing: boolean; onCancel(): void }) {
-  return (
-    <>
-      <button type="submit" className="primary" data-testid={`${what}-save`}>
-        {editing ? 'Save' : addLabel}
-      </button>
-      {editing ? (
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      ) : null}
-    </>
-  );
-}
-
-function FormError({ what, error }: { what: string; error: string | null }) {
-  return error ? (
-    <div className="library-error" role="alert" data-testid={`${what}-error`}>
-      {error}
-    </div>
-  ) : null;
 }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
 import type { PreflightResult } from '../../../shared/preflight';
 import { PROTOCOL_EXTEND_S, type ProtocolControl, type ProtocolRunState, type StoredProtocol } from '../../../shared/protocol';
-import type { RecordingState, SessionSummary } from '../../../shared/types';
+import type { RecordingState } from '../../../shared/types';
 import { loadMarkerLabels, saveMarkerLabels, type MarkerLabels, MARKER_KEYS } from './marker-keys';
 import type { StudyRecords } from './use-study-records';
 
@@ -60,7 +60,8 @@ interface Options {
   protocolRun: ProtocolRunState | null;
   report(error: unknown, context: string): void;
   refreshStatus(): void;
-  onStopped(session: SessionSummary | null): void;
+  /** A recording ended: by Stop, by its protocol's runner, or by another face of the engine. */
+  onStopped(): void;
 }
 
 /** Form state and commands of the record bar (shared with the keyboard shortcuts). */
@@ -75,6 +76,13 @@ export function useRecording({ api, records, active, preflight = null, protocolR
   const [protocols, setProtocols] = useState<StoredProtocol[]>([]);
   const [protocolName, setProtocolName] = useState('');
   const [openEnded, setOpenEnded] = useState(false);
+  // Whoever ended the recording (Stop, the protocol's last step, another window), the library has a new session.
+  const recordingId = active?.sessionId ?? null;
+  const lastRecording = useRef<number | null>(null);
+  useEffect(() => {
+    if (lastRecording.current !== null && recordingId !== lastRecording.current) onStopped();
+    lastRecording.current = recordingId;
+  }, [recordingId, onStopped]);
   const [markerLabels, setLabels] = useState<MarkerLabels>(loadMarkerLabels);
   const [toast, setToast] = useState<{ id: number; text: string } | null>(null);
 
@@ -143,10 +151,9 @@ export function useRecording({ api, records, active, preflight = null, protocolR
   const stop = useCallback(
     () =>
       run('Stop recording', async () => {
-        const session = await api.stopRecording();
-        onStopped(session);
+        await api.stopRecording();
       }),
-    [run, api, onStopped],
+    [run, api],
   );
 
   const toggle = useCallback(() => (active ? stop() : start()), [active, start, stop]);
