@@ -13,7 +13,7 @@ export type Route =
 /**
  * `#/live` (and anything unknown) is Live; `#/sessions` the library; `#/sessions/<id>` a session's
  * review, `#/sessions/<id>?t=<seconds>` at that moment, `#/sessions/<id>/agreement` its agreement bench; `#/models` the models;
- * `#/models/evaluation` the evaluations; `#/study` participants and studies.
+ * `#/models/evaluation` the evaluations; `#/study` participants, studies and protocols.
  */
 export function parseRoute(hash: string): Route {
   const [rawPath, query = ''] = hash.replace(/^#/, '').split('?', 2);
