@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readShownAgreement } from '../helpers/agreement-view';
 import { cliOn } from '../helpers/cli';
 import { exportedGaps, exportedHr, valueAt } from '../helpers/exported-hr';
 import { findTool } from '../helpers/system-tool';
@@ -13,11 +14,12 @@ import { openWebFacePage, type WebFacePage } from '../helpers/web-face-page';
 
 const chromiumPath = findTool('chromium', { envVar: 'CHROME_PATH', install: 'apt-get install -y chromium' });
 
-async function shownBias(page: Page, ok: () => Promise<boolean>): Promise<number> {
+/** The overall bias once the lag line says `lagUsed` (estimated or manual). */
+async function shownBias(page: Page, lagUsed: string): Promise<number> {
   const until = Date.now() + 10_000;
   while (Date.now() < until) {
-    const text = await page.getByTestId('agreement-overall').getByTestId('agreement-bias').textContent().catch(() => null);
-    if (text && (await ok())) return Number(text);
+    const shown = await readShownAgreement(page);
+    if (shown.bias && shown.lagUsed?.includes(lagUsed)) return Number(shown.bias);
     await page.waitForTimeout(50);
   }
   throw new Error('the agreement view showed no bias');
@@ -55,7 +57,7 @@ describe.skipIf(!chromiumPath)('agreement view in real Chromium', () => {
     await page.getByTestId('agreement-b').selectOption('ppg.metrics');
 
     const cliJson = JSON.parse((await cli('agreement', id, '--a', 'ecg.metrics', '--b', 'ppg.metrics', '--json')).stdout);
-    const estimated = await shownBias(page, async () => (await page.getByTestId('agreement-lag-used').textContent())?.includes('estimated') ?? false);
+    const estimated = await shownBias(page, 'estimated');
     expect(estimated).toBeCloseTo(cliJson.bias, 2);
     expect(await page.getByTestId('agreement-lag').getAttribute('placeholder')).toBe(`auto ${cliJson.lag_s.toFixed(2)}`);
 
@@ -72,7 +74,7 @@ describe.skipIf(!chromiumPath)('agreement view in real Chromium', () => {
     }
     const bias = differences.reduce((x, y) => x + y, 0) / differences.length;
     await page.getByTestId('agreement-lag').fill('0');
-    const manual = await shownBias(page, async () => (await page.getByTestId('agreement-lag-used').textContent())?.includes('manual') ?? false);
+    const manual = await shownBias(page, 'manual');
     expect(differences.length).toBeGreaterThan(100);
     expect(Math.abs(manual - bias)).toBeLessThan(0.006);
     expect(await page.getByTestId('agreement-overall').locator('td').nth(2).textContent()).toBe(String(differences.length));

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../src/shared/types';
+import { readShownAgreement } from '../helpers/agreement-view';
 import { cliOn } from '../helpers/cli';
 import { exportedGaps, exportedHr, valueAt } from '../helpers/exported-hr';
 import { fillProtocol } from '../helpers/protocol-editor';
@@ -125,11 +126,9 @@ describe.skipIf(!chromiumPath)('a lab study in real Chromium: protocol, pre-flig
     await page.getByTestId('agreement-b').selectOption('hr');
     // A strap reports its HR a beat or two late: search its lag within ±2 s (on 14 s of data a wider search can fit noise).
     await page.getByTestId('agreement-max-lag').fill('2');
-    const lagUsed = page.getByTestId('agreement-lag-used');
     const shown = await until('the agreement of hr against ecg.metrics', async () => {
-      const text = await lagUsed.textContent().catch(() => null);
-      const bias = await page.getByTestId('agreement-overall').getByTestId('agreement-bias').textContent().catch(() => null);
-      const lag = /Lag of B behind A: (-?[\d.]+) s \(estimated\) · (\d+) pairs/.exec(text ?? '');
+      const { lagUsed, bias } = await readShownAgreement(page);
+      const lag = /Lag of B behind A: (-?[\d.]+) s \(estimated\) · (\d+) pairs/.exec(lagUsed ?? '');
       return lag && bias ? { lag: Number(lag[1]), n: Number(lag[2]), bias: Number(bias) } : undefined;
     }, 15_000);
 
