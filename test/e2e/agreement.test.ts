@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readShownAgreement } from '../helpers/agreement-view';
+import { readShownAgreement } from './agreement-view';
 import { cliOn } from '../helpers/cli';
 import { exportedGaps, exportedHr, valueAt } from '../helpers/exported-hr';
 import { findTool } from '../helpers/system-tool';

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../src/shared/types';
-import { readShownAgreement } from '../helpers/agreement-view';
+import { readShownAgreement } from './agreement-view';
 import { cliOn } from '../helpers/cli';
 import { exportedGaps, exportedHr, valueAt } from '../helpers/exported-hr';
 import { fillProtocol } from '../helpers/protocol-editor';
