@@ -46,7 +46,8 @@ export const FLOORS: Floor[] = [
   // tuned on it), so its figure is no held-out figure; DS2 is evaluated independently.
   // Measured: DS1 99.59 / 99.25 (worst record 203 Se 96.98, 207 +P 84.15: 349 of its
   // 350 FP in ventricular flutter), paced 99.91 / 99.98, DS2 smoke 100 + 105 99.71 / 99.57.
-  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.5, unit: '%', data: DS1 },
+  // With the detector's wide-beat channel: DS1 99.65 / 99.25 (FN 207 -> 177; 203 Se 97.11).
+  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.6, unit: '%', data: DS1 },
   { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.1, unit: '%', data: DS1 },
   { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 96.5, unit: '%', data: DS1 },
   { figure: 'MIT-BIH DS1: lowest record +P', path: ['qrsMitdb', 'worstDs1', 'ppv'], atLeast: 83.5, unit: '%', data: DS1 },

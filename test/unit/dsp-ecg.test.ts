@@ -297,3 +297,45 @@ describe('QRS detector: T waves taller than a small, narrow QRS', () => {
     expect(bpm).toBeLessThan(105);
   });
 });
+
+describe('QRS detector: a run of wide ventricular beats after sinus rhythm', () => {
+  // 20 s of sinus rhythm at 75 bpm (narrow 1.2 mV R), then 10 s of a ventricular run at 150 bpm:
+  // inverted, 1 mV, ~160 ms wide (Gaussian sigma 40 ms) with its own T wave, then sinus again. In
+  // the 5-15 Hz squared-derivative signal such a beat has ~1/20 of the sinus beats' energy, under
+  // the detection threshold; the wide (1-10 Hz mean |slope|) channel finds it.
+  const fs = 360;
+  const g = (t: number, c: number, w: number) => Math.exp(-0.5 * ((t - c) / w) ** 2);
+  const sinus = (t: number, c: number) => 0.15 * g(t, c - 0.2, 0.03) + 1.2 * g(t, c, 0.01) - 0.3 * g(t, c + 0.025, 0.01) + 0.3 * g(t, c + 0.3, 0.05);
+  const wide = (t: number, c: number) => -1.0 * g(t, c, 0.04) + 0.4 * g(t, c + 0.2, 0.05);
+  function run() {
+    const x = new Float64Array(40 * fs);
+    const all: number[] = [];
+    const ventricular: number[] = [];
+    const add = (c: number, beat: (t: number, c: number) => number) => {
+      for (let i = Math.max(0, Math.round((c - 0.4) * fs)); i < Math.min(x.length, Math.round((c + 0.5) * fs)); i++) x[i] += beat(i / fs, c);
+      all.push(Math.round(c * fs));
+    };
+    let t = 0.5;
+    for (; t < 20; t += 0.8) add(t, sinus);
+    for (; t < 30; t += 0.4) {
+      add(t, wide);
+      ventricular.push(Math.round(t * fs));
+    }
+    for (; t < 39; t += 0.8) add(t, sinus);
+    return { x, all, ventricular };
+  }
+
+  it('finds every beat of the run, and no T wave, on the streaming detector', () => {
+    const { x, all, ventricular } = run();
+    const beats = detectQrs(x, fs).map((b) => b.sample);
+    const tol = Math.round(0.15 * fs);
+    const inRun = beats.filter((b) => b >= ventricular[0] - tol && b <= ventricular[ventricular.length - 1] + tol);
+    const m = matchBeats(ventricular, inRun, tol);
+    expect(ventricular.length).toBe(24);
+    expect(m.tp).toBe(24);
+    expect(m.fp).toBe(0);
+    const whole = matchBeats(all, beats, tol);
+    expect(whole.fn).toBe(0);
+    expect(whole.fp).toBe(0);
+  });
+});

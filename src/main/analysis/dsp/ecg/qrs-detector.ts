@@ -12,6 +12,17 @@
  *   1.66 x the mean RR for the largest missed peak above half the
  *   threshold. The R location is the largest band-passed deflection in the QRS's MWI window,
  *   corrected for the band-pass group delay.
+ * Wide channel (ours): a wide, slow ventricular or aberrated beat half as tall and half as steep
+ * as the sinus QRS has ~1/16 of its squared-derivative energy, below the threshold (MIT-BIH 201,
+ * 203; ventricular runs). Its mean |slope| in 1-10 Hz over the same 150 ms window (the signal's
+ * total variation there, which does not shrink with width as a squared slope does) stays
+ * comparable to the sinus beats'. That value has its own signal/noise levels (running means like
+ * SPK/NPK); a candidate under the threshold is still a beat when it is outside the T-wave window
+ * (360 ms), its wide value passes `wideThreshold` between the wide levels, its narrow peak is at
+ * least `wideNarrowMin` of the threshold (not a flat slow wave), and the wide channel is clean:
+ * its noise level under `wideNoiseMax` of its signal level. In leads whose tall T waves or
+ * baseline wander fill 1-10 Hz (Challenge 2015 v102s lead II: noise ~ signal there) that last
+ * condition switches the wide channel off. Tuned on MIT-BIH DS1.
  * Latency: a beat is reported ~150-250 ms after its R wave (search-back beats later, by design);
  * during the first 2 s (threshold learning) beats are held and reported at 2 s.
  * Bounded state: ring buffers of ~2.5 s and a few scalars. O(1) work per sample.
@@ -34,9 +45,15 @@ export interface QrsDetectorOptions {
   refractorySec: number;
   tWaveSec: number;
   learnSec: number;
+  /** Wide channel (see the file header): a candidate's wide value must pass this position between the channel's noise and signal levels... */
+  wideThreshold: number;
+  /** ...its narrow-channel peak must reach this fraction of the detection threshold... */
+  wideNarrowMin: number;
+  /** ...and the channel is trusted only while its noise level is below this fraction of its signal level. */
+  wideNoiseMax: number;
 }
 
-export const DEFAULT_QRS: QrsDetectorOptions = { threshold: 0.25, refractorySec: 0.2, tWaveSec: 0.36, learnSec: 2 };
+export const DEFAULT_QRS: QrsDetectorOptions = { threshold: 0.25, refractorySec: 0.2, tWaveSec: 0.36, learnSec: 2, wideThreshold: 0.5, wideNarrowMin: 0.3, wideNoiseMax: 0.35 };
 
 export class QrsDetector {
   readonly fs: number;
@@ -49,10 +66,15 @@ export class QrsDetector {
   private readonly slope: Float64Array;
   private readonly wideband: SosFilter;
   private readonly slopeLead: number;
-  private w1 = 0;
-  private w2 = 0;
-  private w3 = 0;
-  private w4 = 0;
+  private readonly widebandSlope = new Derivative5();
+  /** Wide channel: 1-10 Hz band-pass, its |slope| ring, the 150 ms moving sum and mean of that, and its own signal/noise levels. */
+  private readonly lowband: SosFilter;
+  private readonly lowbandSlope = new Derivative5();
+  private readonly lowSlope: Float64Array;
+  private readonly lowMean: Float64Array;
+  private lowSum = 0;
+  private wspk = 0;
+  private wnpk = 0;
   private readonly sq: Float64Array;
   private readonly win: number;
   private readonly refractory: number;
@@ -60,10 +82,7 @@ export class QrsDetector {
   private readonly learnEnd: number;
   private n = 0;
   private mwi = 0;
-  private d1 = 0;
-  private d2 = 0;
-  private d3 = 0;
-  private d4 = 0;
+  private readonly bandpassSlope = new Derivative5();
   // Peak tracking on the MWI.
   private candValue = 0;
   private candIndex = -1;
@@ -104,6 +123,9 @@ export class QrsDetector {
     this.slope = new Float64Array(size);
     this.wideband = new SosFilter(butterworth(2, [5, Math.min(40, 0.45 * fs)], fs, 'bandpass'));
     this.slopeLead = Math.round(0.05 * fs);
+    this.lowband = new SosFilter(butterworth(2, [1, 10], fs, 'bandpass'));
+    this.lowSlope = new Float64Array(size);
+    this.lowMean = new Float64Array(size);
     this.sq = new Float64Array(size);
     this.win = Math.max(1, Math.round(0.15 * fs));
     this.refractory = Math.round(this.options.refractorySec * fs);
@@ -133,19 +155,14 @@ export class QrsDetector {
     const v = x === x ? x - this.offset : 0; // NaN (a gap) as the offset
     const y = this.bandpass.step(v);
     this.bp[n & m] = y;
-    // 5-point derivative (Pan-Tompkins): (2y[n] + y[n-1] - y[n-3] - 2y[n-4]) / 8
-    const d = (2 * y + this.d1 - this.d3 - 2 * this.d4) * 0.125;
-    this.d4 = this.d3;
-    this.d3 = this.d2;
-    this.d2 = this.d1;
-    this.d1 = y;
-    const z = this.wideband.step(v);
-    const dz = (2 * z + this.w1 - this.w3 - 2 * this.w4) * 0.125;
-    this.w4 = this.w3;
-    this.w3 = this.w2;
-    this.w2 = this.w1;
-    this.w1 = z;
+    const d = this.bandpassSlope.step(y);
+    const dz = this.widebandSlope.step(this.wideband.step(v));
     this.slope[n & m] = dz < 0 ? -dz : dz;
+    const dl = this.lowbandSlope.step(this.lowband.step(v));
+    const al = dl < 0 ? -dl : dl;
+    this.lowSum += al - (n >= this.win ? this.lowSlope[(n - this.win) & m] : 0);
+    this.lowSlope[n & m] = al;
+    this.lowMean[n & m] = this.lowSum > 0 ? this.lowSum / this.win : 0;
     const s = d * d;
     this.mwi += s - (n >= this.win ? this.sq[(n - this.win) & m] : 0);
     this.sq[n & m] = s;
@@ -221,19 +238,36 @@ export class QrsDetector {
     return mx;
   }
 
+  /** The wide channel's peak (mean |1-10 Hz slope| over 150 ms) from the candidate's window to now. */
+  private wideValue(index: number, now: number): number {
+    let mx = 0;
+    for (let i = Math.max(0, index - this.win, now - this.mask); i <= now; i++) {
+      const v = this.lowMean[i & this.mask];
+      if (v > mx) mx = v;
+    }
+    return mx;
+  }
+
   private classify(value: number, index: number, now: number): void {
     const since = this.lastMwiPeak >= 0 ? index - this.lastMwiPeak : Infinity;
     if (since < this.refractory) return;
     const slope = this.peakSlope(index);
+    const wide = this.wideValue(index, now);
+    const o = this.options;
     if (value > this.threshold()) {
       if (since < this.tWave && slope < 0.5 * this.lastSlope) {
         this.npk += 0.125 * (value - this.npk); // a T wave
         return;
       }
       this.spk += 0.125 * (value - this.spk);
+      this.wspk = this.wspk > 0 ? this.wspk + 0.125 * (wide - this.wspk) : wide;
+      this.accept(index, slope, now, false);
+    } else if (since >= this.tWave && this.wnpk < o.wideNoiseMax * this.wspk && value > o.wideNarrowMin * this.threshold() && wide > this.wnpk + o.wideThreshold * (this.wspk - this.wnpk)) {
+      this.wspk += 0.125 * (wide - this.wspk);
       this.accept(index, slope, now, false);
     } else {
       this.npk += 0.125 * (value - this.npk);
+      this.wnpk += 0.125 * (wide - this.wnpk);
       if (value > this.sbValue && since >= this.tWave * 0.5) {
         this.sbValue = value;
         this.sbIndex = index;
@@ -283,6 +317,23 @@ export class QrsDetector {
     if (sample <= this.lastQrs) return;
     this.lastQrs = sample;
     this.out.push({ sample, detectedAt: now, searchBack });
+  }
+}
+
+/** The 5-point derivative of Pan & Tompkins: (2y[n] + y[n-1] - y[n-3] - 2y[n-4]) / 8. */
+class Derivative5 {
+  private y1 = 0;
+  private y2 = 0;
+  private y3 = 0;
+  private y4 = 0;
+
+  step(y: number): number {
+    const d = (2 * y + this.y1 - this.y3 - 2 * this.y4) * 0.125;
+    this.y4 = this.y3;
+    this.y3 = this.y2;
+    this.y2 = this.y1;
+    this.y1 = y;
+    return d;
   }
 }
 
