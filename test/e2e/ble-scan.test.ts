@@ -10,7 +10,8 @@ import { FakeGattCentral, fakeH10, fakeHrStrap } from '../helpers/fake-gatt-cent
 import { H10_ECG_FRAME } from '../helpers/fake-gatt-peripheral';
 import { findTool } from '../helpers/system-tool';
 import { tempDir } from '../helpers/temp-dir';
-import { openWebFacePage, samplesShown, textWhen, type WebFacePage } from '../helpers/web-face-page';
+import { openWebFacePage, type WebFacePage } from '../helpers/web-face-page';
+import { samplesShown, textWhen } from './page-text';
 
 const chromiumPath = findTool('chromium', { envVar: 'CHROME_PATH', install: 'apt-get install -y chromium' });
 

@@ -6,7 +6,8 @@ import { parseGattLog } from '../../src/main/devices/ble/gatt-log';
 import { GATT } from '../../src/main/devices/ble/uuids';
 import { findTool } from '../helpers/system-tool';
 import { tempDir } from '../helpers/temp-dir';
-import { openWebFacePage, samplesShown, textWhen, type WebFacePage } from '../helpers/web-face-page';
+import { openWebFacePage, type WebFacePage } from '../helpers/web-face-page';
+import { samplesShown, textWhen } from './page-text';
 
 const chromiumPath = findTool('chromium', { envVar: 'CHROME_PATH', install: 'apt-get install -y chromium' });
 
