@@ -202,6 +202,7 @@ class VitalsEngine implements Engine {
       // The embedded simulator speaks VBP; serial boards are detected unless the user says.
       protocol: opened.transport === 'sim' ? 'vbp' : (options.protocol ?? 'auto'),
       rate: options.rate,
+      gain: options.gain,
       sync: opened.transport === 'sim' ? false : undefined,
       reconnect: this.reconnect,
       bus: this.bus,
