@@ -11,7 +11,8 @@ import { isRecordingFile } from './analysis/offline/import-record';
 import { describeQueue } from '../shared/recording-queue';
 import { filterSessions, parseDate, type SessionFilter } from '../shared/session-library';
 import { EXPORT_FORMAT_IDS, EXPORT_FORMATS } from '../shared/export-formats';
-import type { ConnectOptions, ProtocolChoice, DatasetRequest, EngineStatus, ExportFormat, ExportRange, JobKind, JobState } from '../shared/types';
+import type { ConnectOptions, CytonGain, ProtocolChoice, DatasetRequest, EngineStatus, ExportFormat, ExportRange, JobKind, JobState } from '../shared/types';
+import { CYTON_GAINS } from '../shared/types';
 import { DEFAULT_WORKERS } from './jobs/dataset-build';
 import { LABEL_SOURCES } from './storage/dataset-parts';
 import { DEFAULT_SIMULATOR, SIMULATOR_PROFILES, type SimulatorOptions, type SimulatorProfile } from './devices';
@@ -48,6 +49,8 @@ Commands:
   record    --device ID [--device ID ...] --seconds N [--name S] [--participant P]
             [--study NAME]                                  --study: a study added with studies add
             [--baud N] [--protocol auto|vbp|text|openbci-cyton] [--rate HZ]
+            [--gain 1|2|4|6|8|12|24]                       with --protocol openbci-cyton: the gain the Cyton's
+                                                            channels are set to, for the µV scale (default 24)
             [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last.
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
                                                             ID: sim, serial:PATH (a USB serial port
@@ -209,6 +212,14 @@ function number(value: string | undefined, flag: string, fallback: number, min =
   return n;
 }
 
+/** `--gain`: the PGA gain a Cyton's channels are set to; it only scales Cyton samples, so it needs --protocol openbci-cyton. */
+function cytonGain(value: string, protocol: ProtocolChoice): CytonGain {
+  const gain = Number(value) as CytonGain;
+  if (!CYTON_GAINS.includes(gain)) throw new UsageError(`--gain must be one of the ADS1299's gains ${CYTON_GAINS.join(', ')}, got "${value}"`);
+  if (protocol !== 'openbci-cyton') throw new UsageError(`--gain sets an OpenBCI Cyton's gain: give it with --protocol openbci-cyton`);
+  return gain;
+}
+
 function simulatorOptions(values: { hr?: string; loss?: string; drift?: string; noise?: string; spo2?: string; still?: boolean; profile?: string }): Partial<SimulatorOptions> {
   const profile = (values.profile ?? DEFAULT_SIMULATOR.profile) as SimulatorProfile;
   if (!SIMULATOR_PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${SIMULATOR_PROFILES.join(', ')}, got "${values.profile}"`);
@@ -256,6 +267,7 @@ async function record(args: string[]): Promise<number | void> {
     protocol: { type: 'string', multiple: true },
     markers: { type: 'string' },
     rate: { type: 'string' },
+    gain: { type: 'string' },
     speed: { type: 'string' },
     fast: { type: 'boolean' },
     capture: { type: 'string' },
@@ -285,6 +297,7 @@ async function record(args: string[]): Promise<number | void> {
     baud: values.baud === undefined ? undefined : Math.round(number(values.baud, 'baud', 0, 50, 20_000_000)),
     protocol: protocol as ProtocolChoice,
     rate: values.rate === undefined ? undefined : number(values.rate, 'rate', 0, 0.001, 1_000_000),
+    gain: values.gain === undefined ? undefined : cytonGain(values.gain, protocol),
     speed: number(values.speed, 'speed', MIN_SPEED, MIN_SPEED, MAX_SPEED),
   };
   const virtualTime = values.fast ? new VirtualTime(hostNow()) : undefined;

@@ -4,6 +4,7 @@ import { SESSION_FILE_UPLOAD_MAX_BYTES, UPLOAD_PART_BYTES, VITALS_COMMANDS, type
 import { EXPORT_FORMAT_IDS } from '../shared/export-formats';
 import type { Protocol } from '../shared/protocol';
 import { WS_UNKNOWN_ID, type WsRequest } from '../shared/ws-protocol';
+import { CYTON_GAINS } from '../shared/types';
 
 /**
  * Argument schemas of every renderer command: faces validate what arrives over a socket or IPC
@@ -38,19 +39,18 @@ const protocolArg = z.object({ name: z.unknown(), steps: z.unknown() }).passthro
 const newLabel = z.strictObject({ t: seconds, duration: z.number().min(0).max(1e7), text: z.string().min(1).max(200), key: streamKey.optional() });
 const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   listDevices: z.tuple([]),
-  connect: z.union([
-    z.tuple([z.string().min(1).max(1000)]),
-    z.tuple([
-      z.string().min(1).max(1000),
-      z
-        .strictObject({
-          baud: z.number().int().min(50).max(20_000_000).optional(),
-          protocol: z.enum(['auto', 'vbp', 'text', 'openbci-cyton']).optional(),
-          rate: z.number().positive().max(1_000_000).optional(),
-          speed: z.number().min(1).max(10).optional(),
-        })
-        .optional(),
-    ]),
+  // One tuple with optional options (not a union of two): a bad option is named, not "Invalid input".
+  connect: z.tuple([
+    z.string().min(1).max(1000),
+    z
+      .strictObject({
+        baud: z.number().int().min(50).max(20_000_000).optional(),
+        protocol: z.enum(['auto', 'vbp', 'text', 'openbci-cyton']).optional(),
+        rate: z.number().positive().max(1_000_000).optional(),
+        speed: z.number().min(1).max(10).optional(),
+        gain: z.literal([...CYTON_GAINS], { error: `an OpenBCI Cyton gain is one of ${CYTON_GAINS.join(', ')}` }).optional(),
+      })
+      .optional(),
   ]),
   disconnect: z.tuple([z.string().min(1).max(1000)]),
   getStatus: z.tuple([]),

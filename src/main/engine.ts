@@ -14,7 +14,7 @@ import { EXPORT_FORMATS } from '../shared/export-formats';
 import { BoardConnection, StreamBus, UiPublisher, hostNow, type HostClock } from './acquisition';
 import type { ReconnectPolicy } from './acquisition/link-retry';
 import { GattConnection } from './acquisition/gatt-connection';
-import { bleCentral } from './devices/ble/noble-central';
+import type { GattCentral } from './devices/ble/gatt';
 import { MAX_SPEED, MIN_SPEED, PlaybackDevice, playbackSessionId } from './acquisition/playback-device';
 import type { VirtualTime } from './acquisition/virtual-time';
 import { AnalysisHost } from './analysis/analysis-host';
@@ -85,6 +85,8 @@ export interface EngineInternals {
   listPorts?: () => Promise<SerialPortEntry[]>;
   /** Reconnect backoff for lost serial links. */
   reconnect?: Partial<ReconnectPolicy>;
+  /** The Bluetooth LE central (tests: a fake radio); default: the radio's, through noble loaded on first use. No face exposes it. */
+  bleCentral?: GattCentral;
 }
 
 const STATUS_INTERVAL_MS = 1000;
@@ -151,6 +153,7 @@ class VitalsEngine implements Engine {
       simulator: options.simulator,
       now: this.now,
       listPorts: options.listPorts,
+      bleCentral: options.bleCentral,
       virtualTime: options.virtualTime,
       sessions: () => this.library.sessions().filter((s) => s.status !== 'recording' && s.streams.some((st) => !st.derivedFrom)),
     });
@@ -199,6 +202,7 @@ class VitalsEngine implements Engine {
       // The embedded simulator speaks VBP; serial boards are detected unless the user says.
       protocol: opened.transport === 'sim' ? 'vbp' : (options.protocol ?? 'auto'),
       rate: options.rate,
+      gain: options.gain,
       sync: opened.transport === 'sim' ? false : undefined,
       reconnect: this.reconnect,
       bus: this.bus,
@@ -219,12 +223,12 @@ class VitalsEngine implements Engine {
   }
 
   async bleState(): Promise<BleAdapterState> {
-    return bleCentral().state();
+    return this.catalog.ble.state();
   }
 
   async scanBle(seconds: number): Promise<BleScanResult[]> {
     if (!(seconds > 0 && seconds <= 60)) throw new Error(`a Bluetooth scan lasts from 0 to 60 s, got ${seconds}`);
-    return bleCentral().scan(seconds);
+    return this.catalog.ble.scan(seconds);
   }
 
   async captureGatt(deviceId: string, file: string | null): Promise<string | null> {

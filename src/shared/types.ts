@@ -100,7 +100,13 @@ export interface ConnectOptions {
   rate?: number;
   /** Playback devices: how many times real time (1-10, default 1). */
   speed?: number;
+  /** OpenBCI Cyton: the PGA gain its channels are set to (one of CYTON_GAINS, default 24), for the µV scale. */
+  gain?: CytonGain;
 }
+
+/** The ADS1299's PGA gains, as the OpenBCI Cyton offers them. */
+export const CYTON_GAINS = [1, 2, 4, 6, 8, 12, 24] as const;
+export type CytonGain = (typeof CYTON_GAINS)[number];
 
 /** The most recent bytes of a device, for debugging firmware: hex for VBP, lines for text. */
 export interface RawView {

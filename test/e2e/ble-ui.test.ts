@@ -7,27 +7,9 @@ import { GATT } from '../../src/main/devices/ble/uuids';
 import { findTool } from '../helpers/system-tool';
 import { tempDir } from '../helpers/temp-dir';
 import { openWebFacePage, type WebFacePage } from '../helpers/web-face-page';
+import { samplesShown, textWhen } from './page-text';
 
 const chromiumPath = findTool('chromium', { envVar: 'CHROME_PATH', install: 'apt-get install -y chromium' });
-
-/** Text of the element with data-testid `id`, once `test` holds for it. */
-async function textWhen(face: WebFacePage, id: string, test: string, timeout = 15_000): Promise<string> {
-  const handle = await face.page.waitForFunction(
-    ({ id, test }) => {
-      const text = document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
-      return new RegExp(test).test(text) ? text : null;
-    },
-    { id, test },
-    { timeout, polling: 200 },
-  );
-  return (await handle.jsonValue()) as string;
-}
-
-/** Samples of stream `key` in its device's stats table, as shown. */
-async function samplesShown(face: WebFacePage, key: string): Promise<number> {
-  const row = face.page.getByTestId(`stream-stats-${key}`);
-  return Number(((await row.locator('td').nth(2).textContent()) ?? '').replace(/,/g, ''));
-}
 
 describe.skipIf(!chromiumPath)('Bluetooth LE in the web face', () => {
   const dir = tempDir('e2e-ble');

@@ -1,5 +1,6 @@
 import type { SerialPort } from 'serialport';
-import { CYTON_RATE, CYTON_START, CYTON_STOP, encodeCytonPacket } from '../../src/main/protocols/openbci-cyton';
+import { expect } from 'vitest';
+import { CYTON_RATE, CYTON_START, CYTON_STOP, cytonMicrovoltsPerCount, encodeCytonPacket } from '../../src/main/protocols/openbci-cyton';
 import { closeRawPort, openRawPort, type PtyLink } from './serial-rig';
 
 /** Counts of channel c at sample k: a ramp per channel, so scale and order are checkable. */
@@ -59,5 +60,15 @@ export class FakeCyton {
       packets.push(encodeCytonPacket(k, fakeCytonCounts(k), k % 10 === 0 ? FAKE_CYTON_ACCEL : undefined));
     }
     if (packets.length && this.port?.isOpen) this.port.write(Buffer.concat(packets));
+  }
+}
+
+/** Sample index i is board sample i (the board started at 0 when it read `b`): each value is its count times the µV per count at `gain`. */
+export function expectCountsScaled(chunks: { index: number; n: number; data: ArrayLike<number> }[], gain: number): void {
+  const uv = cytonMicrovoltsPerCount(gain);
+  for (const c of chunks) {
+    for (let i = 0; i < c.n; i += 17) {
+      for (const ch of [0, 3, 7]) expect(c.data[ch * c.n + i]).toBeCloseTo(fakeCytonCounts(c.index + i)[ch] * uv, 6);
+    }
   }
 }

@@ -82,6 +82,12 @@ export class FakeGattPeripheral implements GattPeripheral {
   }
 }
 
+/** A standard Heart Rate Service strap's services: HR measurement (notify), body sensor location (read), battery (read, notify). */
+export const HR_STRAP_SERVICES: GattService[] = [
+  { uuid: GATT.heartRateService, characteristics: [{ uuid: GATT.heartRateMeasurement, properties: ['notify'] }, { uuid: '00002a38-0000-1000-8000-00805f9b34fb', properties: ['read'] }] },
+  { uuid: GATT.batteryService, characteristics: [{ uuid: GATT.batteryLevel, properties: ['read', 'notify'] }] },
+];
+
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 /** A Polar H10's services: Heart Rate, Battery, and PMD (control point: write + indicate; data: notify). */

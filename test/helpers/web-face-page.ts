@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { createEngine, type Engine } from '../../src/main/engine';
+import { createEngine, type Engine, type EngineInternals } from '../../src/main/engine';
 import { startWebFace, type WebFace } from '../../src/main/server';
 import { launchChromium } from './chromium';
 
@@ -15,10 +15,10 @@ export interface WebFacePage {
   close(): Promise<void>;
 }
 
-/** What a browser test drives: an engine on the library `dbPath`, its web face, and a page of headless Chromium opened at `route`. */
-export async function openWebFacePage(dbPath: string, chromiumPath: string, route: string): Promise<WebFacePage> {
+/** What a browser test drives: an engine on the library `dbPath` (with `internals`, e.g. a fake radio), its web face, and a page of headless Chromium opened at `route`. */
+export async function openWebFacePage(dbPath: string, chromiumPath: string, route: string, internals: EngineInternals = {}): Promise<WebFacePage> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` before the e2e tests');
-  const engine = await createEngine({ dbPath });
+  const engine = await createEngine({ dbPath, ...internals });
   const face = await startWebFace({ engine, port: 0, rendererDir });
   const chromium = await launchChromium(chromiumPath);
   const page = await chromium.context.newPage();

@@ -2,17 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { GattConnection, REQUESTED_MTU } from '../../src/main/acquisition/gatt-connection';
 import { StreamBus } from '../../src/main/acquisition/stream-bus';
-import type { GattService } from '../../src/main/devices/ble/gatt';
 import { GATT } from '../../src/main/devices/ble/uuids';
 import { SimulatedBoard } from '../../src/main/devices/simulator/board';
 import type { Chunk, SessionEvent } from '../../src/shared/types';
-import { FakeGattPeripheral } from '../helpers/fake-gatt-peripheral';
+import { FakeGattPeripheral, HR_STRAP_SERVICES } from '../helpers/fake-gatt-peripheral';
 import { until } from '../helpers/until';
 
-const hrsServices: GattService[] = [
-  { uuid: GATT.heartRateService, characteristics: [{ uuid: GATT.heartRateMeasurement, properties: ['notify'] }, { uuid: '00002a38-0000-1000-8000-00805f9b34fb', properties: ['read'] }] },
-  { uuid: GATT.batteryService, characteristics: [{ uuid: GATT.batteryLevel, properties: ['read', 'notify'] }] },
-];
 const NUS_RX = '6e400002-b5a3-f393-e0a9-e50e24dcca9e';
 const NUS_TX = '6e400003-b5a3-f393-e0a9-e50e24dcca9e';
 
@@ -37,7 +32,7 @@ function rig(peripherals: FakeGattPeripheral[]) {
 
 describe('GattConnection', () => {
   it('asks for a large MTU, discovers, subscribes before anything else and reads the battery; HRS gives hr and rr streams', async () => {
-    const fake = new FakeGattPeripheral('AA', 'Strap', hrsServices, { [GATT.batteryLevel]: Uint8Array.of(87) });
+    const fake = new FakeGattPeripheral('AA', 'Strap', HR_STRAP_SERVICES, { [GATT.batteryLevel]: Uint8Array.of(87) });
     const { bus, chunks, connection, advance } = rig([fake]);
     await connection.start();
     expect(fake.calls).toEqual(['connect', `mtu ${REQUESTED_MTU}`, 'discover', 'subscribe 00002a37 notify', 'read 00002a19', 'subscribe 00002a19 notify']);
@@ -65,8 +60,8 @@ describe('GattConnection', () => {
   });
 
   it('reconnects with backoff after the link drops, subscribes again and records the downtime as a gap', async () => {
-    const first = new FakeGattPeripheral('AA', 'Strap', hrsServices);
-    const second = new FakeGattPeripheral('AA', 'Strap', hrsServices);
+    const first = new FakeGattPeripheral('AA', 'Strap', HR_STRAP_SERVICES);
+    const second = new FakeGattPeripheral('AA', 'Strap', HR_STRAP_SERVICES);
     second.refuseConnect = 'device not found';
     const { events, connection, advance, opened } = rig([first, second]);
     await connection.start();

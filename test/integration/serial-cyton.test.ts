@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CYTON_ACCEL_G_PER_COUNT, cytonMicrovoltsPerCount } from '../../src/main/protocols/openbci-cyton';
 import { Library } from '../../src/main/storage';
-import { FAKE_CYTON_ACCEL, FakeCyton, fakeCytonCounts } from '../helpers/fake-cyton';
+import { FAKE_CYTON_ACCEL, FakeCyton, expectCountsScaled, fakeCytonCounts } from '../helpers/fake-cyton';
 import { PtyLink } from '../helpers/serial-rig';
 import { findTool } from '../helpers/system-tool';
 import { tempDir } from '../helpers/temp-dir';
@@ -56,14 +56,8 @@ describe.skipIf(!socat)('OpenBCI Cyton over a serial pty', () => {
       const samples = chunks.reduce((n, c) => n + c.n, 0);
       // 2 s of recording at 250 Hz (the board streams from before the recording starts).
       expect(samples).toBeGreaterThan(400);
-      const uv = cytonMicrovoltsPerCount(24);
-      // Sample index i is board sample i (the board started at 0 when it read `b`): values match their counts.
-      for (const c of chunks) {
-        for (let i = 0; i < c.n; i += 17) {
-          for (const ch of [0, 3, 7]) expect(c.data[ch * c.n + i]).toBeCloseTo(fakeCytonCounts(c.index + i)[ch] * uv, 6);
-        }
-        expect(c.dt).toBeCloseTo(1 / 250, 5);
-      }
+      expectCountsScaled(chunks, 24);
+      for (const c of chunks) expect(c.dt).toBeCloseTo(1 / 250, 5);
       expect(chunks.some((c) => c.index <= 99 && c.index + c.n >= 100)).toBe(true);
       expect(chunks.every((c) => c.index + c.n <= 100 || c.index >= 103)).toBe(true);
       const gaps = library.events(sessionId).filter((e) => e.kind === 'gap');
@@ -76,6 +70,23 @@ describe.skipIf(!socat)('OpenBCI Cyton over a serial pty', () => {
       const first = readings[0];
       // Channel-major: x, y, z of the first reading.
       for (let axis = 0; axis < 3; axis++) expect(first.data[axis * first.n]).toBeCloseTo(FAKE_CYTON_ACCEL[axis] * CYTON_ACCEL_G_PER_COUNT, 6);
+    } finally {
+      library.close();
+    }
+  });
+
+  it('scales to µV by the gain given with --gain 8 (three times the default 24 scale)', async () => {
+    const board = await cyton('gain8');
+    const db = join(dir.path, 'gain8.db');
+    const sessionId = await record(db, board, '--protocol', 'openbci-cyton', '--gain', '8');
+    const library = new Library(db);
+    try {
+      const eeg = library.session(sessionId)!.streams.find((s) => s.name === 'eeg')!;
+      const chunks = [...library.chunks(eeg.id)];
+      expect(chunks.reduce((n, c) => n + c.n, 0)).toBeGreaterThan(400);
+      expectCountsScaled(chunks, 8);
+      // The same counts read as 3 times the µV they would at the default gain 24.
+      expect(chunks[0].data[0] / (fakeCytonCounts(chunks[0].index)[0] * cytonMicrovoltsPerCount(24))).toBeCloseTo(3, 9);
     } finally {
       library.close();
     }
@@ -95,5 +106,25 @@ describe.skipIf(!socat)('OpenBCI Cyton over a serial pty', () => {
     } finally {
       library.close();
     }
+  });
+});
+
+describe('record --gain (usage)', () => {
+  async function refused(...flags: string[]): Promise<{ code: number; stderr: string }> {
+    try {
+      await run(process.execPath, ['--import', 'tsx', cli, 'record', '--db', ':memory:', '--device', 'serial:/dev/null', '--seconds', '1', ...flags]);
+      return { code: 0, stderr: '' };
+    } catch (error) {
+      return error as { code: number; stderr: string };
+    }
+  }
+
+  it('refuses a gain the ADS1299 does not have, naming the valid ones, and a gain without the Cyton protocol', async () => {
+    const bad = await refused('--protocol', 'openbci-cyton', '--gain', '3');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`vitalscope record: --gain must be one of the ADS1299's gains 1, 2, 4, 6, 8, 12, 24, got "3" (see vitalscope --help)\n`);
+    const alone = await refused('--gain', '8');
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--gain sets an OpenBCI Cyton\'s gain: give it with --protocol openbci-cyton');
   });
 });

@@ -8,6 +8,7 @@ describe('parseCommand (what a face accepts from a socket or IPC)', () => {
       args: ['serial:/dev/ttyACM0', { baud: 115200, protocol: 'text', rate: 250 }],
     });
     expect(parseCommand('connect', ['sim']).args).toEqual(['sim']);
+    expect(parseCommand('connect', ['serial:/dev/ttyUSB0', { protocol: 'openbci-cyton', gain: 8 }]).args[1]).toEqual({ protocol: 'openbci-cyton', gain: 8 });
     expect(parseCommand('startRecording', [{ name: 'walk', participant: 'P1' }]).args).toEqual([{ name: 'walk', participant: 'P1' }]);
     expect(parseCommand('getPsd', ['sim/ecg', 0, 8]).args).toEqual(['sim/ecg', 0, 8]);
     // A name left out arrives over the socket as null (JSON has no undefined in arrays).
@@ -23,6 +24,7 @@ describe('parseCommand (what a face accepts from a socket or IPC)', () => {
     ['connect', ['sim', { baud: -5 }], /bad arguments for connect/],
     ['connect', ['sim', { protocol: 'morse' }], /bad arguments for connect/],
     ['connect', ['sim', { extra: true }], /bad arguments for connect/],
+    ['connect', ['serial:/dev/ttyUSB0', { protocol: 'openbci-cyton', gain: 3 }], /an OpenBCI Cyton gain is one of 1, 2, 4, 6, 8, 12, 24/],
     ['startRecording', [{ name: 'x' }], /bad arguments for startRecording/],
     ['getPsd', ['sim/ecg', 0, 600], /bad arguments for getPsd/],
     ['addMarker', ['x'.repeat(20_000)], /bad arguments for addMarker/],

@@ -22,6 +22,8 @@ export interface BoardConnectionOptions {
   protocol?: ProtocolChoice;
   /** Text lines: the sample rate given by the user. */
   rate?: number;
+  /** OpenBCI Cyton: the PGA gain its channels are set to (default 24). */
+  gain?: number;
   port?: { path: string; baud: number };
   bus: StreamBus;
   now: HostClock;
@@ -163,7 +165,7 @@ export class BoardConnection {
       this.device = device;
       device.begin();
     } else if (protocol === 'openbci-cyton') {
-      const device = new CytonDevice({ id, label, transport, bus, now, pipe: { write: (b) => this.write(b) } });
+      const device = new CytonDevice({ id, label, transport, bus, now, pipe: { write: (b) => this.write(b) }, gain: this.options.gain });
       this.device = device;
       // Detected: it is streaming already (the probe's `b`).
       if (!detected) device.begin();

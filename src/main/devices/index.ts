@@ -3,7 +3,7 @@ import { DEFAULT_BAUD, SERIAL_PREFIX, findReturnedPort, listSerialPorts, openSer
 import type { SimulatorOptions } from './simulator/board';
 import { SimTransport } from './simulator/sim-transport';
 import type { ByteTransport } from './transport';
-import type { GattPeripheral } from './ble/gatt';
+import type { GattCentral, GattPeripheral } from './ble/gatt';
 import { BLE_PREFIX, bleCentral } from './ble/noble-central';
 import { BLE_REPLAY_PREFIX, ReplayPeripheral, readGattLog } from './ble/replay-peripheral';
 import { STRAP_ID, SimulatedStrap } from './simulator/strap-peripheral';
@@ -52,6 +52,8 @@ export interface DeviceCatalogOptions {
   sessions?: () => PlayableSession[];
   /** Lists serial ports (tests pass a fake); default: the OS's list through serialport. */
   listPorts?: () => Promise<SerialPortEntry[]>;
+  /** The Bluetooth LE central for `ble:` devices and scans (tests pass a fake radio); default: the radio's, through noble loaded on first use. */
+  bleCentral?: GattCentral;
 }
 
 /** A port list younger than this is reused: several windows polling for hotplug cost one scan. */
@@ -65,6 +67,11 @@ export class DeviceCatalog {
   private simBoard: SimTransport | null = null;
 
   constructor(private readonly options: DeviceCatalogOptions) {}
+
+  /** The central that scans for and connects `ble:` devices. */
+  get ble(): GattCentral {
+    return this.options.bleCentral ?? bleCentral();
+  }
 
   async list(): Promise<Omit<DeviceEntry, 'connected'>[]> {
     const sim: Omit<DeviceEntry, 'connected'> = { id: SIMULATOR_ID, label: 'Simulated board', transport: 'sim', detail: 'in-process board speaking VBP' };
@@ -97,10 +104,10 @@ export class DeviceCatalog {
     }
     if (id.startsWith(BLE_PREFIX) && id.length > BLE_PREFIX.length) {
       const wanted = id.slice(BLE_PREFIX.length);
-      const first = await bleCentral().peripheral(wanted);
+      const first = await this.ble.peripheral(wanted);
       let opened = false;
       // The first open hands over the peripheral found; a reconnect finds it again (its address may be random).
-      const open = async () => (opened ? bleCentral().peripheral(wanted) : ((opened = true), first));
+      const open = async () => (opened ? this.ble.peripheral(wanted) : ((opened = true), first));
       return { label: first.name || first.address, transport: 'ble', gatt: { open, reconnects: true } };
     }
     if (id.startsWith(SERIAL_PREFIX) && id.length > SERIAL_PREFIX.length) {

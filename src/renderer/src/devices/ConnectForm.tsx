@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ConnectOptions, ProtocolChoice } from '../../../shared/types';
+import { CYTON_GAINS, type ConnectOptions, type CytonGain, type ProtocolChoice } from '../../../shared/types';
 
 export const BAUD_RATES = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1000000, 2000000];
 
@@ -8,13 +8,20 @@ export interface SerialSettings {
   protocol: ProtocolChoice;
   /** Text lines only; empty: estimate from arrival times. */
   rate: string;
+  /** OpenBCI Cyton only: the gain its channels are set to. */
+  gain: CytonGain;
 }
 
-export const DEFAULT_SETTINGS: SerialSettings = { baud: 115200, protocol: 'auto', rate: '' };
+export const DEFAULT_SETTINGS: SerialSettings = { baud: 115200, protocol: 'auto', rate: '', gain: 24 };
 
 export function toConnectOptions(s: SerialSettings): ConnectOptions {
   const rate = Number(s.rate);
-  return { baud: s.baud, protocol: s.protocol, ...(s.rate.trim() && Number.isFinite(rate) && rate > 0 ? { rate } : {}) };
+  return {
+    baud: s.baud,
+    protocol: s.protocol,
+    ...(s.rate.trim() && Number.isFinite(rate) && rate > 0 ? { rate } : {}),
+    ...(s.protocol === 'openbci-cyton' ? { gain: s.gain } : {}),
+  };
 }
 
 interface Props {
@@ -24,7 +31,7 @@ interface Props {
   disabled?: boolean;
 }
 
-/** Baud rate, protocol (auto / VBP / text lines / OpenBCI Cyton) and, for text lines, the sample rate. */
+/** Baud rate, protocol (auto / VBP / text lines / OpenBCI Cyton) and, for text lines, the sample rate; for the Cyton, its gain. */
 export function SerialSettingsForm({ id, settings, onChange, disabled }: Props) {
   return (
     <div className="serial-settings">
@@ -72,6 +79,23 @@ export function SerialSettingsForm({ id, settings, onChange, disabled }: Props) 
             data-testid={`rate-${id}`}
           />{' '}
           Hz
+        </label>
+      ) : null}
+      {settings.protocol === 'openbci-cyton' ? (
+        <label title="The PGA gain the Cyton's channels are set to (on the board): Vitalscope scales the samples to µV by it">
+          Gain{' '}
+          <select
+            value={settings.gain}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...settings, gain: Number(e.target.value) as CytonGain })}
+            data-testid={`gain-${id}`}
+          >
+            {CYTON_GAINS.map((g) => (
+              <option key={g} value={g}>
+                {g}×
+              </option>
+            ))}
+          </select>
         </label>
       ) : null}
     </div>
