@@ -4,6 +4,7 @@ import { protocolSeconds, type Protocol, type ProtocolStep, type StoredProtocol 
 import { errorMessage, formatDuration } from '../format';
 import { useModalForm } from '../review/use-modal-form';
 import { downloadProtocol } from './protocol-download';
+import { FileButton } from '../components/FileButton';
 
 interface Props {
   api: VitalsApi;
@@ -145,20 +146,7 @@ export function ProtocolEditor({ api, onClose, onChanged, startWith }: Props) {
             <button type="button" className="danger" disabled={!draft?.stored} onClick={() => draft?.stored && remove(draft.stored)} data-testid="protocol-delete">
               Delete
             </button>
-            <label className="button">
-              Import…
-              <input
-                type="file"
-                accept=".json,application/json"
-                hidden
-                data-testid="protocol-import"
-                onChange={(e) => {
-                  const file = e.target.files?.[0];
-                  e.target.value = '';
-                  if (file) importFile(file);
-                }}
-              />
-            </label>
+            <FileButton label="Import…" accept=".json,application/json" testId="protocol-import" onFile={importFile} />
             <button type="button" disabled={!draft} onClick={exportDraft} data-testid="protocol-export">
               Export…
             </button>

@@ -5,6 +5,7 @@ import { errorMessage, formatDuration } from '../format';
 import { ProtocolEditor } from './ProtocolEditor';
 import { downloadProtocol } from './protocol-download';
 import { ConfirmDelete, FormError } from './StudyPanelParts';
+import { FileButton } from '../components/FileButton';
 
 interface Props {
   api: VitalsApi;
@@ -103,20 +104,7 @@ export function ProtocolsPanel({ api, protocols, onChanged }: Props) {
           <button type="button" className="primary" onClick={() => setEditing(null)} data-testid="protocols-new">
             New protocol
           </button>
-          <label className="button">
-            Import…
-            <input
-              type="file"
-              accept=".json,application/json"
-              hidden
-              data-testid="protocols-import"
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                e.target.value = '';
-                if (file) importFile(file);
-              }}
-            />
-          </label>
+          <FileButton label="Import…" accept=".json,application/json" testId="protocols-import" onFile={importFile} />
           {done ? (
             <span className="muted" role="status" data-testid="protocols-done">
               {done}
