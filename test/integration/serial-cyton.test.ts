@@ -57,7 +57,9 @@ describe.skipIf(!socat)('OpenBCI Cyton over a serial pty', () => {
       // 2 s of recording at 250 Hz (the board streams from before the recording starts).
       expect(samples).toBeGreaterThan(400);
       expectCountsScaled(chunks, 24);
-      for (const c of chunks) expect(c.dt).toBeCloseTo(1 / 250, 5);
+      // The Cyton has no clock of its own: its drift is fitted to arrival times, which over 2 s on a
+      // loaded pty can be off by a few thousand ppm (seen: 0.3 %); re-timing at the session's end refits it.
+      for (const c of chunks) expect(Math.abs(c.dt * 250 - 1)).toBeLessThan(0.01);
       expect(chunks.some((c) => c.index <= 99 && c.index + c.n >= 100)).toBe(true);
       expect(chunks.every((c) => c.index + c.n <= 100 || c.index >= 103)).toBe(true);
       const gaps = library.events(sessionId).filter((e) => e.kind === 'gap');
