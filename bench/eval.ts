@@ -41,8 +41,8 @@ const csvInts = (p: string, col: number) =>
 
 /**
  * SVDB 800 and NSTDB 118 (the 24 and 12 dB excerpts, and the 6 and 0 dB reconstructions): Se / +P
- * over everything (an unusable stretch's beats count as missed), the share of time flagged
- * unusable, and Se / +P within the usable stretches alone.
+ * over everything, the share of time the usability flag calls unusable, and Se / +P within the
+ * usable stretches alone.
  */
 function evalEcg(): void {
   type Rec = { name: string; group: 'svdb' | 'nstdb' | 'nstdbReconstructed'; files: string[]; load: () => { data: Float32Array | Float64Array; fs: number; ref: number[] }[] };
@@ -69,9 +69,10 @@ function evalEcg(): void {
     const res = analyzeEcg({ label: 'ecg', unit: 'mV', fs, data });
     const m = matchBeats(ref, res.beats, Math.round(0.15 * fs));
     addMatch((gross[r.group] ??= { tp: 0, fn: 0, fp: 0 }), m);
-    // Within usable stretches: the reference beats there against the (only) beats reported.
-    const usableRef = ref.filter((b) => res.quality.usable[Math.min(res.quality.usable.length - 1, Math.floor(b / fs / res.quality.windowSec))]);
-    const u = matchBeats(usableRef, res.beats, Math.round(0.15 * fs));
+    // Within usable stretches: the reference beats there against the beats detected there (the
+    // flag is reported, not applied, so beats in unusable stretches are still in res.beats).
+    const inUsable = (b: number) => res.quality.usable[Math.min(res.quality.usable.length - 1, Math.floor(b / fs / res.quality.windowSec))];
+    const u = matchBeats(ref.filter(inUsable), res.beats.filter(inUsable), Math.round(0.15 * fs));
     const unusablePct = (100 * res.quality.unusableSec) / (data.length / fs);
     const f1 = (k: Match) => (2 * k.tp) / Math.max(1, 2 * k.tp + k.fn + k.fp) * 100;
     rows.push([r.name, ref.length, m.tp, m.fn, m.fp, se(m), ppv(m), f1(m), unusablePct, se(u), ppv(u)]);

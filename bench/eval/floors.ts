@@ -65,6 +65,10 @@ export const FLOORS: Floor[] = [
   // Se/+P 86.42/76.50 and 77.78/65.97).
   { figure: '118 at 6 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'f1'], atLeast: 80, unit: '%', data: RECONSTRUCTION_FILES },
   { figure: '118 at 0 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'f1'], atLeast: 70, unit: '%', data: RECONSTRUCTION_FILES },
+  // +P within the stretches the usability flag leaves usable: 98.89 at 6 dB (45.8 % of the time
+  // flagged), 69.50 at 0 dB (25 % flagged); the flag was chosen on DS1 and the paced records.
+  { figure: '118 at 6 dB (reconstructed): +P within usable stretches', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'usable', 'ppv'], atLeast: 97, unit: '%', data: RECONSTRUCTION_FILES },
+  { figure: '118 at 0 dB (reconstructed): +P within usable stretches', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'usable', 'ppv'], atLeast: 68, unit: '%', data: RECONSTRUCTION_FILES },
   // Leave-one-recording-out (the headline): 1.68 measured (per recording 2.13, 1.66, 1.16, 1.30,
   // 1.57, 2.23); in-sample with the defaults 1.67 (was 2.80 with the greedy tracker; TROIKA: 2.34).
   { figure: 'SPC 2015 recordings 1-6: LORO mean PPG HR MAE', path: ['ppg', 'loro', 'meanMae'], atMost: 1.8, unit: 'bpm', data: SPC2015 },

@@ -9,11 +9,57 @@ function ecg(seconds: number, rr: number): Float64Array {
   return x;
 }
 
+/** A paced rhythm: a pacing spike (1 sample) 40 ms before a wide (~120 ms) ventricular complex every rr seconds. */
+function paced(seconds: number, rr: number): Float64Array {
+  const x = new Float64Array(seconds * FS);
+  for (let t = 0.5; t < seconds; t += rr) {
+    const c = Math.round(t * FS);
+    if (c - 14 >= 0) x[c - 14] += 1.5;
+    for (let i = -45; i <= 45; i++) if (c + i >= 0 && c + i < x.length) x[c + i] += -(i / 12) * Math.exp(-((i / 12) ** 2) / 2);
+  }
+  return x;
+}
+
+/** Seeded (xorshift) Gaussian-ish noise, low-passed so it moves like electrode motion and muscle. */
+function noise(n: number, rms: number, seed = 7): Float64Array {
+  let s = seed >>> 0 || 1;
+  const u = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+  const x = new Float64Array(n);
+  let y = 0;
+  for (let i = 0; i < n; i++) {
+    y = 0.8 * y + (u() + u() + u() - 1.5);
+    x[i] = y;
+  }
+  let e = 0;
+  for (const v of x) e += v * v;
+  const g = rms / Math.sqrt(e / n);
+  return x.map((v) => v * g);
+}
+
+const analyze = (data: Float64Array) => analyzeEcg({ label: 'ecg', unit: 'mV', fs: FS, data });
+
 describe('ECG usability', () => {
   it('keeps clean beats usable', () => {
-    const x = ecg(60, 0.8);
-    const res = analyzeEcg({ label: 'ecg', unit: 'mV', fs: FS, data: x });
+    const res = analyze(ecg(60, 0.8));
     expect(res.quality.usable.every(Boolean)).toBe(true);
     expect(res.beats.length).toBeGreaterThanOrEqual(72);
+  });
+
+  it('keeps a paced rhythm usable', () => {
+    const res = analyze(paced(60, 0.75));
+    expect(res.quality.usable.every(Boolean)).toBe(true);
+    expect(res.beats.length).toBeGreaterThanOrEqual(78);
+  });
+
+  it('flags a noisy stretch unusable and keeps the clean stretches around it usable', () => {
+    const x = ecg(120, 0.8);
+    const n = noise(40 * FS, 0.45, 11);
+    for (let i = 0; i < n.length; i++) x[40 * FS + i] += n[i];
+    const res = analyze(x);
+    const usableAt = (t: number) => res.quality.usable[Math.floor(t / res.quality.windowSec)];
+    expect([0, 10, 20, 30, 85, 100, 115].every(usableAt)).toBe(true);
+    expect(res.quality.unusableSec).toBeGreaterThanOrEqual(20);
+    // Flagged, not withheld: the clean minutes keep their beats.
+    expect(res.beats.filter((b) => b < 40 * FS).length).toBeGreaterThanOrEqual(48);
   });
 });

@@ -108,8 +108,8 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
     );
   }
   const refined = verifyBeats(x, fs, refineBeats(x, fs, beats));
-  // Reported, not yet applied: dropping the beats of unusable windows broke Challenge 2015 v102s
-  // lead II (small QRS, tall T wave) at every threshold that flagged real noise.
+  // Reported, not applied: withheld beats of flagged windows would count as missed ones, and pure
+  // noise is not flagged (ecg-usability.ts).
   const usability = ecgUsability(x, fs, refined);
   const positions = corrected?.positions ?? refined;
   const times = positions.map((b) => b / fs);

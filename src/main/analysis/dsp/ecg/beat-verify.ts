@@ -82,6 +82,8 @@ export interface BeatFeatures {
   energyAt: (sample: number) => number;
   /** The 5-25 Hz band-passed signal (zero phase). */
   qrsBand: Float64Array;
+  /** The 0.5-40 Hz signal the morphology windows are cut from (zero phase). */
+  morphologyBand: Float64Array;
 }
 
 export function beatFeatures(signal: ArrayLike<number>, fs: number, beats: readonly number[], options: Partial<BeatVerifyOptions> = {}): BeatFeatures {
@@ -126,10 +128,10 @@ export function beatFeatures(signal: ArrayLike<number>, fs: number, beats: reado
   }
   const templates = beats.map((_, k) => anchors[Math.min(anchors.length - 1, Math.round(k / STRIDE))]);
   const corr = beats.map((_, k) => pearson(segs[k], templates[k]));
-  return { corr, energy, templates, corrAt: (b, k) => pearson(seg(b), templates[k]), energyAt, qrsBand: q };
+  return { corr, energy, templates, corrAt: (b, k) => pearson(seg(b), templates[k]), energyAt, qrsBand: q, morphologyBand: y };
 }
 
-function pearson(a: Float64Array, b: Float64Array): number {
+export function pearson(a: Float64Array, b: Float64Array): number {
   let ma = 0;
   let mb = 0;
   for (let i = 0; i < a.length; i++) { ma += a[i]; mb += b[i]; }
