@@ -108,18 +108,20 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
     );
   }
   const refined = verifyBeats(x, fs, refineBeats(x, fs, beats));
-  // Reported, not applied: withheld beats of flagged windows would count as missed ones, and pure
-  // noise is not flagged (ecg-usability.ts).
+  // The beats of flagged windows are kept (withheld, they would count as missed ones, and pure noise
+  // is not flagged: ecg-usability.ts), but no RR interval, so no HR or HRV, comes from them.
   const usability = ecgUsability(x, fs, refined);
+  const unusable = usability.filter((w) => !w.usable).map((w): [number, number] => [w.start, w.end]);
   const positions = corrected?.positions ?? refined;
   const times = positions.map((b) => b / fs);
-  // Intervals across what the pipeline counts as breaks: gaps that could hide a beat, and detections
-  // dropped at gaps (the detector's doubt, which a corrected set has settled); and around rejected beats.
+  // Intervals across what the pipeline counts as breaks: gaps that could hide a beat, detections
+  // dropped at gaps and unusable windows (the detector's doubt, which a corrected set has settled);
+  // and around rejected beats.
   const hiding = Math.round(HIDING_GAP_SEC * fs);
   const hidingGaps = gaps.filter(([a, b]) => b - a >= hiding);
   const rr = corrected
     ? rrSeries(times, 5, 0.2, unusableIntervals(positions, corrected.rejected, hidingGaps))
-    : rrSeries(times, 5, 0.2, intervalsAcrossGaps(refined, [...hidingGaps, ...dropped].sort((p, q) => p[0] - q[0])));
+    : rrSeries(times, 5, 0.2, intervalsAcrossGaps(refined, [...hidingGaps, ...dropped, ...unusable].sort((p, q) => p[0] - q[0])));
   const lost = gaps.reduce((sum, [a, b]) => sum + b - a, 0);
   const hrT: number[] = [];
   const hrB: number[] = [];
