@@ -37,4 +37,22 @@ describe('ClockModel', () => {
     expect(maxError).toBeLessThan(0.001);
     expect(clock.current()!.drift * 1e6).toBeCloseTo(-ppm, -1); // host runs slow by the board's fast ppm
   });
+
+  it('keeps a bounded drift under every arrival: a short run with a late start does not fit a slope of a percent', () => {
+    const bounded = new ClockModel({ maxDrift: 1e-3 });
+    const free = new ClockModel();
+    // 3 s of packets: the first two seconds' arrivals all 40 ms late (a loaded machine), then on time.
+    for (let k = 0; k <= 3 * 50; k++) {
+      const dev = k / 50;
+      const host = 1000 + dev + (dev < 2 ? 0.04 : 0.001);
+      bounded.observe(dev, host);
+      free.observe(dev, host);
+    }
+    expect(Math.abs(free.current()!.drift)).toBeGreaterThan(5e-3);
+    expect(bounded.current()!.drift).toBeCloseTo(-1e-3, 9);
+    for (let k = 0; k <= 3 * 50; k++) {
+      const dev = k / 50;
+      expect(bounded.toHost(dev)).toBeLessThanOrEqual(1000 + dev + (dev < 2 ? 0.04 : 0.001) + 1e-9);
+    }
+  });
 });

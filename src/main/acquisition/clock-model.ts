@@ -24,6 +24,12 @@ export interface ClockModelOptions {
   windowSeconds?: number;
   /** Width of the bins whose minima make the lower envelope, seconds. */
   binSeconds?: number;
+  /**
+   * The largest drift (a fraction: 1e-3 = 1000 ppm) the fit may report, for a device whose own
+   * clock is a crystal (tens of ppm): over a short span, arrival jitter alone can fit a slope of a
+   * percent. Default: none (a text board's line rate is estimated through this fit too).
+   */
+  maxDrift?: number;
 }
 
 export class ClockModel {
@@ -31,6 +37,7 @@ export class ClockModel {
   private lastUnwrapped = 0;
   private readonly windowSeconds: number;
   private readonly binSeconds: number;
+  private readonly maxDrift: number;
   /** Lower-envelope points: per bin index, the smallest (host - device) seen. */
   private readonly bins = new Map<number, { dev: number; offset: number }>();
   private fit: ClockFit | null = null;
@@ -39,6 +46,7 @@ export class ClockModel {
   constructor(options: ClockModelOptions = {}) {
     this.windowSeconds = options.windowSeconds ?? 120;
     this.binSeconds = options.binSeconds ?? 1;
+    this.maxDrift = options.maxDrift ?? Infinity;
   }
 
   /** Device microseconds (u32) to continuous device seconds. */
@@ -106,7 +114,13 @@ export class ClockModel {
     const a = hull[i];
     const b = hull[i + 1];
     const drift = (b.offset - a.offset) / (b.dev - a.dev);
-    this.fit = { offset: a.offset - drift * a.dev, drift };
+    if (Math.abs(drift) <= this.maxDrift) {
+      this.fit = { offset: a.offset - drift * a.dev, drift };
+      return;
+    }
+    // The bounded slope, as high as it goes while staying under every point.
+    const bounded = Math.sign(drift) * this.maxDrift;
+    this.fit = { offset: Math.min(...points.map((p) => p.offset - bounded * p.dev)), drift: bounded };
   }
 }
 

@@ -74,6 +74,9 @@ interface Lane {
   resumed: boolean;
 }
 
+/** PMD timestamps are the device's crystal clock: it drifts from the host by ppm, not by the percent a short run of arrival jitter can fit. */
+const PMD_CLOCK = { maxDrift: 1e-3 };
+
 /**
  * A Polar device's PMD measurements (H10 ECG and ACC, Verity Sense PPG, PPI and ACC) as streams:
  * `ecg` (µV), `acc` (mG), `ppg` (three PPG channels and ambient, raw counts), `ppi` (irregular: HR
@@ -88,7 +91,7 @@ interface Lane {
 export class PmdDevice {
   private readonly factors: Partial<Record<number, number>> = {};
   private readonly timing = new PmdStreamState({ factors: this.factors });
-  private clock = new ClockModel();
+  private clock = new ClockModel(PMD_CLOCK);
   /** Unix time of this link's first frame: the clock model works in device seconds from there, for precision. */
   private origin: number | undefined;
   /** The latest frame's device time, s from `origin`. */
@@ -153,7 +156,7 @@ export class PmdDevice {
     this.generation++;
     this.timing.clear();
     // The device's clock may have restarted with it.
-    this.clock = new ClockModel();
+    this.clock = new ClockModel(PMD_CLOCK);
     this.origin = undefined;
     for (const lane of this.lanes.values()) lane.resumed = true;
     this.start();
