@@ -4,6 +4,7 @@ import type { VitalsApi } from '../../../shared/api';
 import type { JobState } from '../../../shared/types';
 import { JobProgress } from '../components/JobProgress';
 import { errorMessage } from '../format';
+import { EmptyRow } from '../components/EmptyRow';
 
 interface Props {
   api: VitalsApi;
@@ -151,13 +152,7 @@ export function AnalysisRuns({ api, sessionId, jobs, onShowBeats }: Props) {
                 </td>
               </tr>
             ))}
-            {runs && runs.length === 0 ? (
-              <tr>
-                <td colSpan={13} className="empty">
-                  No runs yet: pick parameters above and press Re-run analysis.
-                </td>
-              </tr>
-            ) : null}
+            {runs && runs.length === 0 ? <EmptyRow columns={13}>No runs yet: pick parameters above and press Re-run analysis.</EmptyRow> : null}
           </tbody>
         </table>
       </div>

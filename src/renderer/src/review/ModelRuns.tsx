@@ -4,6 +4,7 @@ import { runMarks, type LiveModelRecord, type ModelMarks, type ModelRunSummary }
 import type { JobState } from '../../../shared/types';
 import { errorMessage } from '../format';
 import { JobProgress } from '../components/JobProgress';
+import { EmptyRow } from '../components/EmptyRow';
 
 interface Props {
   api: VitalsApi;
@@ -174,13 +175,7 @@ export function ModelRuns({ api, sessionId, jobs, onMarks }: Props) {
                 <td className="row-actions">{markButton(`live:${l.outputKey}`, l.marks.t.length, () => show(`live:${l.outputKey}`, shown.has(`live:${l.outputKey}`) ? null : l.marks))}</td>
               </tr>
             ))}
-            {runs && runs.length === 0 && live.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="empty">
-                  No model runs yet: give a model above and press Run model.
-                </td>
-              </tr>
-            ) : null}
+            {runs && runs.length === 0 && live.length === 0 ? <EmptyRow columns={7}>No model runs yet: give a model above and press Run model.</EmptyRow> : null}
           </tbody>
         </table>
       </div>

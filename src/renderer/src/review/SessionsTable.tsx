@@ -8,6 +8,7 @@ import { DeleteSessionDialog } from './DeleteSessionDialog';
 import { ExportDialog } from './ExportDialog';
 import { JobProgress } from '../components/JobProgress';
 import { SessionRow, type RowActions } from './SessionRow';
+import { EmptyRow } from '../components/EmptyRow';
 
 interface Props {
   sessions: readonly SessionSummary[] | null;
@@ -237,13 +238,7 @@ export function SessionsTable({ sessions, jobs, onRefresh, onImportFiles, onCanc
             {rows.map((s) => (
               <SessionRow key={s.id} api={api} session={s} jobs={running.filter((j) => j.sessionId === s.id)} {...actions} />
             ))}
-            {sessions && rows.length === 0 ? (
-              <tr>
-                <td colSpan={8} className="empty">
-                  {sessions.length === 0 ? 'No sessions yet. Connect a device, then press Record.' : 'No session matches the search and filters.'}
-                </td>
-              </tr>
-            ) : null}
+            {sessions && rows.length === 0 ? <EmptyRow columns={8}>{sessions.length === 0 ? 'No sessions yet. Connect a device, then press Record.' : 'No session matches the search and filters.'}</EmptyRow> : null}
           </tbody>
         </table>
       </div>

@@ -6,6 +6,7 @@ import { ProtocolEditor } from './ProtocolEditor';
 import { downloadProtocol } from './protocol-download';
 import { ConfirmDelete, FormError } from './StudyPanelParts';
 import { FileButton } from '../components/FileButton';
+import { EmptyRow } from '../components/EmptyRow';
 
 interface Props {
   api: VitalsApi;
@@ -91,13 +92,7 @@ export function ProtocolsPanel({ api, protocols, onChanged }: Props) {
                 </td>
               </tr>
             ))}
-            {protocols.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="empty">
-                  No protocols yet: make one, or import a JSON file.
-                </td>
-              </tr>
-            ) : null}
+            {protocols.length === 0 ? <EmptyRow columns={4}>No protocols yet: make one, or import a JSON file.</EmptyRow> : null}
           </tbody>
         </table>
         <div className="study-form">

@@ -6,6 +6,7 @@ import { errorMessage } from '../format';
 import { ProtocolsPanel } from './ProtocolsPanel';
 import { ConfirmDelete, FormEnd, FormError, sessionCount } from './StudyPanelParts';
 import type { StudyRecords } from './use-study-records';
+import { EmptyRow } from '../components/EmptyRow';
 
 interface Props {
   api: VitalsApi;
@@ -147,13 +148,7 @@ function ParticipantsPanel({ api, records }: { api: VitalsApi; records: StudyRec
                 </td>
               </tr>
             ))}
-            {records.participants.length === 0 ? (
-              <tr>
-                <td colSpan={9} className="empty">
-                  No participants yet: add one below, or type an ID in the record bar.
-                </td>
-              </tr>
-            ) : null}
+            {records.participants.length === 0 ? <EmptyRow columns={9}>No participants yet: add one below, or type an ID in the record bar.</EmptyRow> : null}
           </tbody>
         </table>
         <form
@@ -283,13 +278,7 @@ function StudiesPanel({ api, records }: { api: VitalsApi; records: StudyRecords 
                 </td>
               </tr>
             ))}
-            {records.studies.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="empty">
-                  No studies yet.
-                </td>
-              </tr>
-            ) : null}
+            {records.studies.length === 0 ? <EmptyRow columns={4}>No studies yet.</EmptyRow> : null}
           </tbody>
         </table>
         <form
