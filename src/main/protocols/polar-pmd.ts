@@ -334,13 +334,11 @@ function decodePpi(body: Uint8Array): { channels: PmdChannel[]; data: Float64Arr
     data[0][i] = body[at];
     data[1][i] = body[at + 1] | (body[at + 2] << 8);
     data[2][i] = body[at + 3] | (body[at + 4] << 8);
+    // Flags (PpiData.kt): bit 0 blocker (movement), bit 1 skin contact, bit 2 skin contact supported.
     data[3][i] = body[at + 5];
   }
   return { channels: PPI_CHANNELS, data };
 }
-
-/** PPI flags bits (PpiData.kt): bit0 blocker (movement), bit1 skin contact, bit2 skin contact supported. */
-export const PPI_FLAG = { BLOCKER: 1, SKIN_CONTACT: 2, SKIN_CONTACT_SUPPORTED: 4 } as const;
 
 /** A decoded frame with its samples' device times (seconds since PMD's epoch). */
 export interface TimedPmdFrame extends PmdFrame {

@@ -3,7 +3,7 @@ import type { VitalsApi } from '../../../shared/api';
 import type { PreflightResult } from '../../../shared/preflight';
 import { PROTOCOL_EXTEND_S, type ProtocolControl, type ProtocolRunState, type StoredProtocol } from '../../../shared/protocol';
 import type { RecordingState } from '../../../shared/types';
-import { loadMarkerLabels, saveMarkerLabels, type MarkerLabels, MARKER_KEYS } from './marker-keys';
+import { loadMarkerLabels, markerKeyOf, saveMarkerLabels, type MarkerLabels } from './marker-keys';
 import type { StudyRecords } from './use-study-records';
 
 export interface Recording {
@@ -193,7 +193,8 @@ export function useRecording({ api, records, active, preflight = null, protocolR
   const setMarkerLabels = useCallback((labels: MarkerLabels) => setLabels(saveMarkerLabels(labels)), []);
   const hotkeyMarker = useCallback(
     async (key: string) => {
-      const label = markerLabels[key as (typeof MARKER_KEYS)[number]];
+      const hotkey = markerKeyOf(key);
+      const label = hotkey && markerLabels[hotkey];
       if (!active || !label) return;
       try {
         await api.addMarker(label);
