@@ -3,6 +3,7 @@ import { REQUIRED_STREAM } from '../shared/preflight';
 import { SESSION_FILE_UPLOAD_MAX_BYTES, UPLOAD_PART_BYTES, VITALS_COMMANDS, type VitalsCommand } from '../shared/api';
 import { EXPORT_FORMAT_IDS } from '../shared/export-formats';
 import type { Protocol } from '../shared/protocol';
+import { MAX_TRACK_COLUMNS } from '../shared/review';
 import { WS_UNKNOWN_ID, type WsRequest } from '../shared/ws-protocol';
 import { CYTON_GAINS } from '../shared/types';
 
@@ -121,7 +122,7 @@ const ARGS: Record<VitalsCommand, z.ZodType<unknown[]>> = {
   openRecordSession: z.tuple([z.string().min(1).max(4096)]),
   getPsd: z.tuple([z.string().min(1).max(1000), z.number().int().min(0).max(1023), z.number().min(2).max(30)]),
   getSessionDetail: z.tuple([sessionId]),
-  readTrack: z.tuple([sessionId, streamKey, seconds, seconds, z.number().int().min(1).max(20_000)]),
+  readTrack: z.tuple([sessionId, streamKey, seconds, seconds, z.number().int().min(1).max(MAX_TRACK_COLUMNS)]),
   getBeats: z.tuple([sessionId, streamKey]),
   editBeats: z.tuple([sessionId, streamKey, z.array(beatEdit).max(100_000)]),
   resetBeats: z.tuple([sessionId, streamKey]),

@@ -44,6 +44,9 @@ export interface SessionDetail {
   events: ReviewEvent[];
 }
 
+/** The most columns one `readTrack` may ask for. */
+export const MAX_TRACK_COLUMNS = 20_000;
+
 /**
  * One track's samples for [t0, t1). Zoomed out, `columns` min/max pairs per channel on a uniform
  * grid (column k covers t0 + k (t1 - t0) / columns); zoomed in far enough that there are fewer

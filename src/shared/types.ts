@@ -230,6 +230,8 @@ export interface Numeric {
   missing?: number;
   /** A heart rate carried by the tracker (no confident spectral peak in its window), not measured. */
   coasting?: boolean;
+  /** Set while the signal behind it is judged unusable (ECG: noise, not this patient's beats): why. Its quality is then 'poor'. */
+  unusable?: string;
 }
 
 /** A raw stream of an analysable kind that no pipeline can take, and why. */

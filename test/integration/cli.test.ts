@@ -51,8 +51,8 @@ describe('vitalscope CLI (the built bin)', () => {
     expect(ppg[0]).toBe('time_s,red [counts],ir [counts]');
     expect(ppg).toHaveLength(session.streams.find((s) => s.name === 'ppg')!.samples + 1);
     // The analysis' heart rate is recorded and exported like any stream.
-    expect(session.streams.find((s) => s.name === 'ecg.metrics')).toMatchObject({ derivedFrom: 'sim/ecg', channels: ['HR', 'RMSSD', 'lost'] });
-    expect(readFileSync(join(out, 'ecg.metrics.csv'), 'utf8').split('\n')[0]).toBe('time_s,HR [bpm],RMSSD [ms],lost [%]');
+    expect(session.streams.find((s) => s.name === 'ecg.metrics')).toMatchObject({ derivedFrom: 'sim/ecg', channels: ['HR', 'RMSSD', 'lost', 'usable'] });
+    expect(readFileSync(join(out, 'ecg.metrics.csv'), 'utf8').split('\n')[0]).toBe('time_s,HR [bpm],RMSSD [ms],lost [%],usable');
     const times = ppg.slice(1).map((l) => Number(l.split(',')[0]));
     expect(times.every((t, i) => i === 0 || t > times[i - 1])).toBe(true);
     const events = readFileSync(join(out, 'events.csv'), 'utf8').trim().split('\n');

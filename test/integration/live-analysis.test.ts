@@ -73,7 +73,7 @@ describe('live analysis in its worker thread', () => {
     expect(summary!.id).toBe(id);
     expect(summary!.streams.some((s) => s.name.endsWith('.filtered'))).toBe(false);
     const metrics = summary!.streams.find((s) => s.name === 'ecg.metrics')!;
-    expect(metrics.channels).toEqual(['HR', 'RMSSD', 'lost']);
+    expect(metrics.channels).toEqual(['HR', 'RMSSD', 'lost', 'usable']);
     expect(metrics.samples).toBeGreaterThan(5);
     // The PPG metrics record, per window, whether the HR was coasting (carried, not measured).
     expect(summary!.streams.find((s) => s.name === 'ppg.metrics')!.channels).toEqual(['HR', 'SpO2', 'PI', 'SQI', 'lost', 'coasting']);

@@ -4,7 +4,9 @@ import { SosFilter } from './dsp/filters/sos-filter';
 import { welch, type Psd } from './dsp/welch';
 import { LiveModel } from './inference/live-model';
 import type { ModelHost } from './inference/model-host';
-import { EcgPipeline, ImuPipeline, MAX_MISSING, POLARITY_PROBE_S, PpgPipeline, type PpgWindow } from './pipelines';
+import { USABLE_CHANNEL, USABLE_MARGIN_S, USABLE_WINDOW_S } from '../../shared/ecg-usable';
+import type { UsabilityWindow } from './dsp/ecg/ecg-usability';
+import { EcgPipeline, EcgUsabilityMonitor, ImuPipeline, MAX_MISSING, POLARITY_PROBE_S, PpgPipeline, type PpgWindow } from './pipelines';
 import { unsupportedReason } from './stream-support';
 import { Timeline } from './timeline';
 
@@ -127,11 +129,23 @@ function announce(pipeline: { lost(n: number): void }, lost: number | null): num
   return lost ?? 0;
 }
 
-/** ECG: QRS detection on the first lead, heart rate per beat, RMSSD over the last minute (with its lost share), 1 Hz metrics. */
+/** Why an unusable window's HR is not to be trusted, as the tiles' tooltip says it. */
+function unusableReason(w: UsabilityWindow): string {
+  const what = w.noise === null ? 'no beat found though the QRS band carries signal' : "noise: the beats found do not look like this patient's QRS complexes";
+  return `ECG unusable: ${what} (the newest judged 5 s window, which ended 6-10 s ago); its heart rate is not to be trusted`;
+}
+
+/**
+ * ECG: QRS detection on the first lead, heart rate per beat, RMSSD over the last minute (with its
+ * lost share), usability per 5 s window (see shared/ecg-usable.ts for its timing and lag), 1 Hz metrics.
+ */
 class EcgTracker implements Tracker {
   readonly derived: StreamInfo;
   readonly filter: DisplayFilter;
   private readonly pipeline: EcgPipeline;
+  private readonly usability: EcgUsabilityMonitor;
+  /** The newest verdict (null before the first): the HR is marked unusable while it is. */
+  private verdict: UsabilityWindow | null = null;
   private readonly timeline: Timeline;
   /** Called with each detected beat's stream sample (attached models triggered on beats). */
   readonly beatListeners = new Set<(sample: number) => void>();
@@ -146,19 +160,27 @@ class EcgTracker implements Tracker {
   ) {
     this.timeline = new Timeline(TIMELINE_S * info.rate);
     this.pipeline = new EcgPipeline(info.rate);
+    this.usability = new EcgUsabilityMonitor(info.rate);
     this.filter = new DisplayFilter(info, 0.5, 40, MAINS_HZ);
     this.derived = derivedStream(info, 1, [
       { label: 'HR', unit: 'bpm' },
       { label: 'RMSSD', unit: 'ms' },
       { label: 'lost', unit: '%' },
+      // 1 usable, 0 unusable, NaN before the first verdict; about the ECG USABLE_LAG_S earlier (shared/ecg-usable.ts).
+      { label: USABLE_CHANNEL, unit: '' },
     ]);
   }
 
   push(chunk: Chunk, lost: number | null): void {
-    this.timeline.add(chunk, announce(this.pipeline, lost));
-    const update = this.pipeline.push(chunk.data.subarray(0, chunk.n));
+    const gap = announce(this.pipeline, lost);
+    this.timeline.add(chunk, gap);
+    this.usability.lost(gap);
+    const lead = chunk.data.subarray(0, chunk.n);
+    this.usability.push(lead);
+    const update = this.pipeline.push(lead);
     const accepted = new Set(update.hr.map((h) => h.t));
     for (const beat of update.beats) {
+      this.usability.beat(beat.sample);
       const t = this.timeline.time(beat.sample);
       this.sink.event({ kind: 'beat', key: this.info.key, t, duration: 0, text: 'R' });
       for (const listen of this.beatListeners) listen(beat.sample);
@@ -179,8 +201,14 @@ class EcgTracker implements Tracker {
   }
 
   private emitMetrics(t: number): void {
+    // At 5m + 1 s the window [5m - 10, 5m - 5) is judged: the neighbour rule needs [5m - 5, 5m) whole,
+    // so a verdict lags one window, plus a second for the detector to report that window's last beats.
+    if ((((t - USABLE_MARGIN_S) % USABLE_WINDOW_S) + USABLE_WINDOW_S) % USABLE_WINDOW_S === 0) {
+      this.verdict = this.usability.judge(this.timeline.sampleAt(t - USABLE_MARGIN_S)) ?? this.verdict;
+    }
     const [hr, rmssd, missing] = this.current(t);
-    this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: 1, n: 1, data: Float32Array.of(hr, rmssd, missing * 100) });
+    const usable = this.verdict ? Number(this.verdict.usable) : NaN;
+    this.sink.chunk({ key: this.derived.key, index: this.derivedIndex++, t0: t, dt: 1, n: 1, data: Float32Array.of(hr, rmssd, missing * 100, usable) });
   }
 
   /** HR, RMSSD over the last minute, and the share of that minute lost. */
@@ -202,8 +230,12 @@ class EcgTracker implements Tracker {
 
   numerics(now: number): Numeric[] {
     const [hr, rmssd, missing] = this.current(now);
-    const q = this.quality(now);
-    return [numeric(this.info.key, 'hr', 'HR (ECG)', hr, 'bpm', q), numeric(this.info.key, 'rmssd', 'RMSSD', rmssd, 'ms', q, missing)];
+    const unusable = this.verdict && !this.verdict.usable ? { unusable: unusableReason(this.verdict) } : null;
+    const q = unusable ? 'poor' : this.quality(now);
+    return [
+      { ...numeric(this.info.key, 'hr', 'HR (ECG)', hr, 'bpm', q), ...unusable },
+      { ...numeric(this.info.key, 'rmssd', 'RMSSD', rmssd, 'ms', q, missing), ...unusable },
+    ];
   }
 }
 

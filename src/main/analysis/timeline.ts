@@ -42,6 +42,16 @@ export class Timeline {
     return NaN;
   }
 
+  /** Pipeline sample at host time t, rounded (the inverse of `time`, on the newest span starting at or before t). */
+  sampleAt(t: number): number {
+    const cap = this.p0.length;
+    for (let k = this.next - 1; k >= this.head; k--) {
+      const i = k % cap;
+      if (t >= this.t0[i] || k === this.head) return Math.round(this.p0[i] + (t - this.t0[i]) / this.dt[i]);
+    }
+    return NaN;
+  }
+
   private grow(): void {
     const cap = this.p0.length;
     const resized = [this.p0, this.t0, this.dt].map((ring) => {

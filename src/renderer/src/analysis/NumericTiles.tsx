@@ -30,7 +30,13 @@ export function NumericTiles({ analysis, streams }: Props) {
               <span className="tile-title">{t.title}</span>
               {t.source ? <span className="tile-source">{t.source}</span> : null}
               <span className="spacer" />
-              {t.quality ? <span className={`q-badge q-${t.quality}`}>{QUALITY_TEXT[t.quality]}</span> : null}
+              {t.unusable ? (
+                <span className="q-badge q-poor" title={t.unusable} data-testid={`numeric-${t.name}-unusable`}>
+                  {t.source} unusable
+                </span>
+              ) : t.quality ? (
+                <span className={`q-badge q-${t.quality}`}>{QUALITY_TEXT[t.quality]}</span>
+              ) : null}
             </div>
             <div className="tile-body">
               <span className={`tile-value${t.hasValue ? '' : ' none'}`} data-testid={`numeric-${t.name}-value`}>

@@ -39,6 +39,8 @@ export interface TileModel {
   lost: string;
   /** The value is carried by the tracker, not measured (no confident spectral peak): shown greyed, labelled "coasting". */
   coasting: boolean;
+  /** Why its source's signal is judged unusable (the badge's tooltip); empty while it is usable. */
+  unusable: string;
 }
 
 /** "HR (ECG)" -> "ECG"; otherwise the source stream's kind (upper case) or name. */
@@ -104,6 +106,7 @@ export function tileModels(numerics: readonly Numeric[], streams: readonly Strea
       poor: hasValue && n?.quality === 'poor',
       lost: lostText(n?.missing),
       coasting: hasValue && n?.coasting === true,
+      unusable: n?.unusable ?? '',
     };
   });
 }

@@ -7,7 +7,7 @@ import { DrawScheduler, type DrawContext } from './draw-scheduler';
 import { LiveStore, type LiveSource } from './live-store';
 import { quantile } from '../../../shared/quantile';
 import { perfCounters } from './perf';
-import { chartEntries } from './stream-layout';
+import { chartEntries, usableChannel } from './stream-layout';
 import { StripChart } from './StripChart';
 
 export const WINDOW_CHOICES = [2, 5, 10, 30] as const;
@@ -61,6 +61,7 @@ export function LiveView({ api, streams, paused, onTogglePause, analysis, filter
 
   const charts = useMemo(() => chartEntries(streams), [streams]);
   const anyFilter = charts.some((c) => c.companion);
+  const usableOf = useMemo(() => new Map(charts.map((c) => [c.info.key, usableChannel(c.info, streams)])), [charts, streams]);
 
   useEffect(() => {
     view.current.windowS = windowS;
@@ -115,7 +116,15 @@ export function LiveView({ api, streams, paused, onTogglePause, analysis, filter
           <p className="empty">No live streams. Connect a device to see its signals here.</p>
         ) : (
           charts.map(({ info, companion }) => (
-            <StripChart key={info.key} info={info} companion={companion} scheduler={scheduler} filterAll={filterAll} />
+            <StripChart
+              key={info.key}
+              info={info}
+              companion={companion}
+              scheduler={scheduler}
+              filterAll={filterAll}
+              usable={usableOf.get(info.key)}
+              unusable={analysis?.numerics.find((n) => n.key === info.key && n.unusable)?.unusable}
+            />
           ))
         )}
         {charts.length > 0 ? <PsdPanel api={api} streams={streams} /> : null}

@@ -11,9 +11,13 @@ interface Props {
   scheduler: DrawScheduler;
   /** Set all channels to filtered (true) or raw (false) whenever this changes (the F shortcut). */
   filterAll?: boolean;
+  /** The metrics channel flagging where this stream was judged unusable, drawn as shaded bands. */
+  usable?: { key: string; channel: number };
+  /** Why the stream is judged unusable now (the badge's tooltip); absent while it is usable. */
+  unusable?: string;
 }
 
-/** How often (ms) the canvas's data-marks and data-model-marks attributes may change. */
+/** How often (ms) the canvas's data-marks, data-model-marks and data-unusable-s attributes may change. */
 const MARKS_ATTR_INTERVAL_MS = 250;
 const EMPTY: ReadonlySet<number> = new Set();
 
@@ -24,7 +28,7 @@ function canvasHeight(channels: number): number {
 }
 
 /** One stream's live strip chart: a canvas drawn by the shared scheduler, with channel toggles. */
-export function StripChart({ info, companion, scheduler, filterAll = false }: Props) {
+export function StripChart({ info, companion, scheduler, filterAll = false, usable, unusable }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set());
   const [filtered, setFiltered] = useState<ReadonlySet<number>>(EMPTY);
@@ -38,6 +42,7 @@ export function StripChart({ info, companion, scheduler, filterAll = false }: Pr
   const hiddenRef = useRef(hidden);
   const filteredRef = useRef<ReadonlySet<number>>(filtered);
   const companionRef = useRef(companion);
+  const usableRef = useRef(usable);
   const layoutRef = useRef({ width: 0, height: 0, dpr: 1 });
 
   useEffect(() => {
@@ -45,8 +50,9 @@ export function StripChart({ info, companion, scheduler, filterAll = false }: Pr
     hiddenRef.current = hidden;
     filteredRef.current = companion ? filtered : EMPTY;
     companionRef.current = companion;
+    usableRef.current = usable;
     scheduler.request(false);
-  }, [info, hidden, filtered, companion, scheduler]);
+  }, [info, hidden, filtered, companion, usable, scheduler]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -77,6 +83,8 @@ export function StripChart({ info, companion, scheduler, filterAll = false }: Pr
       const inf = infoRef.current;
       const lanes = inf.channels.map((_, c) => c).filter((c) => !hiddenRef.current.has(c));
       const comp = companionRef.current;
+      const flags = usableRef.current;
+      const flagBuffer = flags ? source.buffer(flags.key) : undefined;
       const counts = drawStrip(ctx, layoutRef.current, {
         info: inf,
         buffer: source.buffer(inf.key),
@@ -89,13 +97,16 @@ export function StripChart({ info, companion, scheduler, filterAll = false }: Pr
         marks: source.marks(inf.key),
         markKind: inf.kind === 'imu' ? 'step' : 'beat',
         modelMarks: source.modelMarks(inf.key),
+        usable: flags && flagBuffer ? { buffer: flagBuffer, channel: flags.channel } : undefined,
       });
       // For tests and curious users: how many marks the canvas shows, refreshed a few times a second.
       const now = performance.now();
-      const signature = `${counts.marks}/${counts.modelMarks}`;
+      const unusableS = Math.round(counts.unusableS);
+      const signature = `${counts.marks}/${counts.modelMarks}/${unusableS}`;
       if (signature !== shown && now - marksAttrAt >= MARKS_ATTR_INTERVAL_MS) {
         canvas.dataset.marks = String(counts.marks);
         canvas.dataset.modelMarks = String(counts.modelMarks);
+        canvas.dataset.unusableS = String(unusableS);
         shown = signature;
         marksAttrAt = now;
       }
@@ -116,6 +127,11 @@ export function StripChart({ info, companion, scheduler, filterAll = false }: Pr
         <span className="tag">{info.kind}</span>
         <span className="muted">{info.rate > 0 ? `${formatRate(info.rate)} Hz` : 'irregular'}</span>
         <span className="muted small">{info.deviceId}</span>
+        {unusable ? (
+          <span className="q-badge q-poor" title={unusable} data-testid={`unusable-${info.key}`}>
+            {info.kind.toUpperCase()} unusable
+          </span>
+        ) : null}
         <span className="strip-toggles">
           {info.channels.map((ch, c) => (
             <span key={c} className="toggle" style={{ borderColor: CHANNEL_COLORS[c % CHANNEL_COLORS.length] }}>

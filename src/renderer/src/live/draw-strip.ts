@@ -1,3 +1,4 @@
+import { USABLE_LAG_S, unusableStretches } from '../../../shared/ecg-usable';
 import type { StreamInfo } from '../../../shared/types';
 import { DecimationScratch, decimateMinMax, extent, paddedRange } from './decimate';
 import { drawModelMarks } from './draw-model-marks';
@@ -19,6 +20,8 @@ export const THEME = {
   beatMark: '#fbbf24',
   stepLine: 'rgba(74, 222, 128, 0.22)',
   stepMark: '#4ade80',
+  /** Stretches judged unusable (noise): the quality colour for poor, faint. */
+  unusable: 'rgba(248, 113, 113, 0.13)',
   font: '10px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
   labelFont: '600 11px system-ui, -apple-system, Segoe UI, sans-serif',
 };
@@ -53,12 +56,15 @@ export interface StripParams {
   markKind?: 'beat' | 'step';
   /** Attached models' class marks (e.g. "V"), drawn as coloured letters at the top of the first lane. */
   modelMarks?: readonly ModelMarks[];
+  /** The metrics buffer and channel flagging where this stream was judged unusable: shaded bands. */
+  usable?: { buffer: RingBuffer; channel: number };
 }
 
-/** What a strip shows within its window: beat or step marks, and model marks. */
+/** What a strip shows within its window: beat or step marks, model marks, and seconds shaded unusable. */
 export interface StripCounts {
   marks: number;
   modelMarks: number;
+  unusableS: number;
 }
 
 /** Fewer samples than one per this many pixels: each sample also gets a dot (1 Hz metrics stay visible). */
@@ -80,7 +86,7 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
   const bottom = height - AXIS_BOTTOM;
   const plotW = right - left;
   const plotH = bottom - top;
-  if (plotW < 20 || plotH < 10) return { marks: 0, modelMarks: 0 };
+  if (plotW < 20 || plotH < 10) return { marks: 0, modelMarks: 0, unusableS: 0 };
   ctx.fillStyle = THEME.plot;
   ctx.fillRect(left, top, plotW, plotH);
 
@@ -89,6 +95,7 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
   const xOf = (t: number): number => left + ((t - tStart) / p.windowS) * plotW;
 
   drawTimeAxis(ctx, p.windowS, left, plotW, top, bottom);
+  const unusableS = p.usable && Number.isFinite(tEnd) ? drawUnusable(ctx, p.usable, tStart, tEnd, xOf, top, bottom) : 0;
 
   // Marks: index range within the window; their faint lines sit behind the traces.
   const marks = p.marks && Number.isFinite(tEnd) ? p.marks : null;
@@ -111,7 +118,7 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
   const lanes = p.lanes;
   if (lanes.length === 0) {
     centerText(ctx, 'all channels hidden', left + plotW / 2, top + plotH / 2);
-    return { marks: markTo - markFrom, modelMarks: 0 };
+    return { marks: markTo - markFrom, modelMarks: 0, unusableS };
   }
   const filtered = p.filtered && p.filteredBuffer ? p.filtered : null;
   let anyRaw = false;
@@ -227,7 +234,23 @@ export function drawStrip(ctx: CanvasRenderingContext2D, layout: StripLayout, p:
   ctx.strokeStyle = THEME.axis;
   ctx.lineWidth = 1;
   ctx.strokeRect(left + 0.5, top + 0.5, plotW - 1, plotH - 1);
-  return { marks: markTo - markFrom, modelMarks };
+  return { marks: markTo - markFrom, modelMarks, unusableS };
+}
+
+/** Shades the stretches of [tStart, tEnd] judged unusable (behind the traces); returns their length in s. */
+function drawUnusable(ctx: CanvasRenderingContext2D, usable: NonNullable<StripParams['usable']>, tStart: number, tEnd: number, xOf: (t: number) => number, top: number, bottom: number): number {
+  // A flag at time t judges the ECG USABLE_LAG_S earlier: read the flags that far ahead of the window.
+  const view = usable.buffer.window(tStart + USABLE_LAG_S - 1, tEnd + USABLE_LAG_S);
+  let shaded = 0;
+  ctx.fillStyle = THEME.unusable;
+  for (const [t0, t1] of unusableStretches(view.t.subarray(0, view.n), view.channels[usable.channel].subarray(0, view.n))) {
+    const a = Math.max(t0, tStart);
+    const b = Math.min(t1, tEnd);
+    if (b <= a) continue;
+    ctx.fillRect(xOf(a), top, xOf(b) - xOf(a), bottom - top);
+    shaded += b - a;
+  }
+  return shaded;
 }
 
 function drawTimeAxis(ctx: CanvasRenderingContext2D, windowS: number, left: number, plotW: number, top: number, bottom: number): void {

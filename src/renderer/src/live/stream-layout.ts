@@ -1,4 +1,5 @@
 /** Which streams get a strip chart, in what order, and with which filtered companion. Pure. */
+import { USABLE_CHANNEL } from '../../../shared/ecg-usable';
 import type { StreamInfo } from '../../../shared/types';
 
 export interface ChartEntry {
@@ -47,4 +48,13 @@ export function psdStreams(streams: readonly StreamInfo[]): StreamInfo[] {
     .map((s, i) => ({ s, i }))
     .sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i)
     .map((x) => x.s);
+}
+
+/** The metrics stream and channel that flag where `source` was judged unusable (shared/ecg-usable.ts), if it has one. */
+export function usableChannel(source: { key: string }, streams: readonly { key: string; derivedFrom?: string | null; channels: readonly { label: string }[] }[]): { key: string; channel: number } | undefined {
+  for (const s of streams) {
+    const channel = s.derivedFrom === source.key ? s.channels.findIndex((c) => c.label === USABLE_CHANNEL) : -1;
+    if (channel >= 0) return { key: s.key, channel };
+  }
+  return undefined;
 }

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { VitalsApi } from '../../../shared/api';
-import type { AnalysisRunBeats, BeatSeries, NewLabel, ReviewEvent, ReviewStream, SessionDetail, TrackData } from '../../../shared/review';
+import { MAX_TRACK_COLUMNS, type AnalysisRunBeats, type BeatSeries, type NewLabel, type ReviewEvent, type ReviewStream, type SessionDetail, type TrackData } from '../../../shared/review';
 import type { ModelMarks } from '../../../shared/model-runs';
 import type { JobState } from '../../../shared/types';
+import { unusableInTrack } from '../../../shared/ecg-usable';
 import { errorMessage } from '../format';
+import { usableChannel } from '../live/stream-layout';
 import { keyOf } from '../key-event';
 import { freezeRanges, GAIN_STEP, laneRanges, type AmplitudeMode, type Range } from './amplitude';
 import { drawOverview, drawTimeAxis, drawTrack, plotColumns, PLOT_LEFT, PLOT_RIGHT_PAD, type CanvasLayout, type Overlays } from './draw-review';
@@ -92,6 +94,8 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
   const [beats, setBeats] = useState<Record<string, BeatSeries>>({});
   const [runBeats, setRunBeats] = useState<AnalysisRunBeats | null>(null);
   const [modelMarks, setModelMarks] = useState<ModelMarks[]>([]);
+  /** Per ECG stream, the stretches its recorded metrics flag unusable. */
+  const [unusable, setUnusable] = useState<Record<string, [number, number][]>>({});
   const trackMarks = useMemo(() => marksByTrack(modelMarks), [modelMarks]);
   /** The mark `]`/`[` last jumped to: the next jump goes on from it while it is in view. */
   const lastMark = useRef<number | null>(null);
@@ -219,6 +223,23 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
     };
   }, [api, sessionId, streams, duration, columns, width, report]);
 
+  // The live usability flag the recording kept (a metrics channel): read whole, one point a second.
+  useEffect(() => {
+    if (!(duration > 0)) return;
+    let stale = false;
+    for (const s of streams) {
+      const flags = s.kind === 'ecg' && !s.derivedFrom ? usableChannel(s, streams) : undefined;
+      if (!flags) continue;
+      api.readTrack(sessionId, flags.key, 0, duration, Math.min(MAX_TRACK_COLUMNS, Math.ceil(duration) + 2)).then(
+        (d) => !stale && setUnusable((prev) => ({ ...prev, [s.key]: unusableInTrack(d, flags.channel) })),
+        (e: unknown) => !stale && report(e, `Usability of ${s.name}`),
+      );
+    }
+    return () => {
+      stale = true;
+    };
+  }, [api, sessionId, streams, duration, finishedJob, report]);
+
   useEffect(() => {
     const el = tracksRef.current;
     if (!el) return;
@@ -289,6 +310,7 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
           markKind: s.kind === 'imu' ? 'step' : 'beat',
           selectedBeat: selectedBeat?.key === s.key ? selectedBeat.index : null,
           note: data ? (s.samples === 0 ? 'no samples recorded' : null) : 'loading…',
+          unusable: unusable[s.key],
         });
       }
       const axis = axisRef.current;

@@ -20,6 +20,9 @@ const REVIEW = {
   gap: 'rgba(248, 113, 113, 0.14)',
   gapEdge: 'rgba(248, 113, 113, 0.55)',
   gapText: '#fca5a5',
+  /** ECG judged unusable (the live flag, recorded): the live strip's shade, edged in the quality colour for poor. */
+  unusable: THEME.unusable,
+  unusableEdge: 'rgba(248, 113, 113, 0.4)',
   label: 'rgba(192, 132, 252, 0.16)',
   labelEdge: 'rgba(192, 132, 252, 0.7)',
   labelText: '#e9d5ff',
@@ -81,6 +84,8 @@ export interface TrackParams extends Overlays {
   selectedBeat: number | null;
   /** Text in the plot when there is nothing to draw (loading, an error). */
   note: string | null;
+  /** Stretches [t0, t1) (s from the start) the live analysis judged unusable (shared/ecg-usable.ts). */
+  unusable?: readonly (readonly [number, number])[];
 }
 
 function begin(ctx: CanvasRenderingContext2D, layout: CanvasLayout): { left: number; right: number; plotW: number } {
@@ -174,6 +179,31 @@ function drawBands(ctx: CanvasRenderingContext2D, s: TimeScale, o: Overlays, top
   ctx.restore();
 }
 
+/** Shaded bands where the ECG was judged unusable, "unusable" at their foot where there is room. */
+function drawUnusable(ctx: CanvasRenderingContext2D, s: TimeScale, stretches: readonly (readonly [number, number])[], top: number, bottom: number, left: number, right: number): void {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(left, top, right - left, bottom - top);
+  ctx.clip();
+  ctx.font = THEME.font;
+  ctx.textBaseline = 'top';
+  ctx.textAlign = 'left';
+  for (const [t0, t1] of stretches) {
+    const x0 = s.x(t0);
+    const x1 = Math.max(s.x(t1), x0 + 1);
+    if (x1 < left || x0 > right) continue;
+    ctx.fillStyle = REVIEW.unusable;
+    ctx.fillRect(x0, top, x1 - x0, bottom - top);
+    ctx.fillStyle = REVIEW.unusableEdge;
+    ctx.fillRect(x0, bottom - 3, x1 - x0, 3);
+    if (Math.min(x1, right) - Math.max(x0, left) >= 60) {
+      ctx.fillStyle = REVIEW.gapText;
+      ctx.fillText('unusable', Math.max(x0, left) + 3, bottom - 15);
+    }
+  }
+  ctx.restore();
+}
+
 /** One track: a lane per shown channel with its own y axis and unit. */
 export function drawTrack(ctx: CanvasRenderingContext2D, layout: CanvasLayout, p: TrackParams): void {
   const { left, right, plotW } = begin(ctx, layout);
@@ -184,6 +214,7 @@ export function drawTrack(ctx: CanvasRenderingContext2D, layout: CanvasLayout, p
   ctx.fillRect(left, top, plotW, bottom - top);
   drawGrid(ctx, s, p.window, top, bottom, plotW);
   drawBands(ctx, s, p, top, bottom, left, right, true);
+  if (p.unusable) drawUnusable(ctx, s, p.unusable, top, bottom, left, right);
 
   const laneH = (bottom - top) / Math.max(1, p.lanes.length);
   p.lanes.forEach((c, i) => {
