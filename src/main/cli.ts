@@ -53,6 +53,7 @@ Commands:
                                                             channels are set to, for the µV scale (default 24)
             [--hr BPM] [--loss PCT] [--drift PPM]          record a session; prints its id last.
             [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
+            [--ecg-bursts]                                  sim: ECG noise bursts (20 s a minute from 30 s)
                                                             ID: sim, serial:PATH (a USB serial port
                                                             or any pty, e.g. serial:/dev/ttyACM0), or
                                                             playback:SESSION-ID (a recorded session
@@ -124,7 +125,7 @@ ${exportFormatHelp()}
             [--seed N] [--workers N] [--npy] [--overwrite]  Parquet parts + manifest.json (+ .npy shards); windows
                                                             touching lost samples are skipped; a rerun resumes
   simulate  --pty [--seconds N] [--loss PCT] [--drift PPM] [--hr BPM]
-            [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16]
+            [--noise 0-1] [--spo2 PCT] [--still] [--profile wearable|bench16] [--ecg-bursts]
                                                             run a simulated board on a pseudo-terminal;
                                                             prints the pty path on its first line
   serve     [--port N] [--durable] [--queue-mb N]           the app in a browser: prints the URL (with token);
@@ -192,6 +193,7 @@ const simulatorFlags = {
   noise: { type: 'string' },
   spo2: { type: 'string' },
   still: { type: 'boolean' },
+  'ecg-bursts': { type: 'boolean' },
   profile: { type: 'string' },
 } as const;
 
@@ -220,7 +222,7 @@ function cytonGain(value: string, protocol: ProtocolChoice): CytonGain {
   return gain;
 }
 
-function simulatorOptions(values: { hr?: string; loss?: string; drift?: string; noise?: string; spo2?: string; still?: boolean; profile?: string }): Partial<SimulatorOptions> {
+function simulatorOptions(values: { hr?: string; loss?: string; drift?: string; noise?: string; spo2?: string; still?: boolean; 'ecg-bursts'?: boolean; profile?: string }): Partial<SimulatorOptions> {
   const profile = (values.profile ?? DEFAULT_SIMULATOR.profile) as SimulatorProfile;
   if (!SIMULATOR_PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${SIMULATOR_PROFILES.join(', ')}, got "${values.profile}"`);
   return {
@@ -231,6 +233,7 @@ function simulatorOptions(values: { hr?: string; loss?: string; drift?: string; 
     noise: number(values.noise, 'noise', DEFAULT_SIMULATOR.noise, 0, 1),
     spo2: number(values.spo2, 'spo2', DEFAULT_SIMULATOR.spo2, 70, 100),
     motionArtifacts: !values.still,
+    ecgBursts: values['ecg-bursts'] === true,
   };
 }
 

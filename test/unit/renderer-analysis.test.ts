@@ -4,7 +4,7 @@ import { analysisWarning, formatNumeric, pickNumeric, sourceLabel, tileModels, u
 import { psdMaxHz, psdPoints, psdUnitLabel } from '../../src/renderer/src/analysis/psd-data';
 import { MarkBuffer } from '../../src/renderer/src/live/mark-buffer';
 import { LiveStore, MAX_MARKS, RETENTION_S } from '../../src/renderer/src/live/live-store';
-import { chartEntries, psdStreams } from '../../src/renderer/src/live/stream-layout';
+import { chartEntries, psdStreams, usableChannel } from '../../src/renderer/src/live/stream-layout';
 import { shortcutFor } from '../../src/renderer/src/shortcuts';
 
 const stream = (key: string, kind: StreamInfo['kind'], extra: Partial<StreamInfo> = {}): StreamInfo => ({
@@ -88,6 +88,26 @@ describe('numeric tiles', () => {
     expect(rmssd).toMatchObject({ text: '—', hasValue: false, poor: false });
     expect(cadence).toMatchObject({ text: '—', key: undefined, quality: null });
     expect(steps).toMatchObject({ text: '3', quality: null, source: 'IMU' });
+  });
+
+  it('badges the ECG unusable with the reason, and prefers a usable PPG heart rate meanwhile', () => {
+    const why = "ECG unusable: noise: the beats found do not look like this patient's QRS complexes";
+    const unusable = { ...ecgHr(72, 'poor'), unusable: why };
+    const [alone] = tileModels([unusable], STREAMS);
+    expect(alone).toMatchObject({ text: '72', source: 'ECG', poor: true, unusable: why });
+    // Without a value the signal is still unusable: the badge stays.
+    expect(tileModels([{ ...ecgHr(null, null), unusable: why }], STREAMS)[0].unusable).toBe(why);
+    const [withPpg] = tileModels([unusable, ppgHr(70, 'good')], STREAMS);
+    expect(withPpg).toMatchObject({ source: 'PPG', unusable: '' });
+    expect(tileModels([ecgHr(72, 'good')], STREAMS)[0].unusable).toBe('');
+  });
+
+  it("finds the metrics channel that flags a stream's usability", () => {
+    const flagged = stream('sim/ecg.metrics', 'other', { derivedFrom: 'sim/ecg', channels: [{ label: 'HR', unit: 'bpm' }, { label: 'usable', unit: '' }] });
+    expect(usableChannel(stream('sim/ecg', 'ecg'), [stream('sim/ecg', 'ecg'), flagged])).toEqual({ key: 'sim/ecg.metrics', channel: 1 });
+    // A session recorded before the flag existed has none; another stream's flag is not this one's.
+    expect(usableChannel(stream('sim/ecg', 'ecg'), STREAMS)).toBeUndefined();
+    expect(usableChannel(stream('sim/ppg', 'ppg'), [flagged])).toBeUndefined();
   });
 
   it('marks a PPG heart rate the tracker is coasting on (carried, not measured)', () => {

@@ -187,8 +187,22 @@ describe('EcgSynth', () => {
     expect(rms(25, 45)).toBeGreaterThan(50); // walking bout
   });
 
+  it('adds ECG noise bursts only where asked: 20 s of strong blobs a minute from 30 s, the rest untouched', () => {
+    const plain = ecgOf(clean(), 110);
+    const bursts = ecgOf(clean({ ecgBursts: true }), 110);
+    const rms = (a: number, b: number) => {
+      let s = 0;
+      for (let i = a * ECG_HZ; i < b * ECG_HZ; i++) s += (bursts[i] - plain[i]) ** 2;
+      return Math.sqrt(s / ((b - a) * ECG_HZ));
+    };
+    expect(rms(0, 30)).toBe(0);
+    expect(rms(31, 49)).toBeGreaterThan(200); // uV: a fair share of the 1200 uV R wave, all the time
+    expect(rms(50.5, 90)).toBe(0);
+    expect(rms(91, 109)).toBeGreaterThan(200);
+  });
+
   it('chunked generation equals one-shot generation, beats included', () => {
-    const opts = { noise: 0.5, motionArtifacts: true, seed: 9 };
+    const opts = { noise: 0.5, motionArtifacts: true, ecgBursts: true, seed: 9 };
     const a = new PhysiologySimulator(opts);
     const b = new PhysiologySimulator(opts);
     const total = 40 * ECG_HZ;

@@ -22,7 +22,7 @@ export interface SimulatorOptions extends SimulatorSignalOptions {
   clockStartSeconds: number;
 }
 
-const { seed, hrBpm, spo2, noise, motionArtifacts, respRateBpm } = DEFAULT_PHYSIOLOGY;
+const { seed, hrBpm, spo2, noise, motionArtifacts, ecgBursts, respRateBpm } = DEFAULT_PHYSIOLOGY;
 
 export const DEFAULT_SIMULATOR: SimulatorOptions = {
   profile: 'wearable',
@@ -31,6 +31,7 @@ export const DEFAULT_SIMULATOR: SimulatorOptions = {
   spo2,
   noise,
   motionArtifacts,
+  ecgBursts,
   respRateBpm,
   lossPct: 0,
   driftPpm: 0,

@@ -4,7 +4,7 @@ import { PhysiologySimulator, type PhysiologyOptions } from './signals';
 export type SimulatorProfile = 'wearable' | 'bench16';
 export const SIMULATOR_PROFILES: readonly SimulatorProfile[] = ['wearable', 'bench16'];
 
-export type SimulatorSignalOptions = Pick<PhysiologyOptions, 'seed' | 'hrBpm' | 'spo2' | 'noise' | 'motionArtifacts' | 'respRateBpm'>;
+export type SimulatorSignalOptions = Pick<PhysiologyOptions, 'seed' | 'hrBpm' | 'spo2' | 'noise' | 'motionArtifacts' | 'ecgBursts' | 'respRateBpm'>;
 
 /** Fills `out` with the next n samples, channel-major (channel c at out[c*n .. c*n+n)), physical units. */
 export interface StreamSource {

@@ -6,11 +6,15 @@
  * Rather than integrating its ODE we sum the Gaussian waves it traces per beat, one each for
  * P, Q, R, S and T, at the paper's Table 1 angles/widths mapped to time with ECGSYN's sqrt(RR)
  * rate correction (the QT interval shortens less than the RR). Beat times come from the shared
- * BeatRhythm; on top: respiratory amplitude modulation (EDR), baseline wander, white noise and,
- * during walking bouts, electrode-motion artifacts.
+ * BeatRhythm; on top: respiratory amplitude modulation (EDR), baseline wander, white noise,
+ * during walking bouts electrode-motion artifacts, and optionally noise bursts: for BURST_S of every
+ * BURST_PERIOD_S (from BURST_START_S), QRS-band blobs (10-25 Hz wavelets of 15-30 ms SD and any
+ * phase, 1-3 R amplitudes, one every 0.1-0.5 s, like muscle bursts and electrode pops) that a QRS
+ * detector takes for beats though they look like none of this heart's: what the live usability
+ * flag is for.
  */
 import type { ActivitySchedule } from './activity';
-import { Prng, hash01 } from './prng';
+import { Prng, deriveSeed, hash01 } from './prng';
 import type { SampleArray } from './sample-array';
 import type { BeatCursor, BeatRhythm } from './rhythm';
 
@@ -29,6 +33,8 @@ export interface EcgOptions {
   motion: ActivitySchedule | null;
   /** Artifact scale at full gait intensity. */
   motionUv: number;
+  /** Noise bursts of QRS-like blobs (see the file header). */
+  bursts: boolean;
 }
 
 export const DEFAULT_ECG: EcgOptions = {
@@ -40,6 +46,7 @@ export const DEFAULT_ECG: EcgOptions = {
   edrDepth: 0.05,
   motion: null,
   motionUv: 250,
+  bursts: false,
 };
 
 // McSharry et al. 2003, Table 1: angle theta_i and width b_i (rad) of P, Q, R, S, T on the
@@ -57,6 +64,12 @@ const TAIL = 20;
 const DRIFT_HZ = 0.03;
 const MOTION_LP_HZ = 2;
 const SALT_AMP = 3;
+/** Noise bursts: 20 s of blobs in every minute, after 30 s of clean ECG (the usability rule needs clean beats to compare with). */
+const BURST_START_S = 30;
+const BURST_S = 20;
+const BURST_PERIOD_S = 60;
+/** A blob is drawn out to this many SDs. */
+const BLOB_REACH = 4;
 
 export interface TrueBeats {
   /** Sample index of each R peak (the clean waveform's maximum). */
@@ -85,6 +98,10 @@ export class EcgSynth {
   private pendingSamples: number[] = [];
   private pendingSeconds: number[] = [];
   private lp = 0;
+  /** Noise-burst blobs in reach (centre s, 1/(2 SD^2), amplitude uV, rad/s, phase), and when the next one starts. */
+  private blobs: { t: number; k: number; a: number; w: number; phase: number; reach: number }[] = [];
+  private nextBlob = BURST_START_S;
+  private readonly blobPrng: Prng;
   private readonly lpAlpha: number;
   private readonly lpGain: number;
 
@@ -96,6 +113,8 @@ export class EcgSynth {
     this.cursor = rhythm.cursor();
     this.prng = new Prng(o.seed);
     this.driftPhase = TWO_PI * this.prng.next();
+    // Its own generator: bursts on or off, the other noise stays the same.
+    this.blobPrng = new Prng(deriveSeed(o.seed, 7));
     this.lpAlpha = 1 - Math.exp((-TWO_PI * MOTION_LP_HZ) / o.sampleRate);
     this.lpGain = Math.sqrt((2 - this.lpAlpha) / this.lpAlpha); // unit-variance low-passed noise
     while (this.peakSample(this.markBeat) < 0) this.markBeat++;
@@ -131,6 +150,7 @@ export class EcgSynth {
         const e = motion.intensityAt(t);
         if (e > 0) v += e * motionUv * (0.5 * Math.sin(TWO_PI * motion.stepPhaseAt(t)) + 0.8 * this.lpGain * this.lp);
       }
+      if (this.options.bursts) v += this.burstAt(t);
       out[offset + i] = v;
     }
     this.n += n;
@@ -147,6 +167,27 @@ export class EcgSynth {
     this.pendingSamples = [];
     this.pendingSeconds = [];
     return beats;
+  }
+
+  /** The noise bursts' blobs at t (t increasing from call to call). */
+  private burstAt(t: number): number {
+    if (t >= this.nextBlob) {
+      const inBurst = (t - BURST_START_S) % BURST_PERIOD_S < BURST_S;
+      if (inBurst) {
+        const r = this.blobPrng;
+        const sd = 0.015 + 0.015 * r.next();
+        const a = (1 + 2 * r.next()) * this.options.rAmplitudeUv;
+        this.blobs.push({ t: t + BLOB_REACH * sd, k: 1 / (2 * sd * sd), a, w: TWO_PI * (10 + 15 * r.next()), phase: TWO_PI * r.next(), reach: BLOB_REACH * sd });
+      }
+      this.nextBlob = inBurst ? t + 0.1 + 0.4 * this.blobPrng.next() : BURST_START_S + BURST_PERIOD_S * (Math.floor((t - BURST_START_S) / BURST_PERIOD_S) + 1);
+    }
+    let v = 0;
+    for (const b of this.blobs) {
+      const d = t - b.t;
+      if (Math.abs(d) <= b.reach) v += b.a * Math.exp(-d * d * b.k) * Math.cos(b.w * d + b.phase);
+    }
+    if (this.blobs.length && t - this.blobs[0].t > this.blobs[0].reach) this.blobs.shift();
+    return v;
   }
 
   private baselineAt(t: number): number {

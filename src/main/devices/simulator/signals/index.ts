@@ -29,6 +29,8 @@ export interface PhysiologyOptions {
   noise: number;
   /** During IMU walking bouts add PPG/ECG motion artifacts. */
   motionArtifacts: boolean;
+  /** ECG noise bursts of QRS-like blobs, 20 s of every minute from 30 s on (see ecg.ts). */
+  ecgBursts: boolean;
   respRateBpm: number;
   ecgRateHz: number;
   ppgRateHz: number;
@@ -41,6 +43,7 @@ export const DEFAULT_PHYSIOLOGY: PhysiologyOptions = {
   spo2: 97,
   noise: 0.05,
   motionArtifacts: true,
+  ecgBursts: false,
   respRateBpm: 15,
   ecgRateHz: 500,
   ppgRateHz: 100,
@@ -76,6 +79,7 @@ export class PhysiologySimulator {
       sampleRate: o.ecgRateHz,
       noiseUv: HEAVY_ECG_NOISE_UV * o.noise,
       motion,
+      bursts: o.ecgBursts,
     });
     const irAc = DEFAULT_PPG.perfusionIndex * DEFAULT_PPG.dcIr;
     this.ppg = new PpgSynth(this.rhythm, {

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findTool } from '../helpers/system-tool';
+import { tempDir } from '../helpers/temp-dir';
+import { openWebFacePage, type WebFacePage } from '../helpers/web-face-page';
+
+const chromiumPath = findTool('chromium', { envVar: 'CHROME_PATH', install: 'apt-get install -y chromium' });
+
+describe.skipIf(!chromiumPath)('ECG usability in the live view, in real Chromium', () => {
+  const dir = tempDir('e2e-unusable');
+  let open: WebFacePage;
+
+  beforeAll(async () => {
+    // The simulated board's ECG with noise bursts (20 s of QRS-like blobs from 30 s on), no walking artifacts.
+    open = await openWebFacePage(`${dir.path}/library.db`, chromiumPath!, '', { simulator: { ecgBursts: true, motionArtifacts: false } });
+  });
+
+  afterAll(async () => {
+    await open?.close();
+    dir.cleanup();
+  });
+
+  it('badges the ECG unusable during a noise burst, says why, and shades the judged stretch on the strip', { timeout: 120_000 }, async () => {
+    const { page } = open;
+    await page.getByTestId('connect-sim').click();
+    const ecg = 'canvas[data-stream="sim/ecg"]';
+    await page.waitForSelector(ecg, { timeout: 10_000 });
+    // Clean at first: the first verdicts (from ~11 s) find it usable, so no badge.
+    await page.waitForTimeout(20_000);
+    expect(await page.getByTestId('unusable-sim/ecg').count()).toBe(0);
+    // The burst starts at 30 s; its first window is judged 11 s after it began.
+    const badge = page.getByTestId('unusable-sim/ecg');
+    await badge.waitFor({ timeout: 45_000 });
+    expect(await badge.textContent()).toBe('ECG unusable');
+    expect(await badge.getAttribute('title')).toMatch(/noise: the beats found do not look like this patient's QRS complexes/);
+    // RMSSD comes from the ECG only: its tile carries the badge and the tooltip too.
+    const rmssd = page.getByTestId('numeric-rmssd-unusable');
+    expect(await rmssd.textContent()).toBe('ECG unusable');
+    expect(await rmssd.getAttribute('title')).toMatch(/ECG unusable/);
+    // The judged stretch lies 11 s back: the 30 s window shows it shaded.
+    await page.getByTestId('live-window').selectOption('30');
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-unusable-s')) >= 3, ecg, { timeout: 10_000, polling: 250 });
+  });
+});
