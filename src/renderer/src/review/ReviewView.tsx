@@ -750,6 +750,8 @@ export function ReviewView({ api, sessionId, jobs, report, at }: Props) {
                     }}
                     className="review-canvas"
                     data-stream={s.key}
+                    // For tests and curious users: the stretches shaded unusable, "t0-t1" s from the start.
+                    data-unusable={unusable[s.key]?.map(([a, b]) => `${a.toFixed(1)}-${b.toFixed(1)}`).join(' ')}
                     style={{ height: laneHeight(s.channels.length) }}
                   />
                 </figure>
