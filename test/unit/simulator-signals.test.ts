@@ -20,6 +20,13 @@ function ecgOf(sim: PhysiologySimulator, seconds: number): Float64Array {
   return out;
 }
 
+/** RMS of x - y over seconds [a, b) of ECG. */
+function rmsDifference(x: Float64Array, y: Float64Array, a: number, b: number): number {
+  let s = 0;
+  for (let i = Math.round(a * ECG_HZ); i < b * ECG_HZ; i++) s += (x[i] - y[i]) ** 2;
+  return Math.sqrt(s / ((b - a) * ECG_HZ));
+}
+
 /** PPG as [red, ir] channel views. */
 function ppgOf(sim: PhysiologySimulator, seconds: number): [Float64Array, Float64Array] {
   const n = seconds * PPG_HZ;
@@ -178,11 +185,7 @@ describe('EcgSynth', () => {
   it('adds noise and motion artifacts only where asked: artifacts during walking, none at rest', () => {
     const still = ecgOf(clean(), 45);
     const moving = ecgOf(clean({ motionArtifacts: true }), 45);
-    const rms = (a: number, b: number) => {
-      let s = 0;
-      for (let i = a * ECG_HZ; i < b * ECG_HZ; i++) s += (moving[i] - still[i]) ** 2;
-      return Math.sqrt(s / ((b - a) * ECG_HZ));
-    };
+    const rms = (a: number, b: number) => rmsDifference(moving, still, a, b);
     expect(rms(0, 20)).toBe(0); // rest bout
     expect(rms(25, 45)).toBeGreaterThan(50); // walking bout
   });
@@ -190,11 +193,7 @@ describe('EcgSynth', () => {
   it('adds ECG noise bursts only where asked: 20 s of strong blobs a minute from 30 s, the rest untouched', () => {
     const plain = ecgOf(clean(), 110);
     const bursts = ecgOf(clean({ ecgBursts: true }), 110);
-    const rms = (a: number, b: number) => {
-      let s = 0;
-      for (let i = a * ECG_HZ; i < b * ECG_HZ; i++) s += (bursts[i] - plain[i]) ** 2;
-      return Math.sqrt(s / ((b - a) * ECG_HZ));
-    };
+    const rms = (a: number, b: number) => rmsDifference(bursts, plain, a, b);
     expect(rms(0, 30)).toBe(0);
     expect(rms(31, 49)).toBeGreaterThan(200); // uV: a fair share of the 1200 uV R wave, all the time
     expect(rms(50.5, 90)).toBe(0);

@@ -65,6 +65,8 @@ export interface Overlays {
   selectedLabel: number | null;
   measure: readonly number[];
   cursor: number | null;
+  /** Stretches [t0, t1) (s from the start) the live analysis judged unusable (shared/ecg-usable.ts). */
+  unusable?: readonly (readonly [number, number])[];
 }
 
 export interface TrackParams extends Overlays {
@@ -84,8 +86,6 @@ export interface TrackParams extends Overlays {
   selectedBeat: number | null;
   /** Text in the plot when there is nothing to draw (loading, an error). */
   note: string | null;
-  /** Stretches [t0, t1) (s from the start) the live analysis judged unusable (shared/ecg-usable.ts). */
-  unusable?: readonly (readonly [number, number])[];
 }
 
 function begin(ctx: CanvasRenderingContext2D, layout: CanvasLayout): { left: number; right: number; plotW: number } {
@@ -101,7 +101,7 @@ export function plotColumns(width: number): number {
   return Math.max(16, Math.round(width - PLOT_LEFT - PLOT_RIGHT_PAD));
 }
 
-/** Protocol-step bands (with their names), shaded gaps (with their length), label bands (with their text), marker lines, the selection. */
+/** Protocol-step bands (with their names), shaded gaps (with their length), unusable stretches, label bands (with their text), marker lines, the selection. */
 function drawBands(ctx: CanvasRenderingContext2D, s: TimeScale, o: Overlays, top: number, bottom: number, left: number, right: number, withText: boolean): void {
   ctx.save();
   ctx.beginPath();
@@ -160,6 +160,20 @@ function drawBands(ctx: CanvasRenderingContext2D, s: TimeScale, o: Overlays, top
       }
     }
   }
+  for (const [t0, t1] of o.unusable ?? []) {
+    const x0 = s.x(t0);
+    const x1 = Math.max(s.x(t1), x0 + 1);
+    if (x1 < left || x0 > right) continue;
+    ctx.fillStyle = REVIEW.unusable;
+    ctx.fillRect(x0, top, x1 - x0, bottom - top);
+    ctx.fillStyle = REVIEW.unusableEdge;
+    ctx.fillRect(x0, bottom - 3, x1 - x0, 3);
+    if (withText && Math.min(x1, right) - Math.max(x0, left) >= 60) {
+      ctx.fillStyle = REVIEW.gapText;
+      ctx.textAlign = 'left';
+      ctx.fillText('unusable', Math.max(x0, left) + 3, bottom - 15);
+    }
+  }
   if (o.selection) {
     const x0 = s.x(Math.min(o.selection.t0, o.selection.t1));
     const x1 = s.x(Math.max(o.selection.t0, o.selection.t1));
@@ -179,31 +193,6 @@ function drawBands(ctx: CanvasRenderingContext2D, s: TimeScale, o: Overlays, top
   ctx.restore();
 }
 
-/** Shaded bands where the ECG was judged unusable, "unusable" at their foot where there is room. */
-function drawUnusable(ctx: CanvasRenderingContext2D, s: TimeScale, stretches: readonly (readonly [number, number])[], top: number, bottom: number, left: number, right: number): void {
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(left, top, right - left, bottom - top);
-  ctx.clip();
-  ctx.font = THEME.font;
-  ctx.textBaseline = 'top';
-  ctx.textAlign = 'left';
-  for (const [t0, t1] of stretches) {
-    const x0 = s.x(t0);
-    const x1 = Math.max(s.x(t1), x0 + 1);
-    if (x1 < left || x0 > right) continue;
-    ctx.fillStyle = REVIEW.unusable;
-    ctx.fillRect(x0, top, x1 - x0, bottom - top);
-    ctx.fillStyle = REVIEW.unusableEdge;
-    ctx.fillRect(x0, bottom - 3, x1 - x0, 3);
-    if (Math.min(x1, right) - Math.max(x0, left) >= 60) {
-      ctx.fillStyle = REVIEW.gapText;
-      ctx.fillText('unusable', Math.max(x0, left) + 3, bottom - 15);
-    }
-  }
-  ctx.restore();
-}
-
 /** One track: a lane per shown channel with its own y axis and unit. */
 export function drawTrack(ctx: CanvasRenderingContext2D, layout: CanvasLayout, p: TrackParams): void {
   const { left, right, plotW } = begin(ctx, layout);
@@ -214,7 +203,6 @@ export function drawTrack(ctx: CanvasRenderingContext2D, layout: CanvasLayout, p
   ctx.fillRect(left, top, plotW, bottom - top);
   drawGrid(ctx, s, p.window, top, bottom, plotW);
   drawBands(ctx, s, p, top, bottom, left, right, true);
-  if (p.unusable) drawUnusable(ctx, s, p.unusable, top, bottom, left, right);
 
   const laneH = (bottom - top) / Math.max(1, p.lanes.length);
   p.lanes.forEach((c, i) => {
