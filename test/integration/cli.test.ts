@@ -84,6 +84,26 @@ describe('vitalscope CLI (the built bin)', () => {
     }
   });
 
+  it('record --ecg-bursts: the recorded ecg.metrics flag the simulated noise burst unusable, and the clean ECG before it usable', async () => {
+    const rec = await cli('record', '--device', 'sim', '--seconds', '60', '--fast', '--still', '--ecg-bursts');
+    expect(rec.code).toBe(0);
+    const id = Number(rec.stdout.trim().split('\n').pop());
+    const library = new Library(db);
+    try {
+      const session = library.session(id)!;
+      const metrics = session.streams.find((s) => s.name === 'ecg.metrics')!;
+      const usable = metrics.channels.findIndex((c) => c.label === 'usable');
+      // Each flag judges the ECG 11 s before it (shared/ecg-usable.ts), as seconds from the start.
+      const flags = [...library.chunks(metrics.id)].flatMap((c) => Array.from({ length: c.n }, (_, i) => ({ t: c.t0 + i * c.dt - session.startedAt - 11, usable: c.data[usable * c.n + i] })));
+      expect(flags.filter((f) => f.t >= 1 && f.t < 28).every((f) => f.usable === 1)).toBe(true);
+      const burst = flags.filter((f) => f.t >= 31 && f.t < 48);
+      expect(burst.length).toBeGreaterThan(10);
+      expect(burst.filter((f) => f.usable === 0).length).toBeGreaterThanOrEqual(burst.length - 5);
+    } finally {
+      library.close();
+    }
+  });
+
   it('says at once on stderr when the library refuses writes, and at the end what was not written', async () => {
     const full = join(dir.path, 'full.db');
     const library = new Library(full);

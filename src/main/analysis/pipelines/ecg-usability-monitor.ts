@@ -3,8 +3,10 @@
  * buffer of the last BUFFER_S of one lead and its beats. Its dictionary of "this patient's QRS" is
  * then the least noisy beats of the last minute, so noise that fills most of that minute is not
  * flagged (the rule's own limit on pure noise). Lost samples are NaN, as `analyze` gives them.
+ * The detector's beats are refined first (beat-refine.ts), as `analyze` does.
  * Pure; bounded: a fixed ring of samples and the beats inside it.
  */
+import { refineBeats } from '../dsp/ecg/beat-refine';
 import { DEFAULT_ECG_USABILITY, ecgUsability, type UsabilityWindow } from '../dsp/ecg/ecg-usability';
 
 /** Seconds of signal judged at a time: enough beats (~70) for the rule's dictionary of least noisy ones. */
@@ -60,7 +62,9 @@ export class EcgUsabilityMonitor {
     while (drop < this.beats.length && this.beats[drop] < oldest) drop++;
     this.beats.splice(0, drop);
     const beats = this.beats.filter((b) => b >= start && b < end).map((b) => b - start);
-    const judged = ecgUsability(signal, this.fs, beats)[windows - 2];
+    // Refined to the R peak as `analyze` refines them before judging: the rule's dictionary
+    // correlates +-80 ms around each beat (on DS1's paced records this halves the live flags).
+    const judged = ecgUsability(signal, this.fs, refineBeats(signal, this.fs, beats))[windows - 2];
     return { ...judged, start: judged.start + start, end: judged.end + start };
   }
 }
