@@ -4,6 +4,7 @@ import { rrSeries } from '../../src/main/analysis/dsp/ecg/rr-intervals';
 import { BeatRefiner, refineBeats } from '../../src/main/analysis/dsp/ecg/beat-refine';
 import { verifyBeats } from '../../src/main/analysis/dsp/ecg/beat-verify';
 import { addSecondLeadBeats } from '../../src/main/analysis/dsp/ecg/second-lead';
+import { analyzeEcg } from '../../src/main/analysis/offline/analyze';
 import { hrvFrequency, hrvTime } from '../../src/main/analysis/dsp/ecg/hrv';
 import { EcgPipeline } from '../../src/main/analysis/pipelines';
 import { PhysiologySimulator } from '../../src/main/devices/simulator/signals';
@@ -258,6 +259,19 @@ describe('offline beat verification (template + QRS energy)', () => {
     for (let i = shift; i < x.length; i++) y[i] = x[i - shift];
     expect(addSecondLeadBeats(primary, qrs.map((b) => b + shift).filter((b) => b < x.length), y, fs)).toEqual(primary);
     expect(lost.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('analyzeEcg uses a second lead only when given one, and refuses one not sampled with the signal', () => {
+    const { x, qrs } = synth(60);
+    const lead = { label: 'MLII', unit: 'mV', fs, data: x.slice() };
+    lead.data.fill(0, 20 * fs, 25 * fs);
+    const single = analyzeEcg(lead);
+    const both = analyzeEcg(lead, undefined, {}, undefined, { label: 'V1', unit: 'mV', fs, data: x });
+    expect(single.secondLead).toBeUndefined();
+    expect(both.secondLead).toBe('V1');
+    expect(near(both.beats, qrs)).toBe(true);
+    expect(single.beats.length).toBeLessThan(qrs.length);
+    expect(() => analyzeEcg(lead, undefined, {}, undefined, { label: 'V1', unit: 'mV', fs: 250, data: x })).toThrow(/second lead V1: .* at 250 Hz, but MLII has .* at 360 Hz/);
   });
 
   /** Seeded white Gaussian noise (Box-Muller on a linear congruential generator). */

@@ -57,6 +57,11 @@ function pickChannel(input: LoadedInput, stream: InputStream, signal: string | u
   return stream.channels[0];
 }
 
+/** Another lead of the ECG stream sampled with `lead` (a two-lead record's other lead), to support its beat detection. */
+export function secondLeadOf(stream: InputStream, lead: InputChannel): InputChannel | undefined {
+  return stream.channels.find((c) => c !== lead && c.fs === lead.fs && c.data.length === lead.data.length);
+}
+
 /** Splits [from, to) of `x` into its data runs and NaN runs, in order, as [start, end). */
 export function forEachRun(x: ArrayLike<number>, from: number, to: number, data: (start: number, end: number) => void, lost: (start: number, end: number) => void): void {
   for (let i = from; i < to; ) {
@@ -314,9 +319,7 @@ export function analyze(input: LoadedInput, options: AnalyzeOptions = {}): Analy
   const ecgOptions = { ...(options.hrvWindowSec ? { hrvWindowSec: options.hrvWindowSec } : {}), ...(options.hrvStepSec ? { hrvStepSec: options.hrvStepSec } : {}) };
   if (ecg) {
     const lead = pickChannel(input, ecg, options.signal);
-    // A second lead of the same stream (a two-lead record) supports the beat detection.
-    const second = ecg.correctedBeats ? undefined : ecg.channels.find((c) => c !== lead && c.fs === lead.fs && c.data.length === lead.data.length);
-    result.ecg = analyzeEcg(lead, ecg.correctedBeats, ecgOptions, tick(0), second);
+    result.ecg = analyzeEcg(lead, ecg.correctedBeats, ecgOptions, tick(0), ecg.correctedBeats ? undefined : secondLeadOf(ecg, lead));
   }
   if (ppg) {
     const { windows: _w, ...rest } = analyzePpg(ppg, imu, pickChannel(input, ppg, options.signal), options.ppgPolarity, tick(1));
