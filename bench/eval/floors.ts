@@ -47,11 +47,14 @@ export const FLOORS: Floor[] = [
   // Measured: DS1 99.59 / 99.25 (worst record 203 Se 96.98, 207 +P 84.15: 349 of its
   // 350 FP in ventricular flutter), paced 99.91 / 99.98, DS2 smoke 100 + 105 99.71 / 99.57.
   // With the detector's wide-beat channel: DS1 99.65 / 99.25 (FN 207 -> 177; 203 Se 97.11).
-  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.6, unit: '%', data: DS1 },
+  // With the beat library (pair rule, search-back) and the second lead: DS1 99.82 / 99.23 (FN 94;
+  // 203 Se 98.32; 207 +P 84.16, 349 of its 350 FP in flutter), paced 99.98 / 99.98, DS2 smoke
+  // 99.77 / 99.53.
+  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.8, unit: '%', data: DS1 },
   { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.1, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 96.5, unit: '%', data: DS1 },
+  { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 98.2, unit: '%', data: DS1 },
   { figure: 'MIT-BIH DS1: lowest record +P', path: ['qrsMitdb', 'worstDs1', 'ppv'], atLeast: 83.5, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH paced 102, 104, 107, 217: gross Se', path: ['qrsMitdb', 'gross', 'paced', 'se'], atLeast: 99.8, unit: '%', data: PACED },
+  { figure: 'MIT-BIH paced 102, 104, 107, 217: gross Se', path: ['qrsMitdb', 'gross', 'paced', 'se'], atLeast: 99.95, unit: '%', data: PACED },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross +P', path: ['qrsMitdb', 'gross', 'paced', 'ppv'], atLeast: 99.9, unit: '%', data: PACED },
   { figure: 'MIT-BIH DS2 smoke 100 + 105: gross Se', path: ['qrsMitdb', 'gross', 'ds2smoke', 'se'], atLeast: 99.6, unit: '%', data: DS2_SMOKE },
   { figure: 'MIT-BIH DS2 smoke 100 + 105: gross +P', path: ['qrsMitdb', 'gross', 'ds2smoke', 'ppv'], atLeast: 99.4, unit: '%', data: DS2_SMOKE },

@@ -8,7 +8,9 @@
  *    evaluated independently, on data this project does not have.
  * Reference: the beat annotations of each record's .atr (beatSamples: the WFDB isqrs() codes, so
  * flutter waves '!', artefacts and rhythm/noise marks do not count); signal: lead MLII (channel
- * 0, except record 114, whose MLII is channel 1); +-150 ms matching (EC57). Each record also gets
+ * 0, except record 114, whose MLII is channel 1), with the record's other lead as the second lead
+ * that fills its RR gaps (dsp/ecg/second-lead.ts), as `vitalscope analyze` does with a two-lead
+ * record; +-150 ms matching (EC57). Each record also gets
  * a failure summary: where its misses and false beats cluster (10 s bins), the rhythm there (the
  * .atr aux text) and the usability of those stretches.
  */
@@ -99,9 +101,10 @@ export function evalQrsMitdb(data: string, present: (p: string) => boolean): Qrs
       if (!recordFiles(rec).every((f) => existsSync(join(data, f)))) continue;
       const wfdb = readWfdbRecord(join(data, MITDB_DIR, `${rec}.hea`));
       const signal = wfdb.signals.find((s) => s.label === 'MLII') ?? wfdb.signals[0];
+      const secondLead = wfdb.signals.find((s) => s !== signal);
       const ann = parseMitAnnotations(readFileSync(join(data, MITDB_DIR, `${rec}.atr`)));
       const ref = beatSamples(ann);
-      const res = analyzeEcg(signal);
+      const res = analyzeEcg(signal, undefined, {}, undefined, secondLead);
       const tol = Math.round(0.15 * signal.fs);
       const m = matchBeats(ref, res.beats, tol);
       const vf = vfEpisodes(ann, signal.data.length);

@@ -3,6 +3,8 @@ import { QrsDetector, detectQrs } from '../../src/main/analysis/dsp/ecg/qrs-dete
 import { rrSeries } from '../../src/main/analysis/dsp/ecg/rr-intervals';
 import { BeatRefiner, refineBeats } from '../../src/main/analysis/dsp/ecg/beat-refine';
 import { verifyBeats } from '../../src/main/analysis/dsp/ecg/beat-verify';
+import { addSecondLeadBeats } from '../../src/main/analysis/dsp/ecg/second-lead';
+import { analyzeEcg } from '../../src/main/analysis/offline/analyze';
 import { hrvFrequency, hrvTime } from '../../src/main/analysis/dsp/ecg/hrv';
 import { EcgPipeline } from '../../src/main/analysis/pipelines';
 import { PhysiologySimulator } from '../../src/main/devices/simulator/signals';
@@ -226,6 +228,50 @@ describe('offline beat verification (template + QRS energy)', () => {
     for (const v of pvc) expect(out.some((b) => Math.abs(b - v) <= Math.round(0.05 * fs))).toBe(true);
     const clean = verifyBeats(x, fs, refineBeats(x, fs, qrs));
     expect(clean.length).toBe(qrs.length);
+  });
+
+  it('finds a missed premature ventricular beat in its RR gap when it matches the record\'s own PVC shape, and nothing where no beat is', () => {
+    const { x, qrs, pvc } = synth(60, [10, 20, 30, 40]);
+    const missed = pvc[3];
+    const detected = refineBeats(x, fs, [...qrs, ...pvc.slice(0, 3)].sort((a, b) => a - b));
+    const out = verifyBeats(x, fs, detected);
+    expect(out.length).toBe(detected.length + 1);
+    expect(out.some((b) => Math.abs(b - missed) <= Math.round(0.05 * fs))).toBe(true);
+    // A long pause with nothing in it (a sinus pause: the beats after it removed from the signal too) stays empty.
+    const pause = synth(60);
+    const [a, z] = [pause.qrs[30], pause.qrs[32]];
+    for (let i = a + Math.round(0.45 * fs); i < z - Math.round(0.45 * fs); i++) pause.x[i] = 0;
+    const kept = pause.qrs.filter((_, k) => k !== 31);
+    expect(verifyBeats(pause.x, fs, kept)).toEqual(verifyBeats(pause.x, fs, kept, { gapFactor: Infinity }));
+  });
+
+  it('second lead: fills the primary lead\'s dropout with the other lead\'s beats only where the leads agree around it', () => {
+    const { x, qrs } = synth(60);
+    const from = 20 * fs;
+    const to = 25 * fs;
+    const primary = qrs.filter((b) => b < from || b >= to);
+    const lost = qrs.filter((b) => b >= from && b < to);
+    const both = addSecondLeadBeats(primary, qrs, x, fs);
+    expect(both).toEqual(qrs);
+    // A lead whose beats fall elsewhere (another record's, 0.4 s off) adds nothing.
+    const shift = Math.round(0.4 * fs);
+    const y = new Float64Array(x.length);
+    for (let i = shift; i < x.length; i++) y[i] = x[i - shift];
+    expect(addSecondLeadBeats(primary, qrs.map((b) => b + shift).filter((b) => b < x.length), y, fs)).toEqual(primary);
+    expect(lost.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('analyzeEcg uses a second lead only when given one, and refuses one not sampled with the signal', () => {
+    const { x, qrs } = synth(60);
+    const lead = { label: 'MLII', unit: 'mV', fs, data: x.slice() };
+    lead.data.fill(0, 20 * fs, 25 * fs);
+    const single = analyzeEcg(lead);
+    const both = analyzeEcg(lead, undefined, {}, undefined, { label: 'V1', unit: 'mV', fs, data: x });
+    expect(single.secondLead).toBeUndefined();
+    expect(both.secondLead).toBe('V1');
+    expect(near(both.beats, qrs)).toBe(true);
+    expect(single.beats.length).toBeLessThan(qrs.length);
+    expect(() => analyzeEcg(lead, undefined, {}, undefined, { label: 'V1', unit: 'mV', fs: 250, data: x })).toThrow(/second lead V1: .* at 250 Hz, but MLII has .* at 360 Hz/);
   });
 
   /** Seeded white Gaussian noise (Box-Muller on a linear congruential generator). */

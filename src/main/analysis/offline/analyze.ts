@@ -7,6 +7,8 @@
 import { unusableIntervals } from '../dsp/ecg/beat-hrv';
 import { refineBeats } from '../dsp/ecg/beat-refine';
 import { verifyBeats } from '../dsp/ecg/beat-verify';
+import { detectQrs } from '../dsp/ecg/qrs-detector';
+import { addSecondLeadBeats } from '../dsp/ecg/second-lead';
 import { ecgUsability } from '../dsp/ecg/ecg-usability';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
 import { intervalsAcrossGaps, rrSeries } from '../dsp/ecg/rr-intervals';
@@ -32,6 +34,8 @@ const round = (x: number, d = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** d
 
 export interface EcgResult {
   signal: string;
+  /** The other lead whose beats filled the signal's RR gaps (dsp/ecg/second-lead.ts), when the input had one. */
+  secondLead?: string;
   fs: number;
   /** The beats HR and HRV come from: the detector's, or the user's corrected set of a recorded session (its rejected beats break their intervals). */
   beatSet: 'detected' | 'corrected';
@@ -51,6 +55,11 @@ function pickChannel(input: LoadedInput, stream: InputStream, signal: string | u
     if (chosen && stream.channels.includes(chosen)) return chosen;
   }
   return stream.channels[0];
+}
+
+/** Another lead of the ECG stream sampled with `lead` (a two-lead record's other lead), to support its beat detection. */
+export function secondLeadOf(stream: InputStream, lead: InputChannel): InputChannel | undefined {
+  return stream.channels.find((c) => c !== lead && c.fs === lead.fs && c.data.length === lead.data.length);
 }
 
 /** Splits [from, to) of `x` into its data runs and NaN runs, in order, as [start, end). */
@@ -77,8 +86,20 @@ function hrvRecord(w: Omit<HrvWindow, 't0' | 't1'> & Partial<Pick<HrvWindow, 't0
   return out;
 }
 
-/** `corrected`: a recorded stream's corrected beats (see InputStream), used for HR and HRV instead of the detector's. */
-export function analyzeEcg(channel: InputChannel, corrected?: InputStream['correctedBeats'], options: Partial<EcgPipelineOptions> = {}, tick?: Tick): EcgResult {
+/** The offline detector's beats on a lead: the streaming detector, then refinement and verification. */
+function offlineBeats(x: ArrayLike<number>, fs: number, detected: readonly number[]): number[] {
+  return verifyBeats(x, fs, refineBeats(x, fs, detected));
+}
+
+/**
+ * `corrected`: a recorded stream's corrected beats (see InputStream), used for HR and HRV instead
+ * of the detector's. `secondLead`: another lead of the same record (same rate and length), whose
+ * beats fill the signal's RR gaps (dsp/ecg/second-lead.ts); without it the analysis is single-lead.
+ */
+export function analyzeEcg(channel: InputChannel, corrected?: InputStream['correctedBeats'], options: Partial<EcgPipelineOptions> = {}, tick?: Tick, secondLead?: InputChannel): EcgResult {
+  if (secondLead && (secondLead.fs !== channel.fs || secondLead.data.length !== channel.data.length)) {
+    throw new Error(`second lead ${secondLead.label}: ${secondLead.data.length} samples at ${secondLead.fs} Hz, but ${channel.label} has ${channel.data.length} at ${channel.fs} Hz (the leads must be sampled together)`);
+  }
   const fs = channel.fs;
   const pipe = new EcgPipeline(fs, options);
   const block = Math.max(1, Math.round(fs));
@@ -107,7 +128,8 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
       },
     );
   }
-  const refined = verifyBeats(x, fs, refineBeats(x, fs, beats));
+  const own = offlineBeats(x, fs, beats);
+  const refined = secondLead ? addSecondLeadBeats(own, offlineBeats(secondLead.data, fs, detectQrs(secondLead.data, fs).map((b) => b.sample)), secondLead.data, fs) : own;
   // The beats of flagged windows are kept (withheld, they would count as missed ones, and pure noise
   // is not flagged: ecg-usability.ts), but no RR interval, so no HR or HRV, comes from them.
   const usability = ecgUsability(x, fs, refined);
@@ -128,6 +150,7 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
   for (let i = 0; i < rr.rr.length; i++) if (rr.nn[i]) { hrT.push(rr.t[i]); hrB.push(60 / rr.rr[i]); }
   return {
     signal: channel.label,
+    ...(secondLead ? { secondLead: secondLead.label } : {}),
     fs,
     beatSet: corrected ? 'corrected' : 'detected',
     beats: corrected ? positions.map((p) => Math.round(p)) : refined,
@@ -294,7 +317,10 @@ export function analyze(input: LoadedInput, options: AnalyzeOptions = {}): Analy
     return options.onProgress && ((f) => options.onProgress!((done + f * passes[pass]) / total));
   };
   const ecgOptions = { ...(options.hrvWindowSec ? { hrvWindowSec: options.hrvWindowSec } : {}), ...(options.hrvStepSec ? { hrvStepSec: options.hrvStepSec } : {}) };
-  if (ecg) result.ecg = analyzeEcg(pickChannel(input, ecg, options.signal), ecg.correctedBeats, ecgOptions, tick(0));
+  if (ecg) {
+    const lead = pickChannel(input, ecg, options.signal);
+    result.ecg = analyzeEcg(lead, ecg.correctedBeats, ecgOptions, tick(0), ecg.correctedBeats ? undefined : secondLeadOf(ecg, lead));
+  }
   if (ppg) {
     const { windows: _w, ...rest } = analyzePpg(ppg, imu, pickChannel(input, ppg, options.signal), options.ppgPolarity, tick(1));
     result.ppg = rest;

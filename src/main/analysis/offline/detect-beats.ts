@@ -7,7 +7,7 @@
  * mark left by a cancel, a crash or `import --no-detect` is picked up by the next engine start.
  */
 import type { Library } from '../../storage/library';
-import { analyzeEcg } from './analyze';
+import { analyzeEcg, secondLeadOf } from './analyze';
 import { loadSessionFrom } from './load-input';
 
 const PENDING = 'detectBeats';
@@ -25,9 +25,9 @@ export function pendingBeatDetections(library: Library, onlyId?: number): { sess
 }
 
 /**
- * Runs the detector over the session's marked stream (its first channel; lost stretches stay
- * gaps) and stores the beats as its detected set. Returns how many, or null when nothing was
- * waiting. `tick(fraction)` may throw to cancel: nothing is written then, and the mark stays.
+ * Runs the detector over the session's marked stream (its first channel, a two-lead record's
+ * other lead supporting it: see analyzeEcg; lost stretches stay gaps) and stores the beats as its
+ * detected set. Returns how many, or null when nothing was waiting. `tick(fraction)` may throw to cancel: nothing is written then, and the mark stays.
  */
 export function detectPendingBeats(library: Library, sessionId: number, tick?: (fraction: number) => void): number | null {
   const [pending] = pendingBeatDetections(library, sessionId);
@@ -35,7 +35,7 @@ export function detectPendingBeats(library: Library, sessionId: number, tick?: (
   const session = library.session(sessionId)!;
   const stored = session.streams.find((s) => s.key === pending.key);
   const [stream] = loadSessionFrom(library, sessionId, undefined, new Set([pending.key])).streams;
-  const times = stream && stored ? analyzeEcg(stream.channels[0], undefined, {}, tick).beats.map((p) => session.startedAt + stream.timeAt!(p)) : [];
+  const times = stream && stored ? analyzeEcg(stream.channels[0], undefined, {}, tick, secondLeadOf(stream, stream.channels[0])).beats.map((p) => session.startedAt + stream.timeAt!(p)) : [];
   return library.db.transaction((): number | null => {
     // Another run may have stored them meanwhile: its beats stand.
     if (pendingBeatDetections(library, sessionId).length === 0) return null;

@@ -27,7 +27,8 @@
  * ventricular flutter in 207 (its false beats), paced records, DS2 100/105, SVDB 800, NSTDB
  * 118e24/e12 and Challenge v102s/a103l flag nothing.
  */
-import { beatFeatures, noiseIndex, pearson } from './beat-verify';
+import { pearson } from './beat-library';
+import { beatFeatures, noiseIndex } from './beat-verify';
 
 export interface EcgUsabilityOptions {
   windowSec: number;
