@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeEcg, type EcgResult } from '../../src/main/analysis/offline/analyze';
-import { readWfdbRecord } from '../../src/main/analysis/offline/load-input';
+import { readWfdbRecord, type WfdbRecord } from '../../src/main/analysis/offline/load-input';
 import { beatSamples, parseMitAnnotations, type WfdbAnnotations } from '../../src/main/formats/wfdb';
 import { addMatch, matchBeats, pairBeats, ppv, se, type Match } from '../../src/main/analysis/evaluation/beat-matching';
 import { table } from '../../src/main/analysis/evaluation/text-table';
@@ -25,6 +25,8 @@ export const DS1_RECORDS = ['101', '106', '108', '109', '112', '114', '115', '11
 export const PACED_RECORDS = ['102', '104', '107', '217'];
 export const DS2_SMOKE_RECORDS = ['100', '105'];
 export const recordFiles = (rec: string) => ['hea', 'dat', 'atr'].map((ext) => `${MITDB_DIR}/${rec}.${ext}`);
+/** The lead scored: MLII (channel 0, except record 114's channel 1). */
+export const leadOf = (wfdb: WfdbRecord) => wfdb.signals.find((s) => s.label === 'MLII') ?? wfdb.signals[0];
 const GROUPS = { ds1: DS1_RECORDS, paced: PACED_RECORDS, ds2smoke: DS2_SMOKE_RECORDS } as const;
 type Group = keyof typeof GROUPS;
 const TITLES: Record<Group, string> = { ds1: 'DS1, 22 records (tuning set)', paced: 'paced 102, 104, 107, 217 (tuning set, paced behaviour)', ds2smoke: 'DS2 smoke 100, 105 (never tuned on)' };
@@ -98,7 +100,7 @@ export function evalQrsMitdb(data: string, present: (p: string) => boolean): Qrs
     for (const rec of GROUPS[group]) {
       if (!recordFiles(rec).every((f) => existsSync(join(data, f)))) continue;
       const wfdb = readWfdbRecord(join(data, MITDB_DIR, `${rec}.hea`));
-      const signal = wfdb.signals.find((s) => s.label === 'MLII') ?? wfdb.signals[0];
+      const signal = leadOf(wfdb);
       const ann = parseMitAnnotations(readFileSync(join(data, MITDB_DIR, `${rec}.atr`)));
       const ref = beatSamples(ann);
       const res = analyzeEcg(signal);
