@@ -47,10 +47,11 @@ export const FLOORS: Floor[] = [
   // Measured: DS1 99.59 / 99.25 (worst record 203 Se 96.98, 207 +P 84.15: 349 of its
   // 350 FP in ventricular flutter), paced 99.91 / 99.98, DS2 smoke 100 + 105 99.71 / 99.57.
   // With the detector's wide-beat channel: DS1 99.65 / 99.25 (FN 207 -> 177; 203 Se 97.11).
+  // Withholding the beats of unusable windows: 99.65 / 99.50 (207's FP 349 -> 218, +P 89.50).
   { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.6, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.1, unit: '%', data: DS1 },
+  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.4, unit: '%', data: DS1 },
   { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 96.5, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH DS1: lowest record +P', path: ['qrsMitdb', 'worstDs1', 'ppv'], atLeast: 83.5, unit: '%', data: DS1 },
+  { figure: 'MIT-BIH DS1: lowest record +P', path: ['qrsMitdb', 'worstDs1', 'ppv'], atLeast: 89, unit: '%', data: DS1 },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross Se', path: ['qrsMitdb', 'gross', 'paced', 'se'], atLeast: 99.8, unit: '%', data: PACED },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross +P', path: ['qrsMitdb', 'gross', 'paced', 'ppv'], atLeast: 99.9, unit: '%', data: PACED },
   { figure: 'MIT-BIH DS2 smoke 100 + 105: gross Se', path: ['qrsMitdb', 'gross', 'ds2smoke', 'se'], atLeast: 99.6, unit: '%', data: DS2_SMOKE },
@@ -62,9 +63,12 @@ export const FLOORS: Floor[] = [
   { figure: 'NSTDB 118e24 + 118e12: gross Se', path: ['ecg', 'gross', 'nstdb', 'se'], atLeast: 98.7, unit: '%', data: NSTDB },
   { figure: 'NSTDB 118e24 + 118e12: gross +P', path: ['ecg', 'gross', 'nstdb', 'ppv'], atLeast: 99.0, unit: '%', data: NSTDB },
   // 118 at 6 and 0 dB, reconstructed (not NSTDB records): F1 81.16 and 71.39 (peers: 70-92 %;
-  // Se/+P 86.42/76.50 and 77.78/65.97).
-  { figure: '118 at 6 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'f1'], atLeast: 80, unit: '%', data: RECONSTRUCTION_FILES },
-  { figure: '118 at 0 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'f1'], atLeast: 70, unit: '%', data: RECONSTRUCTION_FILES },
+  // Se/+P 86.42/76.50 and 77.78/65.97) while the beats of unusable windows were still reported.
+  // LOWERED on purpose: the issue asks for "unusable" (no beats) rather than beats invented in
+  // noise, so the beats of flagged windows are withheld and count as missed: 54.94/98.89 (F1
+  // 70.63) and 60.49/69.50 (F1 64.69).
+  { figure: '118 at 6 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'f1'], atLeast: 70, unit: '%', data: RECONSTRUCTION_FILES },
+  { figure: '118 at 0 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'f1'], atLeast: 64, unit: '%', data: RECONSTRUCTION_FILES },
   // +P within the stretches the usability flag leaves usable: 98.89 at 6 dB (45.8 % of the time
   // flagged), 69.50 at 0 dB (25 % flagged); the flag was chosen on DS1 and the paced records.
   { figure: '118 at 6 dB (reconstructed): +P within usable stretches', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'usable', 'ppv'], atLeast: 97, unit: '%', data: RECONSTRUCTION_FILES },

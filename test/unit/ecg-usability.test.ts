@@ -51,7 +51,7 @@ describe('ECG usability', () => {
     expect(res.beats.length).toBeGreaterThanOrEqual(78);
   });
 
-  it('flags a noisy stretch unusable, keeps the clean stretches around it usable, and takes no heart rate from it', () => {
+  it('flags a noisy stretch unusable, keeps the clean stretches around it usable, withholds its beats and takes no heart rate from it', () => {
     const x = ecg(120, 0.8);
     const n = noise(40 * FS, 0.45, 11);
     for (let i = 0; i < n.length; i++) x[40 * FS + i] += n[i];
@@ -59,8 +59,11 @@ describe('ECG usability', () => {
     const usableAt = (t: number) => res.quality.usable[Math.floor(t / res.quality.windowSec)];
     expect([0, 10, 20, 30, 85, 100, 115].every(usableAt)).toBe(true);
     expect(res.quality.unusableSec).toBeGreaterThanOrEqual(20);
-    // Flagged, not withheld: the clean minutes keep their beats, but no heart rate comes from the noise.
+    // The clean minutes keep their beats; what was detected in flagged windows is withheld, not lost.
     expect(res.beats.filter((b) => b < 40 * FS).length).toBeGreaterThanOrEqual(48);
+    expect(res.withheld.length).toBeGreaterThan(0);
+    for (const b of res.beats) expect(usableAt(b / FS)).toBe(true);
+    for (const b of res.withheld) expect(usableAt(b / FS)).toBe(false);
     expect(res.hr.t.length).toBeGreaterThan(80);
     for (const t of res.hr.t) expect(usableAt(t!)).toBe(true);
   });

@@ -18,10 +18,11 @@
  * shapes). Only a window with an unusable neighbour is flagged (one odd window is not a noisy
  * stretch). A window with no beat while its QRS band carries signal is unusable too.
  *
- * Reported (`analyze`'s `ecg.quality`, the eval's usable-only Se/+P), not acted on: withholding the
- * beats of unusable windows turns them into missed beats, and on pure noise the dictionary is made
- * of noise, so noise alone is not flagged. At 0 dB electrode-motion noise, whose large blobs match
- * a wide QRS, it flags a quarter of the time at most.
+ * Acted on: `analyzeEcg` withholds the beats of unusable windows (its `withheld`, apart from
+ * `beats`), so under heavy noise it says "unusable" instead of reporting beats the noise made; a
+ * true beat withheld counts as a missed one. On pure noise the dictionary is made of noise, so
+ * noise alone is not flagged. At 0 dB electrode-motion noise, whose large blobs match a wide QRS,
+ * it flags a quarter of the time at most.
  *
  * Chosen on MIT-BIH DS1 and the paced records (not on the NSTDB reconstructions): DS1 flags only
  * ventricular flutter in 207 (its false beats), paced records, DS2 100/105, SVDB 800, NSTDB
