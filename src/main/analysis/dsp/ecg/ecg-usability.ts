@@ -18,15 +18,22 @@
  * shapes). Only a window with an unusable neighbour is flagged (one odd window is not a noisy
  * stretch). A window with no beat while its QRS band carries signal is unusable too.
  *
+ * Pure noise (no ECG at all) makes its own dictionary, which every noise-made beat then matches,
+ * so the dictionary is first checked for being a heart's beat shape at all (`isBeatShape`: its
+ * beats recur, and they are as sharp as a QRS). A record whose dictionary is not has no heartbeat
+ * in it, and every window with detections is unusable.
+ *
  * Acted on: `analyzeEcg` withholds the beats of unusable windows (its `withheld`, apart from
  * `beats`), so under heavy noise it says "unusable" instead of reporting beats the noise made; a
- * true beat withheld counts as a missed one. On pure noise the dictionary is made of noise, so
- * noise alone is not flagged. At 0 dB electrode-motion noise, whose large blobs match a wide QRS,
- * it flags a quarter of the time at most.
+ * true beat withheld counts as a missed one. At 0 dB electrode-motion noise, whose large blobs
+ * match a wide QRS, it flags a quarter to a third of the time.
  *
  * Chosen on MIT-BIH DS1 and the paced records (not on the NSTDB reconstructions): DS1 flags only
  * ventricular flutter in 207 (its false beats), paced records, DS2 100/105, SVDB 800, NSTDB
- * 118e24/e12 and Challenge v102s/a103l flag nothing.
+ * 118e24/e12, Challenge v102s/a103l and the European ST-T excerpts flag nothing. The beat-shape
+ * check's bounds sit between DS1 + paced and synthetic white, pink and brown noise and the NSTDB
+ * electrode-motion noise alone (see `isBeatShape`), with wide margins on both sides; it changes no
+ * flag on any real record here nor on the noise-stress set (bench/eval/noise-stress.ts).
  */
 import { beatFeatures, noiseIndex, pearson } from './beat-verify';
 
@@ -44,9 +51,14 @@ export interface EcgUsabilityOptions {
   /** The dictionary: this quantile of the least noisy beats, at most this many. */
   dictionaryQuantile: number;
   dictionaryBeats: number;
+  /** A dictionary beat recurs when at least this share of the other dictionary beats matches it (>= matchBelow). */
+  recurShare: number;
+  /** Below this share of recurring dictionary beats, or with its main deflections wider than this at half amplitude, the dictionary is no beat shape. */
+  coherentShare: number;
+  maxHalfWidthSec: number;
 }
 
-export const DEFAULT_ECG_USABILITY: EcgUsabilityOptions = { windowSec: 5, minNoise: 0.15, matchBelow: 0.8, mismatchShare: 0.6, irregularShare: 0.5, irregularMismatchShare: 0.1, dictionaryQuantile: 0.3, dictionaryBeats: 200 };
+export const DEFAULT_ECG_USABILITY: EcgUsabilityOptions = { windowSec: 5, minNoise: 0.15, matchBelow: 0.8, mismatchShare: 0.6, irregularShare: 0.5, irregularMismatchShare: 0.1, dictionaryQuantile: 0.3, dictionaryBeats: 200, recurShare: 0.1, coherentShare: 0.5, maxHalfWidthSec: 0.08 };
 
 export interface UsabilityWindow {
   /** [start, end) in samples. */
@@ -65,7 +77,15 @@ export function ecgUsability(signal: ArrayLike<number>, fs: number, beats: reado
   const f = beatFeatures(signal, fs, beats);
   const q = f.qrsBand;
   const ni = noiseIndex(q, fs, beats);
-  const mismatch = dictionaryMismatch(f.morphologyBand, fs, beats, ni, o);
+  const seg = beatWindow(f.morphologyBand, fs);
+  const dictionary = recordDictionary(beats, ni, o);
+  const shapes = dictionary.map(seg);
+  // No beat shape in the whole record (pure noise): nothing there is a heartbeat.
+  const heartless = !isBeatShape(f.morphologyBand, fs, dictionary, shapes, o);
+  const mismatch = beats.map((b) => {
+    const s = seg(b);
+    return !shapes.some((d) => pearson(s, d) >= o.matchBelow);
+  });
   const irregular = irregularRr(beats);
   const len = Math.max(1, Math.round(o.windowSec * fs));
   const out: UsabilityWindow[] = [];
@@ -88,7 +108,7 @@ export function ecgUsability(signal: ArrayLike<number>, fs: number, beats: reado
     // No beat in a whole window: usable only when the QRS band is flat too (lost samples, a flat
     // lead). A shorter tail window is judged by its beats alone.
     const usable = noise !== null || end - start < len || !carriesSignal(q, start, end);
-    out.push({ start, end, noise, usable });
+    out.push({ start, end, noise, usable: usable && !(heartless && noise !== null) });
   }
   noisy.forEach((v, i) => {
     if (v && (noisy[i - 1] || noisy[i + 1])) out[i].usable = false;
@@ -96,22 +116,63 @@ export function ecgUsability(signal: ArrayLike<number>, fs: number, beats: reado
   return out;
 }
 
-/** Per beat: its window matches no beat of the record's dictionary of least noisy beats (see the file header). */
-function dictionaryMismatch(y: Float64Array, fs: number, beats: readonly number[], ni: number[], o: EcgUsabilityOptions): boolean[] {
+/** The +-80 ms window of the 0.5-40 Hz signal around a beat, as the dictionary compares it. */
+function beatWindow(y: Float64Array, fs: number): (b: number) => Float64Array {
   const w = Math.max(1, Math.round(0.08 * fs));
-  const seg = (b: number) => {
+  return (b) => {
     const s = new Float64Array(2 * w + 1);
     for (let i = -w; i <= w; i++) s[i + w] = y[Math.min(y.length - 1, Math.max(0, b + i))];
     return s;
   };
+}
+
+/** The record's dictionary: up to `dictionaryBeats` beats drawn evenly from its `dictionaryQuantile` least noisy ones. */
+function recordDictionary(beats: readonly number[], ni: number[], o: EcgUsabilityOptions): number[] {
   const cut = ni.slice().sort((a, b) => a - b)[Math.floor(o.dictionaryQuantile * ni.length)] ?? 0;
   const quiet = beats.filter((_, k) => ni[k] <= cut);
   const step = Math.max(1, Math.ceil(quiet.length / o.dictionaryBeats));
-  const dictionary = quiet.filter((_, k) => k % step === 0).map(seg);
-  return beats.map((b) => {
-    const s = seg(b);
-    return !dictionary.some((d) => pearson(s, d) >= o.matchBelow);
-  });
+  return quiet.filter((_, k) => k % step === 0);
+}
+
+/**
+ * Whether the dictionary is a heart's beat shape at all, not what noise alone made:
+ *  - its beats recur: most are matched by at least `recurShare` of the others. A heart's quiet
+ *    beats come in one or a few shapes (DS1 and the paced records: 92-100 % recur, a bigeminy's
+ *    ectopic shape as well as its normal one); white, pink and brown noise: 0, 9 and 32 %;
+ *  - they are as sharp as a QRS: the median half-amplitude width of their main deflection is at
+ *    most `maxHalfWidthSec`. A QRS lasts 80-120 ms, up to ~160 ms when ventricular, so its main
+ *    deflection is narrower than 80 ms at half its amplitude (DS1 and paced medians: 22-58 ms);
+ *    the NSTDB's electrode-motion noise, periodic enough to recur (95 %), is 100-110 ms wide.
+ */
+function isBeatShape(y: Float64Array, fs: number, dictionary: number[], shapes: Float64Array[], o: EcgUsabilityOptions): boolean {
+  const n = shapes.length;
+  if (n < 2) return true;
+  const recurring = shapes.filter((d, i) => shapes.filter((e, j) => j !== i && pearson(d, e) >= o.matchBelow).length >= o.recurShare * (n - 1)).length;
+  const widths = dictionary.map((b) => halfAmplitudeWidth(y, fs, b)).sort((p, q) => p - q);
+  return recurring >= o.coherentShare * n && widths[n >> 1] <= o.maxHalfWidthSec;
+}
+
+/**
+ * Seconds that the largest deflection within +-50 ms of a beat stays above half its amplitude,
+ * measured from the level 200-100 ms before the beat (before the QRS, at the PR segment).
+ */
+function halfAmplitudeWidth(y: Float64Array, fs: number, b: number): number {
+  const at = (i: number) => y[Math.min(y.length - 1, Math.max(0, i))];
+  const b0 = Math.round(0.2 * fs);
+  const b1 = Math.max(1, Math.round(0.1 * fs));
+  let base = 0;
+  for (let i = b - b0; i < b - b1; i++) base += at(i);
+  base /= Math.max(1, b0 - b1);
+  const hw = Math.round(0.05 * fs);
+  let peak = b;
+  for (let i = b - hw; i <= b + hw; i++) if (Math.abs(at(i) - base) > Math.abs(at(peak) - base)) peak = i;
+  const half = (at(peak) - base) / 2;
+  const above = (i: number) => (half >= 0 ? at(i) - base >= half : at(i) - base <= half);
+  let l = peak;
+  let r = peak;
+  while (l > b - fs && above(l - 1)) l--;
+  while (r < b + fs && above(r + 1)) r++;
+  return (r - l + 1) / fs;
 }
 
 /** Per beat: its RR interval differs by more than RR_TOLERANCE from the median of the 2 x RR_NEIGHBOURS around it. */
