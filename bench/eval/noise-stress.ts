@@ -25,7 +25,7 @@ import { addMatch, ppv, se, type Match } from '../../src/main/analysis/evaluatio
 import { table } from '../../src/main/analysis/evaluation/text-table';
 import { extractNstdbNoise, NSTDB_NOISE_FILES, nominalGain, nstdbNoiseCheck, qrsPeakToPeak, type NstdbNoise } from './nstdb-noise';
 import { MITDB_DIR, leadOf, recordFiles } from './qrs-mitdb';
-import { f1, scoreWithUsability, type UsableScore } from './usable-scoring';
+import { f1, noiseFailureLine, scoreWithUsability, type UsableScore } from './usable-scoring';
 
 export const NOISE_STRESS_RECORDS = ['101', '106', '119', '201', '203', '208', '215', '223'];
 export const NOISE_STRESS_SNRS = [6, 0];
@@ -82,6 +82,7 @@ export function evalNoiseStress(data: string, present: (p: string) => boolean): 
   const check = nstdbNoiseCheck(data);
   const out: NoiseStress = { toleranceMs: 150, check, perRecord: {}, gross: {} };
   const rows: (string | number)[][] = [];
+  const failures: string[] = [];
   const totals = new Map<number, { all: Match; usable: Match; flagged: number; scoredSec: number }>();
   for (const record of NOISE_STRESS_RECORDS)
     for (const r of withNstdbNoise(data, n, record, NOISE_STRESS_SNRS)) {
@@ -90,6 +91,7 @@ export function evalNoiseStress(data: string, present: (p: string) => boolean): 
       const name = `${record} at ${r.snr} dB`;
       out.perRecord[name] = s;
       rows.push([name, s.tp + s.fn, s.tp, s.fn, s.fp, s.se, s.ppv, s.f1, s.unusablePct, s.usable.se, s.usable.ppv, s.usable.f1]);
+      failures.push(`  ${name}: ${noiseFailureLine(r.ref, res, r.from, (t) => (noisyAt(t * r.fs, r.fs) ? ', noise on' : ', clean'))}`);
       const t = totals.get(r.snr) ?? totals.set(r.snr, { all: { tp: 0, fn: 0, fp: 0 }, usable: { tp: 0, fn: 0, fp: 0 }, flagged: 0, scoredSec: 0 }).get(r.snr)!;
       addMatch(t.all, s);
       addMatch(t.usable, s.usable);
@@ -103,6 +105,7 @@ export function evalNoiseStress(data: string, present: (p: string) => boolean): 
   }
   console.log(`\n==== Noise-stress TUNING set: DS1 ${NOISE_STRESS_RECORDS.join(' ')} + NSTDB em noise (2-min segments from 5:00), scored from 5:00, +-150 ms ====`);
   console.log(table(['record', 'beats', 'TP', 'FN', 'FP', 'Se %', '+P %', 'F1 %', 'unusable %', 'usable Se %', 'usable +P %', 'usable F1 %'], rows));
+  console.log(`where each row goes wrong (stretches flagged unusable, worst 10 s bins):\n${failures.join('\n')}`);
   console.log(
     `noise check: the 118e12 and 118e24 noise differ by ${check.apartDb.toFixed(2)} dB over the ${check.commonSec.toFixed(1)} s both carry (nominal: 12); ` +
       `the 80 s of 118e12 noise measure ${check.localSnrDb.toFixed(1)} dB locally (sigamp's S = pp^2/8 over its mean square; nst calibrated em on its first 300 s).`,
