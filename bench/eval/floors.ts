@@ -7,6 +7,7 @@
  */
 import { DS1_RECORDS, DS2_SMOKE_RECORDS, PACED_RECORDS, recordFiles } from './qrs-mitdb';
 import { RECONSTRUCTION_FILES } from './nstdb-reconstruction';
+import { noiseStressFiles } from './noise-stress';
 
 export interface Floor {
   figure: string;
@@ -50,10 +51,11 @@ export const FLOORS: Floor[] = [
   // With the beat library (pair rule, search-back) and the second lead: DS1 99.82 / 99.23 (FN 94;
   // 203 Se 98.32; 207 +P 84.16, 349 of its 350 FP in flutter), paced 99.98 / 99.98, DS2 smoke
   // 99.77 / 99.53.
+  // Withholding the beats of unusable windows: 99.65 / 99.50 (207's FP 349 -> 218, +P 89.50).
   { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.8, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.1, unit: '%', data: DS1 },
+  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.4, unit: '%', data: DS1 },
   { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 98.2, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH DS1: lowest record +P', path: ['qrsMitdb', 'worstDs1', 'ppv'], atLeast: 83.5, unit: '%', data: DS1 },
+  { figure: 'MIT-BIH DS1: lowest record +P', path: ['qrsMitdb', 'worstDs1', 'ppv'], atLeast: 89, unit: '%', data: DS1 },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross Se', path: ['qrsMitdb', 'gross', 'paced', 'se'], atLeast: 99.95, unit: '%', data: PACED },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross +P', path: ['qrsMitdb', 'gross', 'paced', 'ppv'], atLeast: 99.9, unit: '%', data: PACED },
   { figure: 'MIT-BIH DS2 smoke 100 + 105: gross Se', path: ['qrsMitdb', 'gross', 'ds2smoke', 'se'], atLeast: 99.6, unit: '%', data: DS2_SMOKE },
@@ -65,13 +67,23 @@ export const FLOORS: Floor[] = [
   { figure: 'NSTDB 118e24 + 118e12: gross Se', path: ['ecg', 'gross', 'nstdb', 'se'], atLeast: 98.7, unit: '%', data: NSTDB },
   { figure: 'NSTDB 118e24 + 118e12: gross +P', path: ['ecg', 'gross', 'nstdb', 'ppv'], atLeast: 99.0, unit: '%', data: NSTDB },
   // 118 at 6 and 0 dB, reconstructed (not NSTDB records): F1 81.16 and 71.39 (peers: 70-92 %;
-  // Se/+P 86.42/76.50 and 77.78/65.97).
-  { figure: '118 at 6 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'f1'], atLeast: 80, unit: '%', data: RECONSTRUCTION_FILES },
-  { figure: '118 at 0 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'f1'], atLeast: 70, unit: '%', data: RECONSTRUCTION_FILES },
+  // Se/+P 86.42/76.50 and 77.78/65.97) while the beats of unusable windows were still reported.
+  // LOWERED on purpose: the issue asks for "unusable" (no beats) rather than beats invented in
+  // noise, so the beats of flagged windows are withheld and count as missed: 54.94/98.89 (F1
+  // 70.63) and 60.49/69.50 (F1 64.69).
+  { figure: '118 at 6 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'f1'], atLeast: 70, unit: '%', data: RECONSTRUCTION_FILES },
+  { figure: '118 at 0 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'f1'], atLeast: 64, unit: '%', data: RECONSTRUCTION_FILES },
   // +P within the stretches the usability flag leaves usable: 98.89 at 6 dB (45.8 % of the time
   // flagged), 69.50 at 0 dB (25 % flagged); the flag was chosen on DS1 and the paced records.
   { figure: '118 at 6 dB (reconstructed): +P within usable stretches', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'usable', 'ppv'], atLeast: 97, unit: '%', data: RECONSTRUCTION_FILES },
   { figure: '118 at 0 dB (reconstructed): +P within usable stretches', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'usable', 'ppv'], atLeast: 68, unit: '%', data: RECONSTRUCTION_FILES },
+  // The noise-stress TUNING set (DS1 101 106 119 201 203 208 215 223 + NSTDB em noise, scored from
+  // 5:00; withheld beats count as missed): gross F1 82.02 at 6 dB (Se/+P 77.94/86.55, 18.4 %
+  // flagged), 71.45 at 0 dB (62.87/82.75, 30.3 %); +P within usable stretches 86.53 and 82.71.
+  { figure: 'Noise-stress set (tuning) at 6 dB: gross F1', path: ['noiseStress', 'gross', '6 dB', 'f1'], atLeast: 81.5, unit: '%', data: noiseStressFiles },
+  { figure: 'Noise-stress set (tuning) at 0 dB: gross F1', path: ['noiseStress', 'gross', '0 dB', 'f1'], atLeast: 71, unit: '%', data: noiseStressFiles },
+  { figure: 'Noise-stress set (tuning) at 6 dB: +P within usable stretches', path: ['noiseStress', 'gross', '6 dB', 'usable', 'ppv'], atLeast: 86, unit: '%', data: noiseStressFiles },
+  { figure: 'Noise-stress set (tuning) at 0 dB: +P within usable stretches', path: ['noiseStress', 'gross', '0 dB', 'usable', 'ppv'], atLeast: 82, unit: '%', data: noiseStressFiles },
   // Leave-one-recording-out (the headline): 1.68 measured (per recording 2.13, 1.66, 1.16, 1.30,
   // 1.57, 2.23); in-sample with the defaults 1.67 (was 2.80 with the greedy tracker; TROIKA: 2.34).
   { figure: 'SPC 2015 recordings 1-6: LORO mean PPG HR MAE', path: ['ppg', 'loro', 'meanMae'], atMost: 1.8, unit: 'bpm', data: SPC2015 },

@@ -16,8 +16,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeEcg, type EcgResult } from '../../src/main/analysis/offline/analyze';
-import { readWfdbRecord } from '../../src/main/analysis/offline/load-input';
+import { analyzeEcg, unusableStretches, type EcgResult } from '../../src/main/analysis/offline/analyze';
+import { errorBins } from './usable-scoring';
+import { readWfdbRecord, type WfdbRecord } from '../../src/main/analysis/offline/load-input';
 import { beatSamples, parseMitAnnotations, type WfdbAnnotations } from '../../src/main/formats/wfdb';
 import { addMatch, matchBeats, pairBeats, ppv, se, type Match } from '../../src/main/analysis/evaluation/beat-matching';
 import { table } from '../../src/main/analysis/evaluation/text-table';
@@ -27,6 +28,8 @@ export const DS1_RECORDS = ['101', '106', '108', '109', '112', '114', '115', '11
 export const PACED_RECORDS = ['102', '104', '107', '217'];
 export const DS2_SMOKE_RECORDS = ['100', '105'];
 export const recordFiles = (rec: string) => ['hea', 'dat', 'atr'].map((ext) => `${MITDB_DIR}/${rec}.${ext}`);
+/** The lead scored: MLII (channel 0, except record 114's channel 1). */
+export const leadOf = (wfdb: WfdbRecord) => wfdb.signals.find((s) => s.label === 'MLII') ?? wfdb.signals[0];
 const GROUPS = { ds1: DS1_RECORDS, paced: PACED_RECORDS, ds2smoke: DS2_SMOKE_RECORDS } as const;
 type Group = keyof typeof GROUPS;
 const TITLES: Record<Group, string> = { ds1: 'DS1, 22 records (tuning set)', paced: 'paced 102, 104, 107, 217 (tuning set, paced behaviour)', ds2smoke: 'DS2 smoke 100, 105 (never tuned on)' };
@@ -75,18 +78,11 @@ const rhythmAt = (ann: WfdbAnnotations, sample: number): string => {
 
 /** Where a record's errors cluster: the (up to 3) 10 s bins with most misses + false beats. */
 function failureSummary(ann: WfdbAnnotations, ref: number[], res: EcgResult, fs: number, tol: number): string {
-  const pairs = pairBeats(ref, res.beats, tol);
-  const hitRef = new Set(pairs.map((p) => p[0]));
-  const hitDet = new Set(pairs.map((p) => p[1]));
-  const bins = new Map<number, { fn: number; fp: number }>();
-  const bin = (s: number) => bins.get(Math.floor(s / fs / 10)) ?? bins.set(Math.floor(s / fs / 10), { fn: 0, fp: 0 }).get(Math.floor(s / fs / 10))!;
-  ref.forEach((s, i) => { if (!hitRef.has(i)) bin(s).fn++; });
-  res.beats.forEach((s, j) => { if (!hitDet.has(j)) bin(s).fp++; });
-  const usableAt = (t: number) => res.quality.usable[Math.min(res.quality.usable.length - 1, Math.floor(t / res.quality.windowSec))];
-  return [...bins]
-    .sort((a, b) => b[1].fn + b[1].fp - (a[1].fn + a[1].fp))
+  const stretches = unusableStretches(res);
+  const partlyUnusable = (t0: number) => stretches.some(([a, b]) => a < (t0 + 10) * fs && b > t0 * fs);
+  return errorBins(ref, res, tol)
     .slice(0, 3)
-    .map(([b, c]) => `${b * 10}-${b * 10 + 10} s: ${c.fn} FN ${c.fp} FP, ${rhythmAt(ann, b * 10 * fs) || '?'}${usableAt(b * 10) === false || usableAt(b * 10 + 5) === false ? ', partly unusable' : ''}`)
+    .map((c) => `${c.startSec}-${c.startSec + 10} s: ${c.fn} FN ${c.fp} FP, ${rhythmAt(ann, c.startSec * fs) || '?'}${partlyUnusable(c.startSec) ? ', partly unusable' : ''}`)
     .join('; ');
 }
 
@@ -100,7 +96,7 @@ export function evalQrsMitdb(data: string, present: (p: string) => boolean): Qrs
     for (const rec of GROUPS[group]) {
       if (!recordFiles(rec).every((f) => existsSync(join(data, f)))) continue;
       const wfdb = readWfdbRecord(join(data, MITDB_DIR, `${rec}.hea`));
-      const signal = wfdb.signals.find((s) => s.label === 'MLII') ?? wfdb.signals[0];
+      const signal = leadOf(wfdb);
       const secondLead = wfdb.signals.find((s) => s !== signal);
       const ann = parseMitAnnotations(readFileSync(join(data, MITDB_DIR, `${rec}.atr`)));
       const ref = beatSamples(ann);

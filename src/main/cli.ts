@@ -954,7 +954,7 @@ async function runs(args: string[]): Promise<void> {
     const show = (x: number | null | undefined, digits: number) => (x === null || x === undefined ? '-' : x.toFixed(digits));
     for (const r of list) {
       process.stdout.write(
-        `${r.id}\t${r.name}\t${JSON.stringify({ ...r.params, name: undefined })}\tECG ${r.ecg ? `${r.ecg.beats} beats, HR ${show(r.ecg.meanHrBpm, 1)}, SDNN ${show(r.ecg.sdnnMs, 1)}, RMSSD ${show(r.ecg.rmssdMs, 1)}` : '-'}\tPPG ${r.ppg ? `${r.ppg.beats} peaks, ${r.ppg.polarity}, HR ${show(r.ppg.meanHrBpm, 1)}` : '-'}\tsteps ${r.imu?.steps ?? '-'}\n`,
+        `${r.id}\t${r.name}\t${JSON.stringify({ ...r.params, name: undefined })}\tECG ${r.ecg ? `${r.ecg.beats} beats (${r.ecg.withheld ?? '-'} withheld as unusable), HR ${show(r.ecg.meanHrBpm, 1)}, SDNN ${show(r.ecg.sdnnMs, 1)}, RMSSD ${show(r.ecg.rmssdMs, 1)}` : '-'}\tPPG ${r.ppg ? `${r.ppg.beats} peaks, ${r.ppg.polarity}, HR ${show(r.ppg.meanHrBpm, 1)}` : '-'}\tsteps ${r.imu?.steps ?? '-'}\n`,
       );
     }
   });

@@ -145,7 +145,8 @@ export interface AnalysisRunSummary {
   params: ReanalysisOptions;
   /** ms since the Unix epoch. */
   createdAt: number;
-  ecg: { signal: string; beats: number; meanHrBpm: number | null; sdnnMs: number | null; rmssdMs: number | null; hrvWindows: number } | null;
+  /** `withheld`: beats of stretches flagged unusable, not among `beats` (absent from runs stored before beats were withheld). */
+  ecg: { signal: string; beats: number; withheld?: number; meanHrBpm: number | null; sdnnMs: number | null; rmssdMs: number | null; hrvWindows: number } | null;
   ppg: { signal: string; beats: number; polarity: string; meanHrBpm: number | null; quality: Record<string, number> } | null;
   imu: { steps: number } | null;
 }

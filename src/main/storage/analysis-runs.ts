@@ -18,7 +18,7 @@ export function summarizeRun(result: AnalysisResult): RunFigures {
   const { ecg, ppg, imu } = result;
   return {
     ecg: ecg
-      ? { signal: ecg.signal, beats: ecg.beats.length, meanHrBpm: mean(ecg.hr.bpm), sdnnMs: ecg.hrv.overall.sdnnMs ?? null, rmssdMs: ecg.hrv.overall.rmssdMs ?? null, hrvWindows: ecg.hrv.windows.length }
+      ? { signal: ecg.signal, beats: ecg.beats.length, withheld: ecg.withheld.length, meanHrBpm: mean(ecg.hr.bpm), sdnnMs: ecg.hrv.overall.sdnnMs ?? null, rmssdMs: ecg.hrv.overall.rmssdMs ?? null, hrvWindows: ecg.hrv.windows.length }
       : null,
     ppg: ppg
       ? { signal: ppg.signal, beats: ppg.beats.length, polarity: ppg.polarity.used, meanHrBpm: mean(ppg.hr.bpm.filter((_, k) => ppg.quality.class[k] !== 'poor')), quality: ppg.quality.counts }

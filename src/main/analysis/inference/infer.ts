@@ -4,7 +4,7 @@
  * pipeline (`analyzeEcg`), the one the live analysis runs.
  */
 import { modelOutputRow, modelOutputsHeader } from '../../formats/csv';
-import { analyzeEcg } from '../offline/analyze';
+import { analyzeEcg, unusableStretches } from '../offline/analyze';
 import { HIDING_GAP_SEC } from '../pipelines';
 import type { InputChannel, LoadedInput } from '../offline/load-input';
 import type { ModelManifest } from './manifest';
@@ -85,10 +85,14 @@ export function prepareWindows(inputs: ModelInputs, trigger: ModelManifest['trig
   const points: Trigger[] = [];
   let beats: number[] = [];
   let gaps: [number, number][] = [];
+  let unusable: [number, number][] = [];
   if (trigger.type === 'beats') {
+    // Beats of stretches flagged unusable are withheld (analyzeEcg): no model runs on them.
     const ecg = analyzeEcg(channels[0]);
-    // As for HR: only a gap that could hide a beat breaks an RR interval (see pipelines/gap-bridge.ts).
+    // As for HR: only a gap that could hide a beat breaks an RR interval (see pipelines/gap-bridge.ts),
+    // and so does an unusable stretch, whose beats are not there.
     gaps = ecg.gaps.filter(([a, b]) => b - a >= HIDING_GAP_SEC * fs);
+    unusable = unusableStretches(ecg);
     beats = ecg.beats;
     beats.forEach((p, beat) => points.push({ p, beat }));
   } else {
@@ -96,7 +100,8 @@ export function prepareWindows(inputs: ModelInputs, trigger: ModelManifest['trig
     for (let k = Math.ceil(s.before / trigger.hop); k * hop + s.after * fs <= length; k++) points.push({ p: k * hop });
   }
   const beatsSec = beats.map((b) => b / fs);
-  const broken = (a: number, b: number) => gaps.some(([g0, g1]) => g0 < beats[b] && g1 > beats[a]);
+  const breaks = [...gaps, ...unusable];
+  const broken = (a: number, b: number) => breaks.some(([g0, g1]) => g0 < beats[b] && g1 > beats[a]);
   const plan = resamplePlan(fs, s.rate);
   const read = (c: number, i: number) => channels[c].data[i];
   function* windows(): Generator<PreparedWindow> {

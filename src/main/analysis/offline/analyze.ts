@@ -39,13 +39,31 @@ export interface EcgResult {
   fs: number;
   /** The beats HR and HRV come from: the detector's, or the user's corrected set of a recorded session (its rejected beats break their intervals). */
   beatSet: 'detected' | 'corrected';
+  /** The detector's beats in usable windows (or the corrected set, all of it: the user has judged those). */
   beats: number[];
+  /** The detector's beats in windows flagged unusable (ecg-usability.ts): kept apart, not reported as beats, so no HR, HRV, review mark or beat-triggered model run comes from them. */
+  withheld: number[];
   /** Lost stretches as [start, end) samples: no RR interval that crosses one is used. */
   gaps: [number, number][];
   hr: { t: (number | null)[]; bpm: (number | null)[] };
   hrv: { overall: Record<string, number | null>; windowSec: number; stepSec: number; windows: Record<string, number | null>[] };
-  /** Usability per window (see ecg-usability.ts); the beats are not yet filtered by it. */
+  /** Usability per window (see ecg-usability.ts); `beats` holds the beats of usable windows only. */
   quality: { windowSec: number; t: number[]; noise: (number | null)[]; usable: boolean[]; unusableSec: number };
+}
+
+/** The [start, end) sample ranges of the windows flagged unusable, adjacent ones merged. */
+export function unusableStretches(ecg: Pick<EcgResult, 'fs' | 'quality'>): [number, number][] {
+  const out: [number, number][] = [];
+  const q = ecg.quality;
+  q.usable.forEach((ok, k) => {
+    if (ok) return;
+    const a = Math.round(q.t[k] * ecg.fs);
+    const b = Math.round((q.t[k] + q.windowSec) * ecg.fs);
+    const last = out[out.length - 1];
+    if (last && last[1] >= a) last[1] = b;
+    else out.push([a, b]);
+  });
+  return out;
 }
 
 function pickChannel(input: LoadedInput, stream: InputStream, signal: string | undefined): InputChannel {
@@ -130,11 +148,14 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
   }
   const own = offlineBeats(x, fs, beats);
   const refined = secondLead ? addSecondLeadBeats(own, offlineBeats(secondLead.data, fs, detectQrs(secondLead.data, fs).map((b) => b.sample)), secondLead.data, fs) : own;
-  // The beats of flagged windows are kept (withheld, they would count as missed ones, and pure noise
-  // is not flagged: ecg-usability.ts), but no RR interval, so no HR or HRV, comes from them.
+  // Saying "unusable" beats inventing beats in noise: the beats of flagged windows are withheld
+  // (a missed beat there is honest, a noise-made one is not), and no RR interval crosses them.
   const usability = ecgUsability(x, fs, refined);
   const unusable = usability.filter((w) => !w.usable).map((w): [number, number] => [w.start, w.end]);
-  const positions = corrected?.positions ?? refined;
+  const windowLen = usability.length ? usability[0].end - usability[0].start : 1;
+  const usableAt = (b: number) => usability[Math.min(usability.length - 1, Math.floor(b / windowLen))]?.usable !== false;
+  const kept = refined.filter(usableAt);
+  const positions = corrected?.positions ?? kept;
   const times = positions.map((b) => b / fs);
   // Intervals across what the pipeline counts as breaks: gaps that could hide a beat, detections
   // dropped at gaps and unusable windows (the detector's doubt, which a corrected set has settled);
@@ -143,7 +164,7 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
   const hidingGaps = gaps.filter(([a, b]) => b - a >= hiding);
   const rr = corrected
     ? rrSeries(times, 5, 0.2, unusableIntervals(positions, corrected.rejected, hidingGaps))
-    : rrSeries(times, 5, 0.2, intervalsAcrossGaps(refined, [...hidingGaps, ...dropped, ...unusable].sort((p, q) => p[0] - q[0])));
+    : rrSeries(times, 5, 0.2, intervalsAcrossGaps(kept, [...hidingGaps, ...dropped, ...unusable].sort((p, q) => p[0] - q[0])));
   const lost = gaps.reduce((sum, [a, b]) => sum + b - a, 0);
   const hrT: number[] = [];
   const hrB: number[] = [];
@@ -153,7 +174,8 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
     ...(secondLead ? { secondLead: secondLead.label } : {}),
     fs,
     beatSet: corrected ? 'corrected' : 'detected',
-    beats: corrected ? positions.map((p) => Math.round(p)) : refined,
+    beats: corrected ? positions.map((p) => Math.round(p)) : kept,
+    withheld: corrected ? [] : refined.filter((b) => !usableAt(b)),
     gaps,
     hr: { t: hrT.map((t) => round(t)), bpm: hrB.map((b) => round(b, 2)) },
     hrv: {

@@ -111,6 +111,7 @@ export function AnalysisRuns({ api, sessionId, jobs, onShowBeats }: Props) {
               <th>Run</th>
               <th>Parameters</th>
               <th className="num">ECG beats</th>
+              <th className="num" title="beats of stretches flagged unusable, not counted as beats">withheld</th>
               <th className="num">HR [bpm]</th>
               <th className="num">SDNN [ms]</th>
               <th className="num">RMSSD [ms]</th>
@@ -131,6 +132,7 @@ export function AnalysisRuns({ api, sessionId, jobs, onShowBeats }: Props) {
                   PPG {r.params.ppgPolarity ?? 'auto'}, HRV {r.params.hrvWindowSec ?? 300}/{r.params.hrvStepSec ?? 30} s
                 </td>
                 <td className="num mono">{r.ecg?.beats ?? '—'}</td>
+                <td className="num mono">{r.ecg?.withheld ?? '—'}</td>
                 <td className="num mono">{show(r.ecg?.meanHrBpm)}</td>
                 <td className="num mono">{show(r.ecg?.sdnnMs)}</td>
                 <td className="num mono">{show(r.ecg?.rmssdMs)}</td>

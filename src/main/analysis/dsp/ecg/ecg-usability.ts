@@ -18,14 +18,26 @@
  * shapes). Only a window with an unusable neighbour is flagged (one odd window is not a noisy
  * stretch). A window with no beat while its QRS band carries signal is unusable too.
  *
- * Reported (`analyze`'s `ecg.quality`, the eval's usable-only Se/+P), not acted on: withholding the
- * beats of unusable windows turns them into missed beats, and on pure noise the dictionary is made
- * of noise, so noise alone is not flagged. At 0 dB electrode-motion noise, whose large blobs match
- * a wide QRS, it flags a quarter of the time at most.
+ * Pure noise (no ECG at all) makes its own dictionary, which every noise-made beat then matches,
+ * so the dictionary is first checked for being a heart's beat shape at all (`isBeatShape`: its
+ * beats recur, and they are as sharp as a QRS). A record whose dictionary is not has no heartbeat
+ * in it, and every window with detections is unusable.
+ *
+ * Acted on: `analyzeEcg` withholds the beats of unusable windows (its `withheld`, apart from
+ * `beats`), so under heavy noise it says "unusable" instead of reporting beats the noise made; a
+ * true beat withheld counts as a missed one. At 0 dB electrode-motion noise, whose large blobs
+ * match a wide QRS, it flags a quarter to a third of the time.
  *
  * Chosen on MIT-BIH DS1 and the paced records (not on the NSTDB reconstructions): DS1 flags only
  * ventricular flutter in 207 (its false beats), paced records, DS2 100/105, SVDB 800, NSTDB
- * 118e24/e12 and Challenge v102s/a103l flag nothing.
+ * 118e24/e12, Challenge v102s/a103l and the European ST-T excerpts flag nothing. The beat-shape
+ * check's bounds sit between DS1 + paced and synthetic white, pink and brown noise and the NSTDB
+ * electrode-motion noise alone (see `isBeatShape`), with wide margins on both sides; it changes no
+ * flag on any real record here nor on the noise-stress set (bench/eval/noise-stress.ts).
+ * On that set (bench/eval/usability-tuning.ts, leave-one-record-out, clean DS1 flagging no more):
+ * weighing false beats four times a miss (F0.5) the decision defaults are the grid's optimum; with
+ * F1 withholding almost nothing would score best, as the flagged stretches hold more true beats
+ * than false ones.
  */
 import { pearson } from './beat-library';
 import { beatFeatures, noiseIndex } from './beat-verify';
@@ -44,9 +56,14 @@ export interface EcgUsabilityOptions {
   /** The dictionary: this quantile of the least noisy beats, at most this many. */
   dictionaryQuantile: number;
   dictionaryBeats: number;
+  /** A dictionary beat recurs when at least this share of the other dictionary beats matches it (>= matchBelow). */
+  recurShare: number;
+  /** Below this share of recurring dictionary beats, or with its main deflections wider than this at half amplitude, the dictionary is no beat shape. */
+  coherentShare: number;
+  maxHalfWidthSec: number;
 }
 
-export const DEFAULT_ECG_USABILITY: EcgUsabilityOptions = { windowSec: 5, minNoise: 0.15, matchBelow: 0.8, mismatchShare: 0.6, irregularShare: 0.5, irregularMismatchShare: 0.1, dictionaryQuantile: 0.3, dictionaryBeats: 200 };
+export const DEFAULT_ECG_USABILITY: EcgUsabilityOptions = { windowSec: 5, minNoise: 0.15, matchBelow: 0.8, mismatchShare: 0.6, irregularShare: 0.5, irregularMismatchShare: 0.1, dictionaryQuantile: 0.3, dictionaryBeats: 200, recurShare: 0.1, coherentShare: 0.5, maxHalfWidthSec: 0.08 };
 
 export interface UsabilityWindow {
   /** [start, end) in samples. */
@@ -61,33 +78,68 @@ const RR_NEIGHBOURS = 8;
 const RR_TOLERANCE = 0.2;
 
 export function ecgUsability(signal: ArrayLike<number>, fs: number, beats: readonly number[], options: Partial<EcgUsabilityOptions> = {}): UsabilityWindow[] {
+  return judgeUsability(usabilityFeatures(signal, fs, beats, options), options);
+}
+
+/** What the usability rule looks at, per beat and per window (computed once, judged by `judgeUsability`). */
+export interface UsabilityFeatures {
+  beats: readonly number[];
+  /** Samples in the signal, and in one window. */
+  length: number;
+  windowLen: number;
+  /** Per beat: noise index, best correlation with a dictionary beat (-1 with no dictionary), irregular RR. */
+  noise: number[];
+  bestMatch: number[];
+  irregular: boolean[];
+  /** Whether the record's dictionary is a heart's beat shape (`isBeatShape`, with the options' `matchBelow`). */
+  beatShaped: boolean;
+  /** Per window: its QRS band is flat (no signal at all). */
+  flat: boolean[];
+}
+
+export function usabilityFeatures(signal: ArrayLike<number>, fs: number, beats: readonly number[], options: Partial<EcgUsabilityOptions> = {}): UsabilityFeatures {
   const o = { ...DEFAULT_ECG_USABILITY, ...options };
   const f = beatFeatures(signal, fs, beats);
   const q = f.qrsBand;
-  const ni = noiseIndex(q, fs, beats);
-  const mismatch = dictionaryMismatch(f.morphologyBand, fs, beats, ni, o);
-  const irregular = irregularRr(beats);
-  const len = Math.max(1, Math.round(o.windowSec * fs));
+  const noise = noiseIndex(q, fs, beats);
+  const seg = beatWindow(f.morphologyBand, fs);
+  const dictionary = recordDictionary(beats, noise, o);
+  const shapes = dictionary.map(seg);
+  const bestMatch = beats.map((b) => {
+    const s = seg(b);
+    return shapes.reduce((best, d) => Math.max(best, pearson(s, d)), -1);
+  });
+  const windowLen = Math.max(1, Math.round(o.windowSec * fs));
+  const flat: boolean[] = [];
+  for (let start = 0; start < q.length; start += windowLen) flat.push(!carriesSignal(q, start, Math.min(q.length, start + windowLen)));
+  return { beats, length: q.length, windowLen, noise, bestMatch, irregular: irregularRr(beats), beatShaped: isBeatShape(f.morphologyBand, fs, dictionary, shapes, o), flat };
+}
+
+/** The rule of the file header over computed features; `options` other than the features' own (window, dictionary) may differ. */
+export function judgeUsability(f: UsabilityFeatures, options: Partial<EcgUsabilityOptions> = {}): UsabilityWindow[] {
+  const o = { ...DEFAULT_ECG_USABILITY, ...options };
+  const { beats, windowLen: len } = f;
   const out: UsabilityWindow[] = [];
   const noisy: boolean[] = [];
   let k = 0;
-  for (let start = 0; start < q.length; start += len) {
-    const end = Math.min(q.length, start + len);
+  for (let start = 0; start < f.length; start += len) {
+    const end = Math.min(f.length, start + len);
     const own: number[] = [];
     let bad = 0;
     let odd = 0;
     for (; k < beats.length && beats[k] < end; k++) {
-      own.push(ni[k]);
-      if (mismatch[k]) bad++;
-      if (irregular[k]) odd++;
+      own.push(f.noise[k]);
+      if (f.bestMatch[k] < o.matchBelow) bad++;
+      if (f.irregular[k]) odd++;
     }
     own.sort((a, b) => a - b);
     const noise = own.length ? own[own.length >> 1] : null;
     const n = own.length;
     noisy.push(noise !== null && noise >= o.minNoise && (bad >= o.mismatchShare * n || (odd >= o.irregularShare * n && bad >= o.irregularMismatchShare * n)));
     // No beat in a whole window: usable only when the QRS band is flat too (lost samples, a flat
-    // lead). A shorter tail window is judged by its beats alone.
-    const usable = noise !== null || end - start < len || !carriesSignal(q, start, end);
+    // lead). A shorter tail window is judged by its beats alone. No beat shape in the whole record
+    // (pure noise): no detection there is a heartbeat.
+    const usable = noise !== null ? f.beatShaped : end - start < len || f.flat[out.length];
     out.push({ start, end, noise, usable });
   }
   noisy.forEach((v, i) => {
@@ -96,22 +148,63 @@ export function ecgUsability(signal: ArrayLike<number>, fs: number, beats: reado
   return out;
 }
 
-/** Per beat: its window matches no beat of the record's dictionary of least noisy beats (see the file header). */
-function dictionaryMismatch(y: Float64Array, fs: number, beats: readonly number[], ni: number[], o: EcgUsabilityOptions): boolean[] {
+/** The +-80 ms window of the 0.5-40 Hz signal around a beat, as the dictionary compares it. */
+function beatWindow(y: Float64Array, fs: number): (b: number) => Float64Array {
   const w = Math.max(1, Math.round(0.08 * fs));
-  const seg = (b: number) => {
+  return (b) => {
     const s = new Float64Array(2 * w + 1);
     for (let i = -w; i <= w; i++) s[i + w] = y[Math.min(y.length - 1, Math.max(0, b + i))];
     return s;
   };
+}
+
+/** The record's dictionary: up to `dictionaryBeats` beats drawn evenly from its `dictionaryQuantile` least noisy ones. */
+function recordDictionary(beats: readonly number[], ni: number[], o: EcgUsabilityOptions): number[] {
   const cut = ni.slice().sort((a, b) => a - b)[Math.floor(o.dictionaryQuantile * ni.length)] ?? 0;
   const quiet = beats.filter((_, k) => ni[k] <= cut);
   const step = Math.max(1, Math.ceil(quiet.length / o.dictionaryBeats));
-  const dictionary = quiet.filter((_, k) => k % step === 0).map(seg);
-  return beats.map((b) => {
-    const s = seg(b);
-    return !dictionary.some((d) => pearson(s, d) >= o.matchBelow);
-  });
+  return quiet.filter((_, k) => k % step === 0);
+}
+
+/**
+ * Whether the dictionary is a heart's beat shape at all, not what noise alone made:
+ *  - its beats recur: most are matched by at least `recurShare` of the others. A heart's quiet
+ *    beats come in one or a few shapes (DS1 and the paced records: 92-100 % recur, a bigeminy's
+ *    ectopic shape as well as its normal one); white, pink and brown noise: 0, 9 and 32 %;
+ *  - they are as sharp as a QRS: the median half-amplitude width of their main deflection is at
+ *    most `maxHalfWidthSec`. A QRS lasts 80-120 ms, up to ~160 ms when ventricular, so its main
+ *    deflection is narrower than 80 ms at half its amplitude (DS1 and paced medians: 22-58 ms);
+ *    the NSTDB's electrode-motion noise, periodic enough to recur (95 %), is 100-110 ms wide.
+ */
+function isBeatShape(y: Float64Array, fs: number, dictionary: number[], shapes: Float64Array[], o: EcgUsabilityOptions): boolean {
+  const n = shapes.length;
+  if (n < 2) return true;
+  const recurring = shapes.filter((d, i) => shapes.filter((e, j) => j !== i && pearson(d, e) >= o.matchBelow).length >= o.recurShare * (n - 1)).length;
+  const widths = dictionary.map((b) => halfAmplitudeWidth(y, fs, b)).sort((p, q) => p - q);
+  return recurring >= o.coherentShare * n && widths[n >> 1] <= o.maxHalfWidthSec;
+}
+
+/**
+ * Seconds that the largest deflection within +-50 ms of a beat stays above half its amplitude,
+ * measured from the level 200-100 ms before the beat (before the QRS, at the PR segment).
+ */
+function halfAmplitudeWidth(y: Float64Array, fs: number, b: number): number {
+  const at = (i: number) => y[Math.min(y.length - 1, Math.max(0, i))];
+  const b0 = Math.round(0.2 * fs);
+  const b1 = Math.max(1, Math.round(0.1 * fs));
+  let base = 0;
+  for (let i = b - b0; i < b - b1; i++) base += at(i);
+  base /= Math.max(1, b0 - b1);
+  const hw = Math.round(0.05 * fs);
+  let peak = b;
+  for (let i = b - hw; i <= b + hw; i++) if (Math.abs(at(i) - base) > Math.abs(at(peak) - base)) peak = i;
+  const half = (at(peak) - base) / 2;
+  const above = (i: number) => (half >= 0 ? at(i) - base >= half : at(i) - base <= half);
+  let l = peak;
+  let r = peak;
+  while (l > b - fs && above(l - 1)) l--;
+  while (r < b + fs && above(r + 1)) r++;
+  return (r - l + 1) / fs;
 }
 
 /** Per beat: its RR interval differs by more than RR_TOLERANCE from the median of the 2 x RR_NEIGHBOURS around it. */
