@@ -1,6 +1,7 @@
 /**
  * Offline analysis of a loaded input: replays each stream through the same streaming pipelines
- * the live worker uses, in 1 s blocks, then adds the offline-only refinement of R-wave positions.
+ * the live worker uses, in 1 s blocks, then adds the offline-only refinement of R-wave positions,
+ * verification of the beats and their re-detection in noisy stretches.
  * NaN runs (a session's lost samples, a record's gap segments) reach the pipelines as lost
  * samples, as the live worker announces a chunk's index jump, so both find the same beats.
  */
@@ -8,6 +9,7 @@ import { unusableIntervals } from '../dsp/ecg/beat-hrv';
 import { refineBeats } from '../dsp/ecg/beat-refine';
 import { verifyBeats } from '../dsp/ecg/beat-verify';
 import { ecgUsability } from '../dsp/ecg/ecg-usability';
+import { redetectNoisy } from '../dsp/ecg/noisy-redetect';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
 import { intervalsAcrossGaps, rrSeries } from '../dsp/ecg/rr-intervals';
 import { EcgPipeline, HIDING_GAP_SEC, type EcgPipelineOptions, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgPipelineOptions, type PpgWindow } from '../pipelines';
@@ -107,7 +109,7 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
       },
     );
   }
-  const refined = verifyBeats(x, fs, refineBeats(x, fs, beats));
+  const refined = redetectNoisy(x, fs, verifyBeats(x, fs, refineBeats(x, fs, beats)));
   // The beats of flagged windows are kept (withheld, they would count as missed ones, and pure noise
   // is not flagged: ecg-usability.ts), but no RR interval, so no HR or HRV, comes from them.
   const usability = ecgUsability(x, fs, refined);
