@@ -7,6 +7,7 @@
  */
 import { DS1_RECORDS, DS2_SMOKE_RECORDS, PACED_RECORDS, recordFiles } from './qrs-mitdb';
 import { RECONSTRUCTION_FILES } from './nstdb-reconstruction';
+import { noiseStressFiles } from './noise-stress';
 
 export interface Floor {
   figure: string;
@@ -48,8 +49,10 @@ export const FLOORS: Floor[] = [
   // 350 FP in ventricular flutter), paced 99.91 / 99.98, DS2 smoke 100 + 105 99.71 / 99.57.
   // With the detector's wide-beat channel: DS1 99.65 / 99.25 (FN 207 -> 177; 203 Se 97.11).
   { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.6, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.1, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 96.5, unit: '%', data: DS1 },
+  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.5, unit: '%', data: DS1 },
+  // LOWERED from 96.5 with noisy-redetect.ts (the noise issue's trade): 203 measures 96.41 (its
+  // ventricular runs in noisy stretches pay the RR prior); DS1 gross Se 99.61, +P 99.59 (was 99.25).
+  { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 96.3, unit: '%', data: DS1 },
   { figure: 'MIT-BIH DS1: lowest record +P', path: ['qrsMitdb', 'worstDs1', 'ppv'], atLeast: 83.5, unit: '%', data: DS1 },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross Se', path: ['qrsMitdb', 'gross', 'paced', 'se'], atLeast: 99.8, unit: '%', data: PACED },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross +P', path: ['qrsMitdb', 'gross', 'paced', 'ppv'], atLeast: 99.9, unit: '%', data: PACED },
@@ -61,14 +64,19 @@ export const FLOORS: Floor[] = [
   // NSTDB 118e24 + 118e12 measured 100 / 99.70 over 329 beats (one beat is 0.3 %).
   { figure: 'NSTDB 118e24 + 118e12: gross Se', path: ['ecg', 'gross', 'nstdb', 'se'], atLeast: 98.7, unit: '%', data: NSTDB },
   { figure: 'NSTDB 118e24 + 118e12: gross +P', path: ['ecg', 'gross', 'nstdb', 'ppv'], atLeast: 99.0, unit: '%', data: NSTDB },
-  // 118 at 6 and 0 dB, reconstructed (not NSTDB records): F1 81.16 and 71.39 (peers: 70-92 %;
-  // Se/+P 86.42/76.50 and 77.78/65.97).
-  { figure: '118 at 6 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'f1'], atLeast: 80, unit: '%', data: RECONSTRUCTION_FILES },
-  { figure: '118 at 0 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'f1'], atLeast: 70, unit: '%', data: RECONSTRUCTION_FILES },
+  // 118 at 6 and 0 dB, reconstructed (not NSTDB records): F1 81.16 and 71.39 before noisy-redetect.ts
+  // (peers: 70-92 %), 99.08 and 90.85 with it (Se/+P 99.38/98.77 and 91.98/89.76; same noise
+  // realisation as the noise-stress tuning set).
+  { figure: '118 at 6 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'f1'], atLeast: 98, unit: '%', data: RECONSTRUCTION_FILES },
+  { figure: '118 at 0 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'f1'], atLeast: 89.5, unit: '%', data: RECONSTRUCTION_FILES },
+  // Noise-stress TUNING set (noisy-redetect.ts's weights were chosen on it): gross F1 91.96 at 6 dB,
+  // 86.80 at 0 dB (85.99 and 75.99 before it).
+  { figure: 'Noise stress (DS1 + NSTDB em, tuning set) at 6 dB: gross F1', path: ['noiseStress', 'gross', '6 dB', 'f1'], atLeast: 91.5, unit: '%', data: noiseStressFiles },
+  { figure: 'Noise stress (DS1 + NSTDB em, tuning set) at 0 dB: gross F1', path: ['noiseStress', 'gross', '0 dB', 'f1'], atLeast: 86.3, unit: '%', data: noiseStressFiles },
   // +P within the stretches the usability flag leaves usable: 98.89 at 6 dB (45.8 % of the time
   // flagged), 69.50 at 0 dB (25 % flagged); the flag was chosen on DS1 and the paced records.
   { figure: '118 at 6 dB (reconstructed): +P within usable stretches', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'usable', 'ppv'], atLeast: 97, unit: '%', data: RECONSTRUCTION_FILES },
-  { figure: '118 at 0 dB (reconstructed): +P within usable stretches', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'usable', 'ppv'], atLeast: 68, unit: '%', data: RECONSTRUCTION_FILES },
+  { figure: '118 at 0 dB (reconstructed): +P within usable stretches', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'usable', 'ppv'], atLeast: 88.5, unit: '%', data: RECONSTRUCTION_FILES },
   // Leave-one-recording-out (the headline): 1.68 measured (per recording 2.13, 1.66, 1.16, 1.30,
   // 1.57, 2.23); in-sample with the defaults 1.67 (was 2.80 with the greedy tracker; TROIKA: 2.34).
   { figure: 'SPC 2015 recordings 1-6: LORO mean PPG HR MAE', path: ['ppg', 'loro', 'meanMae'], atMost: 1.8, unit: 'bpm', data: SPC2015 },
