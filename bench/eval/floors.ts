@@ -52,38 +52,38 @@ export const FLOORS: Floor[] = [
   // 203 Se 98.32; 207 +P 84.16, 349 of its 350 FP in flutter), paced 99.98 / 99.98, DS2 smoke
   // 99.77 / 99.53.
   // Withholding the beats of unusable windows: 99.65 / 99.50 (207's FP 349 -> 218, +P 89.50).
-  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.8, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.4, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 98.2, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH DS1: lowest record +P', path: ['qrsMitdb', 'worstDs1', 'ppv'], atLeast: 89, unit: '%', data: DS1 },
+  // Noisy re-detection alone: DS1 99.61 / 99.59 (203 Se 96.41). All three together (library and
+  // second lead, noisy re-detection, withholding): DS1 99.79 / 99.59 (203 Se 97.92, 207 +P 92.57,
+  // 147 of its 149 FP in flutter), paced 99.98 / 99.98, DS2 smoke 99.86 / 99.61.
+  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.75, unit: '%', data: DS1 },
+  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.5, unit: '%', data: DS1 },
+  { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 97.8, unit: '%', data: DS1 },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross Se', path: ['qrsMitdb', 'gross', 'paced', 'se'], atLeast: 99.95, unit: '%', data: PACED },
+  { figure: 'MIT-BIH DS1: lowest record +P', path: ['qrsMitdb', 'worstDs1', 'ppv'], atLeast: 92, unit: '%', data: DS1 },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross +P', path: ['qrsMitdb', 'gross', 'paced', 'ppv'], atLeast: 99.9, unit: '%', data: PACED },
-  { figure: 'MIT-BIH DS2 smoke 100 + 105: gross Se', path: ['qrsMitdb', 'gross', 'ds2smoke', 'se'], atLeast: 99.6, unit: '%', data: DS2_SMOKE },
-  { figure: 'MIT-BIH DS2 smoke 100 + 105: gross +P', path: ['qrsMitdb', 'gross', 'ds2smoke', 'ppv'], atLeast: 99.4, unit: '%', data: DS2_SMOKE },
+  { figure: 'MIT-BIH DS2 smoke 100 + 105: gross Se', path: ['qrsMitdb', 'gross', 'ds2smoke', 'se'], atLeast: 99.7, unit: '%', data: DS2_SMOKE },
+  { figure: 'MIT-BIH DS2 smoke 100 + 105: gross +P', path: ['qrsMitdb', 'gross', 'ds2smoke', 'ppv'], atLeast: 99.5, unit: '%', data: DS2_SMOKE },
   // SVDB 800 measured 100 / 100; 99.7 allows 5 of 1883 beats.
   { figure: 'SVDB 800: Se', path: ['ecg', 'gross', 'svdb', 'se'], atLeast: 99.7, unit: '%', data: SVDB },
   { figure: 'SVDB 800: +P', path: ['ecg', 'gross', 'svdb', 'ppv'], atLeast: 99.7, unit: '%', data: SVDB },
   // NSTDB 118e24 + 118e12 measured 100 / 99.70 over 329 beats (one beat is 0.3 %).
   { figure: 'NSTDB 118e24 + 118e12: gross Se', path: ['ecg', 'gross', 'nstdb', 'se'], atLeast: 98.7, unit: '%', data: NSTDB },
   { figure: 'NSTDB 118e24 + 118e12: gross +P', path: ['ecg', 'gross', 'nstdb', 'ppv'], atLeast: 99.0, unit: '%', data: NSTDB },
-  // 118 at 6 and 0 dB, reconstructed (not NSTDB records): F1 81.16 and 71.39 (peers: 70-92 %;
-  // Se/+P 86.42/76.50 and 77.78/65.97) while the beats of unusable windows were still reported.
-  // LOWERED on purpose: the issue asks for "unusable" (no beats) rather than beats invented in
-  // noise, so the beats of flagged windows are withheld and count as missed: 54.94/98.89 (F1
-  // 70.63) and 60.49/69.50 (F1 64.69).
-  { figure: '118 at 6 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'f1'], atLeast: 70, unit: '%', data: RECONSTRUCTION_FILES },
-  { figure: '118 at 0 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'f1'], atLeast: 64, unit: '%', data: RECONSTRUCTION_FILES },
-  // +P within the stretches the usability flag leaves usable: 98.89 at 6 dB (45.8 % of the time
-  // flagged), 69.50 at 0 dB (25 % flagged); the flag was chosen on DS1 and the paced records.
+  // 118 at 6 and 0 dB, reconstructed (not NSTDB records): F1 81.16 and 71.39 before noisy-redetect.ts
+  // (peers: 70-92 %), 99.08 and 90.85 with it (Se/+P 99.38/98.77 and 91.98/89.76; nothing flagged,
+  // so nothing withheld; same noise realisation as the noise-stress tuning set).
+  { figure: '118 at 6 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'f1'], atLeast: 98, unit: '%', data: RECONSTRUCTION_FILES },
+  { figure: '118 at 0 dB (reconstructed): F1', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'f1'], atLeast: 89.5, unit: '%', data: RECONSTRUCTION_FILES },
+  // Noise-stress TUNING set (noisy-redetect.ts's weights were chosen on it): gross F1 91.37 at 6 dB,
+  // 86.20 at 0 dB with withheld beats counted as missed (85.99 and 75.99 before either); 1.25 and
+  // 2.66 % flagged, +P within usable 89.82 and 85.92.
+  { figure: 'Noise stress (DS1 + NSTDB em, tuning set) at 6 dB: gross F1', path: ['noiseStress', 'gross', '6 dB', 'f1'], atLeast: 91, unit: '%', data: noiseStressFiles },
+  { figure: 'Noise stress (DS1 + NSTDB em, tuning set) at 0 dB: gross F1', path: ['noiseStress', 'gross', '0 dB', 'f1'], atLeast: 85.8, unit: '%', data: noiseStressFiles },
+  // +P within the stretches the usability flag leaves usable (118: nothing flagged now).
   { figure: '118 at 6 dB (reconstructed): +P within usable stretches', path: ['ecg', 'perRecord', '118 at 6 dB (reconstructed)', 'usable', 'ppv'], atLeast: 97, unit: '%', data: RECONSTRUCTION_FILES },
-  { figure: '118 at 0 dB (reconstructed): +P within usable stretches', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'usable', 'ppv'], atLeast: 68, unit: '%', data: RECONSTRUCTION_FILES },
-  // The noise-stress TUNING set (DS1 101 106 119 201 203 208 215 223 + NSTDB em noise, scored from
-  // 5:00; withheld beats count as missed): gross F1 82.02 at 6 dB (Se/+P 77.94/86.55, 18.4 %
-  // flagged), 71.45 at 0 dB (62.87/82.75, 30.3 %); +P within usable stretches 86.53 and 82.71.
-  { figure: 'Noise-stress set (tuning) at 6 dB: gross F1', path: ['noiseStress', 'gross', '6 dB', 'f1'], atLeast: 81.5, unit: '%', data: noiseStressFiles },
-  { figure: 'Noise-stress set (tuning) at 0 dB: gross F1', path: ['noiseStress', 'gross', '0 dB', 'f1'], atLeast: 71, unit: '%', data: noiseStressFiles },
-  { figure: 'Noise-stress set (tuning) at 6 dB: +P within usable stretches', path: ['noiseStress', 'gross', '6 dB', 'usable', 'ppv'], atLeast: 86, unit: '%', data: noiseStressFiles },
-  { figure: 'Noise-stress set (tuning) at 0 dB: +P within usable stretches', path: ['noiseStress', 'gross', '0 dB', 'usable', 'ppv'], atLeast: 82, unit: '%', data: noiseStressFiles },
+  { figure: '118 at 0 dB (reconstructed): +P within usable stretches', path: ['ecg', 'perRecord', '118 at 0 dB (reconstructed)', 'usable', 'ppv'], atLeast: 88.5, unit: '%', data: RECONSTRUCTION_FILES },
+  { figure: 'Noise stress (DS1 + NSTDB em, tuning set) at 6 dB: +P within usable stretches', path: ['noiseStress', 'gross', '6 dB', 'usable', 'ppv'], atLeast: 89.5, unit: '%', data: noiseStressFiles },
+  { figure: 'Noise stress (DS1 + NSTDB em, tuning set) at 0 dB: +P within usable stretches', path: ['noiseStress', 'gross', '0 dB', 'usable', 'ppv'], atLeast: 85.5, unit: '%', data: noiseStressFiles },
   // Leave-one-recording-out (the headline): 1.68 measured (per recording 2.13, 1.66, 1.16, 1.30,
   // 1.57, 2.23); in-sample with the defaults 1.67 (was 2.80 with the greedy tracker; TROIKA: 2.34).
   { figure: 'SPC 2015 recordings 1-6: LORO mean PPG HR MAE', path: ['ppg', 'loro', 'meanMae'], atMost: 1.8, unit: 'bpm', data: SPC2015 },

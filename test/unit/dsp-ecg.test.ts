@@ -5,6 +5,7 @@ import { BeatRefiner, refineBeats } from '../../src/main/analysis/dsp/ecg/beat-r
 import { verifyBeats } from '../../src/main/analysis/dsp/ecg/beat-verify';
 import { addSecondLeadBeats } from '../../src/main/analysis/dsp/ecg/second-lead';
 import { analyzeEcg } from '../../src/main/analysis/offline/analyze';
+import { chooseBeats, DEFAULT_NOISY_REDETECT, redetectNoisy } from '../../src/main/analysis/dsp/ecg/noisy-redetect';
 import { hrvFrequency, hrvTime } from '../../src/main/analysis/dsp/ecg/hrv';
 import { EcgPipeline } from '../../src/main/analysis/pipelines';
 import { PhysiologySimulator } from '../../src/main/devices/simulator/signals';
@@ -305,6 +306,34 @@ describe('offline beat verification (template + QRS energy)', () => {
     const out = verifyBeats(x, fs, all);
     expect(out.length).toBe(all.length);
     expect(out.some((b) => Math.abs(b - v) <= Math.round(0.05 * fs))).toBe(true);
+  });
+
+  it('re-detects the beats of a noisy stretch by template and rhythm, and leaves the clean rest as it was', () => {
+    const { x, qrs } = synth(90);
+    const from = 30 * fs;
+    const to = 60 * fs;
+    const w = noise(to - from, 0.5, 7);
+    for (let i = from; i < to; i++) x[i] += w[i - from];
+    // In the burst the detector missed every third beat and found artefact between others.
+    const inBurst = qrs.map((_, i) => i).filter((i) => qrs[i] > from && qrs[i] < to);
+    const missed = new Set(inBurst.filter((_, j) => j % 3 === 1).map((i) => qrs[i]));
+    const spurious = inBurst.filter((_, j) => j % 3 === 0).map((i) => qrs[i] + Math.round(0.45 * fs));
+    const detected = [...qrs.filter((b) => !missed.has(b)), ...spurious].sort((a, b) => a - b);
+    const out = redetectNoisy(x, fs, detected);
+    expect(near(out, qrs)).toBe(true);
+    // Far from the burst (farther than the noise index's window and the gate's spread) nothing moved.
+    const far = (b: number) => b < from - 6 * fs || b > to + 6 * fs;
+    expect(out.filter(far)).toEqual(detected.filter(far));
+    expect(redetectNoisy(x.slice(0, from), fs, qrs.filter((b) => b < from))).toEqual(qrs.filter((b) => b < from));
+  });
+
+  it('chooses beats on the rhythm: a weak candidate on time is taken, a strong one at half the RR is not', () => {
+    const rr = 288;
+    const times = [rr, 1.5 * rr, 2 * rr, 3 * rr];
+    const scores = [0.9, 0.8, 0.3, 0.9];
+    expect(chooseBeats(times, scores, 0, 4 * rr, rr, 72, DEFAULT_NOISY_REDETECT)).toEqual([rr, 2 * rr, 3 * rr]);
+    // Without the rhythm cost the strong candidate wins and the weak one is left out.
+    expect(chooseBeats(times, scores, 0, 4 * rr, rr, 72, { ...DEFAULT_NOISY_REDETECT, rrWeight: 0 })).toEqual([rr, 1.5 * rr, 3 * rr]);
   });
 });
 

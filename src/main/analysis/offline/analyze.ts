@@ -1,6 +1,7 @@
 /**
  * Offline analysis of a loaded input: replays each stream through the same streaming pipelines
- * the live worker uses, in 1 s blocks, then adds the offline-only refinement of R-wave positions.
+ * the live worker uses, in 1 s blocks, then adds the offline-only refinement of R-wave positions,
+ * verification of the beats and their re-detection in noisy stretches.
  * NaN runs (a session's lost samples, a record's gap segments) reach the pipelines as lost
  * samples, as the live worker announces a chunk's index jump, so both find the same beats.
  */
@@ -10,6 +11,7 @@ import { verifyBeats } from '../dsp/ecg/beat-verify';
 import { detectQrs } from '../dsp/ecg/qrs-detector';
 import { addSecondLeadBeats } from '../dsp/ecg/second-lead';
 import { ecgUsability } from '../dsp/ecg/ecg-usability';
+import { redetectNoisy } from '../dsp/ecg/noisy-redetect';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
 import { intervalsAcrossGaps, rrSeries } from '../dsp/ecg/rr-intervals';
 import { EcgPipeline, HIDING_GAP_SEC, type EcgPipelineOptions, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgPipelineOptions, type PpgWindow } from '../pipelines';
@@ -146,7 +148,7 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
       },
     );
   }
-  const own = offlineBeats(x, fs, beats);
+  const own = redetectNoisy(x, fs, offlineBeats(x, fs, beats));
   const refined = secondLead ? addSecondLeadBeats(own, offlineBeats(secondLead.data, fs, detectQrs(secondLead.data, fs).map((b) => b.sample)), secondLead.data, fs) : own;
   // Saying "unusable" beats inventing beats in noise: the beats of flagged windows are withheld
   // (a missed beat there is honest, a noise-made one is not), and no RR interval crosses them.
