@@ -210,6 +210,10 @@ export function redetectNoisy(signal: ArrayLike<number>, fs: number, beats: read
   let next = 0;
   for (const [first, last] of runsOf(inDoubt)) {
     if (beats[last] - beats[first] < o.minRunSec * fs) continue;
+    // Lost samples make RR look implausible by themselves: such a run (or one within the
+    // doubt's spread of a gap) is a gap, not noise, and is left as detected.
+    const margin = Math.round(o.spreadSec * fs);
+    if (holdsLostSamples(signal, Math.max(0, (first > 0 ? beats[first - 1] : 0) - margin), Math.min(signal.length, (last + 1 < beats.length ? beats[last + 1] : signal.length) + margin))) continue;
     const near = clean
       .map((k) => ({ k, d: k < first ? first - k : k - last }))
       .sort((a, b) => a.d - b.d)
@@ -242,4 +246,10 @@ export function redetectNoisy(signal: ArrayLike<number>, fs: number, beats: read
   }
   while (next < beats.length) out.push(beats[next++]);
   return out;
+}
+
+/** Whether [from, to) of `x` holds a lost (NaN) sample. */
+function holdsLostSamples(x: ArrayLike<number>, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (x[i] !== x[i]) return true;
+  return false;
 }
