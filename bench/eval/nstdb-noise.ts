@@ -25,10 +25,10 @@ import { readWfdbRecord } from '../../src/main/analysis/offline/load-input';
 import { beatSamples, parseMitAnnotations, type WfdbAnnotations } from '../../src/main/formats/wfdb';
 
 /** The 118 excerpts in ecg/nstdb/ and the nominal SNR (dB) the NSTDB states for each. */
-export const NSTDB_EXCERPTS = { '118e24': 24, '118e12': 12 } as const;
-export type NstdbExcerpt = keyof typeof NSTDB_EXCERPTS;
+const NSTDB_EXCERPTS = { '118e24': 24, '118e12': 12 } as const;
+type NstdbExcerpt = keyof typeof NSTDB_EXCERPTS;
 const MITDB_118 = ['ecg/mitdb/118.hea', 'ecg/mitdb/118.dat', 'ecg/mitdb/118.atr'];
-export const nstdbNoiseFiles = (excerpt: NstdbExcerpt = '118e12') => [`ecg/nstdb/heartpy_${excerpt}.csv`, `ecg/nstdb/heartpy_${excerpt}_ann.csv`, ...MITDB_118];
+const nstdbNoiseFiles = (excerpt: NstdbExcerpt = '118e12') => [`ecg/nstdb/heartpy_${excerpt}.csv`, `ecg/nstdb/heartpy_${excerpt}_ann.csv`, ...MITDB_118];
 export const NSTDB_NOISE_FILES = nstdbNoiseFiles();
 /** Residual steps below this are the CSV's rounding (0.01 mV), not noise. */
 const ROUNDING_MV = 0.006;
@@ -107,7 +107,7 @@ export function qrsPeakToPeak(signal: ArrayLike<number>, fs: number, ann: WfdbAn
 }
 
 /** sigamp -r: the RMS amplitude about each 1 s window's mean. */
-export function noiseRms(noise: ArrayLike<number>, fs: number): number {
+function noiseRms(noise: ArrayLike<number>, fs: number): number {
   const w = Math.round(fs);
   const rms: number[] = [];
   for (let s = 0; s + w <= noise.length; s += w) {
@@ -122,7 +122,7 @@ export function noiseRms(noise: ArrayLike<number>, fs: number): number {
 }
 
 /** The SNR (dB) of noise of this RMS on a signal of this QRS peak-to-peak amplitude: 10 log10((pp^2 / 8) / rms^2). */
-export const nstdbSnr = (pp: number, rms: number) => 10 * Math.log10(pp ** 2 / 8 / rms ** 2);
+const nstdbSnr = (pp: number, rms: number) => 10 * Math.log10(pp ** 2 / 8 / rms ** 2);
 
 /** The gain that puts this excerpt's noise at `snr` dB (nominal, see the header) on a signal of QRS peak-to-peak `pp`. */
 export const nominalGain = (n: NstdbNoise, pp: number, snr: number) => (pp / qrsPeakToPeak(n.clean, n.fs, n.ann)) * 10 ** ((n.snr - snr) / 20);
