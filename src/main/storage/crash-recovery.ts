@@ -38,8 +38,9 @@ export function recoverInterrupted(db: Database.Database, alive: (pid: number) =
   );
   db.transaction(() => {
     for (const s of orphans) {
-      close.run(s.id);
+      // Re-timed first: the end is the last sample's time after the clock fit moves it.
       retimeSession(db, s.id);
+      close.run(s.id);
     }
   })();
   return orphans.map((s) => s.id);
