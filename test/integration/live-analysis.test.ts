@@ -125,7 +125,13 @@ describe('live analysis in its worker thread', () => {
     const near = (a: number[], b: number[]) => settled(a).filter((x) => b.some((y) => Math.abs(x - y) <= 10)).length / settled(a).length;
     expect(settled(live).length).toBeGreaterThan(70);
     expect(near(live, offline.beats)).toBeGreaterThanOrEqual(0.97);
-    expect(near(offline.beats, live)).toBeGreaterThanOrEqual(0.97);
+    // The offline pass may have more: a beat whose R peak lies just before lost samples is one the
+    // live detector cannot confirm, and the offline search-back over the long RR finds it again.
+    // Every offline beat live lacks is such a beat: within 60 ms of a gap.
+    const atGap = (x: number) => offline.gaps.some(([a, b]) => x > a - 30 && x < b + 30);
+    const offlineOnly = settled(offline.beats).filter((x) => !live.some((y) => Math.abs(x - y) <= 10));
+    expect(offlineOnly.filter((x) => !atGap(x))).toEqual([]);
+    expect(near(offline.beats.filter((x) => !atGap(x)), live)).toBeGreaterThanOrEqual(0.97);
     expect(offline.gaps.length).toBeGreaterThan(20);
 
     // Heart rate: each live 1 Hz HR (the last accepted beat's, held up to 5 s) is one of the offline
