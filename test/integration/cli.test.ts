@@ -95,7 +95,10 @@ describe('vitalscope CLI (the built bin)', () => {
       const usable = metrics.channels.findIndex((c) => c.label === 'usable');
       // Each flag judges the ECG 11 s before it (shared/ecg-usable.ts), as seconds from the start.
       const flags = [...library.chunks(metrics.id)].flatMap((c) => Array.from({ length: c.n }, (_, i) => ({ t: c.t0 + i * c.dt - session.startedAt - 11, usable: c.data[usable * c.n + i] })));
-      expect(flags.filter((f) => f.t >= 1 && f.t < 28).every((f) => f.usable === 1)).toBe(true);
+      // Verdicts come on host seconds that are multiples of 5, so the judged windows' phase to the
+      // burst (30-50 s) varies from run to run: the first comes within 5 s of the buffer's first
+      // 10 s, and a window ending before the burst stays usable.
+      expect(flags.filter((f) => f.t >= 5 && f.t < 25).map((f) => f.usable)).toEqual(Array(20).fill(1));
       const burst = flags.filter((f) => f.t >= 31 && f.t < 48);
       expect(burst.length).toBeGreaterThan(10);
       expect(burst.filter((f) => f.usable === 0).length).toBeGreaterThanOrEqual(burst.length - 5);

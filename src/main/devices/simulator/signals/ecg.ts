@@ -9,9 +9,9 @@
  * BeatRhythm; on top: respiratory amplitude modulation (EDR), baseline wander, white noise,
  * during walking bouts electrode-motion artifacts, and optionally noise bursts: for BURST_S of every
  * BURST_PERIOD_S (from BURST_START_S), QRS-band blobs (10-25 Hz wavelets of 15-30 ms SD and any
- * phase, 1-3 R amplitudes, one every 0.1-0.5 s, like muscle bursts and electrode pops) that a QRS
- * detector takes for beats though they look like none of this heart's: what the live usability
- * flag is for.
+ * phase, 1-3 R amplitudes, one every 40-200 ms, like muscle bursts and electrode pops) that a QRS
+ * detector takes for beats though they look like none of this heart's, and too dense for it to
+ * take them all, so they also raise the noise between its beats: what the live usability flag is for.
  */
 import type { ActivitySchedule } from './activity';
 import { Prng, deriveSeed, hash01 } from './prng';
@@ -179,7 +179,7 @@ export class EcgSynth {
         const a = (1 + 2 * r.next()) * this.options.rAmplitudeUv;
         this.blobs.push({ t: t + BLOB_REACH * sd, k: 1 / (2 * sd * sd), a, w: TWO_PI * (10 + 15 * r.next()), phase: TWO_PI * r.next(), reach: BLOB_REACH * sd });
       }
-      this.nextBlob = inBurst ? t + 0.1 + 0.4 * this.blobPrng.next() : BURST_START_S + BURST_PERIOD_S * (Math.floor((t - BURST_START_S) / BURST_PERIOD_S) + 1);
+      this.nextBlob = inBurst ? t + 0.04 + 0.16 * this.blobPrng.next() : BURST_START_S + BURST_PERIOD_S * (Math.floor((t - BURST_START_S) / BURST_PERIOD_S) + 1);
     }
     let v = 0;
     for (const b of this.blobs) {
