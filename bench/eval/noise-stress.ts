@@ -45,7 +45,7 @@ export interface NoiseStressRecord {
 }
 
 /** Whether the NSTDB protocol adds noise at sample i. */
-const noisyAt = (i: number, fs: number) => i >= CLEAN_START_SEC * fs && Math.floor((i / fs - CLEAN_START_SEC) / SEGMENT_SEC) % 2 === 0;
+export const noisyAt = (i: number, fs: number) => i >= CLEAN_START_SEC * fs && Math.floor((i / fs - CLEAN_START_SEC) / SEGMENT_SEC) % 2 === 0;
 
 /** The noise sample at time i: the excerpt's noise mirrored end to end (period 2 x its length). */
 function tiledNoise(n: NstdbNoise, i: number): number {
