@@ -55,9 +55,11 @@ export const FLOORS: Floor[] = [
   // Noisy re-detection alone: DS1 99.61 / 99.59 (203 Se 96.41). All three together (library and
   // second lead, noisy re-detection, withholding): DS1 99.79 / 99.59 (203 Se 97.92, 207 +P 92.57,
   // 147 of its 149 FP in flutter), paced 99.98 / 99.98, DS2 smoke 99.86 / 99.61.
+  // Runs whose detected beats already match left to the detector: DS1 99.81 / 99.61 (203 Se 98.22,
+  // FN 62 -> 53), noise stress F1 91.41 / 86.24.
   { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.75, unit: '%', data: DS1 },
   { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.5, unit: '%', data: DS1 },
-  { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 97.8, unit: '%', data: DS1 },
+  { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 98, unit: '%', data: DS1 },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross Se', path: ['qrsMitdb', 'gross', 'paced', 'se'], atLeast: 99.95, unit: '%', data: PACED },
   { figure: 'MIT-BIH DS1: lowest record +P', path: ['qrsMitdb', 'worstDs1', 'ppv'], atLeast: 92, unit: '%', data: DS1 },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross +P', path: ['qrsMitdb', 'gross', 'paced', 'ppv'], atLeast: 99.9, unit: '%', data: PACED },
