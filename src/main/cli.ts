@@ -728,9 +728,12 @@ function describeProgress(verb: string, job: JobState): string {
   return `${verb} ${p.stage}: ${(100 * p.fraction).toFixed(0)}% (${(p.bytesWritten / 1e6).toFixed(1)} MB${eta})`;
 }
 
-/** A status line on stderr: rewritten in place on a terminal, else one line a second. */
+/**
+ * A status line on stderr: rewritten in place on a terminal, else one line a second, the first
+ * after a second (a job that finishes sooner leaves nothing in a log).
+ */
 class ProgressLine {
-  private last = 0;
+  private last = Date.now();
   private shown = false;
 
   constructor(private readonly out: NodeJS.WriteStream) {}
