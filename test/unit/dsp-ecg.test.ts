@@ -327,6 +327,29 @@ describe('offline beat verification (template + QRS energy)', () => {
     expect(redetectNoisy(x.slice(0, from), fs, qrs.filter((b) => b < from))).toEqual(qrs.filter((b) => b < from));
   });
 
+  it('adds the beats a detector missed in noise when the beats it found look like the clean ones', () => {
+    const { x, qrs } = synth(90);
+    const from = 30 * fs;
+    const to = 42 * fs;
+    // Noise light enough that the beats found still match the clean ones (the run is kept as
+    // detected), heavy enough to put the run in doubt with the long RRs of the missed beats.
+    const w = noise(to - from, 0.1, 5);
+    for (let i = from; i < to; i++) x[i] += w[i - from];
+    const inBurst = qrs.map((_, i) => i).filter((i) => qrs[i] > from && qrs[i] < to);
+    const missed = new Set(inBurst.filter((_, j) => j % 2 === 1).map((i) => qrs[i]));
+    expect(missed.size).toBeGreaterThanOrEqual(6);
+    const detected = qrs.filter((b) => !missed.has(b));
+    expect(near(redetectNoisy(x, fs, detected), qrs)).toBe(true);
+    // A single invalid sample (as bedside-monitor records hold) changes nothing; lost samples that
+    // could hide a beat (a 20 ms packet) leave the run as detected: its long RR may be the gap's.
+    const glitch = x.slice();
+    glitch[from + 5 * fs] = NaN;
+    expect(near(redetectNoisy(glitch, fs, detected), qrs)).toBe(true);
+    const lost = x.slice();
+    lost.fill(NaN, from + 5 * fs, from + 5 * fs + Math.round(0.02 * fs));
+    expect(redetectNoisy(lost, fs, detected)).toEqual(detected);
+  });
+
   it('chooses beats on the rhythm: a weak candidate on time is taken, a strong one at half the RR is not', () => {
     const rr = 288;
     const times = [rr, 1.5 * rr, 2 * rr, 3 * rr];

@@ -31,7 +31,10 @@
  *    as much as a doubled one (a missed beat).
  * A run whose own detected beats already score at least `keepMatchingAbove` (median) is left as
  * detected: its beats are the patient's and its irregular RR is the rhythm's (atrial fibrillation
- * with multiform ventricular beats in MIT-BIH 203), which the RR prior would cut.
+ * with multiform ventricular beats in MIT-BIH 203), which the RR prior would cut. The beats the
+ * detector missed there join them when they match as well (score >= `keepMatchingAbove`): lead V
+ * of the Challenge 2015 record a103l has a noisy 14 s at half its rate otherwise.
+ * A run at or near lost samples (`MIN_GAP_SEC` or more of NaN) is left as detected.
  * Every other beat, the anchors included, is kept as it was.
  *
  * What tuned what: `beatGain` and `rrWeight` were chosen on the noise-stress tuning set (DS1
@@ -80,7 +83,7 @@ export interface NoisyRedetectOptions {
   beatGain: number;
   /** Weight of |ln(RR / R)| per interval against the scores. */
   rrWeight: number;
-  /** A run whose detected beats score at least this (median) is left as detected. */
+  /** A run whose detected beats score at least this (median) keeps them, and gains candidates scoring as much. */
   keepMatchingAbove: number;
 }
 
@@ -223,7 +226,7 @@ export function redetectNoisy(signal: ArrayLike<number>, fs: number, beats: read
     // Lost samples make RR look implausible by themselves: such a run (or one within the
     // doubt's spread of a gap) is a gap, not noise, and is left as detected.
     const margin = Math.round(o.spreadSec * fs);
-    if (holdsLostSamples(signal, Math.max(0, (first > 0 ? beats[first - 1] : 0) - margin), Math.min(signal.length, (last + 1 < beats.length ? beats[last + 1] : signal.length) + margin))) continue;
+    if (holdsGap(signal, Math.max(0, (first > 0 ? beats[first - 1] : 0) - margin), Math.min(signal.length, (last + 1 < beats.length ? beats[last + 1] : signal.length) + margin), Math.round(MIN_GAP_SEC * fs))) continue;
     const near = clean
       .map((k) => ({ k, d: k < first ? first - k : k - last }))
       .sort((a, b) => a.d - b.d)
@@ -250,9 +253,11 @@ export function redetectNoisy(signal: ArrayLike<number>, fs: number, beats: read
       .sort((p, q) => p - q)
       .filter((t) => (start === null || t - start >= minRr) && (end === null || end - t >= minRr));
     const scores = cands.map((t) => Math.max(score[t - a], matchAt(t)));
-    // The detector's beats already look like the clean ones: the irregular RR is the rhythm's.
-    if (median(beats.slice(first, last + 1).map((t) => scores[cands.indexOf(t)] ?? matchAt(t))) >= o.keepMatchingAbove) continue;
-    const chosen = chooseBeats(cands, scores, start, end, rr, minRr, o);
+    // The detector's beats already look like the clean ones: the irregular RR is the rhythm's, so
+    // they stay, and only what looks as much like them joins them (the beats the detector missed).
+    const matching = median(beats.slice(first, last + 1).map((t) => scores[cands.indexOf(t)] ?? matchAt(t))) >= o.keepMatchingAbove;
+    const chosen = matching ? addLookalikes(beats.slice(first, last + 1), cands, scores, [start, end], minRr, o.keepMatchingAbove) : chooseBeats(cands, scores, start, end, rr, minRr, o);
+    if (matching && chosen.length === last + 1 - first) continue;
     while (next < first) out.push(beats[next++]);
     out.push(...chosen);
     next = last + 1;
@@ -261,8 +266,35 @@ export function redetectNoisy(signal: ArrayLike<number>, fs: number, beats: read
   return out;
 }
 
-/** Whether [from, to) of `x` holds a lost (NaN) sample. */
-function holdsLostSamples(x: ArrayLike<number>, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (x[i] !== x[i]) return true;
+/**
+ * `kept` (sorted) joined by the candidates scoring at least `above`, best first, each at least
+ * `minRr` from every beat already there and from the anchors `bounds` (null: none).
+ */
+function addLookalikes(kept: number[], cands: readonly number[], scores: readonly number[], bounds: (number | null)[], minRr: number, above: number): number[] {
+  const taken = [...kept, ...bounds.filter((b): b is number => b !== null)];
+  const out = kept.slice();
+  const order = cands.map((_, i) => i).filter((i) => scores[i] >= above).sort((i, j) => scores[j] - scores[i]);
+  for (const i of order) {
+    if (taken.some((t) => Math.abs(t - cands[i]) < minRr)) continue;
+    taken.push(cands[i]);
+    out.push(cands[i]);
+  }
+  return out.sort((x, y) => x - y);
+}
+
+/**
+ * Lost samples as short as this can hide an R peak (half a 20 ms packet of a board sending 50 a
+ * second). A single invalid sample, as WFDB records of bedside monitors hold here and there (the
+ * Challenge 2015 records), cannot, and must not keep a noisy run from re-detection.
+ */
+const MIN_GAP_SEC = 0.01;
+
+/** Whether [from, to) of `x` holds a run of at least `minRun` lost (NaN) samples. */
+function holdsGap(x: ArrayLike<number>, from: number, to: number, minRun: number): boolean {
+  let run = 0;
+  for (let i = from; i < to; i++) {
+    run = x[i] !== x[i] ? run + 1 : 0;
+    if (run >= Math.max(1, minRun)) return true;
+  }
   return false;
 }
