@@ -24,7 +24,9 @@ type TrackerSettings = Partial<Omit<HrTrackerOptions, 'fs'>>;
  * 0.01 bpm for 3 and 5, and 5 is fixed for a pulse dropout in Challenge 2015 a103l (see the
  * tracker's defaults), which makes a103l no longer held out for that one parameter.
  */
-export const PPG_GRID: TrackerSettings[] = [3, 10].flatMap((wienerGain) => [0.02, 0.03, 0.05].map((stepCost) => ({ wienerGain, stepCost, jumpCost: 5 })));
+export const PPG_GRID: TrackerSettings[] = [3, 10].flatMap((wienerGain) =>
+  [0.02, 0.03, 0.05].flatMap((stepCost) => [0, 4, 8, 12].map((cadenceSnapBpm) => ({ wienerGain, stepCost, jumpCost: 5, cadenceSnapBpm }))),
+);
 
 /** An error above this (bpm) makes a window part of a failure stretch. */
 const FAIL_BPM = 5;
@@ -125,7 +127,7 @@ function choose(maes: number[][], use: number[], by: 'worst' | 'mean' = 'worst')
   return best;
 }
 
-const label = (s: TrackerSettings) => `wiener ${s.wienerGain}, step ${s.stepCost}/bpm`;
+const label = (s: TrackerSettings) => `wiener ${s.wienerGain}, step ${s.stepCost}/bpm, cadence snap ${s.cadenceSnapBpm ? `${s.cadenceSnapBpm} bpm` : 'off'}`;
 
 export function evalPpg(data: string, has: (p: string) => boolean, csvColumn: (p: string, col: number) => number[]): Record<string, unknown> | undefined {
   const dir = 'ppg/spc2015';

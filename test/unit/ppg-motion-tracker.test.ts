@@ -126,6 +126,49 @@ describe('PPG HR tracker: recovery after losing the beat', () => {
   });
 });
 
+describe('PPG HR tracker: a heart rate that comes to the cadence', () => {
+  const fs = 25;
+  const cadence = 155;
+  /** 80 s: HR 140 bpm, rising from 30 s to the running cadence (155) at 40 s; the wrist artefact at the cadence. */
+  function run(options: { cadenceSnapBpm?: number }, pulseUntil = Infinity) {
+    const rng = new Prng(5);
+    const hrAt = (t: number) => (t < 30 ? 140 : t < 40 ? 140 + (t - 30) * 1.5 : cadence);
+    const n = 80 * fs;
+    const ppg = new Float64Array(n);
+    const acc = new Float64Array(n);
+    let phase = 0;
+    for (let i = 0; i < n; i++) {
+      phase += (2 * Math.PI * hrAt(i / fs)) / 60 / fs;
+      const motion = Math.sin((2 * Math.PI * cadence * i) / 60 / fs);
+      ppg[i] = (i / fs < pulseUntil ? Math.sin(phase) + 0.5 * motion : 0) + 0.1 * rng.gaussian();
+      acc[i] = 0.3 * motion;
+    }
+    const tracker = new PpgHrTracker({ fs, ...options });
+    const late = [];
+    for (let end = 8 * fs; end <= n; end += 2 * fs) {
+      const est = tracker.estimate([ppg.subarray(end - 8 * fs, end)], [acc.subarray(end - 8 * fs, end)]);
+      if (end / fs >= 50) late.push(est);
+    }
+    return late;
+  }
+
+  it('reports it at the cadence, flagged coasting, where the suppression removed the pulse with the motion', () => {
+    const late = run({});
+    expect(late.length).toBeGreaterThan(10);
+    for (const e of late) {
+      expect(e.coasting).toBe(true);
+      expect(Math.abs(e.bpm - cadence)).toBeLessThan(1);
+    }
+    // Without the rule the path coasts where it last measured the pulse, 5 bpm short.
+    for (const e of run({ cadenceSnapBpm: 0 })) expect(cadence - e.bpm).toBeGreaterThan(3);
+  });
+
+  it('does not move a coasting estimate to the cadence when the PPG does not peak there', () => {
+    // The sensor lifted at 44 s: noise only, while the wearer runs on.
+    for (const e of run({}, 44)) expect(Math.abs(e.bpm - cadence)).toBeGreaterThan(2);
+  });
+});
+
 describe('PPG pipeline: coasting per window', () => {
   it('marks the windows of a noise-only PPG as coasting, and those of a clean pulse as measured', () => {
     const fs = 100;

@@ -20,7 +20,14 @@
  *     Viterbi path; the path's best end state is the estimate (no look-ahead: no added delay);
  *  4. coasting: no peak of the suppressed spectrum within +-`coastBpm` of the estimate holding at
  *     least `coastRel` of its maximum, or the spectrum too flat to hold a pulse (less than
- *     `minConcentration` of its in-band power within +-`coastBpm`: noise, or motion removed all).
+ *     `minConcentration` of its in-band power within +-`coastBpm`: noise, or motion removed all);
+ *  5. a coasting estimate within `cadenceSnapBpm` of one of the notched motion lines, where the
+ *     unsuppressed PPG spectrum has a peak (within +-`coastBpm`, at least `coastRel` of its
+ *     maximum), is reported at that peak: the heart rate has come to the cadence (running locks
+ *     the two: cardiolocomotor coupling, Kirby et al., J Appl Physiol 66(1):323-329, 1989), where
+ *     the suppression removed the pulse with the motion. It stays flagged coasting (the pulse and
+ *     the motion cannot be told apart there), and the path is not moved, so it cannot lock onto
+ *     the cadence: a window's value moves by at most `cadenceSnapBpm` + `coastBpm`.
  * Parameters are global (one set for every recording); bench/eval/ppg.ts chooses them by
  * leave-one-recording-out cross-validation on SPC 2015.
  */
@@ -54,6 +61,8 @@ export interface HrTrackerOptions {
   minConcentration: number;
   /** Accelerometer peaks at or above this fraction of its maximum are reported as motion frequencies. */
   accPeakRel: number;
+  /** A coasting estimate this close (bpm) to a motion line the PPG also peaks at is reported there (0: off; see above). */
+  cadenceSnapBpm: number;
 }
 
 export interface HrEstimate {
@@ -80,7 +89,7 @@ export const DEFAULT_HR_TRACKER: Omit<HrTrackerOptions, 'fs'> = {
   notchBpm: 3.75,
   notchLines: 2,
   maxStepBpm: 8,
-  stepCost: 0.02,
+  stepCost: 0.03,
   // SPC 2015 cannot tell a jump cost of 3 from 5; at 3 the path jumps to a low-frequency artifact
   // during a 10 s pulse dropout (Challenge 2015 a103l), at 5 it bridges it, and a pulse that moved
   // elsewhere is still re-acquired after about 5 windows (10 s) of evidence.
@@ -89,6 +98,7 @@ export const DEFAULT_HR_TRACKER: Omit<HrTrackerOptions, 'fs'> = {
   coastRel: 0.5,
   minConcentration: 0.2,
   accPeakRel: 0.3,
+  cadenceSnapBpm: 8,
 };
 
 /** Local maxima of p[lo..hi] at or above `rel` of its maximum, as bin indices, strongest first. */
@@ -197,8 +207,9 @@ export class PpgHrTracker {
     }
     const peakHere = peaks.some((j) => Math.abs(j - k) <= tol && clean[j] >= o.coastRel * mx);
     const coasting = !ppg.length || !peakHere || !(total > 0 && near / total >= o.minConcentration);
+    const bpm = ppg.length ? this.refine(clean, k) : NaN;
     return {
-      bpm: ppg.length ? this.refine(clean, k) : NaN,
+      bpm: coasting ? this.atCadence(raw, motion, bpm) : bpm,
       coasting,
       freqs: this.freqs,
       power: this.avg,
@@ -231,6 +242,22 @@ export class PpgHrTracker {
       while (hi < Math.min(p.length - 2, top + lobe) && p[hi + 1] <= p[hi]) hi++;
       for (let k = Math.min(lo, a); k <= Math.max(hi, b); k++) p[k] = 0;
     }
+  }
+
+  /**
+   * A coasting estimate `bpm` moved to the unsuppressed PPG spectrum's peak at a notched motion line
+   * within `cadenceSnapBpm` of it (step 5 above), else `bpm`.
+   */
+  private atCadence(raw: Float64Array, motion: number[], bpm: number): number {
+    const o = this.options;
+    if (!(o.cadenceSnapBpm > 0)) return bpm;
+    const peaks = localPeaks(raw, this.lo, this.hi, o.coastRel);
+    for (const m of motion.slice(0, o.notchLines)) {
+      if (Math.abs(m - bpm) > o.cadenceSnapBpm) continue;
+      const j = peaks.find((q) => Math.abs(q * this.df - m) <= o.coastBpm);
+      if (j !== undefined) return this.refine(raw, j);
+    }
+    return bpm;
   }
 
   /** The bin's bpm, refined by a parabola through its neighbours when it is a local maximum. */
