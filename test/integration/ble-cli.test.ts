@@ -64,6 +64,18 @@ describe('Bluetooth LE from the CLI', () => {
     expect(captured[3].t - captured[0].t).toBeCloseTo(1.5, 1);
   });
 
+  it('refuses a --capture file it cannot write, naming it, before recording anything', async () => {
+    const log = join(dir.path, 'strap-short.jsonl');
+    writeFileSync(log, `${line(0.2, GATT.heartRateMeasurement, '16481a030203')}\n`);
+    const before = JSON.parse((await cli('sessions', '--json')).stdout).length;
+    const capture = join(dir.path, 'no-such-folder', 'captured.jsonl');
+    const rec = await cli('record', '--device', `ble-replay:${log}`, '--seconds', '1', '--capture', capture);
+    expect(rec.code).toBe(1);
+    expect(rec.stderr.trim().split('\n').filter((l) => l.includes('cannot write'))).toEqual([expect.stringContaining(`cannot write the GATT log ${capture}: ENOENT`)]);
+    expect(existsSync(capture)).toBe(false);
+    expect(JSON.parse((await cli('sessions', '--json')).stdout).length).toBe(before);
+  });
+
   it('records a replayed Polar H10 log (its logged control-point answers, then HR and PMD ECG frames) as hr and an ecg stream in µV timed by the PMD timestamps', async () => {
     const log = join(dir.path, 'h10.jsonl');
     const pmd = (t: number, characteristic: string, value: string) => line(t, characteristic, value, PMD_SERVICE);

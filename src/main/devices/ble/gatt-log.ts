@@ -3,7 +3,7 @@
  * `{"t": seconds, "service": "<uuid>", "characteristic": "<uuid>", "value": "<hex>"}`, UUIDs in
  * lowercase 128-bit form, `t` from the start of the log.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export interface GattLogEntry {
@@ -59,7 +59,15 @@ export class GattLogWriter {
     readonly file: string,
     private readonly startedAt: number,
   ) {
-    this.out = createWriteStream(file, { flags: 'w' });
+    // Opened here, not by the stream later: the file exists once a capture is said to be writing,
+    // and a path that cannot be written is refused to the caller at once.
+    let fd: number;
+    try {
+      fd = openSync(file, 'w');
+    } catch (error) {
+      throw new Error(`cannot write the GATT log ${file}: ${(error as Error).message}`);
+    }
+    this.out = createWriteStream(file, { fd });
     this.out.on('error', (error) => (this.failure = `cannot write the GATT log ${file}: ${error.message}`));
   }
 
