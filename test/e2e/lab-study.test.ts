@@ -18,9 +18,11 @@ import { openWebFacePage, type WebFacePage } from '../helpers/web-face-page';
 
 const chromiumPath = findTool('chromium', { envVar: 'CHROME_PATH', install: 'apt-get install -y chromium' });
 
+// Steps of several seconds: the runner keeps the session clock while a loaded machine can hold the
+// UI's status a few seconds back, and each step must still be seen (and marked) while it runs.
 const STEPS = [
-  ['Rest', '4', 'Sit still'],
-  ['Stand', '5', 'Stand up and stay still'],
+  ['Rest', '8', 'Sit still'],
+  ['Stand', '8', 'Stand up and stay still'],
   ['Recover', '5', 'Sit down'],
 ] as const;
 
@@ -62,8 +64,8 @@ describe.skipIf(!chromiumPath)('a lab study in real Chromium: protocol, pre-flig
     await editor.getByTestId('protocol-editor-close').click();
     const listed = page.getByTestId('protocol-row-Sit-stand');
     await listed.waitFor();
-    expect(await listed.getByTestId('protocol-length').textContent()).toBe('0:14');
-    expect(await listed.locator('li').allTextContents()).toEqual(['Rest 4 s', 'Stand 5 s', 'Recover 5 s']);
+    expect(await listed.getByTestId('protocol-length').textContent()).toBe('0:21');
+    expect(await listed.locator('li').allTextContents()).toEqual(['Rest 8 s', 'Stand 8 s', 'Recover 5 s']);
 
     // The record bar: participant and protocol picked, ECG required and the check passed.
     await page.getByTestId('tab-live').click();
@@ -77,6 +79,9 @@ describe.skipIf(!chromiumPath)('a lab study in real Chromium: protocol, pre-flig
     await expect.poll(() => page.getByTestId('preflight-toggle').textContent(), { timeout: 15_000 }).toBe('Pre-flight: ok ▾');
     await page.getByTestId('preflight-toggle').click();
     await page.getByTestId('record-start').click();
+    // Recording, or else what the page said instead (a refusal is an alert), before the steps are read.
+    const recordingOrAlert = async () => ((await page.getByTestId('recording-indicator').count()) ? 'recording' : (await page.locator('[role="alert"]').allTextContents()).join(' | '));
+    await expect.poll(recordingOrAlert, { timeout: 20_000 }).toBe('recording');
 
     const panel = page.getByTestId('protocol-panel');
     await expect.poll(() => panel.getByTestId('protocol-step').textContent(), { timeout: 10_000 }).toBe('Rest');
@@ -124,7 +129,7 @@ describe.skipIf(!chromiumPath)('a lab study in real Chromium: protocol, pre-flig
     await page.getByTestId('agreement-view').waitFor({ timeout: 10_000 });
     await page.getByTestId('agreement-a').selectOption('ecg.metrics');
     await page.getByTestId('agreement-b').selectOption('hr');
-    // A strap reports its HR a beat or two late: search its lag within ±2 s (on 14 s of data a wider search can fit noise).
+    // A strap reports its HR a beat or two late: search its lag within ±2 s (on 21 s of data a wider search can fit noise).
     await page.getByTestId('agreement-max-lag').fill('2');
     const shown = await until('the agreement of hr against ecg.metrics', async () => {
       const { lagUsed, bias } = await readShownAgreement(page);

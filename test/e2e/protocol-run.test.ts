@@ -34,7 +34,8 @@ describe.skipIf(!chromiumPath)('protocol runner in Chromium', () => {
     const editor = page.getByTestId('protocol-editor');
     await editor.getByTestId('protocol-new').click();
     await fillProtocol(editor, 'E2E tilt', [
-      ['Rest', '2', 'Sit still'],
+      // Rest long enough to be seen and marked while it runs, on a loaded machine too.
+      ['Rest', '6', 'Sit still'],
       ['Task', '2', ''],
       ['Recover', '0', ''],
     ]);
@@ -69,7 +70,7 @@ describe.skipIf(!chromiumPath)('protocol runner in Chromium', () => {
     const steps = protocolSteps(library, session.id, library.session(session.id)!.startedAt);
     library.close();
     expect(steps.map((e) => [e.text, e.duration])).toEqual([
-      ['Rest', 2],
+      ['Rest', 6],
       ['Task', 2],
       ['Recover', 1],
     ]);
