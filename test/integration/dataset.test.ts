@@ -197,7 +197,8 @@ describe('vitalscope dataset (CLI)', () => {
 });
 
 describe('buildDataset (the API the dataset dialog calls)', () => {
-  it('builds into a new folder under the library as a job, and refuses bad requests by name', async () => {
+  // A whole engine and a job worker: about 2 s alone, ten times that on a loaded machine.
+  it('builds into a new folder under the library as a job, and refuses bad requests by name', { timeout: 60_000 }, async () => {
     const args = parseCommand('buildDataset', [{ out: '', streams: ['ecg'], window: 5, sessions: [ids[3]], seed: 1 }]).args as [DatasetRequest];
     expect(() => parseCommand('buildDataset', [{ out: '', streams: [], window: 5 }])).toThrow(/bad arguments for buildDataset/);
     expect(() => parseCommand('buildDataset', [{ out: '', streams: ['ecg'], window: 5, around: 'peaks' }])).toThrow(/bad arguments for buildDataset/);
