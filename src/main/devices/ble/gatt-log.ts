@@ -61,14 +61,15 @@ export class GattLogWriter {
   ) {
     // Opened here, not by the stream later: the file exists once a capture is said to be writing,
     // and a path that cannot be written is refused to the caller at once.
+    const failed = (error: Error) => `cannot write the GATT log ${file}: ${error.message}`;
     let fd: number;
     try {
       fd = openSync(file, 'w');
     } catch (error) {
-      throw new Error(`cannot write the GATT log ${file}: ${(error as Error).message}`);
+      throw new Error(failed(error as Error));
     }
     this.out = createWriteStream(file, { fd });
-    this.out.on('error', (error) => (this.failure = `cannot write the GATT log ${file}: ${error.message}`));
+    this.out.on('error', (error) => (this.failure = failed(error)));
   }
 
   /** Why writing failed, if it did. */

@@ -291,10 +291,11 @@ const MIN_GAP_SEC = 0.01;
 
 /** Whether [from, to) of `x` holds a run of at least `minRun` lost (NaN) samples. */
 function holdsGap(x: ArrayLike<number>, from: number, to: number, minRun: number): boolean {
+  const need = Math.max(1, minRun);
   let run = 0;
   for (let i = from; i < to; i++) {
     run = x[i] !== x[i] ? run + 1 : 0;
-    if (run >= Math.max(1, minRun)) return true;
+    if (run >= need) return true;
   }
   return false;
 }

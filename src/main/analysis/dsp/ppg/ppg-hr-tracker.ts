@@ -21,7 +21,8 @@
  *  4. coasting: no peak of the suppressed spectrum within +-`coastBpm` of the estimate holding at
  *     least `coastRel` of its maximum, or the spectrum too flat to hold a pulse (less than
  *     `minConcentration` of its in-band power within +-`coastBpm`: noise, or motion removed all);
- *  5. a coasting estimate within `cadenceSnapBpm` of one of the notched motion lines, where the
+ *  5. a coasting estimate within `cadenceSnapBpm` of one of the notched motion lines (the lines
+ *     themselves, not their 2nd harmonics: snapping to those added failures on SPC 2015), where the
  *     unsuppressed PPG spectrum has a peak (within +-`coastBpm`, at least `coastRel` of its
  *     maximum), is reported at that peak: the heart rate has come to the cadence (running locks
  *     the two: cardiolocomotor coupling, Kirby et al., J Appl Physiol 66(1):323-329, 1989), where
@@ -245,8 +246,8 @@ export class PpgHrTracker {
   }
 
   /**
-   * A coasting estimate `bpm` moved to the unsuppressed PPG spectrum's peak at a notched motion line
-   * within `cadenceSnapBpm` of it (step 5 above), else `bpm`.
+   * A coasting estimate `bpm` moved to the unsuppressed PPG spectrum's peak at one of the notched
+   * motion lines within `cadenceSnapBpm` of it (step 5 above), else `bpm`.
    */
   private atCadence(raw: Float64Array, motion: number[], bpm: number): number {
     const o = this.options;
