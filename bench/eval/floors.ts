@@ -58,7 +58,9 @@ export const FLOORS: Floor[] = [
   // Runs whose detected beats already match left to the detector: DS1 99.81 / 99.61 (203 Se 98.22,
   // FN 62 -> 53), noise stress F1 91.41 / 86.24. Such runs gaining the missed beats that match as
   // well: 203 FN 53 -> 50 (Se 98.32), nothing else on DS1 moves.
-  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.75, unit: '%', data: DS1 },
+  // The second lead filling gaps over 1.15 (was 1.5) medians, both parts >= 0.4 medians: DS1
+  // 99.84 / 99.61 (FN 96 -> 81, FP 197 -> 198; 203 Se 98.76), leave-one-record-out FN 89 (99.83).
+  { figure: 'MIT-BIH DS1 (22 records, tuning set): gross Se', path: ['qrsMitdb', 'gross', 'ds1', 'se'], atLeast: 99.8, unit: '%', data: DS1 },
   { figure: 'MIT-BIH DS1 (22 records, tuning set): gross +P', path: ['qrsMitdb', 'gross', 'ds1', 'ppv'], atLeast: 99.5, unit: '%', data: DS1 },
   { figure: 'MIT-BIH DS1: lowest record Se', path: ['qrsMitdb', 'worstDs1', 'se'], atLeast: 98, unit: '%', data: DS1 },
   { figure: 'MIT-BIH paced 102, 104, 107, 217: gross Se', path: ['qrsMitdb', 'gross', 'paced', 'se'], atLeast: 99.95, unit: '%', data: PACED },

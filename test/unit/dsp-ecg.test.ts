@@ -174,8 +174,8 @@ describe('RR cleaning and HRV', () => {
 describe('offline beat verification (template + QRS energy)', () => {
   const fs = 360;
   const g = (t: number, c: number, w: number) => Math.exp(-0.5 * ((t - c) / w) ** 2);
-  /** Sinus beats every 0.8 s with a tall P wave (0.5 mV, 200 ms before R), plus optional PVCs. */
-  function synth(seconds: number, pvcAt: number[] = []) {
+  /** Sinus beats every 0.8 s (`rrAfter[k]`: the interval after beat k instead) with a tall P wave (0.5 mV, 200 ms before R), plus optional PVCs. */
+  function synth(seconds: number, pvcAt: number[] = [], rrAfter: Record<number, number> = {}) {
     const x = new Float64Array(seconds * fs);
     const qrs: number[] = [];
     const p: number[] = [];
@@ -200,7 +200,7 @@ describe('offline beat verification (template + QRS energy)', () => {
       }
       qrs.push(Math.round(t * fs));
       p.push(Math.round((t - 0.2) * fs));
-      t += 0.8;
+      t += rrAfter[k] ?? 0.8;
       k++;
     }
     return { x, qrs, p, pvc };
@@ -260,6 +260,21 @@ describe('offline beat verification (template + QRS energy)', () => {
     for (let i = shift; i < x.length; i++) y[i] = x[i - shift];
     expect(addSecondLeadBeats(primary, qrs.map((b) => b + shift).filter((b) => b < x.length), y, fs)).toEqual(primary);
     expect(lost.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('second lead: fills a premature beat\'s short gap (1.25 median RRs), but not with a beat 280 ms after its neighbour', () => {
+    // Beat 30 comes 450 ms after beat 29 and 550 ms before beat 31: missing it leaves 1.0 s, 1.25 x
+    // the 0.8 s median, under the search-back's 1.5.
+    const premature = synth(60, [], { 29: 0.45, 30: 0.55 });
+    const missed = premature.qrs[30];
+    const primary = premature.qrs.filter((b) => b !== missed);
+    expect(addSecondLeadBeats(primary, premature.qrs, premature.x, fs)).toEqual(premature.qrs);
+    expect(addSecondLeadBeats(primary, premature.qrs, premature.x, fs, { gapFactor: 1.5 })).toEqual(primary);
+    // 280 ms after beat 29 (under 0.4 x 0.8 s): no conducted beat; on another lead, a T or P wave.
+    const early = synth(60, [], { 29: 0.28, 30: 0.72 });
+    const tooEarly = early.qrs.filter((b) => b !== early.qrs[30]);
+    expect(addSecondLeadBeats(tooEarly, early.qrs, early.x, fs)).toEqual(tooEarly);
+    expect(addSecondLeadBeats(tooEarly, early.qrs, early.x, fs, { minSplit: 0 })).toEqual(early.qrs);
   });
 
   it('analyzeEcg uses a second lead only when given one, and refuses one not sampled with the signal', () => {
