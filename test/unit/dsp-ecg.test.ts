@@ -114,8 +114,24 @@ describe('QRS detector behaviour on the simulator', () => {
     for (const size of [1, 7, 100, 333, 1000, 17]) {
       for (let k = 0; k < 20 && i < data.length; k++, i += size) parts.push(...det.push(data.subarray(i, i + size)).map((b) => b.sample));
     }
-    parts.push(...det.push(data.subarray(i)).map((b) => b.sample));
+    parts.push(...det.push(data.subarray(i)).map((b) => b.sample), ...det.finish().map((b) => b.sample));
     expect(parts).toEqual(whole);
+  });
+
+  it('reports a QRS 150 ms before the end of the input once told the input has ended', () => {
+    const fs = 360;
+    const { data, truth } = simulatedEcg(30, fs);
+    const r = truth.filter((b) => b < data.length - fs).at(-1)!;
+    const cut = data.subarray(0, r + Math.round(0.15 * fs));
+    const det = new QrsDetector(fs);
+    const pushed = det.push(cut).map((b) => b.sample);
+    const atEnd = det.finish().map((b) => b.sample);
+    expect(pushed.every((b) => b < r - 0.3 * fs)).toBe(true);
+    expect(atEnd).toHaveLength(1);
+    expect(Math.abs(atEnd[0] - r)).toBeLessThanOrEqual(Math.round(0.02 * fs));
+    expect(detectQrs(cut, fs).map((b) => b.sample)).toEqual([...pushed, ...atEnd]);
+    // Shorter than the 2 s of threshold learning: classified on what was learned.
+    expect(detectQrs(data.subarray(0, Math.round(1.9 * fs)), fs).length).toBeGreaterThan(0);
   });
 
   it('the streaming pipeline reports HR near the simulated rate and HRV windows', () => {

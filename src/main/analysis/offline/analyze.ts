@@ -14,7 +14,7 @@ import { ecgUsability } from '../dsp/ecg/ecg-usability';
 import { redetectNoisy } from '../dsp/ecg/noisy-redetect';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
 import { intervalsAcrossGaps, rrSeries } from '../dsp/ecg/rr-intervals';
-import { EcgPipeline, HIDING_GAP_SEC, type EcgPipelineOptions, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgPipelineOptions, type PpgWindow } from '../pipelines';
+import { EcgPipeline, HIDING_GAP_SEC, type EcgPipelineOptions, type EcgUpdate, ImuPipeline, PpgPipeline, type HrvWindow, type ImuWindow, type PolarityChoice, type PpgPipelineOptions, type PpgWindow } from '../pipelines';
 import type { InputChannel, InputStream, LoadedInput } from './load-input';
 
 export interface AnalyzeOptions {
@@ -128,18 +128,18 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
   const gaps: [number, number][] = [];
   const dropped: [number, number][] = [];
   const x = channel.data;
+  const collect = (u: EcgUpdate) => {
+    for (const beat of u.beats) beats.push(beat.sample);
+    for (const p of u.dropped) dropped.push([p, p]);
+    windows.push(...u.hrv);
+  };
   for (let i = 0; i < x.length; i += block) {
     tick?.(i / x.length);
     forEachRun(
       x,
       i,
       Math.min(x.length, i + block),
-      (a, b) => {
-        const u = pipe.push(x.subarray(a, b));
-        for (const beat of u.beats) beats.push(beat.sample);
-        for (const p of u.dropped) dropped.push([p, p]);
-        windows.push(...u.hrv);
-      },
+      (a, b) => collect(pipe.push(x.subarray(a, b))),
       (a, b) => {
         pipe.lost(b - a);
         const last = gaps[gaps.length - 1];
@@ -148,6 +148,7 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
       },
     );
   }
+  collect(pipe.finish());
   const own = redetectNoisy(x, fs, offlineBeats(x, fs, beats));
   const refined = secondLead ? addSecondLeadBeats(own, offlineBeats(secondLead.data, fs, detectQrs(secondLead.data, fs).map((b) => b.sample)), secondLead.data, fs) : own;
   // Saying "unusable" beats inventing beats in noise: the beats of flagged windows are withheld

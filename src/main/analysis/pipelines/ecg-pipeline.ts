@@ -63,10 +63,34 @@ export class EcgPipeline {
 
   push(block: ArrayLike<number>): EcgUpdate {
     const fed = this.bridge.feed(block, block.length);
+    const { beats, hr, dropped } = this.take(this.detector.push(fed.data));
+    const hrv: HrvWindow[] = [];
+    const now = this.bridge.samples / this.fs;
+    while (now >= this.nextHrv) {
+      hrv.push(this.hrvAt(this.nextHrv - this.options.hrvWindowSec, this.nextHrv));
+      this.nextHrv += this.options.hrvStepSec;
+    }
+    const keepFrom = now - this.options.hrvWindowSec - 10;
+    let drop = 0;
+    while (drop < this.beatTimes.length && this.beatTimes[drop] < keepFrom) drop++;
+    if (drop > 0) {
+      this.beatTimes.splice(0, drop);
+      this.beatBroken.splice(0, drop);
+    }
+    return { beats, hr, hrv, dropped };
+  }
+
+  /** The input has ended (offline: a whole record): the beat the detector still held, if any (QrsDetector.finish). */
+  finish(): EcgUpdate {
+    return { ...this.take(this.detector.finish()), hrv: [] };
+  }
+
+  /** Places the detector's beats on the stream's index, dropping those at gaps, with their heart rates. */
+  private take(detections: readonly QrsBeat[]): Omit<EcgUpdate, 'hrv'> {
     const beats: QrsBeat[] = [];
     const hr: EcgUpdate['hr'] = [];
     const dropped: number[] = [];
-    for (const detected of this.detector.push(fed.data)) {
+    for (const detected of detections) {
       const sample = this.bridge.toStream(detected.sample);
       if (this.bridge.near(sample)) {
         this.bridge.drop(sample);
@@ -89,20 +113,7 @@ export class EcgPipeline {
       if (this.recentRr.length > 5) this.recentRr.shift();
       if (ref === undefined || Math.abs(rr - ref) <= 0.2 * ref) hr.push({ t, bpm: 60 / rr });
     }
-    const hrv: HrvWindow[] = [];
-    const now = this.bridge.samples / this.fs;
-    while (now >= this.nextHrv) {
-      hrv.push(this.hrvAt(this.nextHrv - this.options.hrvWindowSec, this.nextHrv));
-      this.nextHrv += this.options.hrvStepSec;
-    }
-    const keepFrom = now - this.options.hrvWindowSec - 10;
-    let drop = 0;
-    while (drop < this.beatTimes.length && this.beatTimes[drop] < keepFrom) drop++;
-    if (drop > 0) {
-      this.beatTimes.splice(0, drop);
-      this.beatBroken.splice(0, drop);
-    }
-    return { beats, hr, hrv, dropped };
+    return { beats, hr, dropped };
   }
 
   /** HRV over [t0, t1) (seconds on the stream's index) from the beats still held. */

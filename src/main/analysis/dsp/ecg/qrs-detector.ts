@@ -140,6 +140,24 @@ export class QrsDetector {
     return this.out;
   }
 
+  /**
+   * The input has ended (a whole record, offline): the MWI peak still waiting for confirmation
+   * (the signal stopped within 150 ms of it, before the MWI fell to half) is classified now, and a
+   * signal shorter than the learning period is classified on what was learned. Without this, a
+   * record's last QRS, 0.1-0.2 s before its end, is never reported (MIT-BIH 109, 115, 116, 208).
+   * Returns the beats that confirms; push nothing after it.
+   */
+  finish(): QrsBeat[] {
+    this.out = [];
+    const now = this.n - 1;
+    if (this.candIndex >= 0) {
+      this.onPeak(this.candValue, this.candIndex, now);
+      this.candIndex = -1;
+    }
+    if (this.learning && now >= 0) this.endLearning(now);
+    return this.out;
+  }
+
   /** Samples pushed so far. */
   get samples(): number {
     return this.n;
@@ -355,8 +373,8 @@ export function groupDelaySamples(sos: Float64Array, f: number, fs: number): num
   return (-dphi / (2 * Math.PI * 2 * df)) * fs;
 }
 
-/** Detects all beats of a whole signal in one go (same code path as streaming). */
+/** Detects all beats of a whole signal in one go (same code path as streaming, then `finish`). */
 export function detectQrs(signal: ArrayLike<number>, fs: number, options: Partial<QrsDetectorOptions> = {}): QrsBeat[] {
   const det = new QrsDetector(fs, options);
-  return det.push(signal);
+  return [...det.push(signal), ...det.finish()];
 }
