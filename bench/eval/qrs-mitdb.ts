@@ -16,7 +16,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeEcg, unusableStretches, type EcgResult } from '../../src/main/analysis/offline/analyze';
+import { analyzeEcg, offlineBeats, unusableStretches, type EcgResult } from '../../src/main/analysis/offline/analyze';
+import { detectQrs } from '../../src/main/analysis/dsp/ecg/qrs-detector';
+import { redetectNoisy } from '../../src/main/analysis/dsp/ecg/noisy-redetect';
+import { fillFromSecondLead, secondLeadBeats } from '../../src/main/analysis/dsp/ecg/second-lead';
+import { secondLeadLoro, type SecondLeadLoro, type TwoLeadRecord } from './second-lead-loro';
 import { errorBins } from './usable-scoring';
 import { readWfdbRecord, type WfdbRecord } from '../../src/main/analysis/offline/load-input';
 import { beatSamples, parseMitAnnotations, type WfdbAnnotations } from '../../src/main/formats/wfdb';
@@ -53,6 +57,8 @@ export interface QrsMitdb {
   gross: Partial<Record<Group, Gross>>;
   /** The lowest per-record Se and +P in DS1, and which record. */
   worstDs1?: { se: number; seRecord: string; ppv: number; ppvRecord: string };
+  /** The second lead's parameters, leave-one-record-out over DS1 + paced (second-lead-loro.ts). */
+  secondLeadLoro?: SecondLeadLoro;
 }
 
 /** [start, end) sample ranges of the rhythm episodes (code 28, aux "(VFL" / "(VF") of ventricular flutter or fibrillation. */
@@ -87,9 +93,24 @@ function failureSummary(ann: WfdbAnnotations, ref: number[], res: EcgResult, fs:
     .join('; ');
 }
 
+/**
+ * A record's two leads' beats before analyzeEcg merges them, as it computes them; checked against
+ * its result, so the leave-one-record-out scores the product's own merge.
+ */
+function mergeInputs(record: string, ds1: boolean, lead: WfdbRecord['signals'][number], other: WfdbRecord['signals'][number], ref: number[], res: EcgResult): TwoLeadRecord {
+  const fs = lead.fs;
+  const own = redetectNoisy(lead.data, fs, offlineBeats(lead.data, fs, detectQrs(lead.data, fs).map((b) => b.sample)));
+  const second = secondLeadBeats(offlineBeats(other.data, fs, detectQrs(other.data, fs).map((b) => b.sample)), other.data, fs);
+  const merged = fillFromSecondLead(own, second, fs);
+  const product = [...res.beats, ...res.withheld].sort((a, b) => a - b);
+  if (merged.length !== product.length || merged.some((b, i) => b !== product[i])) throw new Error(`record ${record}: the second lead's leave-one-record-out inputs do not reproduce analyzeEcg's beats (${merged.length} vs ${product.length})`);
+  return { record, ds1, fs, ref, own, second };
+}
+
 export function evalQrsMitdb(data: string, present: (p: string) => boolean): QrsMitdb | undefined {
   if (!present(MITDB_DIR)) return undefined;
   const out: QrsMitdb = { toleranceMs: 150, perRecord: {}, gross: {} };
+  const twoLead: TwoLeadRecord[] = [];
   for (const group of Object.keys(GROUPS) as Group[]) {
     const rows: (string | number)[][] = [];
     const failures: string[] = [];
@@ -102,6 +123,7 @@ export function evalQrsMitdb(data: string, present: (p: string) => boolean): Qrs
       const ann = parseMitAnnotations(readFileSync(join(data, MITDB_DIR, `${rec}.atr`)));
       const ref = beatSamples(ann);
       const res = analyzeEcg(signal, undefined, {}, undefined, secondLead);
+      if (group !== 'ds2smoke' && secondLead) twoLead.push(mergeInputs(rec, group === 'ds1', signal, secondLead, ref, res));
       const tol = Math.round(0.15 * signal.fs);
       const m = matchBeats(ref, res.beats, tol);
       const vf = vfEpisodes(ann, signal.data.length);
@@ -129,5 +151,6 @@ export function evalQrsMitdb(data: string, present: (p: string) => boolean): Qrs
     console.log(`lowest DS1 record: Se ${out.worstDs1.se.toFixed(2)}% (${out.worstDs1.seRecord}), +P ${out.worstDs1.ppv.toFixed(2)}% (${out.worstDs1.ppvRecord})`);
   }
   console.log('FP in VF/VFL: false positives inside ventricular flutter/fibrillation episodes, where .atr marks flutter waves (!), not beats; EC57 leaves these episodes out of Se/+P, here they count.');
+  if (twoLead.length) out.secondLeadLoro = secondLeadLoro(twoLead);
   return out;
 }

@@ -107,7 +107,7 @@ function hrvRecord(w: Omit<HrvWindow, 't0' | 't1'> & Partial<Pick<HrvWindow, 't0
 }
 
 /** The offline detector's beats on a lead: the streaming detector, then refinement and verification. */
-function offlineBeats(x: ArrayLike<number>, fs: number, detected: readonly number[]): number[] {
+export function offlineBeats(x: ArrayLike<number>, fs: number, detected: readonly number[]): number[] {
   return verifyBeats(x, fs, refineBeats(x, fs, detected));
 }
 

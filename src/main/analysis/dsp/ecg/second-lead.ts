@@ -27,7 +27,8 @@
  * (0.8, 0.9): 1.15 / 0.4 / 0.8 finds 15 more beats on DS1 than 1.5 / none / 0.8 with 1 more false
  * beat (96 -> 81 missed, 197 -> 198 false). Leave-one-record-out over DS1 + paced picks it in 25
  * of 26 folds (1.35 / 0.4 when 203 is left out) and finds 7 more beats on the left-out records
- * with as many false ones (missed 98 -> 91, false 199 -> 199).
+ * with as many false ones (missed 98 -> 91, false 199 -> 199); `npm run eval` repeats that
+ * leave-one-record-out (bench/eval/second-lead-loro.ts; `secondLeadBeats` is the costly half, once per lead).
  */
 import { pairBeats } from '../../evaluation/beat-matching';
 import { beatLibrary } from './beat-library';
@@ -48,13 +49,27 @@ export interface SecondLeadOptions {
 
 export const DEFAULT_SECOND_LEAD: SecondLeadOptions = { agreeSec: 10, minAgreement: 0.8, gapFactor: 1.15, minSplit: 0.4, toleranceSec: 0.15 };
 
-/** The primary lead's beats plus the other lead's beats that fill its gaps (see the file header). */
-export function addSecondLeadBeats(primary: readonly number[], secondary: readonly number[], secondarySignal: ArrayLike<number>, fs: number, options: Partial<SecondLeadOptions> = {}, verify: Partial<BeatVerifyOptions> = {}): number[] {
-  const o = { ...DEFAULT_SECOND_LEAD, ...options };
+/** The other lead's beats, each marked when it is one of that lead's own shapes (its beat library, as the pair rule asks). */
+export interface SecondLeadBeats {
+  beats: readonly number[];
+  ownShape: readonly boolean[];
+}
+
+/** The costly half, once per lead: the other lead's beat features and library. */
+export function secondLeadBeats(secondary: readonly number[], secondarySignal: ArrayLike<number>, fs: number, verify: Partial<BeatVerifyOptions> = {}): SecondLeadBeats {
   const v = { ...DEFAULT_BEAT_VERIFY, ...verify };
-  if (primary.length < 4 || secondary.length < 4) return primary.slice();
+  if (secondary.length < 4) return { beats: secondary, ownShape: secondary.map(() => false) };
   const f = beatFeatures(secondarySignal, fs, secondary, v);
   const library = beatLibrary(secondary, Math.round(v.pairSec * fs), (k) => f.windows[k], f.energy);
+  return { beats: secondary, ownShape: secondary.map((_, j) => matchesLibrary(library, f.windows[j], f.energy[j], v)) };
+}
+
+/** The primary lead's beats plus the other lead's beats that fill its gaps (see the file header). */
+export function fillFromSecondLead(primary: readonly number[], lead: SecondLeadBeats, fs: number, options: Partial<SecondLeadOptions> = {}, verify: Partial<BeatVerifyOptions> = {}): number[] {
+  const o = { ...DEFAULT_SECOND_LEAD, ...options };
+  const v = { ...DEFAULT_BEAT_VERIFY, ...verify };
+  const secondary = lead.beats;
+  if (primary.length < 4 || secondary.length < 4) return primary.slice();
   const tol = Math.round(o.toleranceSec * fs);
   const refractory = Math.round(v.refractorySec * fs);
   const span = Math.round(o.agreeSec * fs);
@@ -67,7 +82,7 @@ export function addSecondLeadBeats(primary: readonly number[], secondary: readon
     const median = localMedianRr(rr, k, v.templateBeats);
     if (z - a <= o.gapFactor * median) continue;
     const margin = Math.max(refractory, o.minSplit * median);
-    const inside = secondary.flatMap((b, j) => (b >= a + margin && b <= z - margin && matchesLibrary(library, f.windows[j], f.energy[j], v) ? [b] : []));
+    const inside = secondary.filter((b, j) => b >= a + margin && b <= z - margin && lead.ownShape[j]);
     if (!inside.length) continue;
     const one = [...within(primary, a - span, a + 1), ...within(primary, z, z + span)];
     const two = [...within(secondary, a - span, a + tol + 1), ...within(secondary, z - tol, z + span)];
@@ -75,4 +90,9 @@ export function addSecondLeadBeats(primary: readonly number[], secondary: readon
     if (matched >= o.minAgreement * (one.length + two.length - matched)) added.push(...inside);
   }
   return added.length ? [...primary, ...added].sort((p, q) => p - q) : primary.slice();
+}
+
+/** `fillFromSecondLead` on the other lead's detected beats. */
+export function addSecondLeadBeats(primary: readonly number[], secondary: readonly number[], secondarySignal: ArrayLike<number>, fs: number, options: Partial<SecondLeadOptions> = {}, verify: Partial<BeatVerifyOptions> = {}): number[] {
+  return fillFromSecondLead(primary, secondLeadBeats(secondary, secondarySignal, fs, verify), fs, options, verify);
 }
