@@ -1,8 +1,9 @@
 /**
  * Streaming ECG analysis: QRS detection, per-beat heart rate with artifact rejection, and HRV over
  * sliding windows. The live worker and the offline `analyze` command push the same blocks through
- * this class ("identical replay"), lost samples announced with `lost` (see gap-bridge.ts). Pure;
- * bounded state (beats and gaps of the last HRV window only).
+ * this class ("identical replay"), lost samples announced with `lost` (see gap-bridge.ts); offline,
+ * the record's end is announced with `finish` (a live stream has none). Pure; bounded state (beats
+ * and gaps of the last HRV window only).
  */
 import { QrsDetector, type QrsBeat } from '../dsp/ecg/qrs-detector';
 import { hrvFrequency, hrvTime, type HrvFrequency, type HrvTime } from '../dsp/ecg/hrv';
