@@ -312,13 +312,17 @@ describe('offline beat verification (template + QRS energy)', () => {
     const u = () => ((st = (st * 1664525 + 1013904223) >>> 0) + 0.5) / 2 ** 32;
     return Float64Array.from({ length: n }, () => sigma * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()));
   }
+  /** Adds a burst of that noise to x over [from, to). */
+  function addBurst(x: Float64Array, from: number, to: number, sigma: number, seed = 1) {
+    const w = noise(to - from, sigma, seed);
+    for (let i = from; i < to; i++) x[i] += w[i - from];
+  }
 
   it('drops artefact detections that split RR intervals inside a muscle-noise burst and keeps every beat', () => {
     const { x, qrs } = synth(60);
     const from = 20 * fs;
     const to = 26 * fs;
-    const w = noise(to - from, 0.5);
-    for (let i = from; i < to; i++) x[i] += w[i - from];
+    addBurst(x, from, to, 0.5);
     // Spurious detections halfway between every other pair of beats in the burst, as a detector
     // makes on muscle artefact.
     const inBurst = qrs.map((_, i) => i).filter((i) => qrs[i] > from + fs / 2 && qrs[i + 1] < to);
@@ -343,8 +347,7 @@ describe('offline beat verification (template + QRS energy)', () => {
     const { x, qrs } = synth(90);
     const from = 30 * fs;
     const to = 60 * fs;
-    const w = noise(to - from, 0.5, 7);
-    for (let i = from; i < to; i++) x[i] += w[i - from];
+    addBurst(x, from, to, 0.5, 7);
     // In the burst the detector missed every third beat and found artefact between others.
     const inBurst = qrs.map((_, i) => i).filter((i) => qrs[i] > from && qrs[i] < to);
     const missed = new Set(inBurst.filter((_, j) => j % 3 === 1).map((i) => qrs[i]));
@@ -364,8 +367,7 @@ describe('offline beat verification (template + QRS energy)', () => {
     const to = 42 * fs;
     // Noise light enough that the beats found still match the clean ones (the run is kept as
     // detected), heavy enough to put the run in doubt with the long RRs of the missed beats.
-    const w = noise(to - from, 0.1, 5);
-    for (let i = from; i < to; i++) x[i] += w[i - from];
+    addBurst(x, from, to, 0.1, 5);
     const inBurst = qrs.map((_, i) => i).filter((i) => qrs[i] > from && qrs[i] < to);
     const missed = new Set(inBurst.filter((_, j) => j % 2 === 1).map((i) => qrs[i]));
     expect(missed.size).toBeGreaterThanOrEqual(6);
