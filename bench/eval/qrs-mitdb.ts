@@ -16,10 +16,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeEcg, offlineBeats, unusableStretches, type EcgResult } from '../../src/main/analysis/offline/analyze';
+import { analyzeEcg, otherLeadBeats, ownLeadBeats, unusableStretches, type EcgResult } from '../../src/main/analysis/offline/analyze';
 import { detectQrs } from '../../src/main/analysis/dsp/ecg/qrs-detector';
-import { redetectNoisy } from '../../src/main/analysis/dsp/ecg/noisy-redetect';
-import { fillFromSecondLead, secondLeadBeats } from '../../src/main/analysis/dsp/ecg/second-lead';
+import { fillFromSecondLead } from '../../src/main/analysis/dsp/ecg/second-lead';
 import { secondLeadLoro, type SecondLeadLoro, type TwoLeadRecord } from './second-lead-loro';
 import { errorBins } from './usable-scoring';
 import { readWfdbRecord, type WfdbRecord } from '../../src/main/analysis/offline/load-input';
@@ -99,8 +98,9 @@ function failureSummary(ann: WfdbAnnotations, ref: number[], res: EcgResult, fs:
  */
 function mergeInputs(record: string, ds1: boolean, lead: WfdbRecord['signals'][number], other: WfdbRecord['signals'][number], ref: number[], res: EcgResult): TwoLeadRecord {
   const fs = lead.fs;
-  const own = redetectNoisy(lead.data, fs, offlineBeats(lead.data, fs, detectQrs(lead.data, fs).map((b) => b.sample)));
-  const second = secondLeadBeats(offlineBeats(other.data, fs, detectQrs(other.data, fs).map((b) => b.sample)), other.data, fs);
+  // analyzeEcg streams the lead through its pipeline: the same detections here (no gaps in MIT-BIH).
+  const own = ownLeadBeats(lead.data, fs, detectQrs(lead.data, fs).map((b) => b.sample));
+  const second = otherLeadBeats(other.data, fs);
   const merged = fillFromSecondLead(own, second, fs);
   const product = [...res.beats, ...res.withheld].sort((a, b) => a - b);
   if (merged.length !== product.length || merged.some((b, i) => b !== product[i])) throw new Error(`record ${record}: the second lead's leave-one-record-out inputs do not reproduce analyzeEcg's beats (${merged.length} vs ${product.length})`);

@@ -3,7 +3,7 @@ import { QrsDetector, detectQrs } from '../../src/main/analysis/dsp/ecg/qrs-dete
 import { rrSeries } from '../../src/main/analysis/dsp/ecg/rr-intervals';
 import { BeatRefiner, refineBeats } from '../../src/main/analysis/dsp/ecg/beat-refine';
 import { verifyBeats } from '../../src/main/analysis/dsp/ecg/beat-verify';
-import { addSecondLeadBeats } from '../../src/main/analysis/dsp/ecg/second-lead';
+import { fillFromSecondLead, secondLeadBeats, type SecondLeadOptions } from '../../src/main/analysis/dsp/ecg/second-lead';
 import { analyzeEcg } from '../../src/main/analysis/offline/analyze';
 import { chooseBeats, DEFAULT_NOISY_REDETECT, redetectNoisy } from '../../src/main/analysis/dsp/ecg/noisy-redetect';
 import { hrvFrequency, hrvTime } from '../../src/main/analysis/dsp/ecg/hrv';
@@ -262,19 +262,22 @@ describe('offline beat verification (template + QRS energy)', () => {
     expect(verifyBeats(pause.x, fs, kept)).toEqual(verifyBeats(pause.x, fs, kept, { gapFactor: Infinity }));
   });
 
+  /** The primary lead's beats with the other lead's filling its gaps. */
+  const addSecondLeadBeats = (primary: number[], secondary: number[], signal: Float64Array, options: Partial<SecondLeadOptions> = {}) => fillFromSecondLead(primary, secondLeadBeats(secondary, signal, fs), fs, options);
+
   it('second lead: fills the primary lead\'s dropout with the other lead\'s beats only where the leads agree around it', () => {
     const { x, qrs } = synth(60);
     const from = 20 * fs;
     const to = 25 * fs;
     const primary = qrs.filter((b) => b < from || b >= to);
     const lost = qrs.filter((b) => b >= from && b < to);
-    const both = addSecondLeadBeats(primary, qrs, x, fs);
+    const both = addSecondLeadBeats(primary, qrs, x);
     expect(both).toEqual(qrs);
     // A lead whose beats fall elsewhere (another record's, 0.4 s off) adds nothing.
     const shift = Math.round(0.4 * fs);
     const y = new Float64Array(x.length);
     for (let i = shift; i < x.length; i++) y[i] = x[i - shift];
-    expect(addSecondLeadBeats(primary, qrs.map((b) => b + shift).filter((b) => b < x.length), y, fs)).toEqual(primary);
+    expect(addSecondLeadBeats(primary, qrs.map((b) => b + shift).filter((b) => b < x.length), y)).toEqual(primary);
     expect(lost.length).toBeGreaterThanOrEqual(5);
   });
 
@@ -284,13 +287,13 @@ describe('offline beat verification (template + QRS energy)', () => {
     const premature = synth(60, [], { 29: 0.45, 30: 0.55 });
     const missed = premature.qrs[30];
     const primary = premature.qrs.filter((b) => b !== missed);
-    expect(addSecondLeadBeats(primary, premature.qrs, premature.x, fs)).toEqual(premature.qrs);
-    expect(addSecondLeadBeats(primary, premature.qrs, premature.x, fs, { gapFactor: 1.5 })).toEqual(primary);
+    expect(addSecondLeadBeats(primary, premature.qrs, premature.x)).toEqual(premature.qrs);
+    expect(addSecondLeadBeats(primary, premature.qrs, premature.x, { gapFactor: 1.5 })).toEqual(primary);
     // 280 ms after beat 29 (under 0.4 x 0.8 s): no conducted beat; on another lead, a T or P wave.
     const early = synth(60, [], { 29: 0.28, 30: 0.72 });
     const tooEarly = early.qrs.filter((b) => b !== early.qrs[30]);
-    expect(addSecondLeadBeats(tooEarly, early.qrs, early.x, fs)).toEqual(tooEarly);
-    expect(addSecondLeadBeats(tooEarly, early.qrs, early.x, fs, { minSplit: 0 })).toEqual(early.qrs);
+    expect(addSecondLeadBeats(tooEarly, early.qrs, early.x)).toEqual(tooEarly);
+    expect(addSecondLeadBeats(tooEarly, early.qrs, early.x, { minSplit: 0 })).toEqual(early.qrs);
   });
 
   it('analyzeEcg uses a second lead only when given one, and refuses one not sampled with the signal', () => {

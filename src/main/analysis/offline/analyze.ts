@@ -9,7 +9,7 @@ import { unusableIntervals } from '../dsp/ecg/beat-hrv';
 import { refineBeats } from '../dsp/ecg/beat-refine';
 import { verifyBeats } from '../dsp/ecg/beat-verify';
 import { detectQrs } from '../dsp/ecg/qrs-detector';
-import { addSecondLeadBeats } from '../dsp/ecg/second-lead';
+import { fillFromSecondLead, secondLeadBeats, type SecondLeadBeats } from '../dsp/ecg/second-lead';
 import { ecgUsability } from '../dsp/ecg/ecg-usability';
 import { redetectNoisy } from '../dsp/ecg/noisy-redetect';
 import { hrvFrequency, hrvTime } from '../dsp/ecg/hrv';
@@ -107,8 +107,18 @@ function hrvRecord(w: Omit<HrvWindow, 't0' | 't1'> & Partial<Pick<HrvWindow, 't0
 }
 
 /** The offline detector's beats on a lead: the streaming detector, then refinement and verification. */
-export function offlineBeats(x: ArrayLike<number>, fs: number, detected: readonly number[]): number[] {
+function offlineBeats(x: ArrayLike<number>, fs: number, detected: readonly number[]): number[] {
   return verifyBeats(x, fs, refineBeats(x, fs, detected));
+}
+
+/** A second lead's offline beats, ready to fill the analysed lead's gaps (dsp/ecg/second-lead.ts). */
+export function otherLeadBeats(lead: ArrayLike<number>, fs: number): SecondLeadBeats {
+  return secondLeadBeats(offlineBeats(lead, fs, detectQrs(lead, fs).map((b) => b.sample)), lead, fs);
+}
+
+/** The analysed lead's own offline beats from its detections: verification, then noisy re-detection. */
+export function ownLeadBeats(x: ArrayLike<number>, fs: number, detected: readonly number[]): number[] {
+  return redetectNoisy(x, fs, offlineBeats(x, fs, detected));
 }
 
 /**
@@ -149,8 +159,8 @@ export function analyzeEcg(channel: InputChannel, corrected?: InputStream['corre
     );
   }
   collect(pipe.finish());
-  const own = redetectNoisy(x, fs, offlineBeats(x, fs, beats));
-  const refined = secondLead ? addSecondLeadBeats(own, offlineBeats(secondLead.data, fs, detectQrs(secondLead.data, fs).map((b) => b.sample)), secondLead.data, fs) : own;
+  const own = ownLeadBeats(x, fs, beats);
+  const refined = secondLead ? fillFromSecondLead(own, otherLeadBeats(secondLead.data, fs), fs) : own;
   // Saying "unusable" beats inventing beats in noise: the beats of flagged windows are withheld
   // (a missed beat there is honest, a noise-made one is not), and no RR interval crosses them.
   const usability = ecgUsability(x, fs, refined);

@@ -91,8 +91,3 @@ export function fillFromSecondLead(primary: readonly number[], lead: SecondLeadB
   }
   return added.length ? [...primary, ...added].sort((p, q) => p - q) : primary.slice();
 }
-
-/** `fillFromSecondLead` on the other lead's detected beats. */
-export function addSecondLeadBeats(primary: readonly number[], secondary: readonly number[], secondarySignal: ArrayLike<number>, fs: number, options: Partial<SecondLeadOptions> = {}, verify: Partial<BeatVerifyOptions> = {}): number[] {
-  return fillFromSecondLead(primary, secondLeadBeats(secondary, secondarySignal, fs, verify), fs, options, verify);
-}
