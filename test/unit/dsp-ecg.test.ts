@@ -190,8 +190,12 @@ describe('RR cleaning and HRV', () => {
 describe('offline beat verification (template + QRS energy)', () => {
   const fs = 360;
   const g = (t: number, c: number, w: number) => Math.exp(-0.5 * ((t - c) / w) ** 2);
-  /** Sinus beats every 0.8 s (`rrAfter[k]`: the interval after beat k instead) with a tall P wave (0.5 mV, 200 ms before R), plus optional PVCs. */
-  function synth(seconds: number, pvcAt: number[] = [], rrAfter: Record<number, number> = {}) {
+  /**
+   * Sinus beats every 0.8 s (`rrAfter[k]`: the interval after beat k instead) with a tall P wave
+   * (0.5 mV, 200 ms before R), plus optional PVCs, each followed by its T wave (`pvcT`: delay in s
+   * and amplitude in mV).
+   */
+  function synth(seconds: number, pvcAt: number[] = [], rrAfter: Record<number, number> = {}, pvcT: [number, number] = [0.3, 0.5]) {
     const x = new Float64Array(seconds * fs);
     const qrs: number[] = [];
     const p: number[] = [];
@@ -203,7 +207,7 @@ describe('offline beat verification (template + QRS energy)', () => {
         const tv = t - 0.3; // premature by 300 ms, wide (sigma 40 ms), large, no P wave
         for (let i = Math.round((tv - 0.3) * fs); i < Math.round((tv + 0.5) * fs); i++) {
           const s = i / fs;
-          x[i] += -1.6 * g(s, tv, 0.04) + 0.5 * g(s, tv + 0.3, 0.06);
+          x[i] += -1.6 * g(s, tv, 0.04) + pvcT[1] * g(s, tv + pvcT[0], 0.06);
         }
         pvc.push(Math.round(tv * fs));
         t += 0.8 + 0.3; // compensatory pause: the next sinus beat on time
@@ -245,6 +249,16 @@ describe('offline beat verification (template + QRS energy)', () => {
     for (const v of pvc) expect(out.some((b) => Math.abs(b - v) <= Math.round(0.05 * fs))).toBe(true);
     const clean = verifyBeats(x, fs, refineBeats(x, fs, qrs));
     expect(clean.length).toBe(qrs.length);
+  });
+
+  it("drops a detection on a PVC's own T wave (half its slope, 220 ms after it) and keeps every beat", () => {
+    const { x, qrs, pvc } = synth(60, [10, 25, 40], {}, [0.22, 0.9]);
+    const tWaves = pvc.map((v) => v + Math.round(0.22 * fs));
+    const all = [...qrs, ...pvc, ...tWaves].sort((a, b) => a - b);
+    const truth = [...qrs, ...pvc].sort((a, b) => a - b);
+    expect(near(verifyBeats(x, fs, all), truth)).toBe(true);
+    // The T wave matches the (sinus) template better than its PVC does, so the rest of the pair rule keeps it.
+    expect(verifyBeats(x, fs, all, { tWaveSlope: 0 }).length).toBe(all.length);
   });
 
   it('finds a missed premature ventricular beat in its RR gap when it matches the record\'s own PVC shape, and nothing where no beat is', () => {
