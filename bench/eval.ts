@@ -15,76 +15,65 @@
  * Same code as `vitalscope analyze` (the streaming pipelines). Writes bench/results/eval.json.
  * Every figure is held to its floor in bench/eval/floors.ts: the run exits 1 when one fails, and
  * under CI=true also when data a figure needs is missing (outside CI those figures are skipped).
+ * The sections (bench/eval/sections.ts) run side by side on worker threads, one per core; each
+ * prints its report whole, in the order sections.ts lists them.
  * Run: npm run eval (part of npm test)
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { analyzeEcg } from '../src/main/analysis/offline/analyze';
-import { readWfdbRecord } from '../src/main/analysis/offline/load-input';
-import { beatSamples, parseMitAnnotations } from '../src/main/formats/wfdb';
-import { evalHeldOut } from './eval/heldout';
-import { evalPpg } from './eval/ppg';
-import { evalSteps } from './eval/steps';
-import { evalQrsMitdb } from './eval/qrs-mitdb';
-import { reconstructNstdb118, RECONSTRUCTION_FILES } from './eval/nstdb-reconstruction';
-import { checkFloors, describeFloor, ecgFiles } from './eval/floors';
-import { evalNoiseStress } from './eval/noise-stress';
-import { noiseFailureLine, scoreWithUsability, type UsableScore } from './eval/usable-scoring';
-import { addMatch, ppv, se, type Match } from '../src/main/analysis/evaluation/beat-matching';
+import { Worker } from 'node:worker_threads';
+import { checkFloors, describeFloor } from './eval/floors';
+import { DATA, LONGEST_FIRST, SECTIONS, type Section } from './eval/sections';
+import type { SectionOutcome } from './eval/section-worker';
 import { table } from '../src/main/analysis/evaluation/text-table';
+import { workerEntry } from '../src/main/worker-entry';
 
-const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data');
 const results: Record<string, unknown> = {};
-const has = (p: string) => existsSync(join(DATA, p));
-const csvInts = (p: string, col: number) =>
-  readFileSync(join(DATA, p), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .map((l) => Number(l.split(',')[col]))
-    .filter((v) => Number.isFinite(v));
+
+const runSection = (section: Section) =>
+  new Promise<SectionOutcome>((resolve) => {
+    // Run from source: the worker loads the TypeScript through tsx as the app's workers do in tests.
+    const entry = workerEntry('section-worker.js', join(import.meta.dirname, 'eval', 'section-worker.ts'));
+    const worker = new Worker(entry.code, { eval: entry.eval, workerData: section });
+    worker.once('message', resolve);
+    worker.once('error', (e) => resolve({ error: e.stack ?? e.message, printed: [] }));
+    worker.once('exit', (code) => resolve({ error: `its worker exited with code ${code} before reporting`, printed: [] }));
+  });
 
 /**
- * SVDB 800 and NSTDB 118 (the 24 and 12 dB excerpts, and the 6 and 0 dB reconstructions): Se / +P
- * over everything, the share of time the usability flag calls unusable, and Se / +P within the
- * usable stretches alone.
+ * Runs every section, longest first, on as many threads as there are cores, and prints each
+ * section's report as soon as it and those before it are done. Returns how many sections failed.
  */
-function evalEcg(): void {
-  type Rec = { name: string; group: 'svdb' | 'nstdb' | 'nstdbReconstructed'; files: string[]; load: () => { data: Float32Array | Float64Array; fs: number; ref: number[] }[] };
-  const wfdb = (hea: string, atr: string) => () => {
-    const rec = readWfdbRecord(join(DATA, hea));
-    return [{ data: rec.signals[0].data, fs: rec.signals[0].fs, ref: beatSamples(parseMitAnnotations(readFileSync(join(DATA, atr)))) }];
+async function runSections(): Promise<number> {
+  const order = Object.keys(SECTIONS) as Section[];
+  const queue = [...LONGEST_FIRST];
+  const done = new Map<Section, SectionOutcome>();
+  const threads = Math.min(availableParallelism(), queue.length);
+  const started = Date.now();
+  let next = 0;
+  let failed = 0;
+  console.error(`eval: ${queue.length} sections on ${threads} worker thread(s)`);
+  const printReady = () => {
+    for (; next < order.length && done.has(order[next]); next++) {
+      const { result, error, printed } = done.get(order[next])!;
+      for (const line of printed) (line.stderr ? console.error : console.log)(line.text);
+      if (error !== undefined) {
+        failed++;
+        console.error(`FAIL section ${order[next]}: ${error}`);
+      } else if (result !== undefined) results[order[next]] = result;
+    }
   };
-  const recs: Rec[] = [
-    { name: 'svdb 800', group: 'svdb', files: ecgFiles.svdb800, load: wfdb('ecg/svdb/800.hea', 'ecg/svdb/800.atr') },
-    ...['24', '12'].map((snr) => ({
-      name: `nstdb 118e${snr}`,
-      group: 'nstdb' as const,
-      files: ecgFiles.nstdb(snr),
-      load: () => [{ data: Float64Array.from(csvInts(`ecg/nstdb/heartpy_118e${snr}.csv`, 0)), fs: 360, ref: csvInts(`ecg/nstdb/heartpy_118e${snr}_ann.csv`, 0) }],
-    })),
-    ...[6, 0].map((snr) => ({ name: `118 at ${snr} dB (reconstructed)`, group: 'nstdbReconstructed' as const, files: RECONSTRUCTION_FILES, load: () => reconstructNstdb118(DATA, [snr]) })),
-  ];
-  const rows: (string | number)[][] = [];
-  const gross: Record<string, Match> = {};
-  const perRecord: Record<string, UsableScore> = {};
-  const failures: string[] = [];
-  for (const r of recs) {
-    if (!r.files.every(has)) continue;
-    const [{ data, fs, ref }] = r.load();
-    const res = analyzeEcg({ label: 'ecg', unit: 'mV', fs, data });
-    const s = scoreWithUsability(ref, res, data.length);
-    addMatch((gross[r.group] ??= { tp: 0, fn: 0, fp: 0 }), s);
-    rows.push([r.name, ref.length, s.tp, s.fn, s.fp, s.se, s.ppv, s.f1, s.unusablePct, s.usable.se, s.usable.ppv, s.usable.f1]);
-    perRecord[r.name] = s;
-    if (r.group === 'nstdbReconstructed') failures.push(`  ${r.name}: ${noiseFailureLine(ref, res)}`);
-  }
-  if (rows.length === 0) return;
-  console.log('\nECG beat detection, SVDB and NSTDB (match tolerance +-150 ms; beats withheld as unusable count as missed; "usable": only the stretches not flagged unusable)');
-  console.log(table(['record', 'beats', 'TP', 'FN', 'FP', 'Se %', '+P %', 'F1 %', 'unusable %', 'usable Se %', 'usable +P %', 'usable F1 %'], rows));
-  if (failures.length) console.log(`where the noisy rows go wrong (stretches flagged unusable, worst 10 s bins):\n${failures.join('\n')}`);
-  for (const [k, g] of Object.entries(gross)) console.log(`gross ${k}: Se ${se(g).toFixed(2)}%  +P ${ppv(g).toFixed(2)}%`);
-  console.log('118 at 6 / 0 dB: reconstructed from 118e12 and clean MIT-BIH 118 (bench/eval/nstdb-reconstruction.ts), not NSTDB records.');
-  results.ecg = { toleranceMs: 150, perRecord, gross: Object.fromEntries(Object.entries(gross).map(([k, g]) => [k, { ...g, se: se(g), ppv: ppv(g) }])) };
+  await Promise.all(
+    Array.from({ length: threads }, async () => {
+      for (let section = queue.shift(); section; section = queue.shift()) {
+        done.set(section, await runSection(section));
+        console.error(`eval: ${section} done at ${Math.round((Date.now() - started) / 1000)} s`);
+        printReady();
+      }
+    }),
+  );
+  return failed;
 }
 
 /** Holds every figure to its floor (bench/eval/floors.ts). Missing data fails under CI=true and is skipped otherwise. */
@@ -121,18 +110,17 @@ function enforceFloors(): number {
   return bad.length ? 1 : 0;
 }
 
-if (existsSync(DATA)) {
-  evalEcg();
-  results.ppg = evalPpg(DATA, has, csvInts);
-  results.steps = evalSteps(DATA, has);
-  results.heldOut = evalHeldOut(DATA, has);
-  results.qrsMitdb = evalQrsMitdb(DATA, has);
-  results.noiseStress = evalNoiseStress(DATA, has);
-} else console.log(`No evaluation data: ${DATA} is absent (it holds MIT-BIH, SVDB, NSTDB, SPC 2015, BIDMC, Challenge 2015, European ST-T and Oxford step-counter files).`);
-process.exitCode = enforceFloors();
-// A run without the data leaves the committed results alone.
-if (existsSync(DATA)) {
-  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-  writeFileSync(join(import.meta.dirname, 'results', 'eval.json'), JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2));
-  console.log('\nwrote bench/results/eval.json');
+async function main(): Promise<void> {
+  let sectionsFailed = 0;
+  if (existsSync(DATA)) sectionsFailed = await runSections();
+  else console.log(`No evaluation data: ${DATA} is absent (it holds MIT-BIH, SVDB, NSTDB, SPC 2015, BIDMC, Challenge 2015, European ST-T and Oxford step-counter files).`);
+  process.exitCode = enforceFloors() || (sectionsFailed ? 1 : 0);
+  // A run without the data, or one whose section failed, leaves the committed results alone.
+  if (existsSync(DATA) && !sectionsFailed) {
+    mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+    writeFileSync(join(import.meta.dirname, 'results', 'eval.json'), JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2));
+    console.log('\nwrote bench/results/eval.json');
+  }
 }
+
+void main();
