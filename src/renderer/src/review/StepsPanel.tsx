@@ -36,39 +36,42 @@ export function StepsPanel({ summary, onSelect }: { summary: StepSummary | strin
   return (
     <section className="review-card" data-testid="steps-panel">
       <h3>Steps</h3>
-      <table className="steps-table">
-        <thead>
-          <tr>
-            <th>step</th>
-            <th title="seconds">dur. s</th>
-            {sources.map((src) => (
-              <th key={src} title={`HR from ${src}: mean (min–max), bpm; % of the step with a trusted value`}>
-                HR {src}
-              </th>
-            ))}
-            <th title="mean (min–max), %">SpO2</th>
-            <th title="footsteps (steps/min)">steps</th>
-            <th title="samples lost in gaps">lost</th>
-          </tr>
-        </thead>
-        <tbody>
-          {summary.steps.map((s) => (
-            <tr key={`${s.name}@${s.start_s}`} onClick={() => onSelect(s)} className="clickable" title={`Show ${s.name} (${s.start_s.toFixed(1)}–${s.end_s.toFixed(1)} s)`} data-testid="steps-row">
-              <td>{s.name}</td>
-              <td className="mono">{s.duration_s.toFixed(0)}</td>
+      {/* One column per HR source: wider than the side panel, so the table scrolls sideways inside its card. */}
+      <div className="steps-scroll">
+        <table className="steps-table">
+          <thead>
+            <tr>
+              <th>step</th>
+              <th title="seconds">dur. s</th>
               {sources.map((src) => (
-                <td key={src} className="mono">
-                  {range(s.hr[src])}
-                  {s.quality[src] !== undefined ? <span className="muted"> · {s.quality[src].toFixed(0)} %</span> : null}
-                </td>
+                <th key={src} title={`HR from ${src}: mean (min–max), bpm; % of the step with a trusted value`}>
+                  HR {src}
+                </th>
               ))}
-              <td className="mono">{range(s.spo2, 1)}</td>
-              <td className="mono">{s.steps ? `${s.steps.count} (${s.steps.cadence_spm.toFixed(0)}/min)` : '–'}</td>
-              <td className="mono">{s.lost_samples}</td>
+              <th title="mean (min–max), %">SpO2</th>
+              <th title="footsteps (steps/min)">steps</th>
+              <th title="samples lost in gaps">lost</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {summary.steps.map((s) => (
+              <tr key={`${s.name}@${s.start_s}`} onClick={() => onSelect(s)} className="clickable" title={`Show ${s.name} (${s.start_s.toFixed(1)}–${s.end_s.toFixed(1)} s)`} data-testid="steps-row">
+                <td>{s.name}</td>
+                <td className="mono">{s.duration_s.toFixed(0)}</td>
+                {sources.map((src) => (
+                  <td key={src} className="mono">
+                    {range(s.hr[src])}
+                    {s.quality[src] !== undefined ? <span className="muted"> · {s.quality[src].toFixed(0)} %</span> : null}
+                  </td>
+                ))}
+                <td className="mono">{range(s.spo2, 1)}</td>
+                <td className="mono">{s.steps ? `${s.steps.count} (${s.steps.cadence_spm.toFixed(0)}/min)` : '–'}</td>
+                <td className="mono">{s.lost_samples}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
