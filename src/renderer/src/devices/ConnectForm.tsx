@@ -34,7 +34,7 @@ interface Props {
 /** Baud rate, protocol (auto / VBP / text lines / OpenBCI Cyton) and, for text lines, the sample rate; for the Cyton, its gain. */
 export function SerialSettingsForm({ id, settings, onChange, disabled }: Props) {
   return (
-    <div className="serial-settings">
+    <div className="device-settings">
       <label>
         Baud{' '}
         <select

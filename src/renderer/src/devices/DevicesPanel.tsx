@@ -126,7 +126,7 @@ export function DevicesPanel({ api, status, epoch, report, refreshStatus }: Prop
                   )}
                 </div>
                 {playback && !connected ? (
-                  <label className="small">
+                  <label className="device-settings">
                     Speed{' '}
                     <select
                       value={speed}
