@@ -15,7 +15,9 @@
  *     is the Wiener signal estimate;
  *  2. with motion (accelerometer RMS above `motionG`), the sum of the axes' periodograms, averaged
  *     the same way, is the noise estimate (with its 2nd harmonic); each channel's spectrum is
- *     weighted by S / (S + `wienerGain` N), renormalised and averaged over the channels;
+ *     weighted by S / (S + `wienerGain` N), renormalised and averaged over the channels; the
+ *     motion lines (peaks at `accPeakRel` of the maximum) are named on the sum of the moving axes'
+ *     spectra, each peak-normalised first, as TROIKA reads each axis's spectrum;
  *  3. the averaged suppressed spectrum on the 40-200 bpm grid is the window's score for the
  *     Viterbi path; the path's best end state is the estimate (no look-ahead: no added delay);
  *  4. coasting: no peak of the suppressed spectrum within +-`coastBpm` of the estimate holding at
@@ -90,7 +92,7 @@ export const DEFAULT_HR_TRACKER: Omit<HrTrackerOptions, 'fs'> = {
   notchBpm: 3.75,
   notchLines: 2,
   maxStepBpm: 8,
-  stepCost: 0.03,
+  stepCost: 0.02,
   // SPC 2015 cannot tell a jump cost of 3 from 5; at 3 the path jumps to a low-frequency artifact
   // during a 10 s pulse dropout (Challenge 2015 a103l), at 5 it bridges it, and a pulse that moved
   // elsewhere is still re-acquired after about 5 windows (10 s) of evidence.
@@ -99,7 +101,7 @@ export const DEFAULT_HR_TRACKER: Omit<HrTrackerOptions, 'fs'> = {
   coastRel: 0.5,
   minConcentration: 0.2,
   accPeakRel: 0.3,
-  cadenceSnapBpm: 8,
+  cadenceSnapBpm: 12,
 };
 
 /** Local maxima of p[lo..hi] at or above `rel` of its maximum, as bin indices, strongest first. */
@@ -122,6 +124,8 @@ export class PpgHrTracker {
   /** Per-channel running PPG spectra (Wiener signal estimates) and the running accelerometer spectrum. */
   private signal: Float64Array[] = [];
   private noise: Float64Array | null = null;
+  /** The running sum of the moving axes' peak-normalised spectra, where the motion lines are found. */
+  private axisLines: Float64Array | null = null;
   private avg: Float64Array | null = null;
 
   constructor(options: Partial<HrTrackerOptions> & { fs: number }) {
@@ -155,28 +159,44 @@ export class PpgHrTracker {
     return into;
   }
 
-  /** The accelerometer's summed spectrum (peak-normalised), or null when the wearer is still. */
-  private motionSpectrum(acc: ArrayLike<number>[]): Float64Array | null {
-    let ss = 0;
-    let n = 0;
-    for (const ax of acc) for (let i = 0; i < ax.length; i++) { ss += ax[i] * ax[i]; n++; }
-    if (!(n > 0 && Math.sqrt(ss / n) > this.options.motionG)) return null;
-    const a = new Float64Array(this.options.nfft / 2 + 1);
-    for (const ax of acc) {
+  /**
+   * The accelerometer's summed spectrum (the Wiener noise estimate) and the sum of its moving axes'
+   * spectra, each peak-normalised first (where the motion lines are named), both peak-normalised;
+   * null when the wearer is still. Naming the lines per axis keeps a line that dominates one axis
+   * but is weak in the sum, e.g. the arm swing at half the step rate beside the vertical steps:
+   * TROIKA takes its motion frequencies from each axis's spectrum too.
+   */
+  private motionSpectra(acc: ArrayLike<number>[]): { sum: Float64Array; perAxis: Float64Array } | null {
+    const rms = acc.map((ax) => {
+      let ss = 0;
+      for (let i = 0; i < ax.length; i++) ss += ax[i] * ax[i];
+      return ax.length ? Math.sqrt(ss / ax.length) : 0;
+    });
+    const all = Math.sqrt(rms.reduce((a, r) => a + r * r, 0) / (rms.length || 1));
+    if (!(all > this.options.motionG)) return null;
+    const nb = this.options.nfft / 2 + 1;
+    const sum = new Float64Array(nb);
+    const perAxis = new Float64Array(nb);
+    acc.forEach((ax, c) => {
       const s = this.spectrum(ax);
-      for (let k = 0; k < a.length; k++) a[k] += s[k];
-    }
-    for (let k = 0; k < this.lo; k++) a[k] = 0;
-    normalisePeak(a);
-    return a;
+      for (let k = 0; k < this.lo; k++) s[k] = 0;
+      for (let k = 0; k < nb; k++) sum[k] += s[k];
+      if (!(rms[c] > this.options.motionG)) return;
+      normalisePeak(s);
+      for (let k = 0; k < nb; k++) perAxis[k] += s[k];
+    });
+    normalisePeak(sum);
+    normalisePeak(perAxis);
+    return { sum, perAxis };
   }
 
   /** One window: PPG channels (band-passed) and accelerometer axes (band-passed, g). */
   estimate(ppg: ArrayLike<number>[], acc: ArrayLike<number>[]): HrEstimate {
     const o = this.options;
     const nb = o.nfft / 2 + 1;
-    const a = this.motionSpectrum(acc);
-    this.noise = a ? this.average(this.noise, a) : null;
+    const a = this.motionSpectra(acc);
+    this.noise = a ? this.average(this.noise, a.sum) : null;
+    this.axisLines = a ? this.average(this.axisLines, a.perAxis) : null;
     const noise = this.noise ? withSecondHarmonic(this.noise, o.harmonicGain) : null;
     const raw = new Float64Array(nb);
     const clean = new Float64Array(nb);
@@ -191,7 +211,7 @@ export class PpgHrTracker {
       for (let k = 0; k < nb; k++) clean[k] += s[k] / ppg.length;
     });
     this.avg = this.average(this.avg, raw);
-    const motion = this.noise ? localPeaks(this.noise, this.lo, nb - 1, o.accPeakRel).map((j) => j * this.df) : [];
+    const motion = this.axisLines ? localPeaks(this.axisLines, this.lo, nb - 1, o.accPeakRel).map((j) => j * this.df) : [];
     this.notch(clean, motion, ppg[0]?.length ?? 0);
 
     const best = this.path.step(clean.subarray(this.lo, this.hi + 1));
