@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QrsDetector, detectQrs } from '../../src/main/analysis/dsp/ecg/qrs-detector';
 import { rrSeries } from '../../src/main/analysis/dsp/ecg/rr-intervals';
 import { BeatRefiner, refineBeats } from '../../src/main/analysis/dsp/ecg/beat-refine';
-import { verifyBeats } from '../../src/main/analysis/dsp/ecg/beat-verify';
+import { beatFeatures, noiseIndex, verifyBeats } from '../../src/main/analysis/dsp/ecg/beat-verify';
 import { fillFromSecondLead, secondLeadBeats, type SecondLeadOptions } from '../../src/main/analysis/dsp/ecg/second-lead';
 import { analyzeEcg } from '../../src/main/analysis/offline/analyze';
 import { chooseBeats, DEFAULT_NOISY_REDETECT, redetectNoisy } from '../../src/main/analysis/dsp/ecg/noisy-redetect';
@@ -259,6 +259,40 @@ describe('offline beat verification (template + QRS energy)', () => {
     expect(near(verifyBeats(x, fs, all), truth)).toBe(true);
     // The T wave matches the (sinus) template better than its PVC does, so the rest of the pair rule keeps it.
     expect(verifyBeats(x, fs, all, { tWaveSlope: 0 }).length).toBe(all.length);
+  });
+
+  it("search-back does not take a PVC's own T wave for a missed beat, though missed PVCs' T waves form a cluster", () => {
+    // PVCs 0-3 missed and their tall T waves (250 ms on, as on MIT-BIH 203) detected instead: a
+    // cluster of the beat library. PVCs 4 and 5 detected, each followed by a 1.4 s pause (1.75
+    // median RRs) that the search-back searches; its largest QRS energy is the PVC's T wave,
+    // inside the PVC's 360 ms pair window, and not a beat.
+    const { x, qrs, pvc } = synth(90, [10, 20, 30, 40, 50, 60], {}, [0.25, 2.5]);
+    const tWave = (v: number) => v + Math.round(0.25 * fs);
+    const detected = [...qrs, ...pvc.slice(0, 4).map(tWave), ...pvc.slice(4)].sort((a, b) => a - b);
+    const out = verifyBeats(x, fs, detected);
+    for (const v of pvc.slice(4)) expect(out.some((b) => Math.abs(b - tWave(v)) <= Math.round(0.05 * fs))).toBe(false);
+    expect(out.length).toBe(detected.length);
+  });
+
+  it("drops a PVC's own T wave in mild noise too (noise index 0.12-0.24), not in heavy noise", () => {
+    const { x, qrs, pvc } = synth(60, [10, 25, 40], {}, [0.22, 0.9]);
+    const tWaves = pvc.map((v) => v + Math.round(0.22 * fs));
+    const all = [...qrs, ...pvc, ...tWaves].sort((a, b) => a - b);
+    const truth = [...qrs, ...pvc].sort((a, b) => a - b);
+    // In-band (15 Hz) noise only farther than 100 ms from every detection: it raises the noise
+    // index, which is measured there, and leaves each detection's slope and energy as they were.
+    const withNoise = (amplitude: number) => x.map((v, i) => (all.some((b) => Math.abs(i - b) <= Math.round(0.1 * fs)) ? v : v + amplitude * Math.sin((2 * Math.PI * 15 * i) / fs)));
+    const indexOf = (signal: Float64Array) => noiseIndex(beatFeatures(signal, fs, all).qrsBand, fs, all);
+    // The split rule, for noisy stretches only, would drop these T waves too: off, to see the T-wave test alone.
+    const noSplit = { splitSum: [0, 0] as [number, number] };
+    const mild = withNoise(0.18);
+    expect(Math.min(...indexOf(mild))).toBeGreaterThan(0.12);
+    expect(Math.max(...indexOf(mild))).toBeLessThan(0.24);
+    expect(near(verifyBeats(mild, fs, all, noSplit), truth)).toBe(true);
+    expect(verifyBeats(mild, fs, all, { ...noSplit, tWaveNoisyAbove: 0.12 }).length).toBe(all.length);
+    const heavy = withNoise(0.35);
+    expect(Math.min(...indexOf(heavy))).toBeGreaterThan(0.24);
+    expect(verifyBeats(heavy, fs, all, noSplit).length).toBe(all.length);
   });
 
   it('finds a missed premature ventricular beat in its RR gap when it matches the record\'s own PVC shape, and nothing where no beat is', () => {
